@@ -1,0 +1,2 @@
+export { hashChildren } from './hashChildren.ts'
+export { hashLeaf } from './hashLeaf.ts'
