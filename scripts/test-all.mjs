@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// Runs every test suite of the repository and ends with one plain line `N passed, N failed`.
+//
+// Plain JavaScript on purpose: on a fresh clone `npm test` starts on the machine's Node (20),
+// before node_modules holds the project's Node 22. This script installs what is missing, then
+// re-runs itself on Node 22 (node_modules/.bin/node) for the suites.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ensureChromium } from './ensure-chromium.mjs'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const projectNode = join(root, 'node_modules', '.bin', 'node')
+process.env.HARDHAT_DISABLE_TELEMETRY = 'true'
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options })
+  if (result.status !== 0) {
+    console.error(`test-all: \`${cmd} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`)
+    process.exit(1)
+  }
+}
+
+// 1. Dependencies: install from the lock file when node_modules is missing or lacks Node 22.
+if (!existsSync(projectNode)) {
+  console.log('test-all: installing dependencies (npm ci) …')
+  run('npm', ['ci', '--no-audit', '--no-fund'])
+}
+const major = Number(process.versions.node.split('.')[0])
+if (major < 22) {
+  const result = spawnSync(projectNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: 'inherit',
+  })
+  process.exit(result.status ?? 1)
+}
+
+// 2. Build what the suites import (core's dist is the package other parts use).
+console.log('test-all: building core …')
+run('npm', ['run', 'build', '--silent'])
+
+// 3. A real browser for the browser suites.
+ensureChromium()
+
+// 4. The suites. Each reports its own totals; we read them from its output.
+const suites = [
+  {
+    name: 'core',
+    cwd: join(root, 'core'),
+    cmd: projectNode,
+    args: ['--test', '--test-reporter=spec', 'test/**/*.test.ts'],
+  },
+]
+if (existsSync(join(root, 'hardhat.config.ts'))) {
+  suites.push({
+    name: 'contracts',
+    cwd: root,
+    cmd: 'npx',
+    args: ['hardhat', 'test', 'nodejs'],
+  })
+}
+
+const only = process.argv.slice(2)
+const selected = only.length ? suites.filter((s) => only.includes(s.name)) : suites
+
+function runSuite(suite) {
+  return new Promise((resolve) => {
+    console.log(`\n━━ suite: ${suite.name} ━━`)
+    const child = spawn(suite.cmd, suite.args, { cwd: suite.cwd, env: process.env })
+    let tail = ''
+    const keep = (chunk, out) => {
+      out.write(chunk)
+      tail = (tail + chunk.toString()).slice(-20000)
+    }
+    child.stdout.on('data', (c) => keep(c, process.stdout))
+    child.stderr.on('data', (c) => keep(c, process.stderr))
+    child.on('close', (code) => resolve({ ...suite, code, counts: parseCounts(tail) }))
+  })
+}
+
+/** Reads node:test's spec totals ("ℹ pass 3") or mocha-style totals ("3 passing"). */
+function parseCounts(text) {
+  const last = (re) => {
+    const all = [...text.matchAll(re)]
+    return all.length ? Number(all[all.length - 1][1]) : undefined
+  }
+  const passed = last(/^\S*\s*pass (\d+)\s*$/gm) ?? last(/(\d+) passing/g)
+  const failed = last(/^\S*\s*fail (\d+)\s*$/gm) ?? last(/(\d+) failing/g) ?? 0
+  return passed === undefined ? undefined : { passed, failed }
+}
+
+let passed = 0
+let failed = 0
+const lines = []
+for (const suite of selected) {
+  const result = await runSuite(suite)
+  let { counts } = result
+  // A suite that crashed before reporting, or exited non-zero with no failure counted, is one failure.
+  if (!counts) counts = { passed: 0, failed: 1 }
+  else if (result.code !== 0 && counts.failed === 0) counts = { ...counts, failed: 1 }
+  passed += counts.passed
+  failed += counts.failed
+  lines.push(`  ${suite.name.padEnd(12)} ${counts.passed} passed, ${counts.failed} failed (exit ${result.code})`)
+}
+console.log('\n━━ summary ━━')
+for (const line of lines) console.log(line)
+console.log(`${passed} passed, ${failed} failed`)
+process.exit(failed === 0 && passed > 0 ? 0 : 1)
