@@ -1,1 +1,3 @@
-export {}
+export { canonicalBytes } from './canonicalBytes.ts'
+export { canonicalize } from './canonicalize.ts'
+export { JcsError, type JcsErrorParameters } from './JcsError.ts'

@@ -1,1 +1,31 @@
-export {}
+export { assertMtl } from './assertMtl.ts'
+export {
+  ARBITER_KINDS,
+  MTL_KINDS,
+  MTL_LIMITS,
+  MTL_STATES,
+  MTL_VERSION,
+  RESOLUTION_DECISIONS,
+  TRIGGER_TYPES,
+  UNSIGNED_ARBITER_KINDS,
+} from './constants.ts'
+export { hashMtl } from './hashMtl.ts'
+export { InvalidMtlError } from './InvalidMtlError.ts'
+export type { JsonSchema, JsonSchemaType } from './JsonSchema.ts'
+export { mtlSchema } from './mtlSchema.ts'
+export type {
+  ArbiterKind,
+  CausalNode,
+  Mtl,
+  MtlArbiter,
+  MtlBase,
+  MtlDecision,
+  MtlKind,
+  MtlModel,
+  MtlResolution,
+  MtlResolutionDetail,
+  MtlState,
+  ResolutionDecision,
+  TriggerType,
+} from './types.ts'
+export { type MtlIssue, type ValidateMtlReturnType, validateMtl } from './validateMtl.ts'

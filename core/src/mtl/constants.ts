@@ -1,0 +1,49 @@
+/** The format version every MTL carries in `v`. A new or changed field means `mtl/2`. */
+export const MTL_VERSION = 'mtl/1' as const
+
+/** `kind` values: a decision, or the resolution that closes a pause (state 0) decision. */
+export const MTL_KINDS = ['decision', 'resolution'] as const
+
+/** Ternary states of the Sacred Pause Protocol: +1 proceed, 0 pause, -1 refuse. */
+export const MTL_STATES = [1, 0, -1] as const
+
+/** What a resolution decides: a pause ends in +1 or -1, never in another pause. */
+export const RESOLUTION_DECISIONS = [1, -1] as const
+
+/** Trigger categories of the Sacred Pause Protocol (spec §4) plus the gateway's own causes. */
+export const TRIGGER_TYPES = [
+  'AMBIGUITY',
+  'HARM',
+  'CONTEXTUAL',
+  'MANDATE',
+  'MANUAL',
+  'BUDGET',
+  'LEDGER',
+  'NONE',
+] as const
+
+/** Who closed a pause: a human reviewer, an automatic verification, the timeout or the pause budget. */
+export const ARBITER_KINDS = ['reviewer', 'verification', 'timeout', 'budget'] as const
+
+/**
+ * Arbiter kinds that are the gateway itself rather than a party with a key: their resolution may
+ * carry `signature: null`, and they can only refuse (a pause never times out into +1).
+ */
+export const UNSIGNED_ARBITER_KINDS = ['timeout', 'budget'] as const
+
+/**
+ * Bounds of `mtl/1`, so that one record can never be made arbitrarily large: a log entry is
+ * stored, hashed, served and verified in browsers, forever.
+ */
+export const MTL_LIMITS = {
+  /** Longest `trigger_detail`, in Unicode code points. */
+  triggerDetailLength: 1024,
+  /** Most entries in `metrics`. */
+  metrics: 32,
+  /** Most nodes in `causal_graph`. */
+  causalNodes: 64,
+  /** Most `inputs` of one causal node. */
+  causalInputs: 16,
+  /** Longest arbiter signature, in bytes (ERC-1271 contract signatures can exceed 65). */
+  signatureBytes: 1024,
+} as const

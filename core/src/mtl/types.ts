@@ -1,0 +1,73 @@
+import type { Hex } from '../bytes/hex.ts'
+import type {
+  ARBITER_KINDS,
+  MTL_KINDS,
+  MTL_STATES,
+  MTL_VERSION,
+  RESOLUTION_DECISIONS,
+  TRIGGER_TYPES,
+} from './constants.ts'
+
+// The TypeScript view of `mtl/1`. The schema (mtlSchema.ts) is what is checked; these types
+// mirror it, and the enum types come from the same constant lists as the schema's enums.
+
+/** Ternary state: 1 proceed, 0 pause, -1 refuse. */
+export type MtlState = (typeof MTL_STATES)[number]
+/** `decision` or `resolution`. */
+export type MtlKind = (typeof MTL_KINDS)[number]
+/** What caused a state (AMBIGUITY, HARM, …). */
+export type TriggerType = (typeof TRIGGER_TYPES)[number]
+/** Who closed a pause. */
+export type ArbiterKind = (typeof ARBITER_KINDS)[number]
+/** How a pause ended: 1 approved, -1 denied. */
+export type ResolutionDecision = (typeof RESOLUTION_DECISIONS)[number]
+
+/** One step of the evidence that led to a state; `inputs` names earlier nodes by `id`. */
+export type CausalNode = { id: string; kind: string; inputs: string[] }
+
+/** The AI model a decision is about. */
+export type MtlModel = { id: string; version_hash: Hex }
+
+/** Who ended a pause. */
+export type MtlArbiter = { kind: ArbiterKind; id: string }
+
+/** The `resolution` member of a resolution record. */
+export type MtlResolutionDetail = {
+  decision: ResolutionDecision
+  arbiter: MtlArbiter
+  rationale_hash: Hex
+  /** The arbiter's signature; null only for the `timeout` and `budget` arbiters. */
+  signature: Hex | null
+}
+
+/** Fields every MTL has. */
+export type MtlBase = {
+  v: typeof MTL_VERSION
+  log_id: Hex
+  seq: number
+  trace_id: string
+  timestamp: string
+  trigger_type: TriggerType
+  trigger_detail: string
+  metrics: Record<string, number>
+  policy_hash: Hex
+  model: MtlModel
+  input_hash: Hex
+  output_hash: Hex | null
+  subject: `psn:${string}`
+  causal_graph: CausalNode[]
+}
+
+/** A decision record: +1, 0 (a pause, which a resolution record closes later) or -1. */
+export type MtlDecision = MtlBase & { kind: 'decision'; state: MtlState }
+
+/** A resolution record: closes the pause whose `trace_id` is `refers_to`; `state` equals `resolution.decision`. */
+export type MtlResolution = MtlBase & {
+  kind: 'resolution'
+  state: ResolutionDecision
+  resolution: MtlResolutionDetail
+  refers_to: string
+}
+
+/** A Moral Trace Log record (`mtl/1`), discriminated by `kind`. */
+export type Mtl = MtlDecision | MtlResolution
