@@ -1,8 +1,11 @@
 /** The format version every MTL carries in `v`. A new or changed field means `mtl/2`. */
 export const MTL_VERSION = 'mtl/1' as const
 
-/** `kind` values: a decision, or the resolution that closes a pause (state 0) decision. */
-export const MTL_KINDS = ['decision', 'resolution'] as const
+/**
+ * `kind` values: a decision, the resolution that closes a pause (state 0) decision, or the
+ * erasure of a subject (crypto-shredding of its pseudonym key, logged without personal data).
+ */
+export const MTL_KINDS = ['decision', 'resolution', 'erasure'] as const
 
 /** Ternary states of the Sacred Pause Protocol: +1 proceed, 0 pause, -1 refuse. */
 export const MTL_STATES = [1, 0, -1] as const

@@ -20,6 +20,7 @@ export type {
   MtlArbiter,
   MtlBase,
   MtlDecision,
+  MtlErasure,
   MtlKind,
   MtlModel,
   MtlResolution,

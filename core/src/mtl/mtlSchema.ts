@@ -202,6 +202,26 @@ const resolution: JsonSchema = {
   allOf: [stateFollowsDecision(1), stateFollowsDecision(-1)],
 }
 
+const erasure: JsonSchema = {
+  title: 'Erasure MTL',
+  description:
+    "The erasure of a subject: the gateway destroyed the subject's pseudonym key (crypto-shredding), so earlier records can no longer be linked to the person. Carries the pseudonym only, never personal data; nothing earlier is rewritten.",
+  type: 'object',
+  required: commonRequired,
+  properties: {
+    ...commonProperties(
+      { const: 'erasure', description: 'erasure: a subject was erased.' },
+      { const: 1, description: 'Always 1: the erasure took effect.' },
+    ),
+    trigger_type: {
+      const: 'MANUAL',
+      description: 'Always MANUAL: an erasure is requested by the subject or the operator.',
+    },
+    output_hash: { const: null, description: 'Always null: an erasure releases no output.' },
+  },
+  additionalProperties: false,
+}
+
 const resolutionDetail: JsonSchema = {
   title: 'Resolution',
   description: 'Who ended the pause, how, why, and their signature.',
@@ -293,13 +313,18 @@ export const mtlSchema: JsonSchema = deepFreeze({
   $id: 'https://tml-anchor.org/schema/mtl-1.schema.json',
   title: 'Moral Trace Log (mtl/1)',
   description:
-    'One record of an append-only TML Anchor log: a decision or the resolution of a pause. Its leaf hash is SHA-256(0x00 || UTF-8 of its RFC 8785 canonical JSON); unknown fields are invalid because the hash commits to every field.',
+    'One record of an append-only TML Anchor log: a decision, the resolution of a pause, or the erasure of a subject. Its leaf hash is SHA-256(0x00 || UTF-8 of its RFC 8785 canonical JSON); unknown fields are invalid because the hash commits to every field.',
   type: 'object',
   if: { required: ['kind'], properties: { kind: { const: 'resolution' } } },
   // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword, not a thenable.
   then: { $ref: '#/$defs/resolution' },
-  else: { $ref: '#/$defs/decision' },
-  $defs: { decision, resolution, resolutionDetail, arbiter, causalNode },
+  else: {
+    if: { required: ['kind'], properties: { kind: { const: 'erasure' } } },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword, not a thenable.
+    then: { $ref: '#/$defs/erasure' },
+    else: { $ref: '#/$defs/decision' },
+  },
+  $defs: { decision, resolution, erasure, resolutionDetail, arbiter, causalNode },
 })
 
 function deepFreeze<T>(value: T): T {

@@ -13,7 +13,7 @@ import type {
 
 /** Ternary state: 1 proceed, 0 pause, -1 refuse. */
 export type MtlState = (typeof MTL_STATES)[number]
-/** `decision` or `resolution`. */
+/** `decision`, `resolution` or `erasure`. */
 export type MtlKind = (typeof MTL_KINDS)[number]
 /** What caused a state (AMBIGUITY, HARM, …). */
 export type TriggerType = (typeof TRIGGER_TYPES)[number]
@@ -69,5 +69,16 @@ export type MtlResolution = MtlBase & {
   refers_to: string
 }
 
+/**
+ * An erasure record: the subject's pseudonym key was destroyed (crypto-shredding). State 1,
+ * trigger MANUAL, no output.
+ */
+export type MtlErasure = Omit<MtlBase, 'trigger_type' | 'output_hash'> & {
+  kind: 'erasure'
+  state: 1
+  trigger_type: 'MANUAL'
+  output_hash: null
+}
+
 /** A Moral Trace Log record (`mtl/1`), discriminated by `kind`. */
-export type Mtl = MtlDecision | MtlResolution
+export type Mtl = MtlDecision | MtlResolution | MtlErasure

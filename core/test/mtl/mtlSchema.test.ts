@@ -9,6 +9,7 @@ import { mtlSchema } from '../../src/mtl/mtlSchema.ts'
 import { validateMtl } from '../../src/mtl/validateMtl.ts'
 import {
   sampleDecisionMtl,
+  sampleErasureMtl,
   sampleHash,
   samplePauseMtl,
   sampleResolutionMtl,
@@ -92,6 +93,11 @@ describe('mtlSchema', () => {
       { desc: 'decision', value: sampleDecisionMtl() },
       { desc: 'pause', value: samplePauseMtl() },
       { desc: 'resolution', value: sampleResolutionMtl() },
+      { desc: 'erasure', value: sampleErasureMtl() },
+      {
+        desc: 'erasure with an output',
+        value: { ...sampleErasureMtl(), output_hash: sampleHash('o') },
+      },
       { desc: 'empty object', value: {} },
       { desc: 'null', value: null },
       { desc: 'array', value: [] },
