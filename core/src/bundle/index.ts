@@ -1,1 +1,16 @@
-export {}
+export { BUNDLE_LIMITS } from './bundleLimits.ts'
+export {
+  BUNDLE_VERSION,
+  type BundleAnchor,
+  type BundleLogKeys,
+  type ProofBundle,
+} from './ProofBundle.ts'
+export type { AnchoredCheckpoint, ReadCheckpoint } from './ReadCheckpoint.ts'
+export type { VerificationStep } from './VerificationStep.ts'
+export { type ValidateBundleReturnType, validateBundle } from './validateBundle.ts'
+export {
+  type TrustedKeys,
+  type VerifyBundleParameters,
+  type VerifyBundleReturnType,
+  verifyBundle,
+} from './verifyBundle.ts'

@@ -1,1 +1,10 @@
-export {}
+export { InvalidEd25519KeyError } from './InvalidEd25519KeyError.ts'
+export { InvalidReceiptError } from './InvalidReceiptError.ts'
+export { RECEIPT_VERSION, type Receipt, type SignedReceipt } from './Receipt.ts'
+export { receiptPublicKey } from './receiptPublicKey.ts'
+export { receiptSigningBytes } from './receiptSigningBytes.ts'
+export { type SignEd25519Parameters, signEd25519 } from './signEd25519.ts'
+export { type SignReceiptParameters, signReceipt } from './signReceipt.ts'
+export { type ValidateReceiptReturnType, validateReceipt } from './validateReceipt.ts'
+export { type VerifyEd25519Parameters, verifyEd25519 } from './verifyEd25519.ts'
+export { type VerifyReceiptParameters, verifyReceipt } from './verifyReceipt.ts'

@@ -1,0 +1,79 @@
+import { isHex } from '../../bytes/hex.ts'
+import { describeValue } from '../../checkpoint/describeValue.ts'
+import type { ReadCheckpoint } from '../ReadCheckpoint.ts'
+import type { BundleParts } from '../readBundle.ts'
+import type { VerificationStep } from '../VerificationStep.ts'
+import { errorMessage, Problems } from './Problems.ts'
+
+export type AnchorStepsParameters = {
+  parts: BundleParts
+  readCheckpoint: ReadCheckpoint
+}
+
+/**
+ * Steps `anchor:<chainId>`, one per well-formed anchor, then `anchored`: each chain's registry
+ * holds, for the checkpoint's log and epoch, the checkpoint's root and tree size; at least one
+ * does. The chains are read in parallel; a reader that throws fails its own step, never the
+ * verification. Internal to verifyBundle.
+ *
+ * Spec: ARCHITECTURE.md, Contracts (CheckpointRegistry views).
+ *
+ * @example await anchorSteps({ parts, readCheckpoint })
+ */
+export async function anchorSteps({
+  parts,
+  readCheckpoint,
+}: AnchorStepsParameters): Promise<VerificationStep[]> {
+  const anchors = parts.anchors ?? []
+  const steps = await Promise.all(
+    anchors.map(async ({ chainId, registry }): Promise<VerificationStep> => {
+      const problems = new Problems()
+      const { checkpoint } = parts
+      if (checkpoint === undefined)
+        problems.add('not checked: the checkpoint is malformed (see the bundle step)')
+      else {
+        try {
+          const held: unknown = await readCheckpoint(
+            chainId,
+            registry,
+            checkpoint.logId,
+            checkpoint.epoch,
+          )
+          if (held === null)
+            problems.add(`epoch ${checkpoint.epoch} not anchored on chain ${chainId}`)
+          else if (!isAnchoredCheckpoint(held)) {
+            problems.add(
+              `the reader of chain ${chainId} returned a malformed answer: ${describeValue(held)}`,
+            )
+          } else {
+            if (held.rootHash.toLowerCase() !== checkpoint.rootHash) {
+              problems.add(
+                `chain ${chainId} holds root ${held.rootHash.toLowerCase()} for epoch ${checkpoint.epoch}, the bundle's checkpoint has ${checkpoint.rootHash}`,
+              )
+            }
+            if (held.treeSize !== checkpoint.treeSize) {
+              problems.add(
+                `chain ${chainId} holds treeSize ${held.treeSize} for epoch ${checkpoint.epoch}, the bundle's checkpoint has ${checkpoint.treeSize}`,
+              )
+            }
+          }
+        } catch (error) {
+          problems.add(`reading chain ${chainId} failed: ${errorMessage(error)}`)
+        }
+      }
+      return problems.step(`anchor:${chainId}`, `The checkpoint is anchored on chain ${chainId}`)
+    }),
+  )
+  const anchored = new Problems()
+  if (anchors.length === 0) anchored.add('the bundle has no well-formed anchor')
+  else if (!steps.some((step) => step.ok)) {
+    anchored.add(`no anchor is confirmed (chains ${anchors.map((a) => a.chainId).join(', ')})`)
+  }
+  return [...steps, anchored.step('anchored', 'The checkpoint is anchored on at least one chain')]
+}
+
+function isAnchoredCheckpoint(value: unknown): value is { rootHash: string; treeSize: bigint } {
+  if (typeof value !== 'object' || value === null) return false
+  const { rootHash, treeSize } = value as Record<string, unknown>
+  return isHex(rootHash, 32) && typeof treeSize === 'bigint'
+}
