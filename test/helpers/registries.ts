@@ -1,0 +1,103 @@
+// The two registries deployed and bound as scripts/deploy.ts does, with one registered operator
+// and one declared log, and helpers to anchor checkpoints of a test tree.
+import type { network } from 'hardhat'
+import { type Hex, keccak256, stringToHex, type WalletClient } from 'viem'
+import { signCheckpoint, type TestCheckpoint } from './checkpoints.ts'
+import { buildTestTree, rootAt, type TestTree } from './tree.ts'
+
+export type Connection = Awaited<ReturnType<typeof network.create>>
+
+export const ADMIN_DELAY = 3n * 24n * 3600n
+export const LICENSE_HASH = keccak256(stringToHex('TML License v1'))
+export const RECEIPT_KEY = keccak256(stringToHex('ed25519 receipt public key'))
+export const MAX_EPOCH_INTERVAL = 3600n
+export const LOG_NAME = 'gateway-1'
+export const PROFILE = keccak256(stringToHex('lantern/high-impact'))
+export const EVIDENCE = keccak256(stringToHex('audit report'))
+export const METADATA_URI = 'https://operator.example/tml.json'
+
+/** A tree of 64 leaves with the root of every size, shared by the tests. */
+export const TREE: TestTree = buildTestTree({
+  size: 64,
+  rootsAt: Array.from({ length: 65 }, (_, i) => i),
+  keepLeafHashes: true,
+})
+
+export async function deployRegistries(connection: Connection) {
+  const { viem, networkHelpers } = connection
+  const publicClient = await viem.getPublicClient()
+  const wallets = await viem.getWalletClients()
+  const [admin, operator, signer, certifier, relayer, other, newSigner, stranger] = wallets
+  if (
+    !admin ||
+    !operator ||
+    !signer ||
+    !certifier ||
+    !relayer ||
+    !other ||
+    !newSigner ||
+    !stranger
+  ) {
+    throw new Error('registries fixture: not enough accounts')
+  }
+  const lantern = await viem.deployContract('LanternRegistry', [
+    Number(ADMIN_DELAY),
+    admin.account.address,
+  ])
+  const registry = await viem.deployContract('CheckpointRegistry', [lantern.address])
+  await lantern.write.setCheckpointRegistry([registry.address])
+  await lantern.write.grantRole([await lantern.read.CERTIFIER_ROLE(), certifier.account.address])
+  await lantern.write.registerOperator([METADATA_URI, LICENSE_HASH], { account: operator.account })
+  await lantern.write.declareLog(
+    [LOG_NAME, signer.account.address, RECEIPT_KEY, MAX_EPOCH_INTERVAL],
+    {
+      account: operator.account,
+    },
+  )
+  const logId = await lantern.read.computeLogId([operator.account.address, LOG_NAME])
+  const relayerAccount = relayer.account
+  const start = BigInt(await networkHelpers.time.latest())
+
+  /** Checkpoint of epoch `epoch` for the test tree at `treeSize`, `epoch` minutes after the start. */
+  function checkpoint(
+    epoch: bigint,
+    treeSize: number,
+    overrides: Partial<TestCheckpoint> = {},
+  ): TestCheckpoint {
+    return {
+      logId,
+      epoch,
+      treeSize: BigInt(treeSize),
+      rootHash: rootAt(TREE, treeSize),
+      timestamp: start + epoch * 60n,
+      ...overrides,
+    }
+  }
+
+  /** Anchors `cp` with a proof from `fromSize` (none when null), signed by `by`, sent by the relayer. */
+  async function anchor(
+    cp: TestCheckpoint,
+    fromSize: number | null,
+    by: WalletClient = signer as WalletClient,
+  ) {
+    const proof: Hex[] =
+      fromSize === null || fromSize === 0 || fromSize === Number(cp.treeSize)
+        ? []
+        : await TREE.consistencyProof(fromSize, Number(cp.treeSize))
+    const signature = await signCheckpoint(by, cp)
+    return registry.write.anchor([cp, proof, signature], { account: relayerAccount })
+  }
+
+  return {
+    viem,
+    networkHelpers,
+    publicClient,
+    lantern,
+    registry,
+    logId,
+    start,
+    accounts: { admin, operator, signer, certifier, relayer, other, newSigner, stranger },
+    checkpoint,
+    anchor,
+  }
+}
