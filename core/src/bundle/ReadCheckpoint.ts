@@ -1,7 +1,13 @@
 import type { Address } from 'viem'
 import type { Hex } from '../bytes/hex.ts'
 
-/** What a chain's CheckpointRegistry holds for one epoch of a log (`checkpointAt`). */
+/**
+ * What a chain's CheckpointRegistry holds for one epoch of a log (`checkpointAt`). The registry
+ * keeps every epoch's root but, to keep `anchor` cheap, the tree size and time of the head epoch
+ * only (older ones are in its `CheckpointAnchored` events): for older epochs `treeSize` and
+ * `timestamp` are 0. The root alone settles the size: an RFC 9162 root commits to the tree's
+ * shape, so two sizes share a root only through a SHA-256 collision.
+ */
 export type AnchoredCheckpoint = { rootHash: Hex; treeSize: bigint; timestamp: bigint }
 
 /**

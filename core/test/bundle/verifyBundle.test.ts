@@ -797,3 +797,30 @@ describe('verifyBundle', () => {
     })
   })
 })
+
+describe('behavior: an older epoch, whose size the registry no longer keeps', () => {
+  // The CheckpointRegistry keeps tree size and time for the head epoch only: for older epochs
+  // `checkpointAt` answers (root, 0, 0). The root alone must then settle the anchor step.
+  test('a matching root with treeSize 0 passes every step', async () => {
+    const chains = new Map(fixture.chains)
+    for (const [key, held] of chains) chains.set(key, { ...held, treeSize: 0n, timestamp: 0n })
+    const result = await verifyBundle(fixture.bundle, { readCheckpoint: fakeReader(chains) })
+    assert.deepEqual(
+      result.steps.filter((s) => !s.ok).map((s) => s.id),
+      [],
+    )
+    assert.equal(result.valid, true)
+  })
+
+  test('a different root with treeSize 0 still fails', async () => {
+    const chains = new Map(fixture.chains)
+    for (const [key, held] of chains) {
+      chains.set(key, { ...held, rootHash: otherHash(9), treeSize: 0n, timestamp: 0n })
+    }
+    const result = await verifyBundle(fixture.bundle, { readCheckpoint: fakeReader(chains) })
+    assert.deepEqual(
+      result.steps.filter((s) => !s.ok).map((s) => s.id),
+      ['anchor:11155111', 'anchor:80002', 'anchored'],
+    )
+  })
+})

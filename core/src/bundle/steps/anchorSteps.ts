@@ -12,7 +12,8 @@ export type AnchorStepsParameters = {
 
 /**
  * Steps `anchor:<chainId>`, one per well-formed anchor, then `anchored`: each chain's registry
- * holds, for the checkpoint's log and epoch, the checkpoint's root and tree size; at least one
+ * holds, for the checkpoint's log and epoch, the checkpoint's root (and its tree size where the
+ * registry still keeps it); at least one
  * does. The chains are read in parallel; a reader that throws fails its own step, never the
  * verification. Internal to verifyBundle.
  *
@@ -51,7 +52,8 @@ export async function anchorSteps({
                 `chain ${chainId} holds root ${held.rootHash.toLowerCase()} for epoch ${checkpoint.epoch}, the bundle's checkpoint has ${checkpoint.rootHash}`,
               )
             }
-            if (held.treeSize !== checkpoint.treeSize) {
+            // 0 means "not kept for this epoch" (see AnchoredCheckpoint); the root decides then.
+            if (held.treeSize !== 0n && held.treeSize !== checkpoint.treeSize) {
               problems.add(
                 `chain ${chainId} holds treeSize ${held.treeSize} for epoch ${checkpoint.epoch}, the bundle's checkpoint has ${checkpoint.treeSize}`,
               )
