@@ -19,7 +19,10 @@ export function ensureChromium() {
   }
   console.log('ensure-chromium: installing Debian chromium (apt-get) …')
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', 'chromium'],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: 'inherit', env })
     if (r.status !== 0) {
       console.error(`ensure-chromium: apt-get ${args.join(' ')} failed (exit ${r.status})`)

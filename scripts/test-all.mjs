@@ -17,7 +17,9 @@ process.env.HARDHAT_DISABLE_TELEMETRY = 'true'
 function run(cmd, args, options = {}) {
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options })
   if (result.status !== 0) {
-    console.error(`test-all: \`${cmd} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`)
+    console.error(
+      `test-all: \`${cmd} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`,
+    )
     process.exit(1)
   }
 }
@@ -29,10 +31,14 @@ if (!existsSync(projectNode)) {
 }
 const major = Number(process.versions.node.split('.')[0])
 if (major < 22) {
-  const result = spawnSync(projectNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    cwd: root,
-    stdio: 'inherit',
-  })
+  const result = spawnSync(
+    projectNode,
+    [fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  )
   process.exit(result.status ?? 1)
 }
 
@@ -101,7 +107,9 @@ for (const suite of selected) {
   else if (result.code !== 0 && counts.failed === 0) counts = { ...counts, failed: 1 }
   passed += counts.passed
   failed += counts.failed
-  lines.push(`  ${suite.name.padEnd(12)} ${counts.passed} passed, ${counts.failed} failed (exit ${result.code})`)
+  lines.push(
+    `  ${suite.name.padEnd(12)} ${counts.passed} passed, ${counts.failed} failed (exit ${result.code})`,
+  )
 }
 console.log('\n━━ summary ━━')
 for (const line of lines) console.log(line)

@@ -25,7 +25,10 @@ export function isHex(value: unknown, byteLength?: number): value is Hex {
  */
 export function hexToBytes(hex: string, byteLength?: number): Uint8Array {
   if (!isHex(hex, byteLength)) {
-    throw new InvalidHexError(hex, byteLength === undefined ? '0x-prefixed hex' : `0x-prefixed hex of ${byteLength} bytes`)
+    throw new InvalidHexError(
+      hex,
+      byteLength === undefined ? '0x-prefixed hex' : `0x-prefixed hex of ${byteLength} bytes`,
+    )
   }
   const out = new Uint8Array((hex.length - 2) / 2)
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 + 2 * i, 4 + 2 * i), 16)

@@ -19,7 +19,9 @@ export class BaseError extends Error {
   readonly details: string | undefined
 
   constructor(shortMessage: string, parameters: BaseErrorParameters = {}) {
-    const message = parameters.details ? `${shortMessage}\n\nDetails: ${parameters.details}` : shortMessage
+    const message = parameters.details
+      ? `${shortMessage}\n\nDetails: ${parameters.details}`
+      : shortMessage
     super(message, parameters.cause === undefined ? undefined : { cause: parameters.cause })
     this.shortMessage = shortMessage
     this.details = parameters.details
