@@ -58,6 +58,12 @@ const suites = [
     args: ['--test', '--test-reporter=spec', 'test/**/*.test.ts'],
   },
 ]
+suites.push({
+  name: 'gateway',
+  cwd: join(root, 'gateway'),
+  cmd: projectNode,
+  args: ['--test', '--test-reporter=spec', 'test/**/*.test.ts'],
+})
 if (existsSync(join(root, 'hardhat.config.ts'))) {
   suites.push({
     name: 'contracts',

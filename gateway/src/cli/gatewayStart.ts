@@ -1,0 +1,166 @@
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import pino from 'pino'
+import { buildServer, DEFAULT_BODY_LIMIT } from '../http/buildServer.ts'
+import { KeysError } from '../keys/KeysError.ts'
+import { loadKeys } from '../keys/loadKeys.ts'
+import { StoreError } from '../memory/StoreError.ts'
+import { loadPolicies } from '../policy/loadPolicies.ts'
+import { formatPolicyIssue, PolicyError } from '../policy/PolicyError.ts'
+import { createGateway } from '../service/createGateway.ts'
+import type { CliIo } from './io.ts'
+
+/** The policies shipped with the gateway. */
+export const SHIPPED_POLICIES = fileURLToPath(new URL('../../policies', import.meta.url))
+
+export const GATEWAY_START_HELP = `Usage: tml gateway start [options]
+
+Starts the gateway: loads and checks the policies (refusing to start on any error, with file,
+line and reason), loads the keys, opens the log store and serves the HTTP API.
+
+Options:
+  --host HOST         Interface to listen on (default 127.0.0.1; TML_HOST).
+  --port PORT         Port (default 8080, 0 = any free port; TML_PORT).
+  --data DIR          Data directory: log.db and, by default, keys/ (default ./data; TML_DATA_DIR).
+  --keys DIR          Key directory (default DATA/keys; TML_KEYS_DIR).
+  --policies PATH     Policy file or directory; repeatable (default: the shipped policies;
+                      TML_POLICIES, comma-separated).
+  --log-level LEVEL   pino level: fatal, error, warn, info, debug (default info; TML_LOG_LEVEL).
+  --body-limit BYTES  Largest request body (default ${DEFAULT_BODY_LIMIT}).
+  --writer MODE       worker (default: signing and fsync off the event loop) or inline.
+  --production        Never create missing keys (also when NODE_ENV=production).
+  -h, --help          Show this help.
+
+In development, missing keys are created under DATA/keys on the first run, and the log says
+which files were created.
+`
+
+/**
+ * \`tml gateway start\`: runs until SIGINT or SIGTERM, then closes the server, finishes the
+ * group commit in flight and closes the store. Resolves with the exit code.
+ *
+ * @example
+ * process.exitCode = await gatewayStart({ argv: ['--port', '8080'], io: processIo })
+ */
+export async function gatewayStart({
+  argv,
+  io,
+  signal,
+}: {
+  argv: string[]
+  io: CliIo
+  signal?: AbortSignal
+}): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      data: { type: 'string' },
+      keys: { type: 'string' },
+      policies: { type: 'string', multiple: true },
+      'log-level': { type: 'string' },
+      'body-limit': { type: 'string' },
+      writer: { type: 'string' },
+      production: { type: 'boolean' },
+    },
+  })
+  if (values.help) {
+    io.out(GATEWAY_START_HELP)
+    return 0
+  }
+  const env = io.env
+  const dataDir = values.data ?? env.TML_DATA_DIR ?? './data'
+  const keysDir = values.keys ?? env.TML_KEYS_DIR ?? join(dataDir, 'keys')
+  const policyPaths =
+    values.policies ?? (env.TML_POLICIES ? env.TML_POLICIES.split(',') : [SHIPPED_POLICIES])
+  const production = Boolean(values.production) || env.NODE_ENV === 'production'
+  const port = Number(values.port ?? env.TML_PORT ?? 8080)
+  const host = values.host ?? env.TML_HOST ?? '127.0.0.1'
+  const writer = values.writer ?? 'worker'
+  if (
+    !Number.isInteger(port) ||
+    port < 0 ||
+    port > 65_535 ||
+    (writer !== 'worker' && writer !== 'inline')
+  ) {
+    io.err(`tml gateway start: invalid --port or --writer\n\n${GATEWAY_START_HELP}`)
+    return 2
+  }
+  const log = pino({
+    level: values['log-level'] ?? env.TML_LOG_LEVEL ?? 'info',
+    base: { service: 'tml-gateway' },
+  })
+
+  let policies: ReturnType<typeof loadPolicies>
+  let keys: ReturnType<typeof loadKeys>
+  try {
+    policies = loadPolicies({ paths: policyPaths })
+    keys = loadKeys({ dir: keysDir, env, create: !production })
+  } catch (e) {
+    if (e instanceof PolicyError) {
+      for (const issue of e.issues) io.err(`${formatPolicyIssue(issue)}\n`)
+      io.err('tml gateway start: refusing to start with an invalid policy\n')
+      return 1
+    }
+    if (e instanceof KeysError) {
+      io.err(`tml gateway start: ${e.shortMessage}\n`)
+      return 1
+    }
+    throw e
+  }
+  if (keys.created.length > 0) {
+    log.warn(
+      { files: keys.created, dir: keysDir },
+      `development keys created under ${keysDir}: keep them out of version control`,
+    )
+  }
+  for (const { policy, hash, file } of policies.values())
+    log.info({ profile: policy.profile, policy_hash: hash, file }, 'policy loaded')
+
+  let gateway: Awaited<ReturnType<typeof createGateway>>
+  try {
+    gateway = await createGateway({
+      keys,
+      policies,
+      dataDir,
+      writer,
+      onEvent: ({ level, message, ...rest }) => log[level](rest, message),
+    })
+  } catch (e) {
+    if (e instanceof StoreError) {
+      io.err(`tml gateway start: cannot open the log store: ${e.shortMessage}\n`)
+      return 1
+    }
+    throw e
+  }
+  const app = await buildServer({
+    gateway,
+    apiKeys: keys.apiKeys,
+    logger: log,
+    bodyLimit: Number(values['body-limit'] ?? DEFAULT_BODY_LIMIT),
+  })
+  const url = await app.listen({ host, port })
+  log.info(
+    {
+      url,
+      log_id: keys.logId,
+      log_size: gateway.memory.size,
+      restored_pauses: gateway.restoredPauses,
+    },
+    'listening',
+  )
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve()
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    signal?.addEventListener('abort', stop, { once: true })
+  })
+  log.info('shutting down')
+  await app.close()
+  await gateway.close()
+  return 0
+}

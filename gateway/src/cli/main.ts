@@ -1,0 +1,50 @@
+import { gatewayStart } from './gatewayStart.ts'
+import type { CliIo } from './io.ts'
+import { keysCommand } from './keysCommand.ts'
+import { policyCheck } from './policyCheck.ts'
+
+export const MAIN_HELP = `Usage: tml <command> [options]
+
+TML Anchor gateway: ternary decisions under the Sacred Pause Protocol, every one a signed,
+durable Moral Trace Log entry.
+
+Commands:
+  gateway start        Start the gateway (HTTP API, decision engine, Always Memory).
+  keys [show|generate] Show the log's public keys, or create missing development keys.
+  policy check FILE    Validate policy files and print their hashes.
+
+Run "tml <command> --help" for the options of a command.
+`
+
+/**
+ * The \`tml\` command line: dispatches to a command and resolves with the exit code.
+ *
+ * @example
+ * process.exitCode = await main({ argv: process.argv.slice(2), io: processIo })
+ */
+export async function main({ argv, io }: { argv: string[]; io: CliIo }): Promise<number> {
+  const [command, sub, ...rest] = argv
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(MAIN_HELP)
+    return command === undefined ? 2 : 0
+  }
+  if (command === 'gateway') {
+    if (sub === 'start') return gatewayStart({ argv: rest, io })
+    if (sub === '--help' || sub === '-h') {
+      io.out(
+        'Usage: tml gateway start [options]\n\nRun "tml gateway start --help" for the options.\n',
+      )
+      return 0
+    }
+  }
+  if (command === 'keys') return keysCommand({ argv: sub === undefined ? [] : [sub, ...rest], io })
+  if (command === 'policy') {
+    if (sub === 'check') return policyCheck({ argv: rest, io })
+    if (sub === '--help' || sub === '-h') {
+      io.out('Usage: tml policy check FILE|DIR...\n\nRun "tml policy check --help" for details.\n')
+      return 0
+    }
+  }
+  io.err(`tml: unknown command "${argv.join(' ')}"\n\n${MAIN_HELP}`)
+  return 2
+}

@@ -1,0 +1,7 @@
+export type { ApiContext } from './ApiContext.ts'
+export { type BuildServerParameters, buildServer, DEFAULT_BODY_LIMIT } from './buildServer.ts'
+export { createAuthenticator } from './createAuthenticator.ts'
+export { type ApiError, errorHandler } from './errorHandler.ts'
+export { metricsText } from './metricsText.ts'
+export { openApiDocument, type RouteDescription } from './openApiDocument.ts'
+export { MAX_JSON_DEPTH, MalformedJsonError, parseJsonBody } from './parseJsonBody.ts'

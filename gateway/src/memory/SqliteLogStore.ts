@@ -1,0 +1,357 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { bytesToHex, type Hex, RECEIPT_VERSION } from '@tml/core'
+import Database from 'better-sqlite3'
+import type { AppendBatch, LogStore, StoredEntry } from './LogStore.ts'
+import { StoreError } from './StoreError.ts'
+
+/** Parameters of {@link SqliteLogStore.open}. */
+export type SqliteLogStoreParameters = {
+  /** Database file (`./data/log.db` by default in the CLI). */
+  path: string
+  /** The log this store holds; a store of another log is refused. */
+  logId: Hex
+}
+
+/** Version of the schema below; a store with another version is refused rather than guessed at. */
+export const SCHEMA_VERSION = 1
+
+// `entries` is the log. `nodes`, `checkpoints` and `anchors` belong to the next issue (sequencer
+// and anchorers) and are created empty now, so that the schema of a store never has to change
+// under a running log. Triggers make `entries` append-only inside the database too.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entries (
+  seq INTEGER PRIMARY KEY CHECK (seq >= 0),
+  trace_id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  state INTEGER NOT NULL CHECK (state IN (-1, 0, 1)),
+  leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32),
+  mtl TEXT NOT NULL,
+  receipt_timestamp TEXT NOT NULL,
+  receipt_signature BLOB NOT NULL CHECK (length(receipt_signature) = 64),
+  refers_to TEXT,
+  profile TEXT,
+  pause_deadline_ms INTEGER
+);
+CREATE INDEX IF NOT EXISTS entries_refers_to ON entries (refers_to) WHERE refers_to IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_pauses ON entries (seq) WHERE state = 0 AND kind = 'decision';
+CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
+  BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS entries_no_delete BEFORE DELETE ON entries
+  BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
+CREATE TABLE IF NOT EXISTS subject_keys (
+  lookup BLOB PRIMARY KEY CHECK (length(lookup) = 32),
+  secret BLOB NOT NULL CHECK (length(secret) = 32)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS nodes (
+  level INTEGER NOT NULL CHECK (level >= 0),
+  idx INTEGER NOT NULL CHECK (idx >= 0),
+  hash BLOB NOT NULL CHECK (length(hash) = 32),
+  PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoints (
+  epoch INTEGER PRIMARY KEY CHECK (epoch >= 1),
+  tree_size INTEGER NOT NULL CHECK (tree_size >= 0),
+  root_hash BLOB NOT NULL CHECK (length(root_hash) = 32),
+  timestamp INTEGER NOT NULL,
+  signature BLOB NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS anchors (
+  epoch INTEGER NOT NULL REFERENCES checkpoints (epoch),
+  chain_id INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  tx_hash BLOB,
+  block_number INTEGER,
+  status TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (epoch, chain_id, registry)
+);
+CREATE TABLE IF NOT EXISTS probe (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  at_ms INTEGER NOT NULL
+);
+`
+
+type Row = {
+  seq: number
+  trace_id: string
+  kind: string
+  state: -1 | 0 | 1
+  leaf_hash: Buffer
+  mtl: string
+  receipt_timestamp: string
+  receipt_signature: Buffer
+  refers_to: string | null
+  profile: string | null
+  pause_deadline_ms: number | null
+}
+
+/**
+ * The embedded Always Memory store: one SQLite file in WAL mode with `synchronous = FULL`, so
+ * each commit fsyncs the write-ahead log before it returns (durable on return, also across a
+ * power loss). One transaction per batch is the group commit: many decisions, one fsync.
+ * `secure_delete` overwrites a shredded subject secret's bytes instead of only unlinking them,
+ * and the WAL is checkpointed and truncated right after an erasure, so the secret leaves the
+ * files. See {@link LogStore} for the guarantees.
+ *
+ * Spec: SQLite WAL (https://sqlite.org/wal.html), PRAGMA synchronous, PRAGMA secure_delete.
+ *
+ * @example
+ * const store = SqliteLogStore.open({ path: './data/log.db', logId })
+ * await store.append({ entries, subjectKeys: [], erasedLookups: [] })
+ */
+export class SqliteLogStore implements LogStore {
+  readonly path: string
+  readonly logId: Hex
+  #db: Database.Database
+  #size = 0
+  #statements!: ReturnType<typeof prepare>
+
+  private constructor({ path, logId }: SqliteLogStoreParameters) {
+    this.path = path
+    this.logId = logId
+    this.#db = this.#connect()
+  }
+
+  /**
+   * Opens (creating if needed) the store of log `logId`.
+   * @throws {StoreError} when the file belongs to another log or another schema version.
+   */
+  static open(parameters: SqliteLogStoreParameters): SqliteLogStore {
+    if (parameters.path !== ':memory:') mkdirSync(dirname(parameters.path), { recursive: true })
+    return new SqliteLogStore(parameters)
+  }
+
+  #connect(): Database.Database {
+    const db = wrap('open', () => new Database(this.path))
+    try {
+      wrap('open', () => {
+        db.pragma('journal_mode = WAL')
+        db.pragma('synchronous = FULL')
+        db.pragma('secure_delete = ON')
+        db.pragma('foreign_keys = ON')
+        db.pragma('busy_timeout = 2000')
+        db.exec(SCHEMA)
+      })
+      const meta = new Map(
+        (db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map(
+          (r) => [r.key, r.value],
+        ),
+      )
+      if (meta.size === 0) {
+        wrap('open', () =>
+          db.transaction(() => {
+            const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
+            put.run('schema_version', String(SCHEMA_VERSION))
+            put.run('log_id', this.logId)
+          })(),
+        )
+      } else {
+        if (meta.get('schema_version') !== String(SCHEMA_VERSION)) {
+          throw new StoreError(
+            `Store ${this.path} has schema version ${meta.get('schema_version')}, expected ${SCHEMA_VERSION}`,
+            {
+              code: 'TML_SCHEMA_VERSION',
+            },
+          )
+        }
+        if (meta.get('log_id') !== this.logId) {
+          throw new StoreError(
+            `Store ${this.path} holds log ${meta.get('log_id')}, not ${this.logId}`,
+            { code: 'TML_OTHER_LOG' },
+          )
+        }
+      }
+      this.#statements = prepare(db)
+      const last = this.#statements.maxSeq.get() as { max: number | null }
+      const count = (this.#statements.count.get() as { n: number }).n
+      const size = last.max === null ? 0 : last.max + 1
+      if (count !== size) {
+        throw new StoreError(
+          `Store ${this.path} has ${count} entries but the last seq is ${size - 1}: a gap`,
+          { code: 'TML_GAP' },
+        )
+      }
+      this.#size = size
+      return db
+    } catch (e) {
+      db.close()
+      throw e
+    }
+  }
+
+  async size(): Promise<number> {
+    // Read, not cached: in worker mode another connection (the commit worker's) writes.
+    const last = this.#statements.maxSeq.get() as { max: number | null }
+    this.#size = last.max === null ? 0 : last.max + 1
+    return this.#size
+  }
+
+  async append(batch: AppendBatch): Promise<void> {
+    this.appendSync(batch)
+  }
+
+  /** {@link append} without the promise, for callers on the same thread that need no await. */
+  appendSync({ entries, subjectKeys, erasedLookups }: AppendBatch): void {
+    entries.forEach((e, i) => {
+      if (e.seq !== this.#size + i) {
+        throw new StoreError(
+          `Append of seq ${e.seq} where ${this.#size + i} is next would leave a gap`,
+          { code: 'TML_GAP' },
+        )
+      }
+    })
+    const s = this.#statements
+    wrap('append', () =>
+      this.#db.transaction(() => {
+        for (const k of subjectKeys) s.putKey.run(k.lookup, k.secret)
+        for (const e of entries) {
+          s.insert.run(
+            e.seq,
+            e.traceId,
+            e.kind,
+            e.state,
+            hexToBuffer(e.leafHash),
+            e.mtl,
+            e.receipt.timestamp,
+            hexToBuffer(e.receipt.signature),
+            e.refersTo,
+            e.profile,
+            e.pauseDeadlineMs,
+          )
+        }
+        for (const lookup of erasedLookups) s.deleteKey.run(lookup)
+      })(),
+    )
+    this.#size += entries.length
+    if (erasedLookups.length > 0) {
+      // The old page with the secret may still sit in the WAL: fold it into the database (where
+      // secure_delete zeroed it) and truncate the WAL. Best effort: a busy reader delays it.
+      try {
+        this.#db.pragma('wal_checkpoint(TRUNCATE)')
+      } catch {
+        // The secret is already deleted in the database; the next checkpoint removes the copy.
+      }
+    }
+  }
+
+  async entryBySeq(seq: number): Promise<StoredEntry | undefined> {
+    return this.#row(this.#statements.bySeq.get(seq) as Row | undefined)
+  }
+
+  async entryByTraceId(traceId: string): Promise<StoredEntry | undefined> {
+    return this.#row(this.#statements.byTrace.get(traceId) as Row | undefined)
+  }
+
+  async resolutionOf(traceId: string): Promise<StoredEntry | undefined> {
+    return this.#row(this.#statements.resolution.get(traceId) as Row | undefined)
+  }
+
+  async pendingPauses(): Promise<StoredEntry[]> {
+    return (this.#statements.pending.all() as Row[]).map((r) => this.#row(r) as StoredEntry)
+  }
+
+  async entries(fromSeq: number, limit: number): Promise<StoredEntry[]> {
+    return (this.#statements.range.all(fromSeq, limit) as Row[]).map(
+      (r) => this.#row(r) as StoredEntry,
+    )
+  }
+
+  async subjectSecret(lookup: Uint8Array): Promise<Uint8Array | undefined> {
+    const row = this.#statements.getKey.get(lookup) as { secret: Buffer } | undefined
+    return row ? new Uint8Array(row.secret) : undefined
+  }
+
+  async probe(): Promise<void> {
+    try {
+      wrap('probe', () => this.#statements.probe.run(Date.now()))
+    } catch (e) {
+      // A moved, replaced or broken file keeps failing on the old handle: reconnect, then retry.
+      try {
+        this.#db.close()
+      } catch {
+        // Already unusable; the reconnect below decides.
+      }
+      this.#db = this.#connect()
+      wrap('probe', () => this.#statements.probe.run(Date.now()))
+      void e
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#db.close()
+  }
+
+  /** Runs `fn` with the raw database: for tests that inject faults (page limits, corruption). */
+  withDatabase<T>(fn: (db: Database.Database) => T): T {
+    return fn(this.#db)
+  }
+
+  #row(r: Row | undefined): StoredEntry | undefined {
+    if (!r) return undefined
+    return {
+      seq: r.seq,
+      traceId: r.trace_id,
+      kind: r.kind,
+      state: r.state,
+      leafHash: bytesToHex(r.leaf_hash),
+      mtl: r.mtl,
+      receipt: {
+        v: RECEIPT_VERSION,
+        logId: this.logId,
+        traceId: r.trace_id,
+        seq: r.seq,
+        leafHash: bytesToHex(r.leaf_hash),
+        timestamp: r.receipt_timestamp,
+        signature: bytesToHex(r.receipt_signature),
+      },
+      refersTo: r.refers_to,
+      profile: r.profile,
+      pauseDeadlineMs: r.pause_deadline_ms,
+    }
+  }
+}
+
+function prepare(db: Database.Database) {
+  const cols =
+    'seq, trace_id, kind, state, leaf_hash, mtl, receipt_timestamp, receipt_signature, refers_to, profile, pause_deadline_ms'
+  return {
+    insert: db.prepare(`INSERT INTO entries (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    maxSeq: db.prepare('SELECT max(seq) AS max FROM entries'),
+    count: db.prepare('SELECT count(*) AS n FROM entries'),
+    bySeq: db.prepare(`SELECT ${cols} FROM entries WHERE seq = ?`),
+    byTrace: db.prepare(`SELECT ${cols} FROM entries WHERE trace_id = ?`),
+    resolution: db.prepare(`SELECT ${cols} FROM entries WHERE refers_to = ? ORDER BY seq LIMIT 1`),
+    pending: db.prepare(
+      `SELECT ${cols} FROM entries e WHERE e.state = 0 AND e.kind = 'decision'
+       AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.refers_to = e.trace_id) ORDER BY e.seq`,
+    ),
+    range: db.prepare(`SELECT ${cols} FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?`),
+    putKey: db.prepare('INSERT OR IGNORE INTO subject_keys (lookup, secret) VALUES (?, ?)'),
+    getKey: db.prepare('SELECT secret FROM subject_keys WHERE lookup = ?'),
+    deleteKey: db.prepare('DELETE FROM subject_keys WHERE lookup = ?'),
+    probe: db.prepare(
+      'INSERT INTO probe (id, at_ms) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at_ms = excluded.at_ms',
+    ),
+  }
+}
+
+function hexToBuffer(hex: string): Buffer {
+  return Buffer.from(hex.slice(2), 'hex')
+}
+
+function wrap<T>(what: string, fn: () => T): T {
+  try {
+    return fn()
+  } catch (e) {
+    if (e instanceof StoreError) throw e
+    const code =
+      typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : 'UNKNOWN'
+    throw new StoreError(`SQLite ${what} failed: ${(e as Error).message}`, { code, cause: e })
+  }
+}

@@ -1,0 +1,124 @@
+import { Worker } from 'node:worker_threads'
+import { bytesToHex, type Hex } from '@tml/core'
+import type { CommitBatch, Committer } from './Committer.ts'
+import type { WorkerRequest, WorkerResponse } from './commitWorker.ts'
+import { StoreError } from './StoreError.ts'
+
+/** Parameters of {@link WorkerCommitter.start}. */
+export type WorkerCommitterParameters = {
+  /** SQLite file of the log (the same one the main thread reads). */
+  path: string
+  logId: Hex
+  /** The Ed25519 receipt seed; it is copied into the worker. */
+  receiptKey: Uint8Array
+}
+
+/**
+ * A {@link Committer} on a worker thread with its own SQLite write connection: the event loop
+ * hands a batch over and keeps parsing requests while the worker signs the receipts and fsyncs.
+ * While one batch commits, the next accumulates, so batches grow with load (group commit).
+ * If the worker dies, every pending and later commit fails with `TML_WORKER_EXIT`, so Always
+ * Memory answers -1 (fail closed); its recovery probe then starts a new worker.
+ *
+ * @example
+ * const committer = await WorkerCommitter.start({ path: './data/log.db', logId, receiptKey })
+ */
+export class WorkerCommitter implements Committer {
+  readonly #parameters: WorkerCommitterParameters
+  #worker: Worker
+  readonly #pending = new Map<number, { resolve: (r: WorkerResponse) => void }>()
+  #nextId = 0
+  #exited: string | undefined
+  #closed = false
+
+  private constructor(parameters: WorkerCommitterParameters) {
+    this.#parameters = parameters
+    this.#worker = this.#spawn()
+  }
+
+  /** Starts the worker and waits until its store is open. */
+  static async start(p: WorkerCommitterParameters): Promise<WorkerCommitter> {
+    const committer = new WorkerCommitter(p)
+    await committer.probe()
+    return committer
+  }
+
+  /** Ends the worker abruptly, as a crash would (for fault-injection tests). */
+  async crashForTest(): Promise<void> {
+    await this.#worker.terminate()
+  }
+
+  #spawn(): Worker {
+    const { path, logId, receiptKey } = this.#parameters
+    const worker = new Worker(new URL('./commitWorker.ts', import.meta.url), {
+      workerData: { path, logId, receiptKey },
+    })
+    worker.on('message', (r: WorkerResponse) => {
+      const p = this.#pending.get(r.id)
+      this.#pending.delete(r.id)
+      p?.resolve(r)
+    })
+    const fail = (why: string) => {
+      // Events of a worker already replaced say nothing about the current one.
+      if (worker !== this.#worker) return
+      this.#exited = why
+      for (const [id, p] of this.#pending)
+        p.resolve({ id, ok: false, code: 'TML_WORKER_EXIT', message: why })
+      this.#pending.clear()
+    }
+    worker.on('error', (e) => fail(`commit worker failed: ${e.message}`))
+    worker.on('exit', (code) => fail(`commit worker exited with code ${code}`))
+    return worker
+  }
+
+  async commit(batch: CommitBatch): Promise<Hex[]> {
+    // One string crosses the thread boundary far faster than a structured clone of many objects.
+    const r = await this.#call({ id: 0, op: 'commit', batch: encodeBatch(batch) })
+    return r.signatures ?? []
+  }
+
+  async probe(): Promise<void> {
+    if (this.#exited !== undefined && !this.#closed) {
+      // The worker is gone: a new one reopens the store (SQLite recovers the WAL by itself).
+      this.#exited = undefined
+      this.#worker = this.#spawn()
+    }
+    await this.#call({ id: 0, op: 'probe' })
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+    if (this.#exited === undefined) {
+      try {
+        await this.#call({ id: 0, op: 'close' })
+      } catch {
+        // Closing anyway.
+      }
+    }
+    await this.#worker.terminate()
+  }
+
+  #call(request: WorkerRequest): Promise<Extract<WorkerResponse, { ok: true }>> {
+    if (this.#exited !== undefined)
+      return Promise.reject(new StoreError(this.#exited, { code: 'TML_WORKER_EXIT' }))
+    const id = this.#nextId++
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, {
+        resolve: (r) => (r.ok ? resolve(r) : reject(new StoreError(r.message, { code: r.code }))),
+      })
+      this.#worker.postMessage({ ...request, id })
+    })
+  }
+}
+
+/** The batch as JSON text, byte arrays as hex (see `decodeBatch` in the worker). */
+function encodeBatch(batch: CommitBatch): string {
+  return JSON.stringify({
+    entries: batch.entries,
+    subjectKeys: batch.subjectKeys.map((k) => ({
+      lookup: bytesToHex(k.lookup),
+      secret: bytesToHex(k.secret),
+    })),
+    erasedLookups: batch.erasedLookups.map((l) => bytesToHex(l)),
+  })
+}

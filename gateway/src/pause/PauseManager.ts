@@ -1,0 +1,386 @@
+import {
+  bytesToHex,
+  canonicalBytes,
+  type Hex,
+  type MtlArbiter,
+  type MtlDecision,
+  type SignedReceipt,
+  sha256,
+  utf8ToBytes,
+} from '@tml/core'
+import type { ReceiptSigner } from '../keys/createReceiptSigner.ts'
+import type { AlwaysMemory } from '../memory/AlwaysMemory.ts'
+import { buildResolutionMtl } from '../memory/buildMtl.ts'
+import { StoreError } from '../memory/StoreError.ts'
+import { uuidv7 } from '../memory/uuidv7.ts'
+import type { LoadedPolicy } from '../policy/types.ts'
+import { PauseAlreadyResolvedError, PauseNotFoundError } from './errors.ts'
+import type { Lantern } from './Lantern.ts'
+
+/** A pause (decision with state 0) waiting for its resolution. */
+export type OpenPause = {
+  pauseId: string
+  profile: string
+  leafHash: Hex
+  mtl: MtlDecision
+  /** Unix ms when the pause times out into -1. */
+  deadlineMs: number
+}
+
+/** How a pause ended, as answered to callers and long-pollers. */
+export type PauseResolution = {
+  pause_id: string
+  state: 1 | -1
+  arbiter: MtlArbiter
+  /** `trace_id`, `seq` and receipt of the resolution MTL. */
+  trace_id: string
+  seq: number
+  leaf_hash: Hex
+  receipt: SignedReceipt
+  timestamp: string
+}
+
+/** What a verification hook sees: the evidence of the pause, never raw request data. */
+export type VerificationInput = Pick<
+  MtlDecision,
+  'trace_id' | 'trigger_type' | 'trigger_detail' | 'metrics' | 'input_hash'
+> & {
+  profile: string
+}
+
+/**
+ * An automatic check that may resolve a pause before a reviewer does (spec §5 phase 3,
+ * self-correction): return a decision, or undefined to leave the pause to a reviewer.
+ */
+export type VerificationHook = (
+  pause: VerificationInput,
+) => Promise<{ decision: 1 | -1; rationale: string } | undefined>
+
+/** Parameters of {@link PauseManager.resolve}. */
+export type ResolvePauseParameters = {
+  pauseId: string
+  decision: 1 | -1
+  arbiter: MtlArbiter
+  rationaleHash: Hex
+  signature: Hex | null
+}
+
+/** Parameters of the {@link PauseManager} constructor. */
+export type PauseManagerParameters = {
+  memory: AlwaysMemory
+  lantern: Lantern
+  policies: ReadonlyMap<string, LoadedPolicy>
+  signer: ReceiptSigner
+  clock?: () => number
+  hooks?: Readonly<Record<string, VerificationHook>>
+  /** Retry delay of a timeout resolution that the store could not take. */
+  retryMs?: number
+  /** Reports hook failures and similar non-fatal events. */
+  onWarning?: (message: string, error?: unknown) => void
+}
+
+/** SHA-256 of the fixed rationale of a timeout: "silence implies risk" (spec §6.2). */
+export const TIMEOUT_RATIONALE_HASH = bytesToHex(
+  sha256(utf8ToBytes('tml: pause timed out; silence implies risk')),
+)
+
+type Entry = OpenPause & {
+  timer?: NodeJS.Timeout
+  resolving: boolean
+  waiters: Set<(r: PauseResolution) => void>
+}
+
+const RECENT_LIMIT = 1000
+
+/**
+ * The Sacred Pause lifecycle after ignition (spec §5, §6.1): a pause stays open with the Lantern
+ * on until a listed reviewer approves or refuses it (EIP-712 signature checked by the HTTP
+ * layer), a verification hook decides it, or its deadline passes (-1, spec §6.2). Each ending is
+ * a new resolution MTL appended to the log before anyone is told: exactly one per pause, so a
+ * second resolution gets {@link PauseAlreadyResolvedError}. Open pauses survive a restart: they
+ * are re-read from the log and their timers re-armed.
+ *
+ * @example
+ * pauses.open({ pauseId, profile, leafHash, mtl, deadlineMs })
+ * const resolution = await pauses.wait(pauseId, 30_000) // undefined if still open after 30 s
+ */
+export class PauseManager {
+  readonly #memory: AlwaysMemory
+  readonly #lantern: Lantern
+  readonly #policies: ReadonlyMap<string, LoadedPolicy>
+  readonly #signer: ReceiptSigner
+  readonly #clock: () => number
+  readonly #hooks: Readonly<Record<string, VerificationHook>>
+  readonly #retryMs: number
+  readonly #onWarning: (message: string, error?: unknown) => void
+  readonly #open = new Map<string, Entry>()
+  readonly #recent = new Map<string, PauseResolution>()
+  #closed = false
+
+  constructor(p: PauseManagerParameters) {
+    this.#memory = p.memory
+    this.#lantern = p.lantern
+    this.#policies = p.policies
+    this.#signer = p.signer
+    this.#clock = p.clock ?? Date.now
+    this.#hooks = p.hooks ?? {}
+    this.#retryMs = p.retryMs ?? 250
+    this.#onWarning = p.onWarning ?? (() => {})
+  }
+
+  /** Re-opens the pauses the log holds without a resolution (after a restart). */
+  async restore(): Promise<number> {
+    const pending = await this.#memory.store.pendingPauses()
+    for (const e of pending) {
+      const mtl = JSON.parse(e.mtl) as MtlDecision
+      this.open({
+        pauseId: e.traceId,
+        profile: e.profile ?? '',
+        leafHash: e.leafHash,
+        mtl,
+        deadlineMs: e.pauseDeadlineMs ?? 0,
+      })
+    }
+    return pending.length
+  }
+
+  /** Opens a pause whose MTL is durable: Lantern on, timer armed, verification hook started. */
+  open(pause: OpenPause): void {
+    const entry: Entry = { ...pause, resolving: false, waiters: new Set() }
+    this.#open.set(pause.pauseId, entry)
+    this.#arm(entry, pause.deadlineMs - this.#clock())
+    this.#lantern.paused(
+      {
+        pause_id: pause.pauseId,
+        profile: pause.profile,
+        trigger_type: pause.mtl.trigger_type,
+        trigger_detail: pause.mtl.trigger_detail,
+        deadline: new Date(pause.deadlineMs).toISOString(),
+      },
+      this.#open.size,
+    )
+    const hookName = this.#policies.get(pause.profile)?.policy.pause.verificationHook
+    const hook = hookName === undefined ? undefined : this.#hooks[hookName]
+    if (hookName !== undefined && hook) void this.#verify(entry, hookName, hook)
+  }
+
+  /** An open pause, or undefined. */
+  get(pauseId: string): OpenPause | undefined {
+    const e = this.#open.get(pauseId)
+    return e && strip(e)
+  }
+
+  /** Open pauses, oldest first. */
+  pending(): OpenPause[] {
+    return [...this.#open.values()].map(strip)
+  }
+
+  /** The most recent resolutions (up to 1000), newest last. */
+  resolved(): PauseResolution[] {
+    return [...this.#recent.values()]
+  }
+
+  /**
+   * Appends the resolution MTL of a pause and closes it.
+   * @throws {PauseNotFoundError} when no such pause exists.
+   * @throws {PauseAlreadyResolvedError} when it is resolved or being resolved.
+   * @throws {StoreError} when the log cannot take the resolution; the pause stays open.
+   */
+  async resolve(p: ResolvePauseParameters): Promise<PauseResolution> {
+    const entry = this.#open.get(p.pauseId)
+    if (!entry) throw await this.#notOpen(p.pauseId)
+    if (entry.resolving) throw new PauseAlreadyResolvedError(p.pauseId)
+    entry.resolving = true
+    const now = this.#clock()
+    let appended: Awaited<ReturnType<AlwaysMemory['append']>>
+    try {
+      appended = await this.#memory.append({
+        draft: buildResolutionMtl({
+          pause: entry.mtl,
+          decision: p.decision,
+          arbiter: p.arbiter,
+          rationaleHash: p.rationaleHash,
+          signature: p.signature,
+          traceId: uuidv7(now),
+          timestamp: new Date(now).toISOString(),
+          pauseMs: Math.max(0, now - Date.parse(entry.mtl.timestamp)),
+          outputHash: null,
+        }),
+        profile: entry.profile,
+        pauseDeadlineMs: null,
+      })
+    } catch (e) {
+      entry.resolving = false
+      throw e
+    }
+    // Durable: only now is anyone told, and the pause closed.
+    const resolution: PauseResolution = {
+      pause_id: p.pauseId,
+      state: p.decision,
+      arbiter: p.arbiter,
+      trace_id: appended.mtl.trace_id,
+      seq: appended.mtl.seq,
+      leaf_hash: appended.leafHash,
+      receipt: appended.receipt,
+      timestamp: appended.receipt.timestamp,
+    }
+    clearTimeout(entry.timer)
+    this.#open.delete(p.pauseId)
+    this.#remember(resolution)
+    for (const w of entry.waiters) w(resolution)
+    this.#lantern.resolved(
+      {
+        pause_id: p.pauseId,
+        state: p.decision,
+        arbiter: p.arbiter,
+        resolution_trace_id: resolution.trace_id,
+      },
+      this.#open.size,
+    )
+    return resolution
+  }
+
+  /**
+   * Waits up to `ms` for the pause's resolution: resolves with it, or with undefined when the
+   * pause is still open. Recent resolutions are answered at once.
+   * @throws {PauseNotFoundError} for an unknown pause.
+   */
+  async wait(pauseId: string, ms: number): Promise<PauseResolution | undefined> {
+    const recent = this.#recent.get(pauseId)
+    if (recent) return recent
+    const entry = this.#open.get(pauseId)
+    if (!entry) {
+      const e = await this.#notOpen(pauseId)
+      if (e instanceof PauseAlreadyResolvedError && e.resolution) return e.resolution
+      throw e
+    }
+    if (ms <= 0) return undefined
+    return new Promise((resolve) => {
+      const done = (r: PauseResolution | undefined) => {
+        clearTimeout(timer)
+        entry.waiters.delete(done)
+        resolve(r)
+      }
+      const timer = setTimeout(() => done(undefined), ms)
+      entry.waiters.add(done)
+    })
+  }
+
+  /** Disarms every timer; open pauses stay open in the log and are restored at the next start. */
+  close(): void {
+    this.#closed = true
+    for (const e of this.#open.values()) clearTimeout(e.timer)
+  }
+
+  #arm(entry: Entry, delayMs: number): void {
+    if (this.#closed) return
+    clearTimeout(entry.timer)
+    // setTimeout holds at most 2^31-1 ms; longer waits re-arm when that fires.
+    const capped = Math.min(Math.max(0, delayMs), 2 ** 31 - 1)
+    entry.timer = setTimeout(() => void this.#timeout(entry), capped)
+    entry.timer.unref?.()
+  }
+
+  async #timeout(entry: Entry): Promise<void> {
+    const remaining = entry.deadlineMs - this.#clock()
+    if (remaining > 0) return this.#arm(entry, remaining)
+    try {
+      await this.resolve({
+        pauseId: entry.pauseId,
+        decision: -1,
+        arbiter: { kind: 'timeout', id: 'gateway' },
+        rationaleHash: TIMEOUT_RATIONALE_HASH,
+        signature: null,
+      })
+    } catch (e) {
+      if (e instanceof PauseAlreadyResolvedError || e instanceof PauseNotFoundError) return
+      // The log cannot take it now (No Log = No Action): the pause stays open, retry shortly.
+      if (e instanceof StoreError) return this.#arm(entry, this.#retryMs)
+      this.#onWarning(`timeout of pause ${entry.pauseId} failed`, e)
+      this.#arm(entry, this.#retryMs)
+    }
+  }
+
+  async #verify(entry: Entry, name: string, hook: VerificationHook): Promise<void> {
+    let verdict: Awaited<ReturnType<VerificationHook>>
+    try {
+      verdict = await hook({
+        trace_id: entry.mtl.trace_id,
+        trigger_type: entry.mtl.trigger_type,
+        trigger_detail: entry.mtl.trigger_detail,
+        metrics: entry.mtl.metrics,
+        input_hash: entry.mtl.input_hash,
+        profile: entry.profile,
+      })
+    } catch (e) {
+      this.#onWarning(`verification hook ${name} failed for pause ${entry.pauseId}`, e)
+      return
+    }
+    if (!verdict || !this.#open.has(entry.pauseId)) return
+    const rationaleHash = bytesToHex(sha256(utf8ToBytes(verdict.rationale)))
+    // The hook has no key of its own: the gateway signs what the hook decided, with the log's
+    // receipt key, over a statement bound to this log, pause and evidence.
+    const signature = this.#signer.signBytes(
+      canonicalBytes({
+        v: 'tml-verification/1',
+        logId: this.#memory.logId,
+        pauseId: entry.pauseId,
+        pauseLeafHash: entry.leafHash,
+        verifier: name,
+        decision: verdict.decision,
+        rationaleHash,
+      }),
+    )
+    try {
+      await this.resolve({
+        pauseId: entry.pauseId,
+        decision: verdict.decision,
+        arbiter: { kind: 'verification', id: name },
+        rationaleHash,
+        signature,
+      })
+    } catch (e) {
+      if (!(e instanceof PauseAlreadyResolvedError))
+        this.#onWarning(`verification of pause ${entry.pauseId} not logged`, e)
+    }
+  }
+
+  async #notOpen(pauseId: string): Promise<PauseNotFoundError | PauseAlreadyResolvedError> {
+    const recent = this.#recent.get(pauseId)
+    if (recent) return new PauseAlreadyResolvedError(pauseId, recent)
+    const store = this.#memory.store
+    const pause = await store.entryByTraceId(pauseId)
+    if (pause?.kind !== 'decision' || pause.state !== 0) return new PauseNotFoundError(pauseId)
+    const r = await store.resolutionOf(pauseId)
+    if (!r) return new PauseAlreadyResolvedError(pauseId)
+    const mtl = JSON.parse(r.mtl) as { resolution: { arbiter: MtlArbiter } }
+    return new PauseAlreadyResolvedError(pauseId, {
+      pause_id: pauseId,
+      state: r.state === 1 ? 1 : -1,
+      arbiter: mtl.resolution.arbiter,
+      trace_id: r.traceId,
+      seq: r.seq,
+      leaf_hash: r.leafHash,
+      receipt: r.receipt,
+      timestamp: r.receipt.timestamp,
+    })
+  }
+
+  #remember(r: PauseResolution): void {
+    this.#recent.set(r.pause_id, r)
+    if (this.#recent.size > RECENT_LIMIT) {
+      const oldest = this.#recent.keys().next().value
+      if (oldest !== undefined) this.#recent.delete(oldest)
+    }
+  }
+}
+
+function strip(e: Entry): OpenPause {
+  return {
+    pauseId: e.pauseId,
+    profile: e.profile,
+    leafHash: e.leafHash,
+    mtl: e.mtl,
+    deadlineMs: e.deadlineMs,
+  }
+}

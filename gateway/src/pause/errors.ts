@@ -1,0 +1,34 @@
+import { BaseError } from '@tml/core'
+import type { PauseResolution } from './PauseManager.ts'
+
+/**
+ * The pause does not exist (or is not a pause). Answered 404.
+ *
+ * @example
+ * throw new PauseNotFoundError(pauseId)
+ */
+export class PauseNotFoundError extends BaseError {
+  override name = 'PauseNotFoundError' as const
+  constructor(pauseId: string) {
+    super(`No pause ${pauseId}`)
+  }
+}
+
+/**
+ * The pause is already resolved, or being resolved. Answered 409, with the resolution when known.
+ *
+ * @example
+ * throw new PauseAlreadyResolvedError(pauseId, resolution)
+ */
+export class PauseAlreadyResolvedError extends BaseError {
+  override name = 'PauseAlreadyResolvedError' as const
+  readonly resolution: PauseResolution | undefined
+  constructor(pauseId: string, resolution?: PauseResolution) {
+    super(
+      resolution
+        ? `Pause ${pauseId} is already resolved (${resolution.state})`
+        : `Pause ${pauseId} is being resolved`,
+    )
+    this.resolution = resolution
+  }
+}

@@ -1,0 +1,31 @@
+export { PauseAlreadyResolvedError, PauseNotFoundError } from './errors.ts'
+export {
+  Lantern,
+  type LanternEvent,
+  type LanternPauseEvent,
+  type LanternResolutionEvent,
+} from './Lantern.ts'
+export { type BudgetVerdict, PauseBudget, type TakePauseParameters } from './PauseBudget.ts'
+export {
+  type OpenPause,
+  PauseManager,
+  type PauseManagerParameters,
+  type PauseResolution,
+  type ResolvePauseParameters,
+  TIMEOUT_RATIONALE_HASH,
+  type VerificationHook,
+  type VerificationInput,
+} from './PauseManager.ts'
+export { refuseForBudget } from './refuseForBudget.ts'
+export {
+  RESOLUTION_DOMAIN,
+  RESOLUTION_TYPES,
+  type ResolutionMessage,
+  resolutionTypedData,
+} from './resolutionTypedData.ts'
+export { TokenBucket } from './TokenBucket.ts'
+export {
+  type ResolutionRejection,
+  type VerifyResolutionParameters,
+  verifyResolution,
+} from './verifyResolution.ts'

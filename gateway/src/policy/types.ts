@@ -1,0 +1,102 @@
+/** Operators of a rule's comparison. Any comparison with a missing field is false (use `exists`). */
+export type ComparisonOperator =
+  | 'eq'
+  | 'ne'
+  | 'gt'
+  | 'gte'
+  | 'lt'
+  | 'lte'
+  | 'in'
+  | 'not_in'
+  | 'exists'
+  | 'contains'
+
+/** A leaf of a rule: `{ field: context.x, gt: 3 }` in YAML. */
+export type Comparison = { field: string; op: ComparisonOperator; value: unknown }
+
+/** A declarative condition over the request's `input`, `context` and `signals`. */
+export type Condition =
+  | { all: readonly Condition[] }
+  | { any: readonly Condition[] }
+  | { not: Condition }
+  | Comparison
+
+/** Trigger categories a policy rule may raise. */
+export type RuleTrigger = 'MANDATE' | 'CONTEXTUAL' | 'AMBIGUITY' | 'HARM'
+
+/**
+ * A domain rule (spec §4.4) or mandate (human rights, earth protection): when `when` holds, the
+ * decision is at most `outcome`.
+ */
+export type PolicyRule = {
+  id: string
+  trigger: RuleTrigger
+  mandate?: 'human_rights' | 'earth_protection'
+  outcome: 0 | -1
+  /** Shown in `trigger_detail`: policy text, so it never carries personal data. */
+  reason: string
+  when: Condition
+}
+
+/** Token bucket settings: `capacity` pauses at once, refilled at `refillPerSecond`. */
+export type BucketConfig = { capacity: number; refillPerSecond: number }
+
+/** One validated policy profile, defaults applied. Field names mirror the YAML's snake_case. */
+export type Policy = {
+  v: 'tml-policy/1'
+  profile: string
+  description: string
+  /** Timing profile (spec §7): real-time answers after the local durable write. */
+  timing: 'real_time' | 'deliberative'
+  ambiguity: {
+    /** Normalized entropy above this pauses (spec §4.1: IF H > T THEN 0). */
+    entropyMax?: number
+    /** Confidence below this pauses (spec §3.1: proceed needs Confidence > Threshold). */
+    confidenceMin?: number
+    /** How per-token entropies of `token_logprobs` combine. */
+    tokenAggregate: 'mean' | 'max'
+    /** When true, a request without any uncertainty signal pauses. */
+    required: boolean
+  }
+  harm?: {
+    /** Harm at or above this (up to `critical`) pauses (spec §4.2). */
+    ambiguous: number
+    /** Harm above this refuses (spec §4.2). */
+    critical: number
+    /** When true, a request without a harm score pauses. */
+    required: boolean
+  }
+  contextual: {
+    /** Largest allowed Euclidean distance between two sensors' vectors (spec §4.3). */
+    sensorTolerance?: number
+    /** IoU below this is a sensor conflict (spec §4.3: 0.5). */
+    sensorIouMin?: number
+    /** Volatility above this pauses (spec §4.3: 5%). */
+    volatilityMax?: number
+    /** Window of the volatility computed from `series`, in milliseconds (spec §4.3: 10 min). */
+    volatilityWindowMs: number
+  }
+  rules: readonly PolicyRule[]
+  pause: {
+    /** A pause not resolved within this resolves to -1 (spec §6.2). */
+    timeoutMs: number
+    /** Pause budget per caller (spec §12.1). */
+    perCaller: BucketConfig
+    /** Pause budget of the whole profile, over all callers. */
+    overall: BucketConfig
+    /** Name of a configured verification hook tried before waiting for a reviewer. */
+    verificationHook?: string
+  }
+  /** Lower-case addresses of the reviewers allowed to resolve this profile's pauses. */
+  reviewers: readonly `0x${string}`[]
+  /** Paths (`input.patient.name`) of fields pseudonymized before anything is hashed. */
+  piiFields: readonly string[]
+}
+
+/** A loaded policy: the validated profile, where it came from, and the hash that goes in MTLs. */
+export type LoadedPolicy = {
+  policy: Policy
+  /** `0x` + SHA-256 of the RFC 8785 form of the YAML document as written (before defaults). */
+  hash: `0x${string}`
+  file: string
+}

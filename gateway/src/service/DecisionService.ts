@@ -1,0 +1,376 @@
+import {
+  BaseError,
+  bytesToHex,
+  canonicalBytes,
+  type Hex,
+  JcsError,
+  type MtlDecision,
+  type MtlModel,
+  type Sha256,
+  type SignedReceipt,
+} from '@tml/core'
+import { decide } from '../engine/decide.ts'
+import type { Decision, Signals, TriggerType } from '../engine/types.ts'
+import { nodeSha256 } from '../keys/nodeSha256.ts'
+import type { AlwaysMemory } from '../memory/AlwaysMemory.ts'
+import { buildErasureMtl, GATEWAY_MODEL } from '../memory/buildErasureMtl.ts'
+import { buildDecisionMtl } from '../memory/buildMtl.ts'
+import { hashEvidence, hashJson } from '../memory/hashEvidence.ts'
+import type { Pseudonymizer } from '../memory/Pseudonymizer.ts'
+import { StoreError } from '../memory/StoreError.ts'
+import { uuidv7 } from '../memory/uuidv7.ts'
+import type { PauseBudget } from '../pause/PauseBudget.ts'
+import type { PauseManager, PauseResolution } from '../pause/PauseManager.ts'
+import { refuseForBudget } from '../pause/refuseForBudget.ts'
+import type { LoadedPolicy } from '../policy/types.ts'
+
+/** A decision request after the HTTP layer validated it. */
+export type DecisionInput = {
+  profile: string
+  input: unknown
+  output?: unknown
+  context?: Record<string, unknown>
+  signals: Signals
+  /** Raw subject id (pseudonymized before anything is hashed or stored). */
+  subject?: string
+  model?: MtlModel
+  /** Wait up to this long for a pause's resolution (long poll); 0 answers at once. */
+  wait_ms?: number
+}
+
+/** The answer to a decision request. */
+export type DecisionAnswer = {
+  trace_id: string
+  state: 1 | 0 | -1
+  trigger_type: TriggerType
+  trigger_detail: string
+  metrics: Record<string, number>
+  policy_hash: Hex
+  /** False only when the log could not take the record (then state is -1, trigger LEDGER). */
+  logged: boolean
+  seq: number | null
+  leaf_hash: Hex | null
+  receipt: SignedReceipt | null
+  /** True while this decision's pause is open (the Lantern signal). */
+  lantern: boolean
+  pause?: {
+    pause_id: string
+    deadline: string
+    status: 'pending' | 'resolved'
+    resolution?: PauseResolution
+  }
+  /** The state that takes effect: the resolution's when the pause was resolved while waiting. */
+  final_state: 1 | 0 | -1
+}
+
+/** The answer to an erasure. */
+export type ErasureAnswer = {
+  trace_id: string
+  seq: number
+  subject: `psn:${string}`
+  leaf_hash: Hex
+  receipt: SignedReceipt
+}
+
+/**
+ * A request value has no RFC 8785 form (a lone surrogate in a string, for instance), so it cannot
+ * be hashed into evidence. Nothing was decided or stored. Answered 400 naming the field.
+ *
+ * @example
+ * if (e instanceof InvalidEvidenceError) reply.code(400).send({ field: e.field })
+ */
+export class InvalidEvidenceError extends BaseError {
+  override name = 'InvalidEvidenceError' as const
+  readonly field: string
+  readonly reason: string
+  constructor({ field, reason }: { field: string; reason: string }) {
+    super(`${field}: ${reason}`)
+    this.field = field
+    this.reason = reason
+  }
+}
+
+/** Parameters of the {@link DecisionService} constructor. */
+export type DecisionServiceParameters = {
+  policies: ReadonlyMap<string, LoadedPolicy>
+  memory: AlwaysMemory
+  pseudonymizer: Pseudonymizer
+  pauses: PauseManager
+  budget: PauseBudget
+  clock?: () => number
+  hash?: Sha256
+  /** Model recorded when a request names none. */
+  defaultModel?: MtlModel
+  /** Anchoring health (the next issue's anchorers); always available until they exist. */
+  anchoring?: () => { available: boolean; reason?: string }
+}
+
+const UNSPECIFIED_MODEL: MtlModel = { id: 'unspecified', version_hash: GATEWAY_MODEL.version_hash }
+
+/**
+ * The decision lane, end to end: decide (pure engine), apply the pause budget, pseudonymize,
+ * hash the evidence, build the MTL, append it durably with its signed receipt, and only then
+ * answer; a pause opens (Lantern on) once its MTL is durable. When the log cannot take the
+ * record, the answer is -1 with trigger LEDGER and the reason, and nothing took effect.
+ *
+ * Spec: Sacred Pause Protocol §3.2, §5, §8 (gateway pseudocode), §11.3, §12.
+ *
+ * @example
+ * const answer = await service.decide({ input: { profile: 'general', input: { text: 'hello' }, signals: { confidence: 0.99, harm: 0.01 } }, caller: 'app' })
+ * answer.state // 1
+ */
+export class DecisionService {
+  readonly policies: ReadonlyMap<string, LoadedPolicy>
+  readonly #memory: AlwaysMemory
+  readonly #pseudonymizer: Pseudonymizer
+  readonly #pauses: PauseManager
+  readonly #budget: PauseBudget
+  readonly #clock: () => number
+  readonly #hash: Sha256
+  readonly #defaultModel: MtlModel
+  readonly #anchoring: () => { available: boolean; reason?: string }
+  /** Hash of the whole policy set, for records that belong to no single profile (erasures). */
+  readonly policySetHash: Hex
+  /** Counters for /metrics, by `state:trigger`. */
+  readonly counts = new Map<string, number>()
+
+  constructor(p: DecisionServiceParameters) {
+    this.policies = p.policies
+    this.#memory = p.memory
+    this.#pseudonymizer = p.pseudonymizer
+    this.#pauses = p.pauses
+    this.#budget = p.budget
+    this.#clock = p.clock ?? Date.now
+    this.#hash = p.hash ?? nodeSha256
+    this.#defaultModel = p.defaultModel ?? UNSPECIFIED_MODEL
+    this.#anchoring = p.anchoring ?? (() => ({ available: true }))
+    this.policySetHash = bytesToHex(
+      this.#hash(
+        canonicalBytes(
+          Object.fromEntries([...p.policies].map(([profile, l]) => [profile, l.hash])),
+        ),
+      ),
+    )
+  }
+
+  /**
+   * Decides one request and logs it. Never throws for store failures (they become -1 LEDGER);
+   * throws only on programming errors and on evidence that has no canonical form (JcsError),
+   * which the HTTP layer rejects before calling.
+   */
+  async decide({
+    input,
+    caller,
+  }: {
+    input: DecisionInput
+    caller: string
+  }): Promise<DecisionAnswer> {
+    const loaded = this.policies.get(input.profile)
+    if (!loaded) throw new RangeError(`unknown profile ${input.profile}`)
+    const { policy } = loaded
+    const now = this.#clock()
+    const traceId = uuidv7(now)
+    const anchoring = this.#anchoring()
+    const environment = {
+      now,
+      storeAvailable: this.#memory.available,
+      anchoringAvailable: anchoring.available,
+      ...(this.#memory.reason === undefined ? {} : { storeReason: this.#memory.reason }),
+      ...(anchoring.reason === undefined ? {} : { anchoringReason: anchoring.reason }),
+    }
+    const request = {
+      profile: input.profile,
+      input: input.input,
+      ...(input.context === undefined ? {} : { context: input.context }),
+      signals: input.signals,
+    }
+    let decision: Decision = decide({ request, policy, environment })
+    if (!this.#memory.available) return this.#unlogged({ traceId, decision, loaded })
+
+    // Evidence first: a value without a canonical form is refused before anything takes effect.
+    const subject = await this.#pseudonymizer.subject(input.subject)
+    const scrubbed = this.#pseudonymizer.scrub({
+      value: { input: input.input, output: input.output, context: input.context ?? {} },
+      fields: policy.piiFields,
+      secret: subject.secret,
+    })
+    const inputHash = evidenceHash('', () =>
+      hashEvidence({
+        evidence: { input: scrubbed.input, context: scrubbed.context, signals: input.signals },
+        hash: this.#hash,
+      }),
+    )
+    const outputHash =
+      scrubbed.output === undefined
+        ? null
+        : evidenceHash('output', () => hashJson(scrubbed.output, this.#hash))
+
+    let paused = false
+    if (decision.state === 0) {
+      const verdict = this.#budget.take({ policy, caller, now })
+      if (verdict.granted) paused = true
+      else decision = refuseForBudget(decision, verdict.exhausted)
+    }
+    const draft = buildDecisionMtl({
+      decision,
+      traceId,
+      timestamp: new Date(now).toISOString(),
+      policyHash: loaded.hash,
+      model: input.model ?? this.#defaultModel,
+      inputHash,
+      outputHash,
+      subject: subject.pseudonym,
+    })
+    const deadlineMs = paused ? now + policy.pause.timeoutMs : null
+    let appended: Awaited<ReturnType<AlwaysMemory['append']>>
+    try {
+      appended = await this.#memory.append({
+        draft,
+        profile: policy.profile,
+        pauseDeadlineMs: deadlineMs,
+        ...(subject.newKey ? { subjectKey: subject.newKey } : {}),
+      })
+    } catch (e) {
+      if (!(e instanceof StoreError)) throw e
+      if (paused) this.#budget.refund({ policy, caller })
+      return this.#unlogged({
+        traceId,
+        decision: decide({
+          request,
+          policy,
+          environment: { ...environment, storeAvailable: false, storeReason: e.code },
+        }),
+        loaded,
+      })
+    }
+    if (subject.newKey) this.#pseudonymizer.markPersisted([subject.newKey])
+    this.#count(decision)
+
+    const answer: DecisionAnswer = {
+      trace_id: traceId,
+      state: decision.state,
+      trigger_type: decision.trigger_type,
+      trigger_detail: decision.trigger_detail,
+      metrics: decision.metrics,
+      policy_hash: loaded.hash,
+      logged: true,
+      seq: appended.mtl.seq,
+      leaf_hash: appended.leafHash,
+      receipt: appended.receipt,
+      lantern: paused,
+      final_state: decision.state,
+    }
+    if (!paused || deadlineMs === null) return answer
+
+    this.#pauses.open({
+      pauseId: traceId,
+      profile: policy.profile,
+      leafHash: appended.leafHash,
+      mtl: appended.mtl as unknown as MtlDecision,
+      deadlineMs,
+    })
+    answer.pause = {
+      pause_id: traceId,
+      deadline: new Date(deadlineMs).toISOString(),
+      status: 'pending',
+    }
+    const waitMs = Math.min(input.wait_ms ?? 0, Math.max(0, deadlineMs - now))
+    if (waitMs > 0) {
+      const resolution = await this.#pauses.wait(traceId, waitMs)
+      if (resolution) {
+        answer.pause = { ...answer.pause, status: 'resolved', resolution }
+        answer.lantern = false
+        answer.final_state = resolution.state
+      }
+    }
+    return answer
+  }
+
+  /**
+   * Erases a subject: destroys its secret and logs the erasure (no personal data in the record).
+   * Returns undefined when the subject has no secret (never seen, or already erased).
+   * @throws {StoreError} when the log cannot take the record: nothing was erased.
+   */
+  async erase({
+    subjectId,
+    caller,
+  }: {
+    subjectId: string
+    caller: string
+  }): Promise<ErasureAnswer | undefined> {
+    const existing = await this.#pseudonymizer.existing(subjectId)
+    if (!existing) return undefined
+    const now = this.#clock()
+    const traceId = uuidv7(now)
+    const appended = await this.#memory.append({
+      draft: buildErasureMtl({
+        traceId,
+        timestamp: new Date(now).toISOString(),
+        subject: existing.pseudonym,
+        policyHash: this.policySetHash,
+        requestedBy: caller,
+        hash: this.#hash,
+      }),
+      profile: null,
+      pauseDeadlineMs: null,
+      erasedLookup: existing.lookup,
+    })
+    // Forget only after the deletion is durable; requests meanwhile used the old secret, and
+    // their pseudonyms are shredded with it.
+    this.#pseudonymizer.forget(existing.lookup)
+    return {
+      trace_id: traceId,
+      seq: appended.mtl.seq,
+      subject: existing.pseudonym,
+      leaf_hash: appended.leafHash,
+      receipt: appended.receipt,
+    }
+  }
+
+  #unlogged({
+    traceId,
+    decision,
+    loaded,
+  }: {
+    traceId: string
+    decision: Decision
+    loaded: LoadedPolicy
+  }): DecisionAnswer {
+    this.#count(decision)
+    return {
+      trace_id: traceId,
+      state: -1,
+      trigger_type: decision.trigger_type,
+      trigger_detail: decision.trigger_detail,
+      metrics: decision.metrics,
+      policy_hash: loaded.hash,
+      logged: false,
+      seq: null,
+      leaf_hash: null,
+      receipt: null,
+      lantern: false,
+      final_state: -1,
+    }
+  }
+
+  #count(decision: Decision): void {
+    const key = `${decision.state}:${decision.trigger_type}`
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
+  }
+}
+
+/** Runs a hash of request values, turning a JcsError into an {@link InvalidEvidenceError} naming the field. */
+function evidenceHash(prefix: string, fn: () => Hex): Hex {
+  try {
+    return fn()
+  } catch (e) {
+    if (!(e instanceof JcsError)) throw e
+    // JCS paths look like $.input.items[2]["odd key"]; the API names fields input.items.2.odd key.
+    const rest = e.path
+      .slice(1)
+      .replace(/\[(\d+)\]/g, '.$1')
+      .replace(/\["(.*?)"\]/g, '.$1')
+    const field = `${prefix}${rest}`.replace(/^\./, '') || prefix
+    throw new InvalidEvidenceError({ field, reason: e.reason })
+  }
+}

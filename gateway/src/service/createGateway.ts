@@ -1,0 +1,141 @@
+import { join } from 'node:path'
+import type { MtlModel } from '@tml/core'
+import { createReceiptSigner, type ReceiptSigner } from '../keys/createReceiptSigner.ts'
+import type { GatewayKeys } from '../keys/loadKeys.ts'
+import { AlwaysMemory } from '../memory/AlwaysMemory.ts'
+import type { Committer } from '../memory/Committer.ts'
+import { InlineCommitter } from '../memory/InlineCommitter.ts'
+import type { LogStore } from '../memory/LogStore.ts'
+import { Pseudonymizer } from '../memory/Pseudonymizer.ts'
+import { SqliteLogStore } from '../memory/SqliteLogStore.ts'
+import { WorkerCommitter } from '../memory/WorkerCommitter.ts'
+import { Lantern } from '../pause/Lantern.ts'
+import { PauseBudget } from '../pause/PauseBudget.ts'
+import { PauseManager, type VerificationHook } from '../pause/PauseManager.ts'
+import type { LoadedPolicy } from '../policy/types.ts'
+import { DecisionService } from './DecisionService.ts'
+
+/** Parameters of {@link createGateway}. */
+export type CreateGatewayParameters = {
+  keys: GatewayKeys
+  policies: ReadonlyMap<string, LoadedPolicy>
+  /** Directory of the default SQLite store (`log.db`); ignored when `store` is given. */
+  dataDir?: string
+  store?: LogStore
+  /**
+   * Where receipts are signed and batches written: `worker` (default with the SQLite store) keeps
+   * Ed25519 and fsync off the event loop; `inline` runs them on it (required for a custom store).
+   */
+  writer?: 'worker' | 'inline'
+  clock?: () => number
+  hooks?: Readonly<Record<string, VerificationHook>>
+  /** Probe and retry interval after a store failure, in milliseconds. */
+  retryMs?: number
+  defaultModel?: MtlModel
+  /** Anchoring health, for the anchorers of the next issue: unavailable → every decision is -1 LEDGER. */
+  anchoring?: () => { available: boolean; reason?: string }
+  /** Non-fatal events (store down and up, hook failures). */
+  onEvent?: (event: {
+    level: 'info' | 'warn' | 'error'
+    message: string
+    error?: unknown
+    [k: string]: unknown
+  }) => void
+}
+
+/** The running parts of one gateway log, wired together. */
+export type Gateway = {
+  service: DecisionService
+  memory: AlwaysMemory
+  pauses: PauseManager
+  lantern: Lantern
+  budget: PauseBudget
+  policies: ReadonlyMap<string, LoadedPolicy>
+  signer: ReceiptSigner
+  store: LogStore
+  committer: Committer
+  keys: GatewayKeys
+  /** Pauses re-opened from the log at start. */
+  restoredPauses: number
+  close(): Promise<void>
+}
+
+/**
+ * Wires a gateway: store (SQLite in `dataDir` by default), Always Memory, pseudonymizer, Lantern,
+ * pause budget and lifecycle (re-opening pauses left open by a previous run), decision service.
+ * The HTTP server and the CLI sit on top of this; tests and the benchmark use it directly.
+ *
+ * @example
+ * const gateway = await createGateway({ keys, policies: loadPolicies({ paths: ['policies'] }), dataDir: './data' })
+ * await gateway.service.decide({ input, caller: 'app' })
+ */
+export async function createGateway(p: CreateGatewayParameters): Promise<Gateway> {
+  const onEvent = p.onEvent ?? (() => {})
+  const path = join(p.dataDir ?? './data', 'log.db')
+  const store = p.store ?? SqliteLogStore.open({ path, logId: p.keys.logId })
+  const signer = createReceiptSigner(p.keys.receiptKey)
+  const clock = p.clock ?? Date.now
+  const writer = p.store ? 'inline' : (p.writer ?? 'worker')
+  const committer: Committer =
+    writer === 'worker'
+      ? await WorkerCommitter.start({ path, logId: p.keys.logId, receiptKey: p.keys.receiptKey })
+      : new InlineCommitter({ store, signer })
+  const memory = await AlwaysMemory.open({
+    store,
+    logId: p.keys.logId,
+    committer,
+    maxInFlight: writer === 'worker' ? 2 : 1,
+    clock,
+    retryMs: p.retryMs ?? 250,
+    onStatus: (s) =>
+      s.available
+        ? onEvent({ level: 'info', message: 'log store available again' })
+        : onEvent({
+            level: 'error',
+            message: 'log store unavailable: answering -1 until it recovers',
+            reason: s.reason,
+          }),
+  })
+  const lantern = new Lantern()
+  const pauses = new PauseManager({
+    memory,
+    lantern,
+    policies: p.policies,
+    signer,
+    clock,
+    retryMs: p.retryMs ?? 250,
+    ...(p.hooks ? { hooks: p.hooks } : {}),
+    onWarning: (message, error) => onEvent({ level: 'warn', message, error }),
+  })
+  const budget = new PauseBudget()
+  const service = new DecisionService({
+    policies: p.policies,
+    memory,
+    pseudonymizer: new Pseudonymizer({ indexKey: p.keys.subjectIndexKey, store }),
+    pauses,
+    budget,
+    clock,
+    ...(p.defaultModel ? { defaultModel: p.defaultModel } : {}),
+    ...(p.anchoring ? { anchoring: p.anchoring } : {}),
+  })
+  const restoredPauses = await pauses.restore()
+  return {
+    service,
+    memory,
+    pauses,
+    lantern,
+    budget,
+    policies: p.policies,
+    signer,
+    store,
+    committer,
+    keys: p.keys,
+    restoredPauses,
+    async close() {
+      pauses.close()
+      memory.close()
+      await committer.close()
+      await store.close()
+    },
+  }
+}

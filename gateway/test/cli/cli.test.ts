@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { type CliIo, main } from '../../src/cli/index.ts'
+import { tempDir } from '../helpers/memory.ts'
+import { POLICY_DIR } from '../helpers/policies.ts'
+
+function capture(
+  env: Record<string, string> = {},
+): CliIo & { stdout: () => string; stderr: () => string } {
+  let out = ''
+  let err = ''
+  return {
+    out: (t) => {
+      out += t
+    },
+    err: (t) => {
+      err += t
+    },
+    env,
+    stdout: () => out,
+    stderr: () => err,
+  }
+}
+
+describe('tml', () => {
+  test('default: --help everywhere, exit 0', async () => {
+    for (const argv of [
+      ['--help'],
+      ['gateway', 'start', '--help'],
+      ['keys', '--help'],
+      ['policy', 'check', '--help'],
+      ['gateway', '--help'],
+      ['policy', '--help'],
+    ]) {
+      const io = capture()
+      assert.equal(await main({ argv, io }), 0, argv.join(' '))
+      assert.match(io.stdout(), /^Usage: tml/)
+    }
+  })
+
+  test('errors: an unknown command prints the help and exits 2', async () => {
+    const io = capture()
+    assert.equal(await main({ argv: ['launch'], io }), 2)
+    assert.match(io.stderr(), /unknown command "launch"/)
+  })
+
+  test('behavior: policy check prints profiles and hashes, or file:line:column and exit 1', async () => {
+    const io = capture()
+    assert.equal(await main({ argv: ['policy', 'check', POLICY_DIR], io }), 0)
+    assert.equal(io.stdout().trim().split('\n').length, 6)
+    assert.match(io.stdout(), /^ok autonomous_vehicles 0x[0-9a-f]{64} /)
+    const bad = join(tempDir(), 'bad.yaml')
+    writeFileSync(
+      bad,
+      'v: tml-policy/1\nprofile: x\npause: { timeout_ms: 10 }\nharm: { ambiguous: 0.5, critical: 0.4 }\n',
+    )
+    const io2 = capture()
+    assert.equal(await main({ argv: ['policy', 'check', bad], io: io2 }), 1)
+    assert.equal(
+      io2.stderr(),
+      `${bad}:4:20: harm.ambiguous: ambiguous (0.5) must not be above critical (0.4)\n`,
+    )
+  })
+
+  test('behavior: keys generate, then keys show prints only public values', async () => {
+    const dir = join(tempDir(), 'keys')
+    const io = capture()
+    assert.equal(await main({ argv: ['keys', 'generate', '--keys', dir], io }), 0)
+    assert.match(io.stdout(), /created .*receipt\.key/)
+    const show = capture()
+    assert.equal(await main({ argv: ['keys', '--keys', dir], io: show }), 0)
+    assert.match(show.stdout(), /receipt public key {5}0x[0-9a-f]{64}\n/)
+    assert.match(show.stdout(), /checkpoint signer {6}0x[0-9a-fA-F]{40}\n/)
+    assert.ok(!show.stdout().includes('created'))
+    const missing = capture()
+    assert.equal(await main({ argv: ['keys', '--keys', join(dir, 'none')], io: missing }), 1)
+  })
+
+  test('behavior: gateway start refuses an invalid policy with file and line (real process)', () => {
+    const dir = tempDir()
+    const bad = join(dir, 'bad.yaml')
+    writeFileSync(
+      bad,
+      'v: tml-policy/1\nprofile: x\npause: { timeout_ms: 10 }\nambiguity: { entropy_max: 2 }\n',
+    )
+    const bin = fileURLToPath(new URL('../../bin/tml.mjs', import.meta.url))
+    const r = spawnSync(
+      process.execPath,
+      [bin, 'gateway', 'start', '--data', dir, '--policies', bad, '--port', '0'],
+      { encoding: 'utf8' },
+    )
+    assert.equal(r.status, 1)
+    assert.match(r.stderr, /bad\.yaml:4:27: ambiguity\.entropy_max: must be between 0 and 1, got 2/)
+    assert.match(r.stderr, /refusing to start/)
+  })
+})

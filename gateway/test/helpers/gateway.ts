@@ -1,0 +1,119 @@
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { privateKeyToAccount } from 'viem/accounts'
+import { buildServer } from '../../src/http/buildServer.ts'
+import { loadKeys } from '../../src/keys/loadKeys.ts'
+import type { LogStore } from '../../src/memory/LogStore.ts'
+import type { VerificationHook } from '../../src/pause/PauseManager.ts'
+import { loadPolicies } from '../../src/policy/loadPolicies.ts'
+import { createGateway, type Gateway } from '../../src/service/createGateway.ts'
+import { tempDir } from './memory.ts'
+import { POLICY_DIR } from './policies.ts'
+
+/** Reviewer listed by the test `review` profile (a well-known test key, never a real one). */
+export const reviewer = privateKeyToAccount(
+  '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
+)
+/** A key that no policy lists. */
+export const stranger = privateKeyToAccount(
+  '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
+)
+
+export const API_TOKEN = 'test-token-0123456789abcdef'
+export const auth = { authorization: `Bearer ${API_TOKEN}` }
+
+/** The `review` profile: a listed reviewer, a timeout and pause budget chosen by the test. */
+export function reviewPolicy({
+  timeoutMs = 60_000,
+  hook,
+  budget = [1000, 1000],
+}: {
+  timeoutMs?: number
+  hook?: string
+  budget?: [number, number]
+} = {}): string {
+  return `v: tml-policy/1
+profile: review
+ambiguity: { confidence_min: 0.9 }
+harm: { ambiguous: 0.4, critical: 0.9 }
+pause:
+  timeout_ms: ${timeoutMs}
+  budget:
+    per_caller: { capacity: ${budget[0]}, refill_per_s: 0 }
+    overall: { capacity: ${budget[1]}, refill_per_s: 0 }
+${hook ? `  verification_hook: ${hook}\n` : ''}reviewers: ["${reviewer.address}"]
+pii_fields: [input.name, context.email]
+`
+}
+
+export type TestGateway = {
+  gateway: Gateway
+  app: FastifyInstance
+  dir: string
+  close: () => Promise<void>
+}
+
+/** A gateway on a fresh temporary directory with the shipped policies plus `review`. */
+export async function startTestGateway(
+  options: {
+    dir?: string
+    store?: LogStore
+    clock?: () => number
+    timeoutMs?: number
+    hooks?: Record<string, VerificationHook>
+    hook?: string
+    retryMs?: number
+    /** Pause budget of `review`: [per caller, overall]. */
+    budget?: [number, number]
+    anchoring?: () => { available: boolean; reason?: string }
+  } = {},
+): Promise<TestGateway> {
+  const dir = options.dir ?? tempDir()
+  const policyDir = join(dir, 'policies')
+  mkdirSync(policyDir, { recursive: true })
+  for (const f of readdirSync(POLICY_DIR)) copyFileSync(join(POLICY_DIR, f), join(policyDir, f))
+  writeFileSync(
+    join(policyDir, 'review.yaml'),
+    reviewPolicy({
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.hook ? { hook: options.hook } : {}),
+      ...(options.budget ? { budget: options.budget } : {}),
+    }),
+  )
+  const keys = loadKeys({
+    dir: join(dir, 'keys'),
+    env: { TML_API_KEYS: `tester:${API_TOKEN},other:other-token-0123456789abcdef` },
+    create: true,
+  })
+  const gateway = await createGateway({
+    keys,
+    policies: loadPolicies({ paths: [policyDir] }),
+    dataDir: dir,
+    retryMs: options.retryMs ?? 20,
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(options.anchoring ? { anchoring: options.anchoring } : {}),
+  })
+  const app = await buildServer({
+    gateway,
+    apiKeys: keys.apiKeys,
+    ...(options.clock ? { clock: options.clock } : {}),
+  })
+  return {
+    gateway,
+    app,
+    dir,
+    close: async () => {
+      await app.close()
+      await gateway.close()
+    },
+  }
+}
+
+export const SMALLEST = {
+  profile: 'general',
+  input: { text: 'hello' },
+  signals: { confidence: 0.99, harm: 0.01 },
+}

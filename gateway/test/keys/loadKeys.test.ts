@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { receiptPublicKey } from '@tml/core'
+import { createReceiptSigner } from '../../src/keys/createReceiptSigner.ts'
+import { KeysError } from '../../src/keys/KeysError.ts'
+import { loadKeys, parseApiKeys } from '../../src/keys/loadKeys.ts'
+import { tempDir } from '../helpers/memory.ts'
+
+describe('loadKeys', () => {
+  test('default: a development run creates every key file (0600) and reports them; the next run reads them', () => {
+    const dir = join(tempDir(), 'keys')
+    const first = loadKeys({ dir, create: true })
+    assert.deepEqual(
+      first.created.map((f) => f.slice(dir.length + 1)),
+      ['receipt.key', 'checkpoint.key', 'subject-index.key', 'log-id', 'api-keys'],
+    )
+    for (const f of first.created) assert.equal(statSync(f).mode & 0o777, 0o600)
+    const second = loadKeys({ dir, create: true })
+    assert.deepEqual(second.created, [])
+    assert.deepEqual(second.receiptKey, first.receiptKey)
+    assert.equal(second.logId, first.logId)
+    assert.equal(second.apiKeys[0]?.caller, 'dev')
+  })
+
+  test('behavior: environment variables take precedence over files', () => {
+    const dir = join(tempDir(), 'keys')
+    loadKeys({ dir, create: true })
+    const seed = `0x${'01'.repeat(32)}` as const
+    const keys = loadKeys({
+      dir,
+      create: false,
+      env: { TML_RECEIPT_KEY: seed, TML_API_KEYS: 'a:0123456789abcdef, b:fedcba9876543210' },
+    })
+    assert.deepEqual(keys.receiptKey, new Uint8Array(32).fill(1))
+    assert.deepEqual(
+      keys.apiKeys.map((k) => k.caller),
+      ['a', 'b'],
+    )
+  })
+
+  test('behavior: the OpenSSL signer has core’s public key for the same seed', () => {
+    const seed = new Uint8Array(32).map((_, i) => 255 - i)
+    assert.equal(createReceiptSigner(seed).publicKey, receiptPublicKey(seed))
+  })
+
+  test('errors: missing keys in production, malformed keys and API keys', () => {
+    const dir = join(tempDir(), 'keys')
+    assert.throws(
+      () => loadKeys({ dir, create: false }),
+      (e: unknown) => e instanceof KeysError && /TML_RECEIPT_KEY/.test(e.message),
+    )
+    loadKeys({ dir, create: true })
+    writeFileSync(join(dir, 'receipt.key'), '0x1234\n')
+    assert.throws(() => loadKeys({ dir, create: false }), /is not 32 bytes of 0x hex/)
+    assert.throws(() => parseApiKeys('nocolon'), KeysError)
+    assert.throws(() => parseApiKeys('a:short'), KeysError)
+    assert.throws(() => parseApiKeys('# only a comment'), /No API key/)
+    assert.match(readFileSync(join(dir, 'api-keys'), 'utf8'), /^dev:/)
+  })
+})
