@@ -1,17 +1,15 @@
 #!/usr/bin/env node
 // Runs every test suite of the repository and ends with one plain line `N passed, N failed`.
 //
-// Plain JavaScript on purpose: on a fresh clone `npm test` starts on the machine's Node (20),
-// before node_modules holds the project's Node 22. This script installs what is missing, then
-// re-runs itself on Node 22 (node_modules/.bin/node) for the suites.
+// Plain JavaScript on purpose: on a fresh clone `npm test` starts on the machine's Node (20);
+// see bootstrap.mjs.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ensureInstalled, onProjectNode, projectNode, root } from './bootstrap.mjs'
 import { ensureChromium } from './ensure-chromium.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const projectNode = join(root, 'node_modules', '.bin', 'node')
 process.env.HARDHAT_DISABLE_TELEMETRY = 'true'
 
 function run(cmd, args, options = {}) {
@@ -24,26 +22,12 @@ function run(cmd, args, options = {}) {
   }
 }
 
-// 1. Dependencies: install from the lock file when node_modules is missing or lacks Node 22.
-if (!existsSync(projectNode)) {
-  console.log('test-all: installing dependencies (npm ci) …')
-  run('npm', ['ci', '--no-audit', '--no-fund'])
-}
-const major = Number(process.versions.node.split('.')[0])
-if (major < 22) {
-  const result = spawnSync(
-    projectNode,
-    [fileURLToPath(import.meta.url), ...process.argv.slice(2)],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  )
-  process.exit(result.status ?? 1)
-}
+// 1. Dependencies, then this script again on Node 22.
+ensureInstalled()
+onProjectNode(fileURLToPath(import.meta.url))
 
 // 2. Build what the suites import (core's dist is the package other parts use).
-console.log('test-all: building core …')
+console.log('test-all: building core and the contracts …')
 run('npm', ['run', 'build', '--silent'])
 
 // 3. A real browser for the browser suites.
