@@ -5,8 +5,8 @@
 //   3. the gateway on http://127.0.0.1:8787 (SQLite store and development keys in ./data)
 //
 // Ports: CHAINS_ETHEREUM_PORT, CHAINS_POLYGON_PORT, TML_PORT. Stop with Ctrl-C: every child stops.
-import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -18,6 +18,10 @@ const polygonPort = process.env.CHAINS_POLYGON_PORT ?? '8546'
 const gatewayPort = process.env.TML_PORT ?? '8787'
 const env = {
   ...process.env,
+  // Hardhat's well-known development account #2 pays for anchors on the local chains.
+  TML_RELAYER_KEY:
+    process.env.TML_RELAYER_KEY ??
+    '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
   HARDHAT_DISABLE_TELEMETRY: 'true',
   ETHEREUM_LOCAL_RPC_URL: `http://127.0.0.1:${ethereumPort}`,
   POLYGON_LOCAL_RPC_URL: `http://127.0.0.1:${polygonPort}`,
@@ -76,6 +80,26 @@ function startService(name: string, args: string[], ready: RegExp, quiet = false
   })
 }
 
+/**
+ * Makes `logId` (the demo log declared on chain) the gateway's. The local chains start empty at
+ * every `npm start`, so a store kept from an earlier run under another log id is moved aside
+ * (never deleted) rather than mixed into the new log.
+ */
+function adoptLogId(logId: string): void {
+  const file = join(dataDir, 'keys', 'log-id')
+  const current = existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined
+  if (current === logId) return
+  if (existsSync(join(dataDir, 'log.db'))) {
+    const archive = join(dataDir, 'archive', `${current ?? 'unknown'}-${Date.now()}`)
+    mkdirSync(archive, { recursive: true })
+    for (const name of ['log.db', 'log.db-wal', 'log.db-shm']) {
+      if (existsSync(join(dataDir, name))) renameSync(join(dataDir, name), join(archive, name))
+    }
+    console.log(`start: the store of log ${current} moved to ${archive}`)
+  }
+  writeFileSync(file, `${logId}\n`, { mode: 0o600 })
+}
+
 /** Runs a child to completion (Node 22 unless `command` is given). */
 function runStep(name: string, args: string[], command = process.execPath) {
   return new Promise<void>((resolve, reject) => {
@@ -110,6 +134,33 @@ try {
     console.log(`start: deploying the registries to ${network} …`)
     await runStep(`deploy ${network}`, [hardhat, 'run', 'scripts/deploy.ts', '--network', network])
   }
+  // The gateway's keys, then the demo operator and its log on both chains (same log id on both).
+  const keysDir = join(dataDir, 'keys')
+  const tml = join(root, 'gateway', 'bin', 'tml.mjs')
+  await runStep('keys', [tml, 'keys', 'generate', '--keys', keysDir])
+  console.log('start: registering the demo operator, its log and its Lantern …')
+  const rpc = [
+    `ethereumLocal=${env.ETHEREUM_LOCAL_RPC_URL}`,
+    `polygonLocal=${env.POLYGON_LOCAL_RPC_URL}`,
+  ]
+  const setup = spawnSync(
+    process.execPath,
+    [
+      join(root, 'scripts', 'setupDemo.ts'),
+      '--deployments',
+      deploymentsDir,
+      '--keys',
+      keysDir,
+      ...rpc.flatMap((r) => ['--rpc', r]),
+    ],
+    { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  if (setup.status !== 0)
+    throw new Error(`setting up the demo operator failed (exit ${setup.status})`)
+  const lines = setup.stdout.trim().split('\n')
+  for (const line of lines.slice(0, -1)) console.log(line)
+  const logId = lines.at(-1) as string
+  adoptLogId(logId)
   console.log('start: starting the gateway …')
   await startService(
     'gateway',
@@ -121,6 +172,9 @@ try {
       gatewayPort,
       '--data',
       dataDir,
+      '--deployments',
+      deploymentsDir,
+      ...rpc.flatMap((r) => ['--chain', r]),
     ],
     /"msg":"listening"/,
   )
@@ -131,6 +185,7 @@ try {
       `  Ethereum (local, chain 31337)  http://127.0.0.1:${ethereumPort}`,
       `  Polygon  (local, chain 31338)  http://127.0.0.1:${polygonPort}`,
       `  deployments                    ${deploymentsDir}`,
+      `  demo log (operator: dev account #1, Lantern lit by dev account #3)  ${logId}`,
       `  gateway                        http://127.0.0.1:${gatewayPort} (OpenAPI: /openapi.json)`,
       `  gateway data and dev keys      ${dataDir} (API keys: ${join(dataDir, 'keys', 'api-keys')})`,
       "The chains run with Hardhat's well-known development accounts: never use their keys elsewhere.",

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import pino from 'pino'
+import { LaneConfigError, loadLaneConfig } from '../anchoring/loadLaneConfig.ts'
 import { buildServer, DEFAULT_BODY_LIMIT } from '../http/buildServer.ts'
 import { KeysError } from '../keys/KeysError.ts'
 import { loadKeys } from '../keys/loadKeys.ts'
@@ -30,6 +31,20 @@ Options:
   --body-limit BYTES  Largest request body (default ${DEFAULT_BODY_LIMIT}).
   --writer MODE       worker (default: signing and fsync off the event loop) or inline.
   --production        Never create missing keys (also when NODE_ENV=production).
+
+Anchoring (off unless a chain is given):
+  --chain NETWORK=URL       Anchor on NETWORK through RPC URL; repeatable (TML_CHAINS, comma-separated).
+                            The chain id and CheckpointRegistry come from DEPLOYMENTS/NETWORK.json.
+  --deployments DIR         Deployment files (default ./deployments; TML_DEPLOYMENTS_DIR).
+  --relayer-key-file FILE   Key of the account that pays for anchors (or TML_RELAYER_KEY).
+  --anchor-policy P         Chains that must keep up: all (default), any, k:N (TML_ANCHOR_POLICY).
+  --max-epoch-interval SEC  The log's maximum epoch interval as declared on chain (default 3600;
+                            TML_MAX_EPOCH_INTERVAL).
+  --epoch-period MS         Close an epoch this often when the log grew (default 2000).
+  --epoch-size N            Close an epoch at N new MTLs (default 1000).
+  --confirmations N         Confirmations per chain (default 1).
+  --fee-cap-gwei N          Highest max fee per gas (default 200).
+  --ots-calendar URL        OpenTimestamps calendar; repeatable (TML_OTS_CALENDARS, comma-separated).
   -h, --help          Show this help.
 
 In development, missing keys are created under DATA/keys on the first run, and the log says
@@ -65,6 +80,16 @@ export async function gatewayStart({
       'body-limit': { type: 'string' },
       writer: { type: 'string' },
       production: { type: 'boolean' },
+      chain: { type: 'string', multiple: true },
+      deployments: { type: 'string' },
+      'relayer-key-file': { type: 'string' },
+      'anchor-policy': { type: 'string' },
+      'max-epoch-interval': { type: 'string' },
+      'epoch-period': { type: 'string' },
+      'epoch-size': { type: 'string' },
+      confirmations: { type: 'string' },
+      'fee-cap-gwei': { type: 'string' },
+      'ots-calendar': { type: 'string', multiple: true },
     },
   })
   if (values.help) {
@@ -120,6 +145,28 @@ export async function gatewayStart({
   for (const { policy, hash, file } of policies.values())
     log.info({ profile: policy.profile, policy_hash: hash, file }, 'policy loaded')
 
+  let lane: ReturnType<typeof loadLaneConfig>
+  try {
+    const list = (v: string | undefined) => (v ? v.split(',').filter((x) => x !== '') : [])
+    lane = loadLaneConfig({
+      chains: values.chain ?? list(env.TML_CHAINS),
+      deploymentsDir: values.deployments ?? env.TML_DEPLOYMENTS_DIR ?? './deployments',
+      policy: values['anchor-policy'] ?? env.TML_ANCHOR_POLICY,
+      maxEpochIntervalS: values['max-epoch-interval'] ?? env.TML_MAX_EPOCH_INTERVAL,
+      epochPeriodMs: values['epoch-period'],
+      epochSize: values['epoch-size'],
+      confirmations: values.confirmations,
+      feeCapGwei: values['fee-cap-gwei'],
+      otsCalendars: values['ots-calendar'] ?? list(env.TML_OTS_CALENDARS),
+      relayerKey: env.TML_RELAYER_KEY,
+      relayerKeyFile: values['relayer-key-file'],
+    })
+  } catch (e) {
+    if (!(e instanceof LaneConfigError)) throw e
+    io.err(`tml gateway start: ${e.shortMessage}\n`)
+    return 1
+  }
+
   let gateway: Awaited<ReturnType<typeof createGateway>>
   try {
     gateway = await createGateway({
@@ -127,6 +174,7 @@ export async function gatewayStart({
       policies,
       dataDir,
       writer,
+      ...(lane ? { lane } : {}),
       onEvent: ({ level, message, ...rest }) => log[level](rest, message),
     })
   } catch (e) {
@@ -148,6 +196,7 @@ export async function gatewayStart({
       url,
       log_id: keys.logId,
       log_size: gateway.memory.size,
+      anchoring: lane ? lane.chains.map((c) => `${c.name}:${c.chainId}`) : 'off',
       restored_pauses: gateway.restoredPauses,
     },
     'listening',

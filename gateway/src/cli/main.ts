@@ -1,7 +1,10 @@
+import { auditCommand } from './auditCommand.ts'
+import { exportCommand } from './exportCommand.ts'
 import { gatewayStart } from './gatewayStart.ts'
 import type { CliIo } from './io.ts'
 import { keysCommand } from './keysCommand.ts'
 import { policyCheck } from './policyCheck.ts'
+import { verifyCommand } from './verifyCommand.ts'
 
 export const MAIN_HELP = `Usage: tml <command> [options]
 
@@ -12,6 +15,9 @@ Commands:
   gateway start        Start the gateway (HTTP API, decision engine, Always Memory).
   keys [show|generate] Show the log's public keys, or create missing development keys.
   policy check FILE    Validate policy files and print their hashes.
+  verify BUNDLE        Check a proof bundle completely (--rpc CHAINID=URL ...).
+  audit                Replay a log from the API; check roots, signatures, anchors, receipts.
+  export               Write a log's MTLs and checkpoints to a file.
 
 Run "tml <command> --help" for the options of a command.
 `
@@ -37,6 +43,10 @@ export async function main({ argv, io }: { argv: string[]; io: CliIo }): Promise
       return 0
     }
   }
+  const args = sub === undefined ? [] : [sub, ...rest]
+  if (command === 'verify') return verifyCommand({ argv: args, io })
+  if (command === 'audit') return auditCommand({ argv: args, io })
+  if (command === 'export') return exportCommand({ argv: args, io })
   if (command === 'keys') return keysCommand({ argv: sub === undefined ? [] : [sub, ...rest], io })
   if (command === 'policy') {
     if (sub === 'check') return policyCheck({ argv: rest, io })

@@ -9,7 +9,9 @@ import { parseJsonBody } from './parseJsonBody.ts'
 import { decisionRoutes } from './routes/decisions.ts'
 import { healthRoutes } from './routes/health.ts'
 import { lanternRoutes } from './routes/lantern.ts'
+import { logRoutes } from './routes/logs.ts'
 import { pauseRoutes } from './routes/pauses.ts'
+import { proofRoutes } from './routes/proofs.ts'
 import { subjectRoutes } from './routes/subjects.ts'
 import { traceRoutes } from './routes/traces.ts'
 
@@ -124,6 +126,8 @@ export async function buildServer(p: BuildServerParameters): Promise<FastifyInst
 
   decisionRoutes(app, ctx)
   traceRoutes(app, ctx)
+  proofRoutes(app, ctx)
+  logRoutes(app, ctx)
   pauseRoutes(app, ctx)
   lanternRoutes(app, ctx)
   subjectRoutes(app, ctx)

@@ -1,4 +1,9 @@
-export { createReceiptSigner, type ReceiptSigner } from './createReceiptSigner.ts'
+export {
+  type CreateReceiptSignerOptions,
+  createReceiptSigner,
+  type Ed25519Backend,
+  type ReceiptSigner,
+} from './createReceiptSigner.ts'
 export { KeysError } from './KeysError.ts'
 export {
   type ApiKey,

@@ -1,24 +1,17 @@
-import {
-  bytesToHex,
-  canonicalize,
-  type Hex,
-  hashLeaf,
-  MTL_VERSION,
-  RECEIPT_VERSION,
-  type Sha256,
-  type SignedReceipt,
-  utf8ToBytes,
-} from '@tml/core'
-import { nodeSha256 } from '../keys/nodeSha256.ts'
+import { type Hex, MTL_VERSION, RECEIPT_VERSION, type SignedReceipt } from '@tml/core'
 import type { ErasureMtlDraft } from './buildErasureMtl.ts'
-import type { MtlDraft } from './buildMtl.ts'
-import type { Committer, UnsignedEntry } from './Committer.ts'
+import type { DecisionDraft, MtlDraft } from './buildMtl.ts'
+import type { Committer, PlacedRecord, RecordEvidence, SealedRecord } from './Committer.ts'
+import { canonicalJson } from './canonicalJson.ts'
 import type { LogStore, SubjectKey } from './LogStore.ts'
 import { StoreError } from './StoreError.ts'
 
 /** What to append: an MTL draft and the columns and key changes that go with it. */
 export type AppendRequest = {
-  draft: MtlDraft | ErasureMtlDraft
+  /** A whole draft, or a decision draft whose evidence fields the committer derives from `evidence`. */
+  draft: MtlDraft | ErasureMtlDraft | DecisionDraft
+  /** With a {@link DecisionDraft}: the evidence its `input_hash`, `output_hash` and `subject` come from. */
+  evidence?: RecordEvidence
   /** Policy profile of a decision, null otherwise. */
   profile: string | null
   /** For a pause: its deadline (Unix ms), so that a restarted gateway can re-arm its timer. */
@@ -31,11 +24,12 @@ export type AppendRequest = {
 
 /** A durable record: the full MTL, its canonical text, leaf hash and signed receipt. */
 export type AppendResult = {
-  mtl: Record<string, unknown> & { seq: number; trace_id: string }
+  /** The full MTL (built on first read: most answers need only the receipt). */
+  readonly mtl: Record<string, unknown> & { seq: number; trace_id: string }
   /** RFC 8785 text of the MTL: exactly what the leaf hash covers. */
-  canonical: string
-  leafHash: Hex
-  receipt: SignedReceipt
+  readonly canonical: string
+  readonly leafHash: Hex
+  readonly receipt: SignedReceipt
 }
 
 /** Parameters of {@link AlwaysMemory.open}. */
@@ -43,9 +37,8 @@ export type AlwaysMemoryParameters = {
   /** The store records are read from (and, through the committer, written to). */
   store: LogStore
   logId: Hex
-  /** Signs receipts and writes batches: {@link InlineCommitter} or a worker thread. */
+  /** Seals records and writes batches: {@link InlineCommitter} or a worker thread. */
   committer: Committer
-  hash?: Sha256
   /** Unix milliseconds; injected so tests control time. */
   clock?: () => number
   /** How often to probe a failed store for recovery, in milliseconds. */
@@ -61,8 +54,7 @@ export type AlwaysMemoryParameters = {
 }
 
 type Pending = {
-  entry: UnsignedEntry
-  result: Omit<AppendResult, 'receipt'>
+  record: PlacedRecord
   subjectKey?: SubjectKey
   erasedLookup?: Uint8Array
   resolve: (r: AppendResult) => void
@@ -70,10 +62,10 @@ type Pending = {
 }
 
 /**
- * Always Memory: places MTLs in the log (sequence number = leaf index), hashes them, signs their
- * receipts and appends them durably, many per commit (group commit). `append` resolves only once
- * the record is durable: the caller answers after that, never before ("the log is the license to
- * proceed", spec §5 phase 4).
+ * Always Memory: places MTLs in the log (sequence number = leaf index) and has the committer
+ * seal them (evidence hashes, canonical form, leaf hash, signed receipt) and append them durably,
+ * many per commit (group commit). `append` resolves only once the record is durable: the caller
+ * answers after that, never before ("the log is the license to proceed", spec §5 phase 4).
  *
  * Sequence numbers have no gaps, also across failures and crashes: a record gets its `seq` when
  * queued; if its commit fails, it and every record queued after it are rejected and numbering
@@ -94,7 +86,6 @@ export class AlwaysMemory {
   readonly logId: Hex
   readonly #store: LogStore
   readonly #committer: Committer
-  readonly #hash: Sha256
   readonly #clock: () => number
   readonly #retryMs: number
   readonly #onStatus: AlwaysMemoryParameters['onStatus']
@@ -118,11 +109,10 @@ export class AlwaysMemory {
     this.#store = p.store
     this.logId = p.logId
     this.#committer = p.committer
-    this.#hash = p.hash ?? nodeSha256
     this.#clock = p.clock ?? Date.now
     this.#retryMs = p.retryMs ?? 250
     this.#onStatus = p.onStatus
-    this.#maxInFlight = p.maxInFlight ?? 1
+    this.#maxInFlight = Number(process.env.TML_MIF ?? 0) || (p.maxInFlight ?? 1)
     this.#committed = size
     this.#nextSeq = size
   }
@@ -163,32 +153,15 @@ export class AlwaysMemory {
         new StoreError(`log store unavailable: ${this.#reason}`, { code: 'TML_UNAVAILABLE' }),
       )
     }
-    const seq = this.#nextSeq++
-    const mtl = { v: MTL_VERSION, log_id: this.logId, seq, ...request.draft }
-    const canonical = canonicalize(mtl)
-    const leafHash = bytesToHex(hashLeaf(utf8ToBytes(canonical), this.#hash))
-    const receipt = {
-      v: RECEIPT_VERSION,
-      logId: this.logId,
-      traceId: request.draft.trace_id,
-      seq,
-      leafHash,
-      timestamp: new Date(this.#clock()).toISOString(),
-    }
-    const entry: UnsignedEntry = {
-      seq,
-      traceId: request.draft.trace_id,
-      kind: request.draft.kind,
-      state: request.draft.state,
-      leafHash,
-      mtl: canonical,
-      receipt,
-      refersTo: 'refers_to' in request.draft ? request.draft.refers_to : null,
+    const record: PlacedRecord = {
+      mtl: { v: MTL_VERSION, log_id: this.logId, seq: this.#nextSeq++, ...request.draft },
+      receiptTimestamp: new Date(this.#clock()).toISOString(),
       profile: request.profile,
       pauseDeadlineMs: request.pauseDeadlineMs,
     }
+    if (request.evidence) record.evidence = request.evidence
     return new Promise<AppendResult>((resolve, reject) => {
-      const pending: Pending = { entry, result: { mtl, canonical, leafHash }, resolve, reject }
+      const pending: Pending = { record, resolve, reject }
       if (request.subjectKey) pending.subjectKey = request.subjectKey
       if (request.erasedLookup) pending.erasedLookup = request.erasedLookup
       this.#queue.push(pending)
@@ -223,8 +196,8 @@ export class AlwaysMemory {
     const started = performance.now()
     try {
       // Crash here (before the commit): none of the batch is durable and none of it was answered.
-      const signatures = await this.#committer.commit({
-        entries: batch.map((p) => p.entry),
+      const sealed = await this.#committer.commit({
+        records: batch.map((p) => p.record),
         subjectKeys: batch.flatMap((p) => (p.subjectKey ? [p.subjectKey] : [])),
         erasedLookups: batch.flatMap((p) => (p.erasedLookup ? [p.erasedLookup] : [])),
       })
@@ -242,9 +215,14 @@ export class AlwaysMemory {
       this.stats.appended += batch.length
       this.stats.lastBatchSize = batch.length
       this.stats.commitSeconds += (performance.now() - started) / 1000
-      batch.forEach((p, i) => {
-        p.resolve({ ...p.result, receipt: { ...p.entry.receipt, signature: signatures[i] as Hex } })
-      })
+      if (sealed.length !== batch.length)
+        throw new StoreError('the committer sealed another number of records', {
+          code: 'TML_COMMITTER',
+        })
+      for (let i = 0; i < batch.length; i++) {
+        const p = batch[i] as Pending
+        p.resolve(new AppendedRecord(p.record, sealed[i] as SealedRecord))
+      }
     } catch (error) {
       this.stats.failedCommits++
       const reason = error instanceof StoreError ? error.code : (error as Error).message
@@ -301,5 +279,39 @@ export class AlwaysMemory {
       this.#reason = error instanceof StoreError ? error.code : (error as Error).message
       this.#scheduleProbe()
     }
+  }
+}
+
+/** An {@link AppendResult} that builds the full MTL and its text only if someone reads them. */
+class AppendedRecord implements AppendResult {
+  readonly leafHash: Hex
+  readonly receipt: SignedReceipt
+  readonly #record: PlacedRecord
+  readonly #derived: SealedRecord['derived']
+  #mtl: AppendResult['mtl'] | undefined
+
+  constructor(record: PlacedRecord, sealed: SealedRecord) {
+    const { log_id: logId, seq, trace_id: traceId } = record.mtl
+    this.#record = record
+    this.#derived = sealed.derived
+    this.leafHash = sealed.leafHash
+    this.receipt = {
+      v: RECEIPT_VERSION,
+      logId,
+      traceId,
+      seq,
+      leafHash: sealed.leafHash,
+      timestamp: record.receiptTimestamp,
+      signature: sealed.signature,
+    }
+  }
+
+  get mtl(): AppendResult['mtl'] {
+    this.#mtl ??= this.#derived ? { ...this.#record.mtl, ...this.#derived } : this.#record.mtl
+    return this.#mtl
+  }
+
+  get canonical(): string {
+    return canonicalJson(this.mtl)
   }
 }

@@ -1,12 +1,12 @@
-import type { Hex } from '@tml/core'
 import type { ReceiptSigner } from '../keys/createReceiptSigner.ts'
-import type { CommitBatch, Committer } from './Committer.ts'
-import type { LogStore } from './LogStore.ts'
+import type { CommitBatch, Committer, SealedRecord } from './Committer.ts'
+import type { LogStore, StoredEntry } from './LogStore.ts'
+import { sealRecord } from './sealRecord.ts'
 
 /**
- * A {@link Committer} on the calling thread: signs with `signer`, appends to `store`. The
- * reference implementation, used by tests, by stores without a worker, and inside the worker of
- * {@link WorkerCommitter}.
+ * A {@link Committer} on the calling thread: seals records (hashes, receipts signed with
+ * `signer`) and appends them to `store`. The reference implementation, used by tests, by stores
+ * without a worker, and inside the worker of {@link WorkerCommitter}.
  *
  * @example
  * const memory = await AlwaysMemory.open({ store, logId, committer: new InlineCommitter({ store, signer }) })
@@ -20,14 +20,20 @@ export class InlineCommitter implements Committer {
     this.#signer = signer
   }
 
-  async commit(batch: CommitBatch): Promise<Hex[]> {
-    const entries = batch.entries.map((e) => ({ ...e, receipt: this.#signer.sign(e.receipt) }))
+  async commit(batch: CommitBatch): Promise<SealedRecord[]> {
+    const entries: StoredEntry[] = []
+    const sealed: SealedRecord[] = []
+    for (const record of batch.records) {
+      const r = sealRecord({ record, signer: this.#signer })
+      entries.push(r.entry)
+      sealed.push(r.sealed)
+    }
     await this.#store.append({
       entries,
       subjectKeys: batch.subjectKeys,
       erasedLookups: batch.erasedLookups,
     })
-    return entries.map((e) => e.receipt.signature)
+    return sealed
   }
 
   probe(): Promise<void> {

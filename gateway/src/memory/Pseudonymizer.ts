@@ -1,10 +1,13 @@
-import { createHmac, randomBytes } from 'node:crypto'
-import { bytesToHex, canonicalize } from '@tml/core'
+import { createHmac, randomBytes, randomFillSync } from 'node:crypto'
+import { bytesToHex } from '@tml/core'
+import { canonicalJson } from './canonicalJson.ts'
 import type { LogStore, SubjectKey } from './LogStore.ts'
+import { ANONYMOUS_SUBJECT, pseudonymOf } from './pseudonymOf.ts'
 
 /** A subject as the log sees it: its pseudonym and the secret that pseudonymizes its data. */
 export type SubjectHandle = {
-  pseudonym: `psn:${string}`
+  /** Computed on first read: the decision lane leaves an anonymous one to the committer. */
+  readonly pseudonym: `psn:${string}`
   secret: Uint8Array
   /** Keyed hash of the subject id under which the secret is stored; null for an anonymous request. */
   lookup: Uint8Array | null
@@ -23,11 +26,13 @@ export type PseudonymizerParameters = {
 
 // Domain separation: one secret derives several values that must never be confused.
 const LOOKUP_TAG = 'tml-subject-lookup/1\0'
-const SUBJECT_TAG = 'tml-subject/1\0'
 const FIELD_TAG = 'tml-pii/1\0'
-const ANONYMOUS_TAG = 'tml-anonymous/1\0'
 
-type CacheEntry = { secret: Uint8Array; persisted: boolean }
+/** One-off secrets are cut from this pool, refilled 128 at a time (one system call, not 128). */
+const ANONYMOUS_POOL = new Uint8Array(32 * 128)
+let anonymousOffset = ANONYMOUS_POOL.length
+
+type CacheEntry = { secret: Uint8Array; persisted: boolean; pseudonym?: `psn:${string}` }
 
 /**
  * Always Memory's privacy layer (spec §12.2: scrub before hashing). Each subject gets its own
@@ -37,8 +42,8 @@ type CacheEntry = { secret: Uint8Array; persisted: boolean }
  * secret (erasure) leaves pseudonyms and hashes in the log that nobody can tie to the person any
  * more (crypto-shredding), while the log itself stays intact and verifiable.
  *
- * A request without a subject gets a one-off secret that is never stored: it is unlinkable from
- * the start.
+ * A request without a subject gets a one-off random secret that is never stored: it is
+ * unlinkable from the start.
  *
  * Spec: Sacred Pause Protocol §12.2; RFC 2104 (HMAC); GDPR Art. 4(5) pseudonymisation, Art. 17.
  *
@@ -52,8 +57,6 @@ export class Pseudonymizer {
   readonly #cacheSize: number
   readonly #cache = new Map<string, CacheEntry>()
   readonly #loading = new Map<string, Promise<CacheEntry>>()
-  readonly #ephemeralKey = new Uint8Array(randomBytes(32))
-  #anonymous = 0
 
   constructor({ indexKey, store, cacheSize = 100_000 }: PseudonymizerParameters) {
     this.#indexKey = indexKey
@@ -68,21 +71,36 @@ export class Pseudonymizer {
 
   /** The subject's handle, creating its secret on first sight; anonymous when `subjectId` is undefined. */
   async subject(subjectId: string | undefined): Promise<SubjectHandle> {
-    if (subjectId === undefined) {
-      // A one-off secret from a key that lives only in this process's memory: as unlinkable as a
-      // fresh random secret, without drawing 32 random bytes per request.
-      const secret = hmac(this.#ephemeralKey, ANONYMOUS_TAG, String(this.#anonymous++))
-      return { pseudonym: pseudonymOf(secret, 'anonymous'), secret, lookup: null }
-    }
+    if (subjectId === undefined) return this.anonymous()
     const lookup = this.lookupOf(subjectId)
     const entry = await this.#entry(lookup, true)
-    const handle: SubjectHandle = {
-      pseudonym: pseudonymOf(entry.secret, subjectId),
-      secret: entry.secret,
-      lookup,
-    }
+    // Computed once per subject, not once per request.
+    entry.pseudonym ??= pseudonymOf(entry.secret, subjectId)
+    const handle: SubjectHandle = { pseudonym: entry.pseudonym, secret: entry.secret, lookup }
     if (!entry.persisted) handle.newKey = { lookup, secret: entry.secret }
     return handle
+  }
+
+  /**
+   * The handle of a request without subject: a one-off random secret, never stored, so the
+   * record cannot be linked to any other. Synchronous: the decision lane does not wait for it.
+   */
+  anonymous(): SubjectHandle {
+    if (anonymousOffset === ANONYMOUS_POOL.length) {
+      randomFillSync(ANONYMOUS_POOL)
+      anonymousOffset = 0
+    }
+    const secret = ANONYMOUS_POOL.slice(anonymousOffset, anonymousOffset + 32)
+    anonymousOffset += 32
+    let pseudonym: `psn:${string}` | undefined
+    return {
+      get pseudonym() {
+        pseudonym ??= pseudonymOf(secret, ANONYMOUS_SUBJECT)
+        return pseudonym
+      },
+      secret,
+      lookup: null,
+    }
   }
 
   /** The stored pseudonym of a known subject, or undefined when it has no secret (never seen, or erased). */
@@ -170,12 +188,8 @@ function hmac(key: Uint8Array, tag: string, data: string): Uint8Array {
   return new Uint8Array(createHmac('sha256', key).update(tag).update(data).digest())
 }
 
-function pseudonymOf(secret: Uint8Array, subjectId: string): `psn:${string}` {
-  return `psn:${bytesToHex(hmac(secret, SUBJECT_TAG, subjectId)).slice(2)}`
-}
-
 function pseudonymOfValue(secret: Uint8Array, path: string, value: unknown): `psn:${string}` {
-  return `psn:${bytesToHex(hmac(secret, FIELD_TAG, `${path}\0${canonicalize(value)}`)).slice(2)}`
+  return `psn:${bytesToHex(hmac(secret, FIELD_TAG, `${path}\0${canonicalJson(value)}`)).slice(2)}`
 }
 
 function replaceAt(node: unknown, keys: string[], i: number, fn: (v: unknown) => unknown): unknown {

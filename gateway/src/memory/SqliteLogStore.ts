@@ -13,8 +13,22 @@ export type SqliteLogStoreParameters = {
   logId: Hex
 }
 
+/**
+ * A failure {@link SqliteLogStore.injectFault} makes SQLite raise on this store's connection:
+ * `full` caps the database at its current page count (SQLITE_FULL, as on a full disk),
+ * `readonly` refuses every write (SQLITE_READONLY, as on a file or file system turned read-only).
+ */
+export type SqliteFault = 'full' | 'readonly'
+
 /** Version of the schema below; a store with another version is refused rather than guessed at. */
 export const SCHEMA_VERSION = 1
+
+/** Entries per multi-row INSERT (11 parameters each, far below SQLite's limit of 32766). */
+const INSERT_CHUNK = 16
+
+/** What the probe's rolled-back write allocates: a few pages at the default page size (4096). */
+const PROBE_GROW_BYTES = 16_384
+const ROLLED_BACK = Symbol('rolled back')
 
 // `entries` is the log. `nodes`, `checkpoints` and `anchors` belong to the next issue (sequencer
 // and anchorers) and are created empty now, so that the schema of a store never has to change
@@ -111,6 +125,8 @@ export class SqliteLogStore implements LogStore {
   #db: Database.Database
   #size = 0
   #statements!: ReturnType<typeof prepare>
+  #fault: SqliteFault | undefined
+  #defaultMaxPageCount = 0
 
   private constructor({ path, logId }: SqliteLogStoreParameters) {
     this.path = path
@@ -168,6 +184,9 @@ export class SqliteLogStore implements LogStore {
         }
       }
       this.#statements = prepare(db)
+      this.#defaultMaxPageCount = db.pragma('max_page_count', { simple: true }) as number
+      // A fault outlives reconnections (the probe reconnects): only injectFault clears it.
+      this.#applyFault(db)
       const last = this.#statements.maxSeq.get() as { max: number | null }
       const count = (this.#statements.count.get() as { n: number }).n
       const size = last.max === null ? 0 : last.max + 1
@@ -197,39 +216,47 @@ export class SqliteLogStore implements LogStore {
   }
 
   /** {@link append} without the promise, for callers on the same thread that need no await. */
-  appendSync({ entries, subjectKeys, erasedLookups }: AppendBatch): void {
-    entries.forEach((e, i) => {
-      if (e.seq !== this.#size + i) {
-        throw new StoreError(
-          `Append of seq ${e.seq} where ${this.#size + i} is next would leave a gap`,
-          { code: 'TML_GAP' },
-        )
+  appendSync(batch: AppendBatch): void {
+    this.appendGroupSync([batch])
+  }
+
+  /**
+   * Several batches in one transaction (one fsync), each applied in order as {@link append}
+   * would (its new secrets, its entries, its erasures): the commit worker's group commit across
+   * hand-overs. All of them are durable on return, or none is.
+   */
+  appendGroupSync(batches: readonly AppendBatch[]): void {
+    let next = this.#size
+    for (const { entries } of batches) {
+      for (const e of entries) {
+        if (e.seq !== next) {
+          throw new StoreError(`Append of seq ${e.seq} where ${next} is next would leave a gap`, {
+            code: 'TML_GAP',
+          })
+        }
+        next++
       }
-    })
+    }
     const s = this.#statements
     wrap('append', () =>
       this.#db.transaction(() => {
-        for (const k of subjectKeys) s.putKey.run(k.lookup, k.secret)
-        for (const e of entries) {
-          s.insert.run(
-            e.seq,
-            e.traceId,
-            e.kind,
-            e.state,
-            hexToBuffer(e.leafHash),
-            e.mtl,
-            e.receipt.timestamp,
-            hexToBuffer(e.receipt.signature),
-            e.refersTo,
-            e.profile,
-            e.pauseDeadlineMs,
-          )
+        for (const { entries, subjectKeys, erasedLookups } of batches) {
+          for (const k of subjectKeys) s.putKey.run(k.lookup, k.secret)
+          // Rows go in by INSERT_CHUNK per statement: the same rows, a fraction of the calls.
+          let i = 0
+          for (; i + INSERT_CHUNK <= entries.length; i += INSERT_CHUNK) {
+            const values: unknown[] = []
+            for (let j = i; j < i + INSERT_CHUNK; j++)
+              values.push(...columns(entries[j] as StoredEntry))
+            s.insertChunk.run(values)
+          }
+          for (; i < entries.length; i++) s.insert.run(columns(entries[i] as StoredEntry))
+          for (const lookup of erasedLookups) s.deleteKey.run(lookup)
         }
-        for (const lookup of erasedLookups) s.deleteKey.run(lookup)
       })(),
     )
-    this.#size += entries.length
-    if (erasedLookups.length > 0) {
+    this.#size = next
+    if (batches.some((b) => b.erasedLookups.length > 0)) {
       // The old page with the secret may still sit in the WAL: fold it into the database (where
       // secure_delete zeroed it) and truncate the WAL. Best effort: a busy reader delays it.
       try {
@@ -269,8 +296,8 @@ export class SqliteLogStore implements LogStore {
 
   async probe(): Promise<void> {
     try {
-      wrap('probe', () => this.#statements.probe.run(Date.now()))
-    } catch (e) {
+      this.#probeWrite()
+    } catch {
       // A moved, replaced or broken file keeps failing on the old handle: reconnect, then retry.
       try {
         this.#db.close()
@@ -278,9 +305,48 @@ export class SqliteLogStore implements LogStore {
         // Already unusable; the reconnect below decides.
       }
       this.#db = this.#connect()
-      wrap('probe', () => this.#statements.probe.run(Date.now()))
-      void e
+      this.#probeWrite()
     }
+  }
+
+  /**
+   * Makes this connection fail for real, until called again with `undefined`: SQLite itself
+   * raises SQLITE_FULL (`full`: the database may not grow past its current page count) or
+   * SQLITE_READONLY (`readonly`). The fault survives the probe's reconnections, as the cause
+   * of a real failure would. For fault-injection tests (transparency-dev: fault injectors).
+   */
+  injectFault(fault: SqliteFault | undefined): void {
+    this.#fault = fault
+    this.#applyFault(this.#db)
+  }
+
+  #applyFault(db: Database.Database): void {
+    const cap =
+      this.#fault === 'full'
+        ? (db.pragma('page_count', { simple: true }) as number)
+        : this.#defaultMaxPageCount
+    db.pragma(`max_page_count = ${cap}`)
+    db.pragma(`query_only = ${this.#fault === 'readonly' ? 'ON' : 'OFF'}`)
+  }
+
+  // A real write, then fsync (the commit). Rewriting the probe row needs no new page, so the
+  // store must also show that it can grow: a savepoint allocates pages for a large value and is
+  // rolled back (SQLITE_FULL when the database cannot grow; nothing of it is written).
+  #probeWrite(): void {
+    const s = this.#statements
+    wrap('probe', () =>
+      this.#db.transaction(() => {
+        s.probe.run(Date.now())
+        try {
+          this.#db.transaction(() => {
+            s.probeGrow.run(PROBE_GROW_BYTES)
+            throw ROLLED_BACK
+          })()
+        } catch (e) {
+          if (e !== ROLLED_BACK) throw e
+        }
+      })(),
+    )
   }
 
   async close(): Promise<void> {
@@ -317,11 +383,32 @@ export class SqliteLogStore implements LogStore {
   }
 }
 
+/** The `entries` columns of one entry, in the order of the INSERT statements. */
+function columns(e: StoredEntry): unknown[] {
+  return [
+    e.seq,
+    e.traceId,
+    e.kind,
+    e.state,
+    hexToBuffer(e.leafHash),
+    e.mtl,
+    e.receipt.timestamp,
+    hexToBuffer(e.receipt.signature),
+    e.refersTo,
+    e.profile,
+    e.pauseDeadlineMs,
+  ]
+}
+
 function prepare(db: Database.Database) {
   const cols =
     'seq, trace_id, kind, state, leaf_hash, mtl, receipt_timestamp, receipt_signature, refers_to, profile, pause_deadline_ms'
+  const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
   return {
-    insert: db.prepare(`INSERT INTO entries (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insert: db.prepare(`INSERT INTO entries (${cols}) VALUES ${row}`),
+    insertChunk: db.prepare(
+      `INSERT INTO entries (${cols}) VALUES ${Array(INSERT_CHUNK).fill(row).join(', ')}`,
+    ),
     maxSeq: db.prepare('SELECT max(seq) AS max FROM entries'),
     count: db.prepare('SELECT count(*) AS n FROM entries'),
     bySeq: db.prepare(`SELECT ${cols} FROM entries WHERE seq = ?`),
@@ -338,6 +425,7 @@ function prepare(db: Database.Database) {
     probe: db.prepare(
       'INSERT INTO probe (id, at_ms) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at_ms = excluded.at_ms',
     ),
+    probeGrow: db.prepare('UPDATE probe SET at_ms = zeroblob(?) WHERE id = 1'),
   }
 }
 

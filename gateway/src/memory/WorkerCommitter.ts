@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads'
 import { bytesToHex, type Hex } from '@tml/core'
-import type { CommitBatch, Committer } from './Committer.ts'
+import type { CommitBatch, Committer, SealedRecord } from './Committer.ts'
 import type { WorkerRequest, WorkerResponse } from './commitWorker.ts'
+import type { SqliteFault } from './SqliteLogStore.ts'
 import { StoreError } from './StoreError.ts'
 
 /** Parameters of {@link WorkerCommitter.start}. */
@@ -15,8 +16,9 @@ export type WorkerCommitterParameters = {
 
 /**
  * A {@link Committer} on a worker thread with its own SQLite write connection: the event loop
- * hands a batch over and keeps parsing requests while the worker signs the receipts and fsyncs.
- * While one batch commits, the next accumulates, so batches grow with load (group commit).
+ * hands a batch over and keeps parsing requests while the worker seals the records (evidence
+ * hashes, RFC 8785 form, leaf hashes, Ed25519 receipts) and fsyncs. While one batch commits, the
+ * next accumulates, so batches grow with load (group commit).
  * If the worker dies, every pending and later commit fails with `TML_WORKER_EXIT`, so Always
  * Memory answers -1 (fail closed); its recovery probe then starts a new worker.
  *
@@ -48,6 +50,15 @@ export class WorkerCommitter implements Committer {
     await this.#worker.terminate()
   }
 
+  /**
+   * Makes the worker's own SQLite connection fail for real (SQLite raises SQLITE_FULL or
+   * SQLITE_READONLY), until called again with `undefined`; see {@link SqliteLogStore.injectFault}.
+   * For fault-injection tests.
+   */
+  async injectFaultForTest(fault: SqliteFault | undefined): Promise<void> {
+    await this.#call({ id: 0, op: 'fault', fault: fault ?? null })
+  }
+
   #spawn(): Worker {
     const { path, logId, receiptKey } = this.#parameters
     const worker = new Worker(new URL('./commitWorker.ts', import.meta.url), {
@@ -71,10 +82,10 @@ export class WorkerCommitter implements Committer {
     return worker
   }
 
-  async commit(batch: CommitBatch): Promise<Hex[]> {
+  async commit(batch: CommitBatch): Promise<SealedRecord[]> {
     // One string crosses the thread boundary far faster than a structured clone of many objects.
     const r = await this.#call({ id: 0, op: 'commit', batch: encodeBatch(batch) })
-    return r.signatures ?? []
+    return decodeSealed(r.sealed ?? '')
   }
 
   async probe(): Promise<void> {
@@ -114,11 +125,28 @@ export class WorkerCommitter implements Committer {
 /** The batch as JSON text, byte arrays as hex (see `decodeBatch` in the worker). */
 function encodeBatch(batch: CommitBatch): string {
   return JSON.stringify({
-    entries: batch.entries,
+    records: batch.records,
     subjectKeys: batch.subjectKeys.map((k) => ({
       lookup: bytesToHex(k.lookup),
       secret: bytesToHex(k.secret),
     })),
     erasedLookups: batch.erasedLookups.map((l) => bytesToHex(l)),
+  })
+}
+
+/** The worker's answer: one line per record, `leafHash signature[ input_hash output_hash subject]`. */
+function decodeSealed(text: string): SealedRecord[] {
+  if (text === '') return []
+  return text.split('\n').map((line) => {
+    const [leafHash, signature, inputHash, outputHash, subject] = line.split(' ')
+    const sealed: SealedRecord = { leafHash: leafHash as Hex, signature: signature as Hex }
+    if (subject !== undefined) {
+      sealed.derived = {
+        input_hash: inputHash as Hex,
+        output_hash: outputHash === 'null' ? null : (outputHash as Hex),
+        subject: subject as `psn:${string}`,
+      }
+    }
+    return sealed
   })
 }

@@ -16,14 +16,53 @@ export type MtlDraft =
   | Omit<MtlDecision, 'v' | 'log_id' | 'seq'>
   | Omit<MtlResolution, 'v' | 'log_id' | 'seq'>
 
-/** Parameters of {@link buildDecisionMtl}. */
-export type BuildDecisionMtlParameters = {
+/**
+ * A decision MTL before the log places it and before its evidence is hashed: everything but
+ * `v`, `log_id`, `seq`, `input_hash`, `output_hash` and `subject` (the committer derives those).
+ */
+export type DecisionDraft = Omit<
+  MtlDecision,
+  'v' | 'log_id' | 'seq' | 'input_hash' | 'output_hash' | 'subject'
+>
+
+/** Parameters of {@link buildDecisionDraft}. */
+export type BuildDecisionDraftParameters = {
   decision: Decision
   traceId: string
   /** RFC 3339 UTC time of the decision (ignition). */
   timestamp: string
   policyHash: Hex
   model: MtlModel
+}
+
+/**
+ * The part of a decision's MTL that the decision itself fixes: the engine's state, trigger and
+ * metrics, the policy, the model and the causal graph (spec §9.1). Only numbers, field paths and
+ * policy text reach it, never raw request values. The evidence hashes and the subject's pseudonym
+ * are added where the record is sealed (see `sealRecord`), or at once by {@link buildDecisionMtl}.
+ *
+ * Spec: `mtl/1` (core's mtlSchema), Sacred Pause Protocol §9.1.
+ *
+ * @example
+ * const draft = buildDecisionDraft({ decision, traceId, timestamp, policyHash, model })
+ */
+export function buildDecisionDraft(p: BuildDecisionDraftParameters): DecisionDraft {
+  return {
+    trace_id: p.traceId,
+    timestamp: p.timestamp,
+    kind: 'decision',
+    state: p.decision.state,
+    trigger_type: p.decision.trigger_type,
+    trigger_detail: clip(p.decision.trigger_detail),
+    metrics: p.decision.metrics,
+    policy_hash: p.policyHash,
+    model: p.model,
+    causal_graph: causalGraph(p.decision),
+  }
+}
+
+/** Parameters of {@link buildDecisionMtl}. */
+export type BuildDecisionMtlParameters = BuildDecisionDraftParameters & {
   /** SHA-256 of the pseudonymized evidence (see `hashEvidence`). */
   inputHash: Hex
   outputHash: Hex | null
@@ -44,20 +83,11 @@ export function buildDecisionMtl(
   p: BuildDecisionMtlParameters,
 ): Omit<MtlDecision, 'v' | 'log_id' | 'seq'> {
   return {
-    trace_id: p.traceId,
-    timestamp: p.timestamp,
-    kind: 'decision',
-    state: p.decision.state,
-    trigger_type: p.decision.trigger_type,
-    trigger_detail: clip(p.decision.trigger_detail),
-    metrics: p.decision.metrics,
-    policy_hash: p.policyHash,
-    model: p.model,
+    ...buildDecisionDraft(p),
     input_hash: p.inputHash,
     // Only a released answer has an output: a pause or a refusal releases nothing.
     output_hash: p.decision.state === 1 ? p.outputHash : null,
     subject: p.subject,
-    causal_graph: causalGraph(p.decision),
   }
 }
 

@@ -1,4 +1,5 @@
-import { bytesToHex, canonicalBytes, type Hex, type Sha256 } from '@tml/core'
+import { type Hex, type Sha256, utf8ToBytes } from '@tml/core'
+import { canonicalJson } from './canonicalJson.ts'
 
 /** Parameters of {@link hashEvidence}. */
 export type HashEvidenceParameters = {
@@ -20,10 +21,14 @@ export type HashEvidenceParameters = {
  * hashEvidence({ evidence: { input: { text: 'hello' }, context: {}, signals: { confidence: 0.99 } }, hash: nodeSha256 })
  */
 export function hashEvidence({ evidence, hash }: HashEvidenceParameters): Hex {
-  return bytesToHex(hash(canonicalBytes(evidence)))
+  return toHex(hash(utf8ToBytes(canonicalJson(evidence))))
 }
 
 /** SHA-256 of the RFC 8785 form of any JSON value (the pseudonymized output). */
 export function hashJson(value: unknown, hash: Sha256): Hex {
-  return bytesToHex(hash(canonicalBytes(value)))
+  return toHex(hash(utf8ToBytes(canonicalJson(value))))
+}
+
+function toHex(bytes: Uint8Array): Hex {
+  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`
 }

@@ -11,20 +11,37 @@ export {
   GATEWAY_MODEL,
 } from './buildErasureMtl.ts'
 export {
+  type BuildDecisionDraftParameters,
   type BuildDecisionMtlParameters,
   type BuildResolutionMtlParameters,
+  buildDecisionDraft,
   buildDecisionMtl,
   buildResolutionMtl,
   causalGraph,
+  type DecisionDraft,
   type MtlDraft,
 } from './buildMtl.ts'
-export type { CommitBatch, Committer, UnsignedEntry } from './Committer.ts'
+export type {
+  CommitBatch,
+  Committer,
+  PlacedRecord,
+  RecordEvidence,
+  SealedRecord,
+} from './Committer.ts'
+export { canonicalJson } from './canonicalJson.ts'
 export { type HashEvidenceParameters, hashEvidence, hashJson } from './hashEvidence.ts'
 export { InlineCommitter } from './InlineCommitter.ts'
 export type { AppendBatch, LogStore, StoredEntry, SubjectKey } from './LogStore.ts'
 export { MemoryLogStore } from './MemoryLogStore.ts'
 export { Pseudonymizer, type PseudonymizerParameters, type SubjectHandle } from './Pseudonymizer.ts'
-export { SCHEMA_VERSION, SqliteLogStore, type SqliteLogStoreParameters } from './SqliteLogStore.ts'
+export { ANONYMOUS_SUBJECT, pseudonymOf } from './pseudonymOf.ts'
+export {
+  SCHEMA_VERSION,
+  type SqliteFault,
+  SqliteLogStore,
+  type SqliteLogStoreParameters,
+} from './SqliteLogStore.ts'
 export { StoreError } from './StoreError.ts'
+export { type SealRecordParameters, type SealRecordReturnType, sealRecord } from './sealRecord.ts'
 export { uuidv7 } from './uuidv7.ts'
 export { WorkerCommitter, type WorkerCommitterParameters } from './WorkerCommitter.ts'

@@ -14,8 +14,8 @@ import type { Decision, Signals, TriggerType } from '../engine/types.ts'
 import { nodeSha256 } from '../keys/nodeSha256.ts'
 import type { AlwaysMemory } from '../memory/AlwaysMemory.ts'
 import { buildErasureMtl, GATEWAY_MODEL } from '../memory/buildErasureMtl.ts'
-import { buildDecisionMtl } from '../memory/buildMtl.ts'
-import { hashEvidence, hashJson } from '../memory/hashEvidence.ts'
+import { buildDecisionDraft } from '../memory/buildMtl.ts'
+import { canonicalJson } from '../memory/canonicalJson.ts'
 import type { Pseudonymizer } from '../memory/Pseudonymizer.ts'
 import { StoreError } from '../memory/StoreError.ts'
 import { uuidv7 } from '../memory/uuidv7.ts'
@@ -109,9 +109,12 @@ const UNSPECIFIED_MODEL: MtlModel = { id: 'unspecified', version_hash: GATEWAY_M
 
 /**
  * The decision lane, end to end: decide (pure engine), apply the pause budget, pseudonymize,
- * hash the evidence, build the MTL, append it durably with its signed receipt, and only then
- * answer; a pause opens (Lantern on) once its MTL is durable. When the log cannot take the
- * record, the answer is -1 with trigger LEDGER and the reason, and nothing took effect.
+ * put the evidence in its canonical form, build the MTL, append it durably with its signed
+ * receipt, and only then answer; a pause opens (Lantern on) once its MTL is durable. When the
+ * log cannot take the record, the answer is -1 with trigger LEDGER and the reason, and nothing
+ * took effect. Hashing the evidence and the MTL and signing the receipt belong to the committer
+ * (the commit worker's thread by default), so the event loop does only what must happen before
+ * the record is placed: the decision and the checks that can refuse a request.
  *
  * Spec: Sacred Pause Protocol §3.2, §5, §8 (gateway pseudocode), §11.3, §12.
  *
@@ -188,22 +191,24 @@ export class DecisionService {
     if (!this.#memory.available) return this.#unlogged({ traceId, decision, loaded })
 
     // Evidence first: a value without a canonical form is refused before anything takes effect.
-    const subject = await this.#pseudonymizer.subject(input.subject)
+    const subject =
+      input.subject === undefined
+        ? this.#pseudonymizer.anonymous()
+        : await this.#pseudonymizer.subject(input.subject)
     const scrubbed = this.#pseudonymizer.scrub({
       value: { input: input.input, output: input.output, context: input.context ?? {} },
       fields: policy.piiFields,
       secret: subject.secret,
     })
-    const inputHash = evidenceHash('', () =>
-      hashEvidence({
-        evidence: { input: scrubbed.input, context: scrubbed.context, signals: input.signals },
-        hash: this.#hash,
-      }),
+    // The canonical texts travel to the committer, which hashes them into input_hash and
+    // output_hash (spec §9.1: the evidence as a hash, never raw).
+    const evidenceText = canonicalEvidence('', () =>
+      canonicalJson({ input: scrubbed.input, context: scrubbed.context, signals: input.signals }),
     )
-    const outputHash =
+    const outputText =
       scrubbed.output === undefined
         ? null
-        : evidenceHash('output', () => hashJson(scrubbed.output, this.#hash))
+        : canonicalEvidence('output', () => canonicalJson(scrubbed.output))
 
     let paused = false
     if (decision.state === 0) {
@@ -211,21 +216,27 @@ export class DecisionService {
       if (verdict.granted) paused = true
       else decision = refuseForBudget(decision, verdict.exhausted)
     }
-    const draft = buildDecisionMtl({
+    const draft = buildDecisionDraft({
       decision,
       traceId,
       timestamp: new Date(now).toISOString(),
       policyHash: loaded.hash,
       model: input.model ?? this.#defaultModel,
-      inputHash,
-      outputHash,
-      subject: subject.pseudonym,
     })
     const deadlineMs = paused ? now + policy.pause.timeoutMs : null
     let appended: Awaited<ReturnType<AlwaysMemory['append']>>
     try {
       appended = await this.#memory.append({
         draft,
+        evidence: {
+          input: evidenceText,
+          // Only a released answer has an output: a pause or a refusal releases nothing.
+          output: decision.state === 1 ? outputText : null,
+          // A subject's pseudonym is cached with its secret; an anonymous one is derived by the
+          // committer from the one-off secret, off the event loop.
+          pseudonym: subject.lookup === null ? null : subject.pseudonym,
+          secret: subject.lookup === null ? toHex(subject.secret) : null,
+        },
         profile: policy.profile,
         pauseDeadlineMs: deadlineMs,
         ...(subject.newKey ? { subjectKey: subject.newKey } : {}),
@@ -254,7 +265,7 @@ export class DecisionService {
       metrics: decision.metrics,
       policy_hash: loaded.hash,
       logged: true,
-      seq: appended.mtl.seq,
+      seq: appended.receipt.seq,
       leaf_hash: appended.leafHash,
       receipt: appended.receipt,
       lantern: paused,
@@ -320,7 +331,7 @@ export class DecisionService {
     this.#pseudonymizer.forget(existing.lookup)
     return {
       trace_id: traceId,
-      seq: appended.mtl.seq,
+      seq: appended.receipt.seq,
       subject: existing.pseudonym,
       leaf_hash: appended.leafHash,
       receipt: appended.receipt,
@@ -359,8 +370,8 @@ export class DecisionService {
   }
 }
 
-/** Runs a hash of request values, turning a JcsError into an {@link InvalidEvidenceError} naming the field. */
-function evidenceHash(prefix: string, fn: () => Hex): Hex {
+/** Runs the canonicalization of request values, turning a JcsError into an {@link InvalidEvidenceError} naming the field. */
+function canonicalEvidence(prefix: string, fn: () => string): string {
   try {
     return fn()
   } catch (e) {
@@ -373,4 +384,8 @@ function evidenceHash(prefix: string, fn: () => Hex): Hex {
     const field = `${prefix}${rest}`.replace(/^\./, '') || prefix
     throw new InvalidEvidenceError({ field, reason: e.reason })
   }
+}
+
+function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
 }

@@ -1,7 +1,13 @@
 import { join } from 'node:path'
 import type { MtlModel } from '@tml/core'
+import { type LocalAccount, privateKeyToAccount } from 'viem/accounts'
+import { AnchoringLane, type AnchoringLaneParameters } from '../anchoring/AnchoringLane.ts'
+import type { AnchorStore } from '../anchoring/AnchorStore.ts'
+import { holdUntilAnchored } from '../anchoring/holdUntilAnchored.ts'
+import { SqliteAnchorStore } from '../anchoring/SqliteAnchorStore.ts'
 import { createReceiptSigner, type ReceiptSigner } from '../keys/createReceiptSigner.ts'
 import type { GatewayKeys } from '../keys/loadKeys.ts'
+import { nodeSha256 } from '../keys/nodeSha256.ts'
 import { AlwaysMemory } from '../memory/AlwaysMemory.ts'
 import type { Committer } from '../memory/Committer.ts'
 import { InlineCommitter } from '../memory/InlineCommitter.ts'
@@ -34,6 +40,11 @@ export type CreateGatewayParameters = {
   defaultModel?: MtlModel
   /** Anchoring health, for the anchorers of the next issue: unavailable → every decision is -1 LEDGER. */
   anchoring?: () => { available: boolean; reason?: string }
+  /**
+   * The anchoring lane (sequencer, anchorers): when given, it runs with the gateway, and its
+   * health is the `anchoring` option unless that one is given too.
+   */
+  lane?: GatewayLaneOptions
   /** Non-fatal events (store down and up, hook failures). */
   onEvent?: (event: {
     level: 'info' | 'warn' | 'error'
@@ -41,6 +52,20 @@ export type CreateGatewayParameters = {
     error?: unknown
     [k: string]: unknown
   }) => void
+}
+
+/** What {@link createGateway} needs to run the anchoring lane (see `AnchoringLane`). */
+export type GatewayLaneOptions = Omit<
+  AnchoringLaneParameters,
+  'logId' | 'logStore' | 'store' | 'signer' | 'clock' | 'onEvent' | 'hash' | 'relayer'
+> & {
+  relayer: LocalAccount
+  /** The lane's store; by default the anchoring tables of `dataDir/log.db`. */
+  store?: AnchorStore
+  /** Longest hold of a deliberative answer (ms). Default: the maximum epoch interval. */
+  holdMs?: number
+  /** Leave the lane stopped (tests drive `lane.round()` themselves). */
+  manual?: boolean
 }
 
 /** The running parts of one gateway log, wired together. */
@@ -55,6 +80,8 @@ export type Gateway = {
   store: LogStore
   committer: Committer
   keys: GatewayKeys
+  /** The anchoring lane, when configured. */
+  lane?: AnchoringLane
   /** Pauses re-opened from the log at start. */
   restoredPauses: number
   close(): Promise<void>
@@ -108,6 +135,19 @@ export async function createGateway(p: CreateGatewayParameters): Promise<Gateway
     onWarning: (message, error) => onEvent({ level: 'warn', message, error }),
   })
   const budget = new PauseBudget()
+  const lane = p.lane
+    ? new AnchoringLane({
+        ...p.lane,
+        logId: p.keys.logId,
+        logStore: store,
+        store: p.lane.store ?? SqliteAnchorStore.open({ path }),
+        signer: privateKeyToAccount(p.keys.checkpointKey),
+        hash: nodeSha256,
+        clock,
+        onEvent,
+      })
+    : undefined
+  const anchoring = p.anchoring ?? (lane ? () => lane.status() : undefined)
   const service = new DecisionService({
     policies: p.policies,
     memory,
@@ -116,9 +156,18 @@ export async function createGateway(p: CreateGatewayParameters): Promise<Gateway
     budget,
     clock,
     ...(p.defaultModel ? { defaultModel: p.defaultModel } : {}),
-    ...(p.anchoring ? { anchoring: p.anchoring } : {}),
+    ...(anchoring ? { anchoring } : {}),
   })
+  if (lane) {
+    holdUntilAnchored({
+      service,
+      lane,
+      policies: p.policies,
+      holdMs: p.lane?.holdMs ?? lane.maxEpochIntervalMs,
+    })
+  }
   const restoredPauses = await pauses.restore()
+  if (lane && !p.lane?.manual) lane.start()
   return {
     service,
     memory,
@@ -130,8 +179,11 @@ export async function createGateway(p: CreateGatewayParameters): Promise<Gateway
     store,
     committer,
     keys: p.keys,
+    ...(lane ? { lane } : {}),
     restoredPauses,
     async close() {
+      await lane?.stop()
+      if (lane && !p.lane?.store) lane.store.close()
       pauses.close()
       memory.close()
       await committer.close()

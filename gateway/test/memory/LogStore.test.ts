@@ -204,4 +204,64 @@ describe('SqliteLogStore', () => {
     assert.equal(await store.size(), 51)
     await store.close()
   })
+
+  describe('injected faults', () => {
+    const big = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => entry(from + i, { mtl: 'x'.repeat(4000) }))
+    const code = (expected: string) => (e: unknown) => {
+      assert.ok(e instanceof StoreError, String(e))
+      assert.equal(e.code, expected)
+      return true
+    }
+
+    test('errors: full refuses growth (SQLITE_FULL) and the probe says so, across its reconnections, until cleared', async () => {
+      const store = SqliteLogStore.open({ path: join(tempDir(), 'log.db'), logId: LOG_ID })
+      await store.append({ entries: [entry(0)], subjectKeys: [], erasedLookups: [] })
+      store.injectFault('full')
+      await assert.rejects(
+        store.append({ entries: big(1, 20), subjectKeys: [], erasedLookups: [] }),
+        code('SQLITE_FULL'),
+      )
+      // The probe's own row fits in an existing page: it must still see that nothing can grow.
+      await assert.rejects(store.probe(), code('SQLITE_FULL'))
+      await assert.rejects(store.probe(), code('SQLITE_FULL'))
+      assert.equal(await store.size(), 1)
+      store.injectFault(undefined)
+      await store.probe()
+      await store.append({ entries: big(1, 20), subjectKeys: [], erasedLookups: [] })
+      assert.equal(await store.size(), 21)
+      await store.close()
+    })
+
+    test('errors: readonly refuses every write (SQLITE_READONLY), reads still work, until cleared', async () => {
+      const store = SqliteLogStore.open({ path: join(tempDir(), 'log.db'), logId: LOG_ID })
+      await store.append({ entries: [entry(0)], subjectKeys: [], erasedLookups: [] })
+      store.injectFault('readonly')
+      await assert.rejects(
+        store.append({ entries: [entry(1)], subjectKeys: [], erasedLookups: [] }),
+        code('SQLITE_READONLY'),
+      )
+      await assert.rejects(store.probe(), code('SQLITE_READONLY'))
+      assert.deepEqual(await store.entryBySeq(0), entry(0))
+      store.injectFault(undefined)
+      await store.probe()
+      await store.append({ entries: [entry(1)], subjectKeys: [], erasedLookups: [] })
+      assert.equal(await store.size(), 2)
+      await store.close()
+    })
+
+    test('behavior: the probe leaves no trace of its growth check', async () => {
+      const store = SqliteLogStore.open({ path: join(tempDir(), 'log.db'), logId: LOG_ID })
+      const pages = () => store.withDatabase((db) => db.pragma('page_count', { simple: true }))
+      await store.probe()
+      const before = pages()
+      for (let i = 0; i < 5; i++) await store.probe()
+      assert.equal(pages(), before)
+      const row = store.withDatabase((db) =>
+        db.prepare('SELECT typeof(at_ms) AS t FROM probe').get(),
+      )
+      assert.deepEqual(row, { t: 'integer' })
+      await store.close()
+    })
+  })
 })

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { MemoryLogStore } from '../../src/memory/MemoryLogStore.ts'
 import { Pseudonymizer } from '../../src/memory/Pseudonymizer.ts'
+import { ANONYMOUS_SUBJECT, pseudonymOf } from '../../src/memory/pseudonymOf.ts'
 
 const indexKey = new Uint8Array(32).fill(7)
 
@@ -39,6 +40,19 @@ describe('Pseudonymizer', () => {
     assert.notEqual(anon1.pseudonym, anon2.pseudonym)
     assert.equal(anon1.lookup, null)
     assert.equal(anon1.newKey, undefined)
+  })
+
+  test('behavior: an anonymous request gets a fresh 32-byte secret at once, and its pseudonym derives from it', () => {
+    const p = new Pseudonymizer({ indexKey, store: new MemoryLogStore() })
+    const secrets = new Set<string>()
+    // More than one refill of the pool of one-off secrets.
+    for (let i = 0; i < 300; i++) {
+      const a = p.anonymous()
+      assert.equal(a.secret.length, 32)
+      secrets.add(Buffer.from(a.secret).toString('hex'))
+      if (i % 50 === 0) assert.equal(a.pseudonym, pseudonymOf(a.secret, ANONYMOUS_SUBJECT))
+    }
+    assert.equal(secrets.size, 300, 'no one-off secret is ever handed out twice')
   })
 
   test('behavior: scrub replaces configured fields with keyed pseudonyms, copy on write', async () => {

@@ -1,0 +1,97 @@
+import type { Hex } from '@tml/core'
+
+/** A checkpoint as the sequencer stored it, with the log signer's EIP-712 signature. */
+export type StoredCheckpoint = {
+  epoch: number
+  treeSize: number
+  rootHash: Hex
+  /** Unix seconds when the epoch closed (the signed `timestamp`). */
+  timestamp: number
+  /** 65-byte EIP-712 signature of the checkpoint by the log's checkpoint signer. */
+  signature: Hex
+  /** Unix ms when the checkpoint was stored (for latency measurements and health). */
+  createdMs: number
+}
+
+/** A checkpoint the sequencer committed to but had not signed yet when it stopped. */
+export type CheckpointIntent = Omit<StoredCheckpoint, 'signature' | 'createdMs'>
+
+/**
+ * Where one checkpoint stands on one chain. `pending`: not sent (or to be sent again);
+ * `sent`: a transaction is out (`txHash`, `nonce`); `confirmed`: the registry holds the epoch
+ * with our root and the transaction has the chain's required confirmations.
+ */
+export type AnchorStatus = 'pending' | 'sent' | 'confirmed'
+
+/** The anchor state of one checkpoint on one chain's registry. */
+export type AnchorRecord = {
+  epoch: number
+  chainId: number
+  registry: Hex
+  status: AnchorStatus
+  txHash: Hex | null
+  nonce: number | null
+  blockNumber: number | null
+  confirmations: number
+  /** Sends so far (re-sends after a drop or a reorg included). */
+  attempts: number
+  lastError: string | null
+  updatedMs: number
+}
+
+/** An OpenTimestamps proof of a checkpoint digest from one calendar. */
+export type OtsRecord = {
+  epoch: number
+  calendar: string
+  /** The serialized `.ots` file. */
+  ots: Uint8Array
+  /** True once upgraded to a Bitcoin attestation (no pending attestation left to upgrade). */
+  complete: boolean
+  updatedMs: number
+}
+
+/**
+ * Storage of the anchoring lane: the log's tree nodes, its signed checkpoints, the anchor state
+ * per chain and epoch, and OpenTimestamps proofs. It lives beside the Always Memory entries (the
+ * same SQLite file, its own connection), and reads nothing but its own tables.
+ *
+ * Guarantees every implementation gives:
+ * - **Durable on return**: every write is committed (fsync) before the method returns.
+ * - **Atomic**: `putNodes` writes all of its nodes or none; `putCheckpoint` stores the signed
+ *   checkpoint and drops its intent in one transaction.
+ * - **Write-once evidence**: a node, an intent or a checkpoint, once written, never changes: a
+ *   second write of the same node is ignored, and `putIntent`/`putCheckpoint` refuse an epoch
+ *   that already holds a different value (so the log can never sign two checkpoints for one epoch).
+ * - **Synchronous reads**: `getNodes` never awaits, so it serves core's `NodeStore` directly.
+ * - **One writer**: one sequencer and one anchorer per chain of one gateway write; reads may run
+ *   at any time, from any connection (WAL).
+ */
+export interface AnchorStore {
+  /** Number of leaves whose nodes are stored (the sequencer's tree size). */
+  treeSize(): number
+  /** Stores perfect-subtree nodes (level 0 = leaf hashes). */
+  putNodes(nodes: readonly { level: number; index: number; hash: Uint8Array }[]): void
+  /** Hashes of `ids`, in order; throws when one is missing (core's `NodeStore`). */
+  getNodes(ids: readonly { level: number; index: number }[]): Uint8Array[]
+  /** The unsigned checkpoint the sequencer committed to, if its signature is not stored yet. */
+  intent(): CheckpointIntent | undefined
+  putIntent(intent: CheckpointIntent): void
+  putCheckpoint(checkpoint: StoredCheckpoint): void
+  checkpoint(epoch: number): StoredCheckpoint | undefined
+  latestCheckpoint(): StoredCheckpoint | undefined
+  /** Checkpoints with `fromEpoch <= epoch`, in order, at most `limit`. */
+  checkpoints(fromEpoch: number, limit: number): StoredCheckpoint[]
+  /** The first checkpoint whose tree holds leaf `seq` (tree size > seq). */
+  firstCheckpointHolding(seq: number): StoredCheckpoint | undefined
+  anchor(epoch: number, chainId: number, registry: Hex): AnchorRecord | undefined
+  /** Anchor records of one chain's registry, by epoch. */
+  anchors(chainId: number, registry: Hex): AnchorRecord[]
+  /** Anchor records of one epoch, every chain. */
+  anchorsOf(epoch: number): AnchorRecord[]
+  putAnchor(record: AnchorRecord): void
+  putOts(record: OtsRecord): void
+  otsOf(epoch: number): OtsRecord[]
+  /** OTS proofs not complete yet (to upgrade). */
+  pendingOts(): OtsRecord[]
+  close(): void
+}

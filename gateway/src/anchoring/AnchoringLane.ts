@@ -1,0 +1,285 @@
+import type { Hex, Sha256 } from '@tml/core'
+import type { LocalAccount } from 'viem'
+import type { LogStore } from '../memory/LogStore.ts'
+import { OtsStamper } from '../ots/OtsStamper.ts'
+import { Sequencer, type SequencerCrashPoint } from '../sequencer/Sequencer.ts'
+import type { AnchorStore } from './AnchorStore.ts'
+import { type AnchorPolicy, anchoringHealth, type ChainLag } from './anchoringHealth.ts'
+import {
+  ChainAnchorer,
+  type ChainAnchorStatus,
+  type ChainConfig,
+  settleWithin,
+} from './ChainAnchorer.ts'
+
+/** Hooks the lane calls after each new checkpoint (OpenTimestamps stamping, for one). */
+export type CheckpointListener = (epoch: number) => void
+
+/** Parameters of {@link AnchoringLane}. */
+export type AnchoringLaneParameters = {
+  logId: Hex
+  logStore: LogStore
+  store: AnchorStore
+  /** The log's checkpoint signer. */
+  signer: LocalAccount
+  /** The relayer that pays for `anchor` transactions (a separate account). */
+  relayer: LocalAccount
+  chains: readonly ChainConfig[]
+  /** Which chains must keep up for decisions to go on (No Log = No Action). Default all. */
+  policy?: AnchorPolicy
+  /** The log's maximum epoch interval as declared on chain (ms). Default 60 s. */
+  maxEpochIntervalMs?: number
+  epochPeriodMs?: number
+  epochSize?: number
+  /** Sequencer round period (ms). Default 100. */
+  tickMs?: number
+  hash?: Sha256
+  clock?: () => number
+  crashPoint?: (point: SequencerCrashPoint) => void
+  /** OpenTimestamps: calendars to stamp every checkpoint root at, and how often to upgrade (ms). */
+  ots?: { calendars: readonly string[]; upgradeMs?: number }
+  onEvent?: (event: {
+    level: 'info' | 'warn' | 'error'
+    message: string
+    [k: string]: unknown
+  }) => void
+}
+
+/**
+ * The anchoring lane of one log: the sequencer (epochs, signed checkpoints), one anchorer per
+ * chain, and the health that No Log = No Action reads. `status()` is synchronous (the decision
+ * path calls it for every request): it answers from a snapshot refreshed every round.
+ *
+ * Spec: ARCHITECTURE.md (sequencer, anchorers, No Log = No Action); issue 5.
+ *
+ * @example
+ * const lane = new AnchoringLane({ logId, logStore, store, signer, relayer, chains })
+ * lane.start()
+ * createGateway({ …, anchoring: () => lane.status() })
+ */
+export class AnchoringLane {
+  readonly sequencer: Sequencer
+  readonly anchorers: readonly ChainAnchorer[]
+  readonly store: AnchorStore
+  readonly policy: AnchorPolicy
+  readonly maxEpochIntervalMs: number
+  readonly ots: OtsStamper | undefined
+  readonly #p: AnchoringLaneParameters
+  readonly #clock: () => number
+  readonly #listeners = new Set<CheckpointListener>()
+  // Held answers: each checks on progress, and is released (false) when the lane stops.
+  readonly #progress = new Set<(stopping?: boolean) => void>()
+  #timer: NodeJS.Timeout | undefined
+  #running = false
+  #inFlight: Promise<void> = Promise.resolve()
+  #stopped = true
+  #status: { available: boolean; reason?: string } = { available: true }
+  #lags: ChainLag[] = []
+  #lastUpgradeMs = 0
+
+  /**
+   * @throws {RangeError} when the relayer is the checkpoint signer: the key that signs the log's
+   *   checkpoints never pays for or sends transactions.
+   */
+  constructor(p: AnchoringLaneParameters) {
+    if (p.relayer.address.toLowerCase() === p.signer.address.toLowerCase()) {
+      throw new RangeError('the relayer must be another account than the checkpoint signer')
+    }
+    this.#p = p
+    this.#clock = p.clock ?? Date.now
+    this.store = p.store
+    this.policy = p.policy ?? { require: 'all' }
+    this.maxEpochIntervalMs = p.maxEpochIntervalMs ?? 60_000
+    this.sequencer = new Sequencer({
+      logId: p.logId,
+      entries: p.logStore,
+      store: p.store,
+      signer: p.signer,
+      // Half the interval leaves the anchorers the other half before the promise is broken.
+      idleCheckpointMs: Math.max(1_000, Math.floor(this.maxEpochIntervalMs / 2)),
+      ...(p.epochPeriodMs === undefined ? {} : { epochPeriodMs: p.epochPeriodMs }),
+      ...(p.epochSize === undefined ? {} : { epochSize: p.epochSize }),
+      ...(p.hash ? { hash: p.hash } : {}),
+      ...(p.clock ? { clock: p.clock } : {}),
+      ...(p.crashPoint ? { crashPoint: p.crashPoint } : {}),
+    })
+    this.anchorers = p.chains.map(
+      (chain) =>
+        new ChainAnchorer({
+          chain,
+          logId: p.logId,
+          store: p.store,
+          relayer: p.relayer,
+          ...(p.hash ? { hash: p.hash } : {}),
+          ...(p.clock ? { clock: p.clock } : {}),
+          ...(p.onEvent ? { onEvent: p.onEvent } : {}),
+        }),
+    )
+    for (const a of this.anchorers) a.onProgress(() => this.#notify())
+    this.ots =
+      p.ots && p.ots.calendars.length > 0
+        ? new OtsStamper({
+            store: p.store,
+            calendars: p.ots.calendars,
+            ...(p.clock ? { clock: p.clock } : {}),
+          })
+        : undefined
+  }
+
+  start(): void {
+    if (!this.#stopped) return
+    this.#stopped = false
+    for (const a of this.anchorers) a.start()
+    this.#schedule(0)
+  }
+
+  /** Stops the sequencer and the anchorers; resolves once their rounds in flight are over. */
+  async stop(): Promise<void> {
+    this.#stopped = true
+    if (this.#timer) clearTimeout(this.#timer)
+    for (const check of [...this.#progress]) check(true)
+    await Promise.all([settleWithin(this.#inFlight, 2_000), ...this.anchorers.map((a) => a.stop())])
+  }
+
+  /** Anchoring health for the decision path (No Log = No Action). */
+  status(): { available: boolean; reason?: string } {
+    return this.#status
+  }
+
+  /** Each chain's lag, as of the last round. */
+  lags(): readonly ChainLag[] {
+    return this.#lags
+  }
+
+  chainStatus(): ChainAnchorStatus[] {
+    return this.anchorers.map((a) => a.status())
+  }
+
+  onCheckpoint(listener: CheckpointListener): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /**
+   * Whether leaf `seq` is in a checkpoint confirmed on the chains the policy requires.
+   */
+  isAnchored(seq: number): boolean {
+    const sizes = this.anchorers.map((a) => a.status().confirmedTreeSize)
+    const holding = sizes.filter((s) => s > seq).length
+    const needed =
+      this.policy.require === 'all'
+        ? sizes.length
+        : this.policy.require === 'any'
+          ? 1
+          : Math.min(this.policy.k, sizes.length)
+    return holding >= needed
+  }
+
+  /**
+   * Resolves true once leaf `seq` is anchored ({@link isAnchored}), false after `timeoutMs` or
+   * when the lane stops.
+   */
+  waitAnchored(seq: number, timeoutMs: number): Promise<boolean> {
+    if (this.isAnchored(seq)) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const check = (stopping?: boolean) => {
+        if (stopping) done(false)
+        else if (this.isAnchored(seq)) done(true)
+      }
+      const timer = setTimeout(() => done(false), timeoutMs)
+      const done = (value: boolean) => {
+        clearTimeout(timer)
+        this.#progress.delete(check)
+        resolve(value)
+      }
+      this.#progress.add(check)
+      this.#schedule(0)
+    })
+  }
+
+  /** One sequencer round, then a health refresh. Exposed for tests and the benchmark. */
+  async round(): Promise<void> {
+    const checkpoint = await this.sequencer.tick()
+    if (checkpoint) {
+      for (const a of this.anchorers) a.poke()
+      for (const l of this.#listeners) l(checkpoint.epoch)
+      // Stamping waits on calendars over the network: off the sequencer's path.
+      this.ots?.stamp(checkpoint.epoch).catch((error: unknown) => {
+        this.#p.onEvent?.({ level: 'warn', message: 'OpenTimestamps stamp failed', error })
+      })
+    }
+    const now = this.#clock()
+    if (this.ots && now - this.#lastUpgradeMs >= (this.#p.ots?.upgradeMs ?? 60_000)) {
+      this.#lastUpgradeMs = now
+      this.ots.upgrade().catch((error: unknown) => {
+        this.#p.onEvent?.({ level: 'warn', message: 'OpenTimestamps upgrade failed', error })
+      })
+    }
+    await this.#refresh()
+  }
+
+  async #refresh(): Promise<void> {
+    const { logStore } = this.#p
+    const size = await logStore.size()
+    const now = this.#clock()
+    const ageCache = new Map<number, number | null>()
+    const lags: ChainLag[] = []
+    for (const a of this.anchorers) {
+      const s = a.status()
+      const anchoredSize = s.confirmedTreeSize
+      let age: number | null = null
+      if (anchoredSize < size) {
+        if (!ageCache.has(anchoredSize)) {
+          const entry = await logStore.entryBySeq(anchoredSize)
+          const at = entry ? Date.parse(entry.receipt.timestamp) : Number.NaN
+          ageCache.set(anchoredSize, Number.isFinite(at) ? now - at : null)
+        }
+        age = ageCache.get(anchoredSize) ?? null
+      }
+      lags.push({ name: s.name, anchoredSize, oldestUnanchoredAgeMs: age })
+    }
+    this.#lags = lags
+    const next = anchoringHealth({
+      policy: this.policy,
+      maxEpochIntervalMs: this.maxEpochIntervalMs,
+      chains: lags,
+    })
+    if (next.available !== this.#status.available) {
+      this.#p.onEvent?.(
+        next.available
+          ? { level: 'info', message: 'anchoring caught up: decisions go on' }
+          : {
+              level: 'error',
+              message: 'anchoring behind: answering -1 LEDGER',
+              reason: next.reason,
+            },
+      )
+    }
+    this.#status = next
+  }
+
+  #notify(): void {
+    for (const check of [...this.#progress]) check()
+  }
+
+  #schedule(ms: number): void {
+    if (this.#stopped) return
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = setTimeout(() => {
+      this.#inFlight = this.#loop()
+    }, ms)
+  }
+
+  async #loop(): Promise<void> {
+    if (this.#running || this.#stopped) return
+    this.#running = true
+    try {
+      await this.round()
+    } catch (error) {
+      this.#p.onEvent?.({ level: 'error', message: 'sequencer round failed', error })
+    } finally {
+      this.#running = false
+    }
+    this.#schedule(this.#p.tickMs ?? 100)
+  }
+}

@@ -1,0 +1,448 @@
+import { buildConsistencyProof, type Hex, type Sha256 } from '@tml/core'
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  encodeFunctionData,
+  http,
+  keccak256,
+  type LocalAccount,
+  type PublicClient,
+  type WalletClient,
+} from 'viem'
+import type { AnchorRecord, AnchorStore, StoredCheckpoint } from './AnchorStore.ts'
+import { CHECKPOINT_REGISTRY_ABI } from './registryAbi.ts'
+
+/** One chain the log anchors on. */
+export type ChainConfig = {
+  /** A name for logs and health (`ethereum`, `polygon`, `sepolia`…). */
+  name: string
+  chainId: number
+  rpcUrl: string
+  /** The CheckpointRegistry on that chain. */
+  registry: Address
+  /** Blocks on top of the anchor's block (itself included) before it counts. Default 1. */
+  confirmations?: number
+  /** Highest `maxFeePerGas` the relayer pays, in wei; a higher market fee waits. Default 200 gwei. */
+  maxFeePerGasWei?: bigint
+  /** Pause between rounds when nothing is to do (ms). Default 250. */
+  pollMs?: number
+  /** Longest pause between retries after RPC errors (ms). Default 10 000. */
+  maxBackoffMs?: number
+}
+
+/** Parameters of {@link ChainAnchorer}. */
+export type ChainAnchorerParameters = {
+  chain: ChainConfig
+  logId: Hex
+  store: AnchorStore
+  /** The relayer that pays the gas: never the checkpoint signer. */
+  relayer: LocalAccount
+  hash?: Sha256
+  clock?: () => number
+  onEvent?: (event: {
+    level: 'info' | 'warn' | 'error'
+    message: string
+    [k: string]: unknown
+  }) => void
+}
+
+/** What an anchorer reports for health and the proof API. */
+export type ChainAnchorStatus = {
+  name: string
+  chainId: number
+  registry: Address
+  /** Highest epoch confirmed on this chain (0 if none) and its tree size. */
+  confirmedEpoch: number
+  confirmedTreeSize: number
+  /** Consecutive failed rounds and the last error, while failing. */
+  failures: number
+  lastError: string | null
+}
+
+const DEFAULT_FEE_CAP = 200_000_000_000n
+
+/**
+ * Anchors a log's checkpoints on one chain's CheckpointRegistry, in epoch order, from a relayer
+ * account. Each round reconciles the stored anchor state with the chain (the registry's head is
+ * the truth: an epoch the chain holds is done, whoever sent it; an epoch it lost to a reorg is
+ * sent again), then sends the next epoch with the consistency proof from the chain's head.
+ * Transactions are signed and recorded before they are broadcast, so a crash never loses track
+ * of one. RPC errors back off exponentially up to `maxBackoffMs`.
+ *
+ * Spec: contracts/interfaces/ICheckpointRegistry.sol (`anchor`, `head`, `checkpointAt`); RFC 9162
+ * §2.1.4 (consistency proofs); EIP-1559 fees.
+ *
+ * @example
+ * const anchorer = new ChainAnchorer({ chain, logId, store, relayer })
+ * anchorer.start()
+ */
+export class ChainAnchorer {
+  readonly chain: ChainConfig
+  readonly #p: ChainAnchorerParameters
+  readonly #client: PublicClient
+  readonly #wallet: WalletClient
+  readonly #clock: () => number
+  #timer: NodeJS.Timeout | undefined
+  #running = false
+  #inFlight: Promise<void> = Promise.resolve()
+  #stopped = true
+  #failures = 0
+  #lastError: string | null = null
+  #confirmedEpoch = 0
+  #confirmedTreeSize = 0
+  readonly #listeners = new Set<() => void>()
+
+  constructor(p: ChainAnchorerParameters) {
+    this.#p = p
+    this.chain = p.chain
+    this.#clock = p.clock ?? Date.now
+    const chain = defineChain({
+      id: p.chain.chainId,
+      name: p.chain.name,
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [p.chain.rpcUrl] } },
+    })
+    // Retries are this class's job (with backoff and state), not the transport's.
+    const transport = http(p.chain.rpcUrl, { retryCount: 0, timeout: 10_000 })
+    this.#client = createPublicClient({ chain, transport, pollingInterval: 50 }) as PublicClient
+    this.#wallet = createWalletClient({ chain, transport, account: p.relayer })
+    for (const r of p.store.anchors(p.chain.chainId, p.chain.registry)) {
+      if (r.status === 'confirmed' && r.epoch > this.#confirmedEpoch) this.#noteConfirmed(r.epoch)
+    }
+  }
+
+  /** Runs rounds until {@link stop}. */
+  start(): void {
+    if (!this.#stopped) return
+    this.#stopped = false
+    this.#schedule(0)
+  }
+
+  /** Stops the rounds; resolves once the round in flight is over (at most `graceMs`). */
+  async stop(graceMs = 2_000): Promise<void> {
+    this.#stopped = true
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = undefined
+    await settleWithin(this.#inFlight, graceMs)
+  }
+
+  /** Runs a round soon (a new checkpoint is in). */
+  poke(): void {
+    if (!this.#stopped && !this.#running) this.#schedule(0)
+  }
+
+  /** Calls `listener` whenever the confirmed epoch moves. */
+  onProgress(listener: () => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  status(): ChainAnchorStatus {
+    return {
+      name: this.chain.name,
+      chainId: this.chain.chainId,
+      registry: this.chain.registry,
+      confirmedEpoch: this.#confirmedEpoch,
+      confirmedTreeSize: this.#confirmedTreeSize,
+      failures: this.#failures,
+      lastError: this.#lastError,
+    }
+  }
+
+  #schedule(ms: number): void {
+    if (this.#stopped) return
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = setTimeout(() => {
+      this.#inFlight = this.#loop()
+    }, ms)
+  }
+
+  async #loop(): Promise<void> {
+    if (this.#running || this.#stopped) return
+    this.#running = true
+    let delay = this.chain.pollMs ?? 250
+    try {
+      const progressed = await this.round()
+      if (this.#failures > 0) {
+        this.#p.onEvent?.({ level: 'info', message: `anchoring on ${this.chain.name} recovered` })
+      }
+      this.#failures = 0
+      this.#lastError = null
+      if (progressed) delay = 0
+    } catch (error) {
+      this.#failures++
+      this.#lastError =
+        error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)
+      delay = Math.min(
+        this.chain.maxBackoffMs ?? 10_000,
+        (this.chain.pollMs ?? 250) * 2 ** this.#failures,
+      )
+      this.#p.onEvent?.({
+        level: 'warn',
+        message: `anchoring on ${this.chain.name} failed; retrying in ${delay} ms`,
+        error: this.#lastError,
+        failures: this.#failures,
+      })
+    } finally {
+      this.#running = false
+    }
+    this.#schedule(delay)
+  }
+
+  /**
+   * One round: reconcile with the chain, then send the next epoch if there is one. Resolves true
+   * when it changed something (so that the next round runs at once). Throws on RPC errors.
+   */
+  async round(): Promise<boolean> {
+    const { store, logId } = this.#p
+    const { chainId, registry } = this.chain
+    const [headEpochBig, headRoot, headSizeBig] = await this.#client.readContract({
+      address: registry,
+      abi: CHECKPOINT_REGISTRY_ABI,
+      functionName: 'head',
+      args: [logId],
+    })
+    const headEpoch = Number(headEpochBig)
+    const headSize = Number(headSizeBig)
+    if (headEpoch > 0) {
+      const ours = store.checkpoint(headEpoch)
+      if (ours && ours.rootHash.toLowerCase() !== headRoot.toLowerCase()) {
+        throw new Error(
+          `chain ${chainId} holds root ${headRoot} for epoch ${headEpoch}, this log signed ${ours.rootHash}`,
+        )
+      }
+    }
+    const records = new Map(store.anchors(chainId, registry).map((r) => [r.epoch, r]))
+    let changed = false
+
+    // Records of epochs the chain does not hold: a transaction still in the mempool waits; one
+    // that was dropped, reverted or reorged out is sent again.
+    for (const r of records.values()) {
+      if (r.epoch <= headEpoch || r.status === 'pending') continue
+      const inPool =
+        r.txHash !== null &&
+        (await this.#client.getTransaction({ hash: r.txHash }).catch(() => null))
+      if (inPool && inPool.blockNumber === null) continue
+      store.putAnchor({
+        ...r,
+        status: 'pending',
+        blockNumber: null,
+        confirmations: 0,
+        lastError:
+          r.status === 'confirmed' ? 'dropped by a reorg' : 'transaction dropped or reverted',
+        updatedMs: this.#clock(),
+      })
+      if (r.status === 'confirmed' && this.#confirmedEpoch >= r.epoch)
+        this.#setConfirmed(r.epoch - 1)
+      changed = true
+    }
+    if (this.#confirmedEpoch > headEpoch) this.#setConfirmed(headEpoch)
+
+    // Epochs the chain holds and we have not confirmed: confirmations, or who anchored them.
+    let latest: bigint | undefined
+    for (let epoch = this.#confirmedEpoch + 1; epoch <= headEpoch; epoch++) {
+      const ours = store.checkpoint(epoch)
+      if (!ours) break
+      latest ??= await this.#client.getBlockNumber()
+      const done = await this.#settle(ours, records.get(epoch), latest)
+      if (!done) break
+      this.#noteConfirmed(epoch)
+      changed = true
+    }
+
+    // The next epoch, if it is signed and not already out.
+    const next = store.checkpoint(headEpoch + 1)
+    const record = records.get(headEpoch + 1)
+    if (next && !(record && record.status === 'sent' && (await this.#pending(record)))) {
+      await this.#send(next, headSize, record)
+      changed = true
+    }
+    return changed
+  }
+
+  async #pending(r: AnchorRecord): Promise<boolean> {
+    if (r.txHash === null) return false
+    const tx = await this.#client.getTransaction({ hash: r.txHash }).catch(() => null)
+    return tx !== null && tx.blockNumber === null
+  }
+
+  // The chain holds `cp.epoch`: check it is our root, find the transaction (ours, or anyone's
+  // through the event: the chain already holding an epoch is success), count confirmations.
+  async #settle(
+    cp: StoredCheckpoint,
+    r: AnchorRecord | undefined,
+    latest: bigint,
+  ): Promise<boolean> {
+    const { store, logId } = this.#p
+    const { chainId, registry } = this.chain
+    const [root] = await this.#client.readContract({
+      address: registry,
+      abi: CHECKPOINT_REGISTRY_ABI,
+      functionName: 'checkpointAt',
+      args: [logId, BigInt(cp.epoch)],
+    })
+    if (root.toLowerCase() !== cp.rootHash.toLowerCase()) {
+      throw new Error(
+        `chain ${chainId} holds root ${root} for epoch ${cp.epoch}, not ${cp.rootHash}`,
+      )
+    }
+    let txHash = r?.txHash ?? null
+    let block: bigint | null = null
+    if (txHash !== null) {
+      const receipt = await this.#client.getTransactionReceipt({ hash: txHash }).catch(() => null)
+      if (receipt && receipt.status === 'success') block = receipt.blockNumber
+    }
+    if (block === null) {
+      const logs = await this.#client.getContractEvents({
+        address: registry,
+        abi: CHECKPOINT_REGISTRY_ABI,
+        eventName: 'CheckpointAnchored',
+        args: { logId, epoch: BigInt(cp.epoch) },
+        fromBlock: 0n,
+        toBlock: latest,
+      })
+      const log = logs[0]
+      if (!log || log.blockNumber === null || log.transactionHash === null) return false
+      block = log.blockNumber
+      txHash = log.transactionHash
+    }
+    const confirmations = Number(latest - block + 1n)
+    const required = this.chain.confirmations ?? 1
+    const status = confirmations >= required ? 'confirmed' : 'sent'
+    store.putAnchor({
+      epoch: cp.epoch,
+      chainId,
+      registry,
+      status,
+      txHash,
+      nonce: r?.nonce ?? null,
+      blockNumber: Number(block),
+      confirmations,
+      attempts: r?.attempts ?? 0,
+      lastError: null,
+      updatedMs: this.#clock(),
+    })
+    return status === 'confirmed'
+  }
+
+  async #send(cp: StoredCheckpoint, headSize: number, r: AnchorRecord | undefined): Promise<void> {
+    const { store, logId, relayer, hash } = this.#p
+    const { chainId, registry } = this.chain
+    const proof =
+      headSize === 0 || headSize === cp.treeSize
+        ? []
+        : (await buildConsistencyProof({ size1: headSize, size2: cp.treeSize, store, hash })).map(
+            toHex,
+          )
+    const args = [
+      {
+        logId,
+        epoch: BigInt(cp.epoch),
+        treeSize: BigInt(cp.treeSize),
+        rootHash: cp.rootHash,
+        timestamp: BigInt(cp.timestamp),
+      },
+      proof,
+      cp.signature,
+    ] as const
+    const data = encodeFunctionData({ abi: CHECKPOINT_REGISTRY_ABI, functionName: 'anchor', args })
+    // Estimation runs the call: a revert (wrong epoch, bad proof) surfaces here, before any gas.
+    const [gas, fees, nonce] = await Promise.all([
+      this.#client.estimateContractGas({
+        address: registry,
+        abi: CHECKPOINT_REGISTRY_ABI,
+        functionName: 'anchor',
+        args,
+        account: relayer,
+      }),
+      this.#client.estimateFeesPerGas(),
+      this.#client.getTransactionCount({ address: relayer.address, blockTag: 'pending' }),
+    ])
+    const cap = this.chain.maxFeePerGasWei ?? DEFAULT_FEE_CAP
+    const maxFeePerGas = fees.maxFeePerGas > cap ? cap : fees.maxFeePerGas
+    const maxPriorityFeePerGas =
+      fees.maxPriorityFeePerGas > maxFeePerGas ? maxFeePerGas : fees.maxPriorityFeePerGas
+    const request = await this.#wallet.prepareTransactionRequest({
+      account: relayer,
+      chain: this.#wallet.chain,
+      to: registry,
+      data,
+      gas: (gas * 12n) / 10n,
+      nonce,
+      maxFeePerGas,
+      maxPriorityFeePerGas,
+      type: 'eip1559',
+    })
+    const serialized = await this.#wallet.signTransaction(request as never)
+    const txHash = keccak256(serialized)
+    // Crash point: the record names the transaction before it exists. After a crash here the
+    // next round finds no such transaction and sends the epoch again; after the broadcast below
+    // it finds the transaction (or the epoch on chain) and settles it.
+    store.putAnchor({
+      epoch: cp.epoch,
+      chainId,
+      registry,
+      status: 'sent',
+      txHash,
+      nonce,
+      blockNumber: null,
+      confirmations: 0,
+      attempts: (r?.attempts ?? 0) + 1,
+      lastError: null,
+      updatedMs: this.#clock(),
+    })
+    await this.#client.sendRawTransaction({ serializedTransaction: serialized })
+    this.#p.onEvent?.({
+      level: 'info',
+      message: `checkpoint ${cp.epoch} sent to ${this.chain.name}`,
+      txHash,
+      nonce,
+    })
+    const receipt = await this.#receipt(txHash, 30_000)
+    if (receipt && receipt.status === 'success') {
+      const latest = await this.#client.getBlockNumber()
+      if (await this.#settle(cp, store.anchor(cp.epoch, chainId, registry), latest)) {
+        this.#noteConfirmed(cp.epoch)
+      }
+    }
+  }
+
+  // Polls at once and then often: a local node mines on send, a public chain takes a block time;
+  // either way the next round settles what this wait does not see.
+  async #receipt(hash: Hex, timeoutMs: number) {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const receipt = await this.#client.getTransactionReceipt({ hash }).catch(() => null)
+      if (receipt || Date.now() > deadline || this.#stopped) return receipt
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+
+  #noteConfirmed(epoch: number): void {
+    if (epoch > this.#confirmedEpoch) this.#setConfirmed(epoch)
+  }
+
+  #setConfirmed(epoch: number): void {
+    this.#confirmedEpoch = epoch
+    this.#confirmedTreeSize = epoch === 0 ? 0 : (this.#p.store.checkpoint(epoch)?.treeSize ?? 0)
+    for (const l of this.#listeners) l()
+  }
+}
+
+function toHex(bytes: Uint8Array): Hex {
+  return `0x${Buffer.from(bytes).toString('hex')}` as Hex
+}
+
+/** Waits for `promise` (ignoring its outcome), at most `ms`. */
+export async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    promise.catch(() => {}),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms)
+    }),
+  ])
+  clearTimeout(timer)
+}

@@ -1,0 +1,367 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { BaseError, bytesToHex, type Hex } from '@tml/core'
+import Database from 'better-sqlite3'
+import type {
+  AnchorRecord,
+  AnchorStore,
+  CheckpointIntent,
+  OtsRecord,
+  StoredCheckpoint,
+} from './AnchorStore.ts'
+
+/** A write that would change evidence already stored, or a node that is not stored. */
+export class AnchorStoreError extends BaseError {
+  override name = 'AnchorStoreError' as const
+}
+
+// The Always Memory store creates `nodes`, `checkpoints` and `anchors` empty; the lane adds the
+// columns and tables it needs. Guarded by table_info so that reopening is a no-op.
+const EXTRA_TABLES = `
+CREATE TABLE IF NOT EXISTS checkpoint_intents (
+  epoch INTEGER PRIMARY KEY CHECK (epoch >= 1),
+  tree_size INTEGER NOT NULL,
+  root_hash BLOB NOT NULL CHECK (length(root_hash) = 32),
+  timestamp INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ots (
+  epoch INTEGER NOT NULL,
+  calendar TEXT NOT NULL,
+  ots BLOB NOT NULL,
+  complete INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (epoch, calendar)
+);
+`
+const ANCHOR_COLUMNS: [string, string][] = [
+  ['nonce', 'INTEGER'],
+  ['confirmations', 'INTEGER NOT NULL DEFAULT 0'],
+  ['attempts', 'INTEGER NOT NULL DEFAULT 0'],
+  ['last_error', 'TEXT'],
+]
+// The base tables, in case the lane opens a file before the Always Memory store did.
+const BASE_TABLES = `
+CREATE TABLE IF NOT EXISTS nodes (
+  level INTEGER NOT NULL CHECK (level >= 0),
+  idx INTEGER NOT NULL CHECK (idx >= 0),
+  hash BLOB NOT NULL CHECK (length(hash) = 32),
+  PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoints (
+  epoch INTEGER PRIMARY KEY CHECK (epoch >= 1),
+  tree_size INTEGER NOT NULL CHECK (tree_size >= 0),
+  root_hash BLOB NOT NULL CHECK (length(root_hash) = 32),
+  timestamp INTEGER NOT NULL,
+  signature BLOB NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS anchors (
+  epoch INTEGER NOT NULL REFERENCES checkpoints (epoch),
+  chain_id INTEGER NOT NULL,
+  registry TEXT NOT NULL,
+  tx_hash BLOB,
+  block_number INTEGER,
+  status TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (epoch, chain_id, registry)
+);
+`
+
+type CheckpointRow = {
+  epoch: number
+  tree_size: number
+  root_hash: Buffer
+  timestamp: number
+  signature: Buffer
+  created_ms: number
+}
+type AnchorRow = {
+  epoch: number
+  chain_id: number
+  registry: string
+  tx_hash: Buffer | null
+  block_number: number | null
+  status: AnchorRecord['status']
+  updated_ms: number
+  nonce: number | null
+  confirmations: number
+  attempts: number
+  last_error: string | null
+}
+type OtsRow = { epoch: number; calendar: string; ots: Buffer; complete: number; updated_ms: number }
+
+/**
+ * The SQLite {@link AnchorStore}: the log's database file, its own connection (WAL lets the
+ * Always Memory writer and this one work side by side), `synchronous = FULL`.
+ *
+ * Spec: see {@link AnchorStore} for the guarantees; SQLite WAL.
+ *
+ * @example
+ * const store = SqliteAnchorStore.open({ path: './data/log.db' })
+ * store.putNodes([{ level: 0, index: 0, hash: leafHash }])
+ */
+export class SqliteAnchorStore implements AnchorStore {
+  readonly #db: Database.Database
+  readonly #s: ReturnType<typeof prepare>
+
+  private constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    this.#db = new Database(path)
+    this.#db.pragma('journal_mode = WAL')
+    this.#db.pragma('synchronous = FULL')
+    this.#db.pragma('busy_timeout = 5000')
+    this.#db.exec(BASE_TABLES)
+    this.#db.exec(EXTRA_TABLES)
+    const have = new Set(
+      (this.#db.prepare('PRAGMA table_info(anchors)').all() as { name: string }[]).map(
+        (c) => c.name,
+      ),
+    )
+    for (const [name, type] of ANCHOR_COLUMNS) {
+      if (!have.has(name)) this.#db.exec(`ALTER TABLE anchors ADD COLUMN ${name} ${type}`)
+    }
+    this.#s = prepare(this.#db)
+  }
+
+  /** Opens the anchoring tables of the log database at `path` (created when missing). */
+  static open({ path }: { path: string }): SqliteAnchorStore {
+    return new SqliteAnchorStore(path)
+  }
+
+  treeSize(): number {
+    const row = this.#s.leafCount.get() as { n: number | null }
+    return row.n ?? 0
+  }
+
+  putNodes(nodes: readonly { level: number; index: number; hash: Uint8Array }[]): void {
+    this.#db.transaction(() => {
+      for (const n of nodes) this.#s.putNode.run(n.level, n.index, n.hash)
+    })()
+  }
+
+  getNodes(ids: readonly { level: number; index: number }[]): Uint8Array[] {
+    return ids.map(({ level, index }) => {
+      const row = this.#s.getNode.get(level, index) as { hash: Buffer } | undefined
+      if (!row) throw new AnchorStoreError(`Node (${level}, ${index}) is not stored`)
+      return new Uint8Array(row.hash)
+    })
+  }
+
+  intent(): CheckpointIntent | undefined {
+    const row = this.#s.getIntent.get() as
+      | Omit<CheckpointRow, 'signature' | 'created_ms'>
+      | undefined
+    if (!row) return undefined
+    return {
+      epoch: row.epoch,
+      treeSize: row.tree_size,
+      rootHash: bytesToHex(row.root_hash),
+      timestamp: row.timestamp,
+    }
+  }
+
+  putIntent(intent: CheckpointIntent): void {
+    this.#db.transaction(() => {
+      const existing = this.intent()
+      if (existing && existing.epoch === intent.epoch) {
+        if (!sameCheckpoint(existing, intent)) {
+          throw new AnchorStoreError(`Epoch ${intent.epoch} already has another intent`)
+        }
+        return
+      }
+      if (this.checkpoint(intent.epoch)) {
+        throw new AnchorStoreError(`Epoch ${intent.epoch} is already signed`)
+      }
+      this.#s.putIntent.run(
+        intent.epoch,
+        intent.treeSize,
+        hexBuffer(intent.rootHash),
+        intent.timestamp,
+      )
+    })()
+  }
+
+  putCheckpoint(c: StoredCheckpoint): void {
+    this.#db.transaction(() => {
+      const existing = this.checkpoint(c.epoch)
+      if (existing) {
+        if (!sameCheckpoint(existing, c) || existing.signature !== c.signature) {
+          throw new AnchorStoreError(`Epoch ${c.epoch} already holds another checkpoint`)
+        }
+        return
+      }
+      this.#s.putCheckpoint.run(
+        c.epoch,
+        c.treeSize,
+        hexBuffer(c.rootHash),
+        c.timestamp,
+        hexBuffer(c.signature),
+        c.createdMs,
+      )
+      this.#s.deleteIntent.run(c.epoch)
+    })()
+  }
+
+  checkpoint(epoch: number): StoredCheckpoint | undefined {
+    return checkpointOf(this.#s.getCheckpoint.get(epoch) as CheckpointRow | undefined)
+  }
+
+  latestCheckpoint(): StoredCheckpoint | undefined {
+    return checkpointOf(this.#s.latestCheckpoint.get() as CheckpointRow | undefined)
+  }
+
+  checkpoints(fromEpoch: number, limit: number): StoredCheckpoint[] {
+    return (this.#s.checkpoints.all(fromEpoch, limit) as CheckpointRow[]).map(
+      (r) => checkpointOf(r) as StoredCheckpoint,
+    )
+  }
+
+  firstCheckpointHolding(seq: number): StoredCheckpoint | undefined {
+    return checkpointOf(this.#s.holding.get(seq) as CheckpointRow | undefined)
+  }
+
+  anchor(epoch: number, chainId: number, registry: Hex): AnchorRecord | undefined {
+    return anchorOf(this.#s.getAnchor.get(epoch, chainId, registry.toLowerCase()) as AnchorRow)
+  }
+
+  anchors(chainId: number, registry: Hex): AnchorRecord[] {
+    return (this.#s.anchors.all(chainId, registry.toLowerCase()) as AnchorRow[]).map(
+      (r) => anchorOf(r) as AnchorRecord,
+    )
+  }
+
+  anchorsOf(epoch: number): AnchorRecord[] {
+    return (this.#s.anchorsOf.all(epoch) as AnchorRow[]).map((r) => anchorOf(r) as AnchorRecord)
+  }
+
+  putAnchor(a: AnchorRecord): void {
+    this.#s.putAnchor.run(
+      a.epoch,
+      a.chainId,
+      a.registry.toLowerCase(),
+      a.txHash === null ? null : hexBuffer(a.txHash),
+      a.blockNumber,
+      a.status,
+      a.updatedMs,
+      a.nonce,
+      a.confirmations,
+      a.attempts,
+      a.lastError,
+    )
+  }
+
+  putOts(r: OtsRecord): void {
+    this.#s.putOts.run(r.epoch, r.calendar, r.ots, r.complete ? 1 : 0, r.updatedMs)
+  }
+
+  otsOf(epoch: number): OtsRecord[] {
+    return (this.#s.otsOf.all(epoch) as OtsRow[]).map(otsOf)
+  }
+
+  pendingOts(): OtsRecord[] {
+    return (this.#s.pendingOts.all() as OtsRow[]).map(otsOf)
+  }
+
+  close(): void {
+    this.#db.close()
+  }
+}
+
+function prepare(db: Database.Database) {
+  const cp = 'epoch, tree_size, root_hash, timestamp, signature, created_ms'
+  const an =
+    'epoch, chain_id, registry, tx_hash, block_number, status, updated_ms, nonce, confirmations, attempts, last_error'
+  return {
+    leafCount: db.prepare('SELECT max(idx) + 1 AS n FROM nodes WHERE level = 0'),
+    putNode: db.prepare('INSERT OR IGNORE INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
+    getNode: db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?'),
+    getIntent: db.prepare(
+      'SELECT epoch, tree_size, root_hash, timestamp FROM checkpoint_intents ORDER BY epoch LIMIT 1',
+    ),
+    putIntent: db.prepare(
+      'INSERT INTO checkpoint_intents (epoch, tree_size, root_hash, timestamp) VALUES (?, ?, ?, ?)',
+    ),
+    deleteIntent: db.prepare('DELETE FROM checkpoint_intents WHERE epoch = ?'),
+    putCheckpoint: db.prepare(`INSERT INTO checkpoints (${cp}) VALUES (?, ?, ?, ?, ?, ?)`),
+    getCheckpoint: db.prepare(`SELECT ${cp} FROM checkpoints WHERE epoch = ?`),
+    latestCheckpoint: db.prepare(`SELECT ${cp} FROM checkpoints ORDER BY epoch DESC LIMIT 1`),
+    checkpoints: db.prepare(
+      `SELECT ${cp} FROM checkpoints WHERE epoch >= ? ORDER BY epoch LIMIT ?`,
+    ),
+    holding: db.prepare(`SELECT ${cp} FROM checkpoints WHERE tree_size > ? ORDER BY epoch LIMIT 1`),
+    getAnchor: db.prepare(
+      `SELECT ${an} FROM anchors WHERE epoch = ? AND chain_id = ? AND registry = ?`,
+    ),
+    anchors: db.prepare(
+      `SELECT ${an} FROM anchors WHERE chain_id = ? AND registry = ? ORDER BY epoch`,
+    ),
+    anchorsOf: db.prepare(`SELECT ${an} FROM anchors WHERE epoch = ? ORDER BY chain_id`),
+    putAnchor: db.prepare(
+      `INSERT INTO anchors (${an}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (epoch, chain_id, registry) DO UPDATE SET tx_hash = excluded.tx_hash,
+       block_number = excluded.block_number, status = excluded.status,
+       updated_ms = excluded.updated_ms, nonce = excluded.nonce,
+       confirmations = excluded.confirmations, attempts = excluded.attempts,
+       last_error = excluded.last_error`,
+    ),
+    putOts: db.prepare(
+      `INSERT INTO ots (epoch, calendar, ots, complete, updated_ms) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (epoch, calendar) DO UPDATE SET ots = excluded.ots,
+       complete = excluded.complete, updated_ms = excluded.updated_ms`,
+    ),
+    otsOf: db.prepare('SELECT * FROM ots WHERE epoch = ? ORDER BY calendar'),
+    pendingOts: db.prepare('SELECT * FROM ots WHERE complete = 0 ORDER BY epoch, calendar'),
+  }
+}
+
+function sameCheckpoint(a: CheckpointIntent, b: CheckpointIntent): boolean {
+  return (
+    a.epoch === b.epoch &&
+    a.treeSize === b.treeSize &&
+    a.rootHash.toLowerCase() === b.rootHash.toLowerCase() &&
+    a.timestamp === b.timestamp
+  )
+}
+
+function checkpointOf(r: CheckpointRow | undefined): StoredCheckpoint | undefined {
+  if (!r) return undefined
+  return {
+    epoch: r.epoch,
+    treeSize: r.tree_size,
+    rootHash: bytesToHex(r.root_hash),
+    timestamp: r.timestamp,
+    signature: bytesToHex(r.signature),
+    createdMs: r.created_ms,
+  }
+}
+
+function anchorOf(r: AnchorRow | undefined): AnchorRecord | undefined {
+  if (!r) return undefined
+  return {
+    epoch: r.epoch,
+    chainId: r.chain_id,
+    registry: r.registry as Hex,
+    status: r.status,
+    txHash: r.tx_hash === null ? null : bytesToHex(r.tx_hash),
+    nonce: r.nonce,
+    blockNumber: r.block_number,
+    confirmations: r.confirmations,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    updatedMs: r.updated_ms,
+  }
+}
+
+function otsOf(r: OtsRow): OtsRecord {
+  return {
+    epoch: r.epoch,
+    calendar: r.calendar,
+    ots: new Uint8Array(r.ots),
+    complete: r.complete === 1,
+    updatedMs: r.updated_ms,
+  }
+}
+
+function hexBuffer(hex: string): Buffer {
+  return Buffer.from(hex.slice(2), 'hex')
+}

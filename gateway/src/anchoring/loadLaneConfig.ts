@@ -1,0 +1,111 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { BaseError, isHex } from '@tml/core'
+import { type Address, isAddress } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import type { GatewayLaneOptions } from '../service/createGateway.ts'
+import type { AnchorPolicy } from './anchoringHealth.ts'
+import type { ChainConfig } from './ChainAnchorer.ts'
+
+/** A malformed anchoring option, deployment file or relayer key. */
+export class LaneConfigError extends BaseError {
+  override name = 'LaneConfigError' as const
+}
+
+/** The raw options, from the command line or the environment (command line first). */
+export type LaneConfigInput = {
+  /** `NETWORK=RPC_URL` pairs; NETWORK names `DEPLOYMENTS/NETWORK.json` (e.g. ethereumLocal). */
+  chains: readonly string[]
+  deploymentsDir: string
+  /** `all`, `any` or `k:N`. */
+  policy?: string | undefined
+  maxEpochIntervalS?: string | undefined
+  epochPeriodMs?: string | undefined
+  epochSize?: string | undefined
+  confirmations?: string | undefined
+  feeCapGwei?: string | undefined
+  otsCalendars?: readonly string[] | undefined
+  /** The relayer's key (0x + 32 bytes), or a file holding it. */
+  relayerKey?: string | undefined
+  relayerKeyFile?: string | undefined
+}
+
+/**
+ * Turns the gateway's anchoring options into the lane's options: each chain's id and
+ * CheckpointRegistry from `deployments/<network>.json` (written by scripts/deploy.ts), the RPC
+ * URL given, the relayer account (never the checkpoint signer), the policy and the timings.
+ * Returns undefined when no chain is configured (the gateway then runs without anchoring).
+ *
+ * @throws {LaneConfigError} on a malformed option, a missing deployment or relayer key.
+ * @example
+ * loadLaneConfig({ chains: ['ethereumLocal=http://127.0.0.1:8545'], deploymentsDir: 'deployments', relayerKey })
+ */
+export function loadLaneConfig(input: LaneConfigInput): GatewayLaneOptions | undefined {
+  if (input.chains.length === 0) return undefined
+  const confirmations = int(input.confirmations ?? '1', 'confirmations', 1)
+  const feeCap = BigInt(int(input.feeCapGwei ?? '200', 'fee cap', 1)) * 1_000_000_000n
+  const chains: ChainConfig[] = input.chains.map((pair) => {
+    const i = pair.indexOf('=')
+    const network = pair.slice(0, i)
+    const rpcUrl = pair.slice(i + 1)
+    if (i < 1 || !/^[A-Za-z0-9_-]+$/.test(network) || !/^https?:\/\//.test(rpcUrl)) {
+      throw new LaneConfigError(`--chain must be NETWORK=http(s)://RPC, got "${pair}"`)
+    }
+    const file = join(input.deploymentsDir, `${network}.json`)
+    if (!existsSync(file))
+      throw new LaneConfigError(`no deployment file ${file} (npm run deploy -- ${network})`)
+    const d = JSON.parse(readFileSync(file, 'utf8')) as {
+      chainId?: unknown
+      contracts?: { CheckpointRegistry?: { address?: unknown } }
+    }
+    const registry = d.contracts?.CheckpointRegistry?.address
+    if (typeof d.chainId !== 'number' || typeof registry !== 'string' || !isAddress(registry)) {
+      throw new LaneConfigError(`${file} has no chainId or CheckpointRegistry address`)
+    }
+    return {
+      name: network,
+      chainId: d.chainId,
+      rpcUrl,
+      registry: registry as Address,
+      confirmations,
+      maxFeePerGasWei: feeCap,
+    }
+  })
+  const key =
+    input.relayerKey ??
+    (input.relayerKeyFile ? readFileSync(input.relayerKeyFile, 'utf8').trim() : undefined)
+  if (!key || !isHex(key, 32)) {
+    throw new LaneConfigError(
+      'anchoring needs a relayer key: TML_RELAYER_KEY or --relayer-key-file (0x + 32 bytes)',
+    )
+  }
+  return {
+    chains,
+    relayer: privateKeyToAccount(key),
+    policy: policyOf(input.policy ?? 'all', chains.length),
+    maxEpochIntervalMs: int(input.maxEpochIntervalS ?? '3600', 'max epoch interval', 1) * 1000,
+    ...(input.epochPeriodMs ? { epochPeriodMs: int(input.epochPeriodMs, 'epoch period', 1) } : {}),
+    ...(input.epochSize ? { epochSize: int(input.epochSize, 'epoch size', 1) } : {}),
+    ...(input.otsCalendars && input.otsCalendars.length > 0
+      ? { ots: { calendars: input.otsCalendars } }
+      : {}),
+  }
+}
+
+function policyOf(text: string, n: number): AnchorPolicy {
+  if (text === 'all' || text === 'any') return { require: text }
+  const m = /^k:(\d+)$/.exec(text)
+  const k = Number(m?.[1])
+  if (!m || k < 1 || k > n)
+    throw new LaneConfigError(
+      `anchor policy must be all, any or k:N with 1 <= N <= ${n}, got "${text}"`,
+    )
+  return { require: 'k', k }
+}
+
+function int(text: string, what: string, min: number): number {
+  const n = Number(text)
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min)
+    throw new LaneConfigError(`${what} must be an integer >= ${min}, got "${text}"`)
+  return n
+}

@@ -1,0 +1,70 @@
+import { writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { isHex } from '@tml/core'
+import { fetchLog } from './auditFetchLog.ts'
+import type { CliIo } from './io.ts'
+
+export const EXPORT_HELP = `Usage: tml export --api URL --log LOGID --out FILE [--token TOKEN]
+
+Writes a log's MTLs (with receipts) and signed checkpoints (with anchors), read from a gateway's
+API, to FILE as JSON ({"v":"tml-export/1","log_id","log","checkpoints","entries"}).
+`
+
+/**
+ * `tml export`: writes a log's MTLs and checkpoints to a file.
+ *
+ * @example
+ * process.exitCode = await exportCommand({ argv: ['--api', url, '--log', logId, '--out', 'log.json'], io })
+ */
+export async function exportCommand({ argv, io }: { argv: string[]; io: CliIo }): Promise<number> {
+  let values: ReturnType<typeof parse>['values']
+  try {
+    values = parse(argv).values
+  } catch (e) {
+    io.err(`tml export: ${(e as Error).message}\n\n${EXPORT_HELP}`)
+    return 2
+  }
+  if (values.help) {
+    io.out(EXPORT_HELP)
+    return 0
+  }
+  if (!values.api || !values.out || !values.log || !isHex(values.log, 32)) {
+    io.err(`tml export: need --api, --log (bytes32) and --out\n\n${EXPORT_HELP}`)
+    return 2
+  }
+  try {
+    const log = await fetchLog({
+      api: values.api,
+      token: values.token ?? io.env.TML_API_TOKEN,
+      logId: values.log,
+    })
+    const file = {
+      v: 'tml-export/1',
+      log_id: log.logId,
+      log: log.claimedKeys,
+      checkpoints: log.checkpoints,
+      entries: log.entries,
+    }
+    writeFileSync(values.out, `${JSON.stringify(file, null, 2)}\n`)
+    io.out(
+      `wrote ${log.entries.length} entries and ${log.checkpoints.length} checkpoints to ${values.out}\n`,
+    )
+    return 0
+  } catch (e) {
+    io.err(`tml export: ${(e as Error).message}\n`)
+    return 1
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      api: { type: 'string' },
+      token: { type: 'string' },
+      log: { type: 'string' },
+      out: { type: 'string' },
+    },
+  })
+}

@@ -1,0 +1,148 @@
+import { buildConsistencyProof, bytesToHex } from '@tml/core'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { privateKeyToAccount } from 'viem/accounts'
+import { nodeSha256 } from '../../keys/nodeSha256.ts'
+import type { ApiContext } from '../ApiContext.ts'
+import { errorSchema } from '../schemas.ts'
+
+/** Most checkpoints or entries in one page. */
+export const LOG_PAGE_LIMIT = 1000
+
+const logIdParams = {
+  type: 'object',
+  required: ['logId'],
+  properties: { logId: { type: 'string', pattern: '^0x[0-9a-fA-F]{64}$' } },
+} as const
+
+/**
+ * The log's public history for auditors:
+ * - `GET /v1/logs/{logId}/checkpoints?from=EPOCH&limit=N`: signed checkpoints with their anchors,
+ *   and the log's claimed keys;
+ * - `GET /v1/logs/{logId}/consistency?from=SIZE&to=SIZE`: RFC 9162 §2.1.4 proof between two tree
+ *   sizes (0 < from <= to <= the sequenced size);
+ * - `GET /v1/logs/{logId}/entries?start=SEQ&end=SEQ`: MTLs [start, end) with their receipts, the
+ *   MTL as stored text (the exact bytes the leaf hash covers).
+ */
+export function logRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
+  // The keys the operator claims; auditors check them against the LanternRegistry.
+  const claimedKeys = {
+    checkpointSigner: privateKeyToAccount(gateway.keys.checkpointKey).address,
+    receiptPublicKey: gateway.signer.publicKey,
+  }
+  type Req = { Params: { logId: string }; Querystring: Record<string, string | undefined> }
+  const guard = (logId: string, reply: FastifyReply): boolean => {
+    if (logId.toLowerCase() !== gateway.keys.logId.toLowerCase()) {
+      void reply.code(404).send({ error: 'not_found', message: `no log ${logId}` })
+      return false
+    }
+    if (!gateway.lane) {
+      void reply
+        .code(503)
+        .send({ error: 'no_anchoring', message: 'this gateway runs without an anchoring lane' })
+      return false
+    }
+    return true
+  }
+  const schema = (summary: string) => ({
+    summary,
+    params: logIdParams,
+    response: { '4XX': errorSchema, '5XX': errorSchema },
+  })
+
+  app.get<Req>(
+    '/v1/logs/:logId/checkpoints',
+    { schema: schema('Signed checkpoints and their anchors') },
+    async (request, reply) => {
+      if (!guard(request.params.logId, reply)) return reply
+      const from = intParam(request.query.from, 1)
+      const limit = intParam(request.query.limit, 100)
+      if (
+        from === undefined ||
+        from < 1 ||
+        limit === undefined ||
+        limit < 1 ||
+        limit > LOG_PAGE_LIMIT
+      ) {
+        return badQuery(reply, `from must be an epoch >= 1 and limit 1..${LOG_PAGE_LIMIT}`)
+      }
+      const store = gateway.lane?.store
+      const checkpoints = (store?.checkpoints(from, limit) ?? []).map((c) => ({
+        checkpoint: {
+          logId: gateway.keys.logId,
+          epoch: c.epoch,
+          treeSize: c.treeSize,
+          rootHash: c.rootHash,
+          timestamp: c.timestamp,
+        },
+        signature: c.signature,
+        anchors: (store?.anchorsOf(c.epoch) ?? []).map((a) => ({
+          chainId: a.chainId,
+          registry: a.registry,
+          status: a.status,
+          txHash: a.txHash,
+          blockNumber: a.blockNumber,
+          confirmations: a.confirmations,
+        })),
+      }))
+      return { log_id: gateway.keys.logId, log: claimedKeys, checkpoints }
+    },
+  )
+
+  app.get<Req>(
+    '/v1/logs/:logId/consistency',
+    { schema: schema('RFC 9162 consistency proof between two tree sizes') },
+    async (request, reply) => {
+      if (!guard(request.params.logId, reply)) return reply
+      const from = intParam(request.query.from, undefined)
+      const to = intParam(request.query.to, undefined)
+      const size = gateway.lane?.store.treeSize() ?? 0
+      if (from === undefined || to === undefined || from < 1 || from > to || to > size) {
+        return badQuery(reply, `need 0 < from <= to <= ${size} (tree sizes)`)
+      }
+      const proof = await buildConsistencyProof({
+        size1: from,
+        size2: to,
+        store: gateway.lane?.store ?? { getNodes: () => [] },
+        hash: nodeSha256,
+      })
+      return { from, to, proof: proof.map((h) => bytesToHex(h)) }
+    },
+  )
+
+  app.get<Req>(
+    '/v1/logs/:logId/entries',
+    { schema: schema('MTLs [start, end) with their receipts') },
+    async (request, reply) => {
+      if (!guard(request.params.logId, reply)) return reply
+      const start = intParam(request.query.start, 0)
+      const end = intParam(request.query.end, undefined)
+      if (
+        start === undefined ||
+        start < 0 ||
+        (end !== undefined && (end < start || end - start > LOG_PAGE_LIMIT))
+      ) {
+        return badQuery(reply, `need 0 <= start <= end, at most ${LOG_PAGE_LIMIT} entries`)
+      }
+      const limit = end === undefined ? LOG_PAGE_LIMIT : end - start
+      const entries = limit === 0 ? [] : await gateway.store.entries(start, limit)
+      // Stored MTL text goes out as is: its bytes are exactly what the leaf hash covers.
+      const items = entries.map(
+        (e) =>
+          `{"seq":${e.seq},"trace_id":${JSON.stringify(e.traceId)},"leaf_hash":"${e.leafHash}","mtl":${e.mtl},"receipt":${JSON.stringify(e.receipt)}}`,
+      )
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(`{"log_id":"${gateway.keys.logId}","entries":[${items.join(',')}]}`)
+    },
+  )
+}
+
+function intParam(value: string | undefined, fallback: number | undefined): number | undefined {
+  if (value === undefined) return fallback
+  if (!/^\d{1,15}$/.test(value)) return undefined
+  return Number(value)
+}
+
+function badQuery(reply: FastifyReply, message: string): FastifyReply {
+  return reply.code(400).send({ error: 'invalid_request', message })
+}

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto'
+import { type Hex, RECEIPT_VERSION } from '@tml/core'
+import type { ReceiptSigner } from '../keys/createReceiptSigner.ts'
+import type { PlacedRecord, SealedRecord } from './Committer.ts'
+import { canonicalJson } from './canonicalJson.ts'
+import type { StoredEntry } from './LogStore.ts'
+import { ANONYMOUS_SUBJECT, pseudonymOf } from './pseudonymOf.ts'
+
+/** Parameters of {@link sealRecord}. */
+export type SealRecordParameters = {
+  record: PlacedRecord
+  /** Signs the receipt with the log's Ed25519 key. */
+  signer: ReceiptSigner
+}
+
+/** A sealed record: the store row and what goes back to the caller. */
+export type SealRecordReturnType = { entry: StoredEntry; sealed: SealedRecord }
+
+const LEAF_PREFIX = new Uint8Array([0x00])
+
+/**
+ * Seals one placed record: derives the evidence fields of a decision (`input_hash` = SHA-256 of
+ * the canonical evidence, `output_hash`, the subject's pseudonym), writes the MTL's RFC 8785 form,
+ * hashes it as an RFC 9162 leaf and signs its `tml-receipt/1`. This is the CPU-heavy half of an
+ * append; the commit worker runs it off the event loop, the inline committer on it.
+ *
+ * Spec: RFC 8785 (canonical form), RFC 9162 §2.1.1 (leaf hash), RFC 8032 (Ed25519), `mtl/1`,
+ * `tml-receipt/1`; Sacred Pause Protocol §9.1, §12.2.
+ *
+ * @example
+ * const { entry, sealed } = sealRecord({ record, signer })
+ * await store.append({ entries: [entry], subjectKeys: [], erasedLookups: [] })
+ */
+export function sealRecord({ record, signer }: SealRecordParameters): SealRecordReturnType {
+  let mtl: Record<string, unknown> = record.mtl
+  let derived: SealedRecord['derived']
+  const evidence = record.evidence
+  if (evidence) {
+    derived = {
+      input_hash: sha256Hex(evidence.input),
+      output_hash: evidence.output === null ? null : sha256Hex(evidence.output),
+      subject:
+        evidence.pseudonym ?? pseudonymOf(anonymousSecret(evidence.secret), ANONYMOUS_SUBJECT),
+    }
+    mtl = { ...record.mtl, ...derived }
+  }
+  const canonical = canonicalJson(mtl)
+  const leafHash =
+    `0x${createHash('sha256').update(LEAF_PREFIX).update(canonical).digest('hex')}` as Hex
+  const { log_id: logId, seq, trace_id: traceId } = record.mtl
+  const receipt = signer.sign({
+    v: RECEIPT_VERSION,
+    logId,
+    traceId,
+    seq,
+    leafHash,
+    timestamp: record.receiptTimestamp,
+  })
+  const entry: StoredEntry = {
+    seq,
+    traceId,
+    kind: record.mtl.kind,
+    state: record.mtl.state,
+    leafHash,
+    mtl: canonical,
+    receipt,
+    refersTo: record.mtl.refers_to ?? null,
+    profile: record.profile,
+    pauseDeadlineMs: record.pauseDeadlineMs,
+  }
+  const sealed: SealedRecord = { leafHash, signature: receipt.signature }
+  if (derived) sealed.derived = derived
+  return { entry, sealed }
+}
+
+function sha256Hex(text: string): Hex {
+  return `0x${createHash('sha256').update(text).digest('hex')}`
+}
+
+function anonymousSecret(hex: string | null): Uint8Array {
+  // An empty or short key would still "work" as an HMAC key: refuse it instead.
+  if (hex === null || !/^[0-9a-f]{64}$/.test(hex))
+    throw new RangeError('evidence without pseudonym needs a 32-byte one-off secret')
+  return Buffer.from(hex, 'hex')
+}

@@ -1,0 +1,199 @@
+import {
+  bytesToHex,
+  CompactTree,
+  type Hex,
+  hexToBytes,
+  type Sha256,
+  signCheckpoint,
+} from '@tml/core'
+import type { LocalAccount } from 'viem'
+import type { AnchorStore, CheckpointIntent, StoredCheckpoint } from '../anchoring/AnchorStore.ts'
+import type { LogStore } from '../memory/LogStore.ts'
+
+/** Where a test may make the sequencer "crash" (throw) to check what survives. */
+export type SequencerCrashPoint = 'afterNodes' | 'afterIntent' | 'afterSign'
+
+/** Parameters of {@link Sequencer}. */
+export type SequencerParameters = {
+  logId: Hex
+  entries: Pick<LogStore, 'entries'>
+  store: AnchorStore
+  /** The log's checkpoint signer (secp256k1, EIP-712). */
+  signer: LocalAccount
+  /** Close an epoch once this long has passed since the last one and the tree grew (ms). */
+  epochPeriodMs?: number
+  /** Close an epoch as soon as this many new leaves are in (whatever the period). */
+  epochSize?: number
+  /** Checkpoint even an idle log this often (ms): the log's maximum epoch interval, with margin. */
+  idleCheckpointMs?: number
+  /** Entries read per store query while integrating. */
+  batch?: number
+  hash?: Sha256
+  clock?: () => number
+  /** Fault injection for tests: called at each crash point; a throw there simulates a crash. */
+  crashPoint?: (point: SequencerCrashPoint) => void
+}
+
+/** Defaults that suit a local demo: an epoch every 2 s or 1,000 leaves, idle checkpoint every minute. */
+export const SEQUENCER_DEFAULTS = {
+  epochPeriodMs: 2_000,
+  epochSize: 1_000,
+  idleCheckpointMs: 60_000,
+  batch: 10_000,
+} as const
+
+/**
+ * The sequencer of one log: integrates new MTLs (leaf hashes) into the log's RFC 9162 tree, whose
+ * perfect-subtree nodes it persists (so that proofs never need the tree in memory), and closes
+ * epochs on a period, on a size, or when the log has been idle for `idleCheckpointMs` (so that
+ * silence is visible on chain). Each checkpoint is signed with the log's key (EIP-712) and stored.
+ *
+ * Never signs two different checkpoints for one epoch, whatever the crash: the checkpoint is
+ * committed unsigned (intent) before it is signed, and after a restart the intent is signed as it
+ * stands (ECDSA per RFC 6979 is deterministic, so a second signature is the same bytes).
+ *
+ * Spec: RFC 9162 §2.1 (tree), EIP-712 (checkpoint), ARCHITECTURE.md (Checkpoint).
+ *
+ * @example
+ * const sequencer = new Sequencer({ logId, entries: logStore, store, signer })
+ * const checkpoint = await sequencer.tick() // integrate, maybe close an epoch
+ */
+export class Sequencer {
+  readonly #p: SequencerParameters
+  readonly #clock: () => number
+  #tree: CompactTree | undefined
+  readonly #startedMs: number
+
+  constructor(p: SequencerParameters) {
+    this.#p = p
+    this.#clock = p.clock ?? Date.now
+    this.#startedMs = this.#clock()
+  }
+
+  /** Leaves integrated so far (the store's tree size). */
+  get treeSize(): number {
+    return this.#tree?.size ?? this.#p.store.treeSize()
+  }
+
+  /**
+   * One round: sign a checkpoint left unsigned by a crash, integrate every new entry, and close
+   * the epoch when it is due. Resolves with the checkpoint it stored, if any.
+   */
+  async tick(): Promise<StoredCheckpoint | undefined> {
+    const { store } = this.#p
+    // Crash point (restart): an intent without its signature survives; it is signed as it stands.
+    const left = store.intent()
+    if (left) return this.#sign(left)
+    await this.#integrate()
+    const due = this.#due()
+    if (!due) return undefined
+    return this.#close()
+  }
+
+  /** Closes an epoch now if the tree grew since the last checkpoint (used by tests and benches). */
+  async closeNow(): Promise<StoredCheckpoint | undefined> {
+    const left = this.#p.store.intent()
+    if (left) return this.#sign(left)
+    await this.#integrate()
+    const latest = this.#p.store.latestCheckpoint()
+    if (this.#tree === undefined || this.#tree.size === (latest?.treeSize ?? 0)) return undefined
+    return this.#close()
+  }
+
+  async #integrate(): Promise<void> {
+    const { store, entries, hash } = this.#p
+    const batch = this.#p.batch ?? SEQUENCER_DEFAULTS.batch
+    for (;;) {
+      const tree = this.#resume()
+      const next = await entries.entries(tree.size, batch)
+      if (next.length === 0) return
+      const nodes: { level: number; index: number; hash: Uint8Array }[] = []
+      const staged = CompactTree.fromState({
+        ...tree.state(),
+        hash,
+        onNode: (level, index, h) => nodes.push({ level, index, hash: h }),
+      })
+      for (const e of next) {
+        if (e.seq !== staged.size) return // a racing reader saw a partial view: next tick
+        staged.append(hexToBytes(e.leafHash, 32))
+      }
+      // Crash point: before this commit nothing of the batch is stored and the tree resumes from
+      // the nodes below; after it, the nodes (hence the tree size) survive in one transaction.
+      store.putNodes(nodes)
+      this.#tree = staged
+      this.#p.crashPoint?.('afterNodes')
+      if (next.length < batch) return
+    }
+  }
+
+  // The tree resumes from the stored nodes: the compact range [0, size) is made of stored
+  // perfect subtrees, one per set bit of size, largest first.
+  #resume(): CompactTree {
+    if (this.#tree) return this.#tree
+    const { store, hash } = this.#p
+    const size = store.treeSize()
+    const ids: { level: number; index: number }[] = []
+    let start = 0
+    for (let level = 52; level >= 0; level--) {
+      const width = 2 ** level
+      if (Math.floor(size / width) % 2 === 1) {
+        ids.push({ level, index: start / width })
+        start += width
+      }
+    }
+    this.#tree = CompactTree.fromState({ size, hashes: store.getNodes(ids), hash })
+    return this.#tree
+  }
+
+  #due(): boolean {
+    const tree = this.#tree
+    if (!tree || tree.size === 0) return false
+    const latest = this.#p.store.latestCheckpoint()
+    const grown = tree.size - (latest?.treeSize ?? 0)
+    const since = this.#clock() - (latest?.createdMs ?? this.#startedMs)
+    const size = this.#p.epochSize ?? SEQUENCER_DEFAULTS.epochSize
+    const period = this.#p.epochPeriodMs ?? SEQUENCER_DEFAULTS.epochPeriodMs
+    const idle = this.#p.idleCheckpointMs ?? SEQUENCER_DEFAULTS.idleCheckpointMs
+    if (grown >= size) return true
+    if (grown > 0 && since >= period) return true
+    return since >= idle
+  }
+
+  async #close(): Promise<StoredCheckpoint> {
+    const tree = this.#tree as CompactTree
+    const latest = this.#p.store.latestCheckpoint()
+    // The registry refuses a timestamp before the head's: never let a clock step back show.
+    const timestamp = Math.max(latest?.timestamp ?? 0, Math.floor(this.#clock() / 1000))
+    const intent: CheckpointIntent = {
+      epoch: (latest?.epoch ?? 0) + 1,
+      treeSize: tree.size,
+      rootHash: bytesToHex(tree.root()),
+      timestamp,
+    }
+    // Crash point: once the intent is committed, this epoch can only ever be this checkpoint.
+    this.#p.store.putIntent(intent)
+    this.#p.crashPoint?.('afterIntent')
+    return this.#sign(intent)
+  }
+
+  async #sign(intent: CheckpointIntent): Promise<StoredCheckpoint> {
+    const signature = await signCheckpoint({
+      checkpoint: {
+        logId: this.#p.logId,
+        epoch: BigInt(intent.epoch),
+        treeSize: BigInt(intent.treeSize),
+        rootHash: intent.rootHash,
+        timestamp: BigInt(intent.timestamp),
+      },
+      account: this.#p.signer,
+    })
+    // Crash point: a signature not yet stored has left no trace; the restart signs the same
+    // intent again and gets the same bytes (RFC 6979).
+    this.#p.crashPoint?.('afterSign')
+    const checkpoint: StoredCheckpoint = { ...intent, signature, createdMs: this.#clock() }
+    // Crash point: after this commit the signed checkpoint survives and the intent is gone, in
+    // one transaction; anchorers pick the checkpoint up from the store.
+    this.#p.store.putCheckpoint(checkpoint)
+    return checkpoint
+  }
+}

@@ -1,0 +1,139 @@
+// A gateway with its anchoring lane on the local chains of `localChains.ts`.
+import { randomBytes } from 'node:crypto'
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { bytesToHex, type Hex } from '@tml/core'
+import type { FastifyInstance } from 'fastify'
+import { privateKeyToAccount } from 'viem/accounts'
+import type { ChainConfig } from '../../src/anchoring/ChainAnchorer.ts'
+import { buildServer } from '../../src/http/buildServer.ts'
+import { createReceiptSigner } from '../../src/keys/createReceiptSigner.ts'
+import { type GatewayKeys, loadKeys } from '../../src/keys/loadKeys.ts'
+import { loadPolicies } from '../../src/policy/loadPolicies.ts'
+import {
+  createGateway,
+  type Gateway,
+  type GatewayLaneOptions,
+} from '../../src/service/createGateway.ts'
+import { API_TOKEN } from '../helpers/gateway.ts'
+import { tempDir } from '../helpers/memory.ts'
+import { POLICY_DIR } from '../helpers/policies.ts'
+import { DEV_KEYS, type LocalChain, startLocalChain } from './localChains.ts'
+
+export type Fixture = {
+  chains: (LocalChain & { logId: Hex })[]
+  keys: GatewayKeys
+  logId: Hex
+  checkpointKey: Hex
+  receiptSeed: Hex
+  stop(): Promise<void>
+}
+
+/** Keys for a fresh log, and both local chains with that log declared on them. */
+export async function startChains({ maxEpochIntervalS = 3600 } = {}): Promise<Fixture> {
+  const checkpointKey = bytesToHex(new Uint8Array(randomBytes(32)))
+  const receiptSeed = bytesToHex(new Uint8Array(randomBytes(32)))
+  const signer = privateKeyToAccount(checkpointKey).address
+  const receiptKey = createReceiptSigner(Buffer.from(receiptSeed.slice(2), 'hex')).publicKey
+  const chains = await Promise.all(
+    (['ethereum', 'polygon'] as const).map((name) =>
+      startLocalChain({ name, signer, receiptKey, maxEpochIntervalS }),
+    ),
+  )
+  const logId = (chains[0] as { logId: Hex }).logId
+  const keys = loadKeys({
+    dir: join(tempDir(), 'keys'),
+    env: {
+      TML_LOG_ID: logId,
+      TML_CHECKPOINT_KEY: checkpointKey,
+      TML_RECEIPT_KEY: receiptSeed,
+      TML_SUBJECT_INDEX_KEY: bytesToHex(new Uint8Array(randomBytes(32))),
+      TML_API_KEYS: `tester:${API_TOKEN}`,
+    },
+    create: false,
+  })
+  return {
+    chains,
+    keys,
+    logId,
+    checkpointKey,
+    receiptSeed,
+    stop: async () => {
+      await Promise.all(chains.map((c) => c.stop()))
+    },
+  }
+}
+
+export function chainConfigs(
+  fixture: Fixture,
+  overrides: Partial<ChainConfig> = {},
+): ChainConfig[] {
+  return fixture.chains.map((c) => ({
+    name: c.name,
+    chainId: c.chainId,
+    rpcUrl: c.rpcUrl,
+    registry: c.registry,
+    confirmations: 1,
+    pollMs: 50,
+    maxBackoffMs: 400,
+    ...overrides,
+  }))
+}
+
+export type AnchoredGateway = {
+  gateway: Gateway
+  app: FastifyInstance
+  dir: string
+  close(): Promise<void>
+}
+
+/** A gateway (shipped policies + a deliberative copy of `general`) anchoring on the fixture's chains. */
+export async function startAnchoredGateway(
+  fixture: Fixture,
+  lane: Partial<GatewayLaneOptions> = {},
+  dir = tempDir(),
+): Promise<AnchoredGateway> {
+  const policyDir = join(dir, 'policies')
+  mkdirSync(policyDir, { recursive: true })
+  for (const f of readdirSync(POLICY_DIR)) copyFileSync(join(POLICY_DIR, f), join(policyDir, f))
+  const gateway = await createGateway({
+    keys: fixture.keys,
+    policies: loadPolicies({ paths: [policyDir] }),
+    dataDir: dir,
+    writer: 'inline',
+    retryMs: 20,
+    lane: {
+      chains: chainConfigs(fixture),
+      relayer: privateKeyToAccount(DEV_KEYS.relayer),
+      epochPeriodMs: 200,
+      tickMs: 25,
+      maxEpochIntervalMs: 60_000,
+      ...lane,
+    },
+  })
+  const app = await buildServer({ gateway, apiKeys: fixture.keys.apiKeys })
+  return {
+    gateway,
+    app,
+    dir,
+    close: async () => {
+      await app.close()
+      await gateway.close()
+    },
+  }
+}
+
+/** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}

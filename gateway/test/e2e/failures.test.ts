@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { after, before, describe, test } from 'node:test'
+import { bytesToHex, type Hex } from '@tml/core'
+import { createPublicClient, http } from 'viem'
+import type { AnchorRecord } from '../../src/anchoring/AnchorStore.ts'
+import { CHECKPOINT_REGISTRY_ABI } from '../../src/anchoring/registryAbi.ts'
+import { auth, SMALLEST } from '../helpers/gateway.ts'
+import { tempDir } from '../helpers/memory.ts'
+import {
+  type AnchoredGateway,
+  eventually,
+  type Fixture,
+  startAnchoredGateway,
+  startChains,
+} from './anchoredGateway.ts'
+
+type Answer = {
+  trace_id: string
+  seq: number
+  state: number
+  trigger_type: string
+  trigger_detail: string
+}
+
+async function decide(gw: AnchoredGateway, profile = 'finance'): Promise<Answer> {
+  const res = await gw.app.inject({
+    method: 'POST',
+    url: '/v1/decisions',
+    headers: auth,
+    payload: { ...SMALLEST, profile },
+  })
+  assert.equal(res.statusCode, 200, res.body)
+  return res.json() as Answer
+}
+
+async function chainHead(url: string, registry: Hex, logId: Hex) {
+  const client = createPublicClient({ transport: http(url) })
+  const [epoch, rootHash] = await client.readContract({
+    address: registry,
+    abi: CHECKPOINT_REGISTRY_ABI,
+    functionName: 'head',
+    args: [logId],
+  })
+  return { epoch: Number(epoch), rootHash }
+}
+
+describe('a chain RPC stopped', () => {
+  let fixture: Fixture
+  let gw: AnchoredGateway
+  before(async () => {
+    fixture = await startChains()
+    gw = await startAnchoredGateway(fixture, { maxEpochIntervalMs: 1500 })
+  })
+  after(async () => {
+    await gw?.close()
+    await fixture?.stop()
+  })
+
+  test('behavior: retries, the other chain goes on, fail-closed after the interval, recovery, backlog in order', async () => {
+    const [ethereum, polygon] = fixture.chains
+    assert.ok(ethereum && polygon)
+    const lane = gw.gateway.lane
+    assert.ok(lane)
+    polygon.setDown(true)
+    for (let i = 0; i < 4; i++) assert.equal((await decide(gw)).state, 1)
+    const status = () => new Map(lane.chainStatus().map((s) => [s.name, s]))
+    await eventually(
+      () => ((status().get('ethereum')?.confirmedTreeSize ?? 0) >= 4 ? true : undefined),
+      20_000,
+      'ethereum anchors',
+    )
+    await eventually(
+      () => ((status().get('polygon')?.failures ?? 0) >= 2 ? true : undefined),
+      20_000,
+      'polygon retries',
+    )
+    assert.equal(status().get('polygon')?.confirmedEpoch, 0)
+
+    // Past the maximum epoch interval with polygon behind: No Log = No Action.
+    const refused = await eventually(
+      async () => {
+        const a = await decide(gw)
+        return a.state === -1 ? a : undefined
+      },
+      20_000,
+      'fail-closed',
+    )
+    assert.equal(refused.trigger_type, 'LEDGER')
+    assert.match(refused.trigger_detail, /polygon/)
+
+    // More checkpoints pile up while polygon is down.
+    await decide(gw)
+    await eventually(
+      () => ((lane.store.latestCheckpoint()?.epoch ?? 0) >= 3 ? true : undefined),
+      20_000,
+      'backlog',
+    )
+    polygon.setDown(false)
+    const backlog = lane.store.latestCheckpoint()?.epoch ?? 0
+    // Caught up means every backlog epoch's own anchor record is confirmed: the chain's
+    // confirmed epoch can run ahead of the record of the last transaction by one round.
+    const backlogConfirmed = () =>
+      lane.store
+        .anchors(polygon.chainId, polygon.registry)
+        .filter((r) => r.epoch <= backlog && r.status === 'confirmed').length >= backlog
+    await eventually(
+      () =>
+        (status().get('polygon')?.confirmedEpoch ?? 0) >= backlog && backlogConfirmed()
+          ? true
+          : undefined,
+      30_000,
+      'polygon catches up',
+    )
+    const recovered = await eventually(
+      async () => {
+        const a = await decide(gw)
+        return a.state === 1 ? a : undefined
+      },
+      20_000,
+      'recovery',
+    )
+    assert.equal(recovered.trigger_type, 'NONE')
+
+    // Backlog anchored in order: epochs 1..backlog, one block after the other.
+    const records = lane.store
+      .anchors(polygon.chainId, polygon.registry)
+      .filter((r) => r.epoch <= backlog)
+    assert.deepEqual(
+      records.map((r) => r.epoch),
+      Array.from({ length: backlog }, (_, i) => i + 1),
+    )
+    for (let i = 1; i < records.length; i++) {
+      assert.ok((records[i]?.blockNumber ?? 0) > (records[i - 1]?.blockNumber ?? 0))
+      assert.equal(records[i]?.status, 'confirmed')
+    }
+  })
+})
+
+describe('a reorg and a crash', () => {
+  let fixture: Fixture
+  before(async () => {
+    fixture = await startChains()
+  })
+  after(async () => {
+    await fixture?.stop()
+  })
+
+  test('behavior: a crash between recording and broadcasting an anchor; the restart completes the work', async () => {
+    const dir = tempDir()
+    const first = await startAnchoredGateway(fixture, { manual: true, epochSize: 1 }, dir)
+    const a = await decide(first)
+    const lane = first.gateway.lane
+    assert.ok(lane)
+    await lane.round()
+    const cp = lane.store.latestCheckpoint()
+    assert.equal(cp?.epoch, 1)
+    // The crash: the anchorer recorded a signed transaction, then died before broadcasting it.
+    for (const c of fixture.chains) {
+      lane.store.putAnchor({
+        epoch: 1,
+        chainId: c.chainId,
+        registry: c.registry,
+        status: 'sent',
+        txHash: bytesToHex(new Uint8Array(randomBytes(32))),
+        nonce: 0,
+        blockNumber: null,
+        confirmations: 0,
+        attempts: 1,
+        lastError: null,
+        updatedMs: Date.now(),
+      })
+    }
+    await first.close()
+
+    const second = await startAnchoredGateway(fixture, {}, dir)
+    try {
+      const lane2 = second.gateway.lane
+      assert.ok(lane2)
+      await eventually(
+        () => (lane2.isAnchored(a.seq) ? true : undefined),
+        20_000,
+        'anchored after restart',
+      )
+      for (const c of fixture.chains) {
+        const r: AnchorRecord | undefined = lane2.store.anchor(1, c.chainId, c.registry)
+        assert.equal(r?.status, 'confirmed')
+        assert.equal(r?.attempts, 2, 'sent again after the crash')
+        const head = await chainHead(c.nodeUrl, c.registry, fixture.logId)
+        assert.ok(head.epoch >= 1)
+      }
+      assert.equal(lane2.store.checkpoint(1)?.signature, cp?.signature, 'nothing signed twice')
+
+      // Reorg: the node forgets a block holding an anchor; the anchorer sends the checkpoint again.
+      const ethereum = fixture.chains[0]
+      assert.ok(ethereum)
+      const snapshot = await ethereum.rpc('evm_snapshot')
+      const b = await decide(second)
+      await eventually(
+        () => (lane2.isAnchored(b.seq) ? true : undefined),
+        20_000,
+        'anchored before the reorg',
+      )
+      const epoch = lane2.chainStatus()[0]?.confirmedEpoch ?? 0
+      assert.ok(epoch >= 2)
+      const before = lane2.store.anchor(epoch, ethereum.chainId, ethereum.registry)
+      assert.equal(await ethereum.rpc('evm_revert', [snapshot]), true)
+      await eventually(
+        async () => {
+          const r = lane2.store.anchor(epoch, ethereum.chainId, ethereum.registry)
+          const head = await chainHead(ethereum.nodeUrl, ethereum.registry, fixture.logId)
+          return r?.status === 'confirmed' &&
+            (r.attempts ?? 0) > (before?.attempts ?? 0) &&
+            head.epoch >= epoch
+            ? r
+            : undefined
+        },
+        20_000,
+        're-anchored after the reorg',
+      )
+      const head = await chainHead(ethereum.nodeUrl, ethereum.registry, fixture.logId)
+      assert.equal(head.rootHash, lane2.store.checkpoint(head.epoch)?.rootHash)
+    } finally {
+      await second.close()
+    }
+  })
+})
