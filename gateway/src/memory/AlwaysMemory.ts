@@ -112,7 +112,7 @@ export class AlwaysMemory {
     this.#clock = p.clock ?? Date.now
     this.#retryMs = p.retryMs ?? 250
     this.#onStatus = p.onStatus
-    this.#maxInFlight = Number(process.env.TML_MIF ?? 0) || (p.maxInFlight ?? 1)
+    this.#maxInFlight = p.maxInFlight ?? 1
     this.#committed = size
     this.#nextSeq = size
   }

@@ -216,47 +216,33 @@ export class SqliteLogStore implements LogStore {
   }
 
   /** {@link append} without the promise, for callers on the same thread that need no await. */
-  appendSync(batch: AppendBatch): void {
-    this.appendGroupSync([batch])
-  }
-
-  /**
-   * Several batches in one transaction (one fsync), each applied in order as {@link append}
-   * would (its new secrets, its entries, its erasures): the commit worker's group commit across
-   * hand-overs. All of them are durable on return, or none is.
-   */
-  appendGroupSync(batches: readonly AppendBatch[]): void {
-    let next = this.#size
-    for (const { entries } of batches) {
-      for (const e of entries) {
-        if (e.seq !== next) {
-          throw new StoreError(`Append of seq ${e.seq} where ${next} is next would leave a gap`, {
-            code: 'TML_GAP',
-          })
-        }
-        next++
+  appendSync({ entries, subjectKeys, erasedLookups }: AppendBatch): void {
+    entries.forEach((e, i) => {
+      if (e.seq !== this.#size + i) {
+        throw new StoreError(
+          `Append of seq ${e.seq} where ${this.#size + i} is next would leave a gap`,
+          { code: 'TML_GAP' },
+        )
       }
-    }
+    })
     const s = this.#statements
     wrap('append', () =>
       this.#db.transaction(() => {
-        for (const { entries, subjectKeys, erasedLookups } of batches) {
-          for (const k of subjectKeys) s.putKey.run(k.lookup, k.secret)
-          // Rows go in by INSERT_CHUNK per statement: the same rows, a fraction of the calls.
-          let i = 0
-          for (; i + INSERT_CHUNK <= entries.length; i += INSERT_CHUNK) {
-            const values: unknown[] = []
-            for (let j = i; j < i + INSERT_CHUNK; j++)
-              values.push(...columns(entries[j] as StoredEntry))
-            s.insertChunk.run(values)
-          }
-          for (; i < entries.length; i++) s.insert.run(columns(entries[i] as StoredEntry))
-          for (const lookup of erasedLookups) s.deleteKey.run(lookup)
+        for (const k of subjectKeys) s.putKey.run(k.lookup, k.secret)
+        // Rows go in by INSERT_CHUNK per statement: the same rows, a fraction of the calls.
+        let i = 0
+        for (; i + INSERT_CHUNK <= entries.length; i += INSERT_CHUNK) {
+          const values: unknown[] = []
+          for (let j = i; j < i + INSERT_CHUNK; j++)
+            values.push(...columns(entries[j] as StoredEntry))
+          s.insertChunk.run(values)
         }
+        for (; i < entries.length; i++) s.insert.run(columns(entries[i] as StoredEntry))
+        for (const lookup of erasedLookups) s.deleteKey.run(lookup)
       })(),
     )
-    this.#size = next
-    if (batches.some((b) => b.erasedLookups.length > 0)) {
+    this.#size += entries.length
+    if (erasedLookups.length > 0) {
       // The old page with the secret may still sit in the WAL: fold it into the database (where
       // secure_delete zeroed it) and truncate the WAL. Best effort: a busy reader delays it.
       try {

@@ -1,7 +1,7 @@
 // The thread behind WorkerCommitter: owns the write connection of the SQLite store and the
 // receipt key, so that sealing records (SHA-256, RFC 8785, Ed25519) and fsync never block the
 // event loop of the HTTP server.
-import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 import { type Hex, hexToBytes } from '@tml/core'
 import { createReceiptSigner } from '../keys/createReceiptSigner.ts'
 import type { CommitBatch, SealedRecord } from './Committer.ts'
@@ -32,61 +32,38 @@ if (port) {
     openError = e
   }
   const reply = (response: WorkerResponse) => port.postMessage(response)
-  const fail = (id: number, e: unknown) => {
-    const code = e instanceof StoreError ? e.code : 'TML_WORKER'
-    reply({ id, ok: false, code, message: (e as Error)?.message ?? String(e) })
-  }
-
-  // Group commit across hand-overs: every commit the event loop handed over while the previous
-  // transaction ran joins the next one (one fsync), so no batch waits behind another batch.
-  const commit = (db: SqliteLogStore, requests: Extract<WorkerRequest, { op: 'commit' }>[]) => {
+  port.on('message', async (request: WorkerRequest) => {
     try {
-      const batches = requests.map((r) => decodeBatch(r.batch))
-      const lines = batches.map(() => [] as string[])
-      const groups = batches.map((batch, b) => {
+      if (!store) throw openError
+      if (request.op === 'commit') {
+        const batch = decodeBatch(request.batch)
         const entries: StoredEntry[] = []
+        const lines: string[] = []
         for (const record of batch.records) {
           const { entry, sealed } = sealRecord({ record, signer })
           entries.push(entry)
-          lines[b]?.push(encodeSealed(sealed))
+          lines.push(encodeSealed(sealed))
         }
-        return { entries, subjectKeys: batch.subjectKeys, erasedLookups: batch.erasedLookups }
-      })
-      // Crash here: nothing of the group is durable, and nothing of it was answered.
-      db.appendGroupSync(groups)
-      requests.forEach((r, b) => {
-        reply({ id: r.id, ok: true, sealed: lines[b]?.join('\n') ?? '' })
-      })
-    } catch (e) {
-      // All or nothing: the transaction was rolled back, so every batch of the group fails.
-      for (const r of requests) fail(r.id, e)
-    }
-  }
-
-  port.on('message', async (first: WorkerRequest) => {
-    const requests = [first]
-    for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port))
-      requests.push(next.message as WorkerRequest)
-    for (let i = 0; i < requests.length; ) {
-      const request = requests[i] as WorkerRequest
-      if (request.op === 'commit') {
-        let j = i
-        while (requests[j]?.op === 'commit') j++
-        if (store) commit(store, requests.slice(i, j) as Extract<WorkerRequest, { op: 'commit' }>[])
-        else for (const r of requests.slice(i, j)) fail(r.id, openError)
-        i = j
-        continue
-      }
-      i++
-      try {
-        if (!store) throw openError
-        if (request.op === 'probe') await store.probe()
-        else if (request.op === 'fault') store.injectFault(request.fault ?? undefined)
-        else await store.close()
+        // Crash here: nothing of the batch is durable, and nothing of it was answered.
+        store.appendSync({
+          entries,
+          subjectKeys: batch.subjectKeys,
+          erasedLookups: batch.erasedLookups,
+        })
+        reply({ id: request.id, ok: true, sealed: lines.join('\n') })
+      } else if (request.op === 'probe') {
+        await store.probe()
         reply({ id: request.id, ok: true })
-      } catch (e) {
-        fail(request.id, e)
+      } else if (request.op === 'fault') {
+        store.injectFault(request.fault ?? undefined)
+        reply({ id: request.id, ok: true })
+      } else {
+        await store.close()
+        reply({ id: request.id, ok: true })
       }
+    } catch (e) {
+      const code = e instanceof StoreError ? e.code : 'TML_WORKER'
+      reply({ id: request.id, ok: false, code, message: (e as Error)?.message ?? String(e) })
     }
   })
 }
