@@ -48,6 +48,15 @@ suites.push({
   cmd: projectNode,
   args: ['--test', '--test-reporter=spec', 'test/**/*.test.ts'],
 })
+suites.push(
+  { name: 'web', cwd: join(root, 'web'), cmd: 'npx', args: ['vitest', 'run'] },
+  {
+    name: 'web-e2e',
+    cwd: join(root, 'web'),
+    cmd: projectNode,
+    args: ['--test', '--test-reporter=spec', 'e2e/*.test.ts'],
+  },
+)
 if (existsSync(join(root, 'hardhat.config.ts'))) {
   suites.push({
     name: 'contracts',
@@ -75,8 +84,17 @@ function runSuite(suite) {
   })
 }
 
-/** Reads node:test's spec totals ("ℹ pass 3") or mocha-style totals ("3 passing"). */
-function parseCounts(text) {
+/**
+ * Reads node:test's spec totals ("ℹ pass 3"), mocha-style totals ("3 passing") or vitest's
+ * ("Tests  1 failed | 47 passed (48)").
+ */
+function parseCounts(raw) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes.
+  const text = raw.replace(/\u001b\[[0-9;]*m/g, '')
+  const vitest = [...text.matchAll(/^\s*Tests\s+(?:(\d+) failed \| )?(\d+) passed/gm)].at(-1)
+  if (vitest) return { passed: Number(vitest[2]), failed: Number(vitest[1] ?? 0) }
+  const vitestFailedOnly = [...text.matchAll(/^\s*Tests\s+(\d+) failed \((\d+)\)/gm)].at(-1)
+  if (vitestFailedOnly) return { passed: 0, failed: Number(vitestFailedOnly[1]) }
   const last = (re) => {
     const all = [...text.matchAll(re)]
     return all.length ? Number(all[all.length - 1][1]) : undefined

@@ -1,0 +1,149 @@
+// The reviewer desk end to end against a real gateway: a caller's decision pauses, the pause
+// appears live on the desk (Lantern stream), with its evidence checked in the browser; a refused
+// signature and an unlisted reviewer say why; a listed reviewer approves through wagmi's mock
+// connector and the caller, still waiting, gets +1.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { launchBrowser, openPage, PHONE, screenshot } from './support/browser.ts'
+import { API_KEY, pausedDecision, startGateway, type TestGateway } from './support/gateway.ts'
+import { buildPage, type PageServer, servePage } from './support/pageServer.ts'
+import { ROLES, startWorld, type World } from './support/world.ts'
+
+let world: World
+let gateway: TestGateway
+let server: PageServer
+let browser: Browser
+let page: Page
+let errors: string[]
+let caller: ReturnType<typeof pausedDecision>
+
+function configure(account: string, rejectSignatures = false) {
+  server.config.value = {
+    chains: world.chains.map((c) => ({
+      chainId: c.chainId,
+      rpcUrl: c.rpcUrl,
+      contracts: c.deployment.contracts,
+    })),
+    testing: { mockAccounts: [account], mockRejectSignatures: rejectSignatures },
+  }
+}
+
+/** Opens the desk, connects it to the gateway (same origin, through the page host) and the wallet. */
+async function openDesk(p: Page, account: string | undefined) {
+  await p.goto(`${server.url}/?view=desk`)
+  await p.getByLabel('Gateway URL').fill(`${server.url}/gateway`)
+  await p.getByLabel('API key (reads the pauses)').fill(API_KEY)
+  await p.getByRole('button', { name: 'Connect to the gateway' }).click()
+  await p.locator('[data-stream="live"]').waitFor()
+  if (account !== undefined) {
+    await p.getByRole('button', { name: 'Connect test account' }).click()
+    await p.locator(`[data-connected-account="${account}"]`).waitFor()
+  }
+}
+
+describe('reviewer desk', { timeout: 600_000 }, () => {
+  before(async () => {
+    const [w, dist, g] = await Promise.all([
+      startWorld({ epochSizes: [2], lateBeforeLast: false }),
+      buildPage(),
+      startGateway([ROLES.reviewer]),
+    ])
+    world = w
+    gateway = g
+    server = await servePage(dist)
+    server.gateway.target = gateway.url
+    browser = await launchBrowser()
+    ;({ page, errors } = await openPage(browser))
+  })
+
+  after(async () => {
+    await browser?.close()
+    await server?.close()
+    await gateway?.stop()
+    await world?.stop()
+  })
+
+  it('behavior: a new pause appears live, with its evidence checked in the browser', async () => {
+    configure(ROLES.certifier)
+    await openDesk(page, undefined)
+    await page.getByText('No pause is waiting').waitFor()
+    caller = pausedDecision(gateway.url, 120_000)
+    const card = page.locator('li[data-pause]')
+    await card.waitFor({ timeout: 20_000 })
+    const text = await card.innerText()
+    assert.match(text, /HARM: /)
+    assert.match(text, /harm 0\.55/)
+    assert.match(
+      await card.locator('[data-time-left]').innerText(),
+      /^\d+ min( \d+ s)? left: without a decision it becomes a refusal \(−1\)\.$/,
+    )
+    await card.getByText(/^Evidence record #\d+$/).click()
+    await card.locator('[data-evidence="checked"]').waitFor()
+    assert.match(await page.locator('[data-stream]').innerText(), /Lantern on: pauses open/)
+    assert.equal(await card.getByRole('button', { name: 'Approve (+1)' }).isDisabled(), true)
+    await screenshot(page, 'desk-pending-desktop')
+  })
+
+  it('errors: an unlisted reviewer is refused by the gateway, and the pause stays', async () => {
+    await openDesk(page, ROLES.certifier)
+    const card = page.locator('li[data-pause]')
+    await card.getByLabel(/Your rationale/).fill('Looks fine to me.')
+    await card.getByRole('button', { name: 'Approve (+1)' }).click()
+    const alert = card.getByRole('alert')
+    await alert.waitFor()
+    assert.match(
+      await alert.innerText(),
+      /^Your account is not a reviewer listed by this profile’s policy\. \(403: /,
+    )
+    assert.equal(await page.locator('li[data-pause]').count(), 1)
+  })
+
+  it('errors: a signature the reviewer refuses in the wallet says so', async () => {
+    configure(ROLES.reviewer, true)
+    await openDesk(page, ROLES.reviewer)
+    const card = page.locator('li[data-pause]')
+    await card.getByLabel(/Your rationale/).fill('Checked with the prescribing doctor.')
+    await card.getByRole('button', { name: 'Approve (+1)' }).click()
+    await card.getByRole('alert').waitFor()
+    assert.equal(
+      await card.getByRole('alert').innerText(),
+      'You refused the request in your wallet.',
+    )
+    assert.equal(await page.locator('li[data-pause]').count(), 1)
+  })
+
+  it('behavior: a listed reviewer approves; the pause leaves the list and the caller gets +1', async () => {
+    configure(ROLES.reviewer)
+    const phone = await openPage(browser, PHONE)
+    await openDesk(phone.page, ROLES.reviewer)
+    const card = phone.page.locator('li[data-pause]')
+    await card.waitFor()
+    const overflow = await phone.page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    )
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than a phone screen`)
+    await screenshot(phone.page, 'desk-phone')
+    await card
+      .getByLabel(/Your rationale/)
+      .fill('Checked with the prescribing doctor: safe to answer.')
+    await card.getByRole('button', { name: 'Approve (+1)' }).click()
+    await phone.page.locator('li[data-pause]').waitFor({ state: 'detached', timeout: 20_000 })
+    assert.match(
+      await phone.page.locator('.resolved-item').innerText(),
+      /^Pause [0-9a-f-]{36} approved \(\+1\): resolution record [0-9a-f-]{36}\.$/,
+    )
+    const answer = await caller
+    assert.equal(answer.state, 0)
+    assert.equal(answer.final_state, 1)
+    // The other desk (still open) sees the pause leave through the Lantern stream.
+    await page.locator('li[data-pause]').waitFor({ state: 'detached', timeout: 20_000 })
+    await phone.page.getByText('No pause is waiting').waitFor()
+    await screenshot(phone.page, 'desk-resolved-phone')
+    await phone.context.close()
+    assert.deepEqual(
+      errors.filter((e) => !/Failed to load resource/.test(e)),
+      [],
+    )
+  })
+})

@@ -1,0 +1,215 @@
+// The Lantern registry and consoles end to end, through wagmi's mock connector (the development
+// node holds the test accounts and signs): an operator registers (accepting the License) and
+// declares a log, a certifier lights its Lantern and revokes it; refused writes show why.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { keccak256, stringToHex } from 'viem'
+import { LICENSE_TEXT } from '../src/lantern/license.ts'
+import { launchBrowser, openPage, PHONE, screenshot } from './support/browser.ts'
+import { buildPage, type PageServer, servePage } from './support/pageServer.ts'
+import { ROLES, startWorld, type World } from './support/world.ts'
+
+let world: World
+let server: PageServer
+let browser: Browser
+let page: Page
+let errors: string[]
+
+const operatorItem = (p: Page, address: string) => p.locator(`li[data-operator="${address}"]`)
+
+function useAccount(account: string) {
+  server.config.value = {
+    chains: world.chains.map((c) => ({
+      chainId: c.chainId,
+      rpcUrl: c.rpcUrl,
+      contracts: c.deployment.contracts,
+    })),
+    testing: { mockAccounts: [account] },
+  }
+}
+
+async function connect(p: Page, account: string) {
+  await p.goto(`${server.url}/?view=lantern`)
+  const connected = p.locator(`[data-connected-account="${account}"]`)
+  // The mock connector reconnects after a reload; connect when it has not.
+  await Promise.race([
+    connected.waitFor(),
+    p.getByRole('button', { name: 'Connect test account' }).waitFor(),
+  ])
+  if (!(await connected.isVisible()))
+    await p.getByRole('button', { name: 'Connect test account' }).click()
+  await connected.waitFor()
+}
+
+/** Clicks a write button and waits for its status; checks the button is disabled meanwhile. */
+async function write(form: ReturnType<Page['locator']>, button: string): Promise<string> {
+  const target = form.getByRole('button', { name: button })
+  await target.click()
+  // While the wallet signs or the transaction is pending, the button is disabled.
+  const midway = await form.evaluate((element) => {
+    const status = element.querySelector('[data-write-status]')?.getAttribute('data-write-status')
+    const pressed = [...element.querySelectorAll('button')].find((b) => b.type === 'submit')
+    return { status, disabled: pressed?.disabled }
+  })
+  if (midway.status === 'signing' || midway.status === 'pending')
+    assert.equal(midway.disabled, true)
+  const done = form.locator('[data-write-status="confirmed"], [data-write-status="error"]')
+  await done.waitFor({ timeout: 30_000 })
+  return (await done.innerText()).trim()
+}
+
+describe('Lantern registry and consoles', { timeout: 600_000 }, () => {
+  before(async () => {
+    const [w, dist] = await Promise.all([
+      startWorld({ epochSizes: [2], lateBeforeLast: false }),
+      buildPage(),
+    ])
+    world = w
+    server = await servePage(dist)
+    browser = await launchBrowser()
+    ;({ page, errors } = await openPage(browser))
+  })
+
+  after(async () => {
+    await browser?.close()
+    await server?.close()
+    await world?.stop()
+  })
+
+  it('behavior: lists operators read-only, without a wallet, with their Lantern and logs', async () => {
+    useAccount(ROLES.newOperator)
+    await page.goto(`${server.url}/?view=lantern`)
+    const item = operatorItem(page, ROLES.operator)
+    await item.waitFor()
+    assert.equal(await item.getAttribute('data-lit'), 'false')
+    assert.equal(await item.locator('[data-lantern-reason]').innerText(), 'Dark: never certified.')
+    await item.getByText('1 log').click()
+    assert.match(
+      await item.innerText(),
+      /gateway-1[\s\S]*0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC[\s\S]*1 h[\s\S]*epoch 1/,
+    )
+    assert.match(
+      await page.locator('.wallet-bar').innerText(),
+      /No wallet connected: everything below can be read without one/,
+    )
+    await screenshot(page, 'lantern-read-only')
+  })
+
+  it('behavior: an operator registers, accepting the License whose hash it signs, and declares a log', async () => {
+    await connect(page, ROLES.newOperator)
+    const register = page.locator('form', {
+      has: page.getByRole('heading', { name: 'Register as an operator' }),
+    })
+    assert.equal(
+      await register.locator('[data-license-hash]').innerText(),
+      keccak256(stringToHex(LICENSE_TEXT)),
+    )
+    await register.getByLabel('Metadata URI').fill('https://new-operator.example/tml.json')
+    assert.equal(
+      await register.getByRole('button', { name: 'Register and accept the License' }).isDisabled(),
+      true,
+    )
+    await register.getByLabel('I accept the License').check()
+    assert.match(
+      await write(register, 'Register and accept the License'),
+      /^Confirmed in block \d+ \(transaction 0x[0-9a-f]{64}\)\.$/,
+    )
+    const item = operatorItem(page, ROLES.newOperator)
+    await item.waitFor()
+    assert.equal(await item.locator('[data-lantern-reason]').innerText(), 'Dark: never certified.')
+    assert.match(await item.innerText(), /https:\/\/new-operator\.example\/tml\.json/)
+
+    const declare = page.locator('form', {
+      has: page.getByRole('heading', { name: 'Declare a log' }),
+    })
+    await declare.getByLabel('Log name').fill('desk-log')
+    await declare.getByLabel('Receipt key (Ed25519 public key)').fill(`0x${'11'.repeat(32)}`)
+    assert.match(await write(declare, 'Declare log'), /^Confirmed/)
+    await item.getByText('1 log').waitFor()
+    const lantern = world.chains[0]?.deployment.contracts.LanternRegistry.address ?? '0x'
+    const logs = await world.chains[0]?.publicClient.readContract({
+      address: lantern,
+      abi: [
+        {
+          type: 'function',
+          name: 'logsOf',
+          stateMutability: 'view',
+          inputs: [{ name: 'operator', type: 'address' }],
+          outputs: [{ name: '', type: 'bytes32[]' }],
+        },
+      ],
+      functionName: 'logsOf',
+      args: [ROLES.newOperator],
+    })
+    assert.equal(logs?.length, 1)
+    await screenshot(page, 'lantern-operator-console')
+  })
+
+  it('errors: a write the registry refuses shows its custom error', async () => {
+    const rotate = page.locator('form', {
+      has: page.getByRole('heading', { name: 'Rotate a log’s checkpoint signer' }),
+    })
+    await rotate.getByLabel('New checkpoint signer').fill(ROLES.newOperator)
+    const text = await write(rotate, 'Rotate signer')
+    assert.match(
+      text,
+      /^Error: The registry refused: LanternSignerUnchanged\(0x[0-9a-f]{64}, 0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65\)$/,
+    )
+    assert.equal(await rotate.getByRole('button', { name: 'Rotate signer' }).isDisabled(), false)
+  })
+
+  it('behavior: a certifier grants a certification and the operator’s Lantern is lit, then revokes it', async () => {
+    useAccount(ROLES.certifier)
+    await connect(page, ROLES.certifier)
+    const grant = page.getByRole('form', { name: 'Grant a certification' })
+    await grant.getByLabel('Operator').fill(ROLES.newOperator)
+    await grant.getByLabel('Profile').selectOption('lantern/medical')
+    await grant.getByLabel('Evidence').fill('audit report 2026-01, section 4')
+    assert.match(await write(grant, 'Grant certification'), /^Confirmed/)
+    const item = operatorItem(page, ROLES.newOperator)
+    await page.locator(`li[data-operator="${ROLES.newOperator}"][data-lit="true"]`).waitFor()
+    assert.equal(
+      await item.locator('[data-lantern-reason]').innerText(),
+      'Lit: certified, and every log anchors on time.',
+    )
+    assert.match(await item.locator('.badge').innerText(), /Lantern lit/)
+    await item.getByText('1 certification').click()
+    assert.match(
+      await item.innerText(),
+      /lantern\/medical[\s\S]*0x90F79bf6EB2c4f870365E785982E1f101E93b906[\s\S]*in force/,
+    )
+    await screenshot(page, 'lantern-lit-desktop')
+    const phone = await openPage(browser, PHONE)
+    await phone.page.goto(`${server.url}/?view=lantern`)
+    await operatorItem(phone.page, ROLES.newOperator).waitFor()
+    const overflow = await phone.page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    )
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than a phone screen`)
+    await screenshot(phone.page, 'lantern-phone')
+    await phone.context.close()
+
+    const revoke = page.getByRole('form', { name: 'Revoke a certification' })
+    await revoke.getByLabel('Operator').fill(ROLES.newOperator)
+    await revoke.getByLabel('Reason').fill('evidence withdrawn')
+    assert.match(await write(revoke, 'Revoke certification'), /^Confirmed/)
+    await page.locator(`li[data-operator="${ROLES.newOperator}"][data-lit="false"]`).waitFor()
+    assert.equal(
+      await item.locator('[data-lantern-reason]').innerText(),
+      'Dark: certification revoked.',
+    )
+
+    const renew = page.getByRole('form', { name: 'Renew a certification' })
+    await renew.getByLabel('Operator').fill(ROLES.newOperator)
+    await renew.getByLabel('Evidence').fill('new audit')
+    assert.match(
+      await write(renew, 'Renew certification'),
+      /^Error: The registry refused: LanternCertificationRevoked\(0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65, 0\)$/,
+    )
+    assert.deepEqual(
+      errors.filter((e) => !/Failed to load resource/.test(e)),
+      [],
+    )
+  })
+})

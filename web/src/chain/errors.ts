@@ -1,0 +1,31 @@
+import { BaseError } from '@tml/core'
+
+/** A proof or a form names a chain that the page is not configured for. */
+export class ChainNotConfiguredError extends BaseError {
+  override name = 'ChainNotConfiguredError' as const
+  constructor(chainId: number) {
+    super(`Chain ${chainId} is not configured on this page.`, {
+      details: 'Add it to tml.config.json (chainId, rpcUrl, contracts) next to the page.',
+    })
+  }
+}
+
+/** A chain is configured without an RPC URL, so it cannot be read. */
+export class NoRpcUrlError extends BaseError {
+  override name = 'NoRpcUrlError' as const
+  constructor(chainId: number) {
+    super(`No RPC URL is configured for chain ${chainId}.`)
+  }
+}
+
+/** An address that is not the registry deployed on the chain: the page does not trust it. */
+export class UnknownRegistryError extends BaseError {
+  override name = 'UnknownRegistryError' as const
+  constructor(kind: string, address: string, chainId: number, expected: string | undefined) {
+    super(
+      expected === undefined
+        ? `No ${kind} is deployed on chain ${chainId} in this page's configuration.`
+        : `${address} is not the ${kind} on chain ${chainId} (expected ${expected}).`,
+    )
+  }
+}

@@ -1,0 +1,85 @@
+import type { Hex } from '@tml/core'
+import type { Address } from 'viem'
+import { zeroAddress } from 'viem'
+import type { AppConfig } from '../config/AppConfig.ts'
+import { checkpointRegistryAbi, lanternRegistryAbi } from '../contracts/abis.ts'
+import { errorText } from '../ui/errorText.ts'
+import { publicClientFor } from './publicClientFor.ts'
+
+export type ReadLogKeysParameters = {
+  config: AppConfig
+  logId: Hex
+  epoch: bigint
+  /** Chains to ask, in order (the bundle's anchors); the first that knows the log answers. */
+  chainIds: number[]
+}
+
+/** The keys of a log as a chain's registries hold them, or why none could be read. */
+export type LogKeys =
+  | {
+      ok: true
+      chainId: number
+      keys: { checkpointSigner: Address; receiptPublicKey: Hex }
+      operator: Address
+      name: string
+      maxEpochInterval: bigint
+    }
+  | { ok: false; reason: string }
+
+/**
+ * Reads a log's keys from the chain, so that signatures are checked against what the operator
+ * declared on chain rather than what the bundle claims: the checkpoint signer in charge of
+ * `epoch` (`CheckpointRegistry.signerAt`, which keeps rotated-away signers for their epochs) and
+ * the Ed25519 receipt key (`LanternRegistry.logInfo`).
+ *
+ * @example
+ * const read = await readLogKeys({ config, logId, epoch: 3n, chainIds: [31337] })
+ * if (read.ok) await verifyBundle(bundle, { readCheckpoint, trustedKeys: read.keys })
+ */
+export async function readLogKeys({
+  config,
+  logId,
+  epoch,
+  chainIds,
+}: ReadLogKeysParameters): Promise<LogKeys> {
+  const reasons: string[] = []
+  for (const chainId of [...new Set(chainIds)]) {
+    const chain = config.chains.find((c) => c.chainId === chainId)
+    if (!chain?.lanternRegistry || !chain.checkpointRegistry || chain.rpcUrl === undefined) {
+      reasons.push(`chain ${chainId} is not configured with both registries and an RPC URL`)
+      continue
+    }
+    try {
+      const client = publicClientFor(chain)
+      const [log, signer] = await Promise.all([
+        client.readContract({
+          address: chain.lanternRegistry.address,
+          abi: lanternRegistryAbi,
+          functionName: 'logInfo',
+          args: [logId],
+        }),
+        client.readContract({
+          address: chain.checkpointRegistry.address,
+          abi: checkpointRegistryAbi,
+          functionName: 'signerAt',
+          args: [logId, epoch],
+        }),
+      ])
+      if (log.operator === zeroAddress || signer === zeroAddress) {
+        reasons.push(`log ${logId} is not declared on chain ${chainId}`)
+        continue
+      }
+      return {
+        ok: true,
+        chainId,
+        keys: { checkpointSigner: signer, receiptPublicKey: log.receiptKey },
+        operator: log.operator,
+        name: log.name,
+        maxEpochInterval: log.maxEpochInterval,
+      }
+    } catch (error) {
+      reasons.push(`reading chain ${chainId} failed: ${errorText(error)}`)
+    }
+  }
+  return { ok: false, reason: reasons.join('; ') || 'the bundle names no chain' }
+}

@@ -1,0 +1,39 @@
+import type { Address } from 'viem'
+
+/**
+ * Link patterns of a chain's block explorer: `{hash}`, `{number}` and `{address}` are replaced.
+ * A chain without an explorer (a local chain) shows plain values.
+ */
+export type ExplorerPatterns = { tx?: string; block?: string; address?: string }
+
+/** Where one registry lives on a chain, and the block from which to read its events. */
+export type ContractDeployment = { address: Address; blockNumber: number }
+
+/** One chain the page reads: its RPC URL, explorer and the two registries deployed on it. */
+export type ChainConfig = {
+  chainId: number
+  name: string
+  /** JSON-RPC endpoint; without one the chain is listed but cannot be read. */
+  rpcUrl: string | undefined
+  explorer: ExplorerPatterns
+  lanternRegistry: ContractDeployment | undefined
+  checkpointRegistry: ContractDeployment | undefined
+}
+
+/**
+ * Everything the page is configured with. It comes from `deployments/*.json` and `VITE_*`
+ * variables at build time, overlaid by `tml.config.json` next to the page at run time
+ * (see web/README.md); components never hold addresses or URLs of their own.
+ */
+export type AppConfig = {
+  chains: ChainConfig[]
+  /** Gateway suggested in the forms (the user can type another). */
+  gatewayUrl: string | undefined
+  /**
+   * Test deployments only: accounts for wagmi's mock connector, which sends transactions and
+   * signing requests to the chain's RPC node (a development node that holds those accounts).
+   */
+  mockAccounts: Address[]
+  /** Test deployments only: the mock connector refuses to sign, as a reviewer who says no. */
+  mockRejectSignatures: boolean
+}

@@ -1,0 +1,171 @@
+import { bytesToHex, type Mtl, sha256, utf8ToBytes } from '@tml/core'
+import { useEffect, useId, useState } from 'react'
+import { useConnection, useSignTypedData } from 'wagmi'
+import { formatDuration } from '../ui/formatTime.ts'
+import { writeErrorText } from '../wallet/writeErrorText.ts'
+import { type GatewayAccess, GatewayError, postResolution, readPauseMtl } from './gatewayApi.ts'
+import type { PendingPause } from './readPendingPause.ts'
+import { RESOLUTION_DOMAIN, RESOLUTION_TYPES, SIGNATURE_LIFETIME_S } from './resolutionTypes.ts'
+
+type Outcome = { kind: 'resolved'; text: string } | { kind: 'error'; text: string }
+
+/**
+ * One open pause: its evidence (profile, trigger, scores, the pause record checked against the
+ * leaf hash), the time left, and approve or refuse with a written rationale signed by the
+ * reviewer's wallet.
+ */
+export function PauseCard({
+  pause,
+  access,
+  now,
+  onResolved,
+}: {
+  pause: PendingPause
+  access: GatewayAccess
+  now: number
+  onResolved: (pauseId: string, text: string) => void
+}) {
+  const connection = useConnection()
+  const sign = useSignTypedData()
+  const [rationale, setRationale] = useState('')
+  const [busy, setBusy] = useState<1 | -1 | undefined>()
+  const [outcome, setOutcome] = useState<Outcome | undefined>()
+  const [evidence, setEvidence] = useState<
+    { mtl: Mtl | undefined; matches: boolean } | 'error' | undefined
+  >()
+  const rationaleId = useId()
+  const left = Math.max(0, Math.floor((pause.deadlineMs - now) / 1000))
+
+  useEffect(() => {
+    let live = true
+    readPauseMtl(access, pause).then(
+      (read) => live && setEvidence(read),
+      () => live && setEvidence('error'),
+    )
+    return () => {
+      live = false
+    }
+  }, [access, pause])
+
+  const resolve = async (decision: 1 | -1) => {
+    setBusy(decision)
+    setOutcome(undefined)
+    try {
+      const rationaleHash = bytesToHex(sha256(utf8ToBytes(rationale.trim())))
+      const deadline = Math.floor(Date.now() / 1000) + SIGNATURE_LIFETIME_S
+      const signature = await sign.mutateAsync({
+        domain: RESOLUTION_DOMAIN,
+        types: RESOLUTION_TYPES,
+        primaryType: 'Resolution',
+        message: {
+          logId: pause.logId,
+          pauseId: pause.pauseId,
+          pauseLeafHash: pause.leafHash,
+          decision,
+          rationaleHash,
+          deadline: BigInt(deadline),
+        },
+      })
+      const answer = await postResolution(access, pause.pauseId, {
+        decision,
+        rationale_hash: rationaleHash,
+        deadline,
+        signature,
+      })
+      onResolved(
+        pause.pauseId,
+        `Pause ${pause.pauseId} ${decision === 1 ? 'approved (+1)' : 'refused (−1)'}: resolution record ${answer.traceId}.`,
+      )
+    } catch (error) {
+      if (error instanceof GatewayError && error.status === 409)
+        onResolved(pause.pauseId, `Pause ${pause.pauseId} was already resolved.`)
+      else
+        setOutcome({
+          kind: 'error',
+          text: error instanceof GatewayError ? error.message : writeErrorText(error),
+        })
+    } finally {
+      setBusy(undefined)
+    }
+  }
+
+  const canSign =
+    connection.status === 'connected' && rationale.trim() !== '' && busy === undefined && left > 0
+  return (
+    <li className="pause-card" data-pause={pause.pauseId} aria-labelledby={`${rationaleId}-title`}>
+      <h3 id={`${rationaleId}-title`}>
+        Pause {pause.pauseId} <span className="badge">{pause.profile}</span>
+      </h3>
+      <p>
+        <strong>{pause.triggerType}</strong>: {pause.triggerDetail}
+      </p>
+      <p className={left < 60 ? 'notice warn' : undefined} data-time-left>
+        {left > 0
+          ? `${formatDuration(left)} left: without a decision it becomes a refusal (−1).`
+          : 'Timed out: the gateway refuses (−1).'}
+      </p>
+      {pause.metrics.length > 0 && (
+        <p>
+          Scores: {pause.metrics.map((m) => `${m.name.replace(/_/g, ' ')} ${m.value}`).join(', ')}
+        </p>
+      )}
+      <p>
+        The system proposes to hold this decision. Approve and it proceeds (+1), its output is
+        released; refuse and it refuses (−1). Either way a new signed record is appended to the log.
+      </p>
+      <details>
+        <summary>Evidence record #{pause.seq}</summary>
+        {evidence === undefined && <p className="loading">Reading the pause record…</p>}
+        {evidence === 'error' && (
+          <p className="notice warn">The pause record could not be read from the gateway.</p>
+        )}
+        {evidence !== undefined && evidence !== 'error' && (
+          <>
+            <p
+              className={evidence.matches ? 'notice ok' : 'notice error'}
+              data-evidence={evidence.matches ? 'checked' : 'mismatch'}
+            >
+              {evidence.matches
+                ? `Checked in this browser: this record hashes to ${pause.leafHash}, the leaf hash you sign.`
+                : 'This record does not hash to the leaf hash you would sign: do not resolve from it.'}
+            </p>
+            {evidence.mtl && <pre className="json">{JSON.stringify(evidence.mtl, null, 2)}</pre>}
+          </>
+        )}
+      </details>
+      <label htmlFor={rationaleId}>Your rationale (stays off the log; its SHA-256 is signed)</label>
+      <textarea
+        id={rationaleId}
+        rows={2}
+        value={rationale}
+        onChange={(e) => setRationale(e.target.value)}
+      />
+      <div className="actions">
+        <button
+          type="button"
+          className="primary"
+          disabled={!canSign}
+          onClick={() => void resolve(1)}
+        >
+          {busy === 1 ? 'Signing…' : 'Approve (+1)'}
+        </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={!canSign}
+          onClick={() => void resolve(-1)}
+        >
+          {busy === -1 ? 'Signing…' : 'Refuse (−1)'}
+        </button>
+        {connection.status !== 'connected' && (
+          <span className="empty">Connect your wallet to sign.</span>
+        )}
+      </div>
+      {outcome && (
+        <p className={`notice ${outcome.kind === 'error' ? 'error' : 'ok'}`} role="alert">
+          {outcome.text}
+        </p>
+      )}
+    </li>
+  )
+}

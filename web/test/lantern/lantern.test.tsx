@@ -1,0 +1,122 @@
+import { render, screen, within } from '@testing-library/react'
+import {
+  ContractFunctionExecutionError,
+  ContractFunctionRevertedError,
+  encodeErrorResult,
+  keccak256,
+  stringToHex,
+  UserRejectedRequestError,
+} from 'viem'
+import { describe, expect, test } from 'vitest'
+import { lanternRegistryAbi } from '../../src/contracts/abis.ts'
+import { hashOfText, profileName } from '../../src/lantern/labels.ts'
+import { LICENSE_TEXT, licenseHash } from '../../src/lantern/license.ts'
+import { OperatorList } from '../../src/lantern/OperatorList.tsx'
+import type { OperatorView } from '../../src/lantern/readRegistry.ts'
+import { writeErrorText } from '../../src/wallet/writeErrorText.ts'
+
+const operator = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
+
+describe('labels', () => {
+  test('default: text is hashed, a 32-byte hash is kept, known profiles get their label back', () => {
+    expect(hashOfText(' audit report ')).toBe(keccak256(stringToHex('audit report')))
+    expect(hashOfText(`0x${'AB'.repeat(32)}`)).toBe(`0x${'ab'.repeat(32)}`)
+    expect(profileName(keccak256(stringToHex('lantern/medical')))).toBe('lantern/medical')
+    expect(profileName(`0x${'12'.repeat(32)}`)).toBe(`0x${'12'.repeat(32)}`)
+    expect(licenseHash()).toBe(keccak256(stringToHex(LICENSE_TEXT)))
+  })
+})
+
+describe('writeErrorText', () => {
+  test('behavior: a registry revert shows its custom error with its arguments', () => {
+    const data = encodeErrorResult({
+      abi: lanternRegistryAbi,
+      errorName: 'LanternNotCertified',
+      args: [operator],
+    })
+    const reverted = new ContractFunctionRevertedError({
+      abi: lanternRegistryAbi,
+      data,
+      functionName: 'renewCertification',
+    })
+    const error = new ContractFunctionExecutionError(reverted, {
+      abi: lanternRegistryAbi,
+      functionName: 'renewCertification',
+      args: [],
+    })
+    expect(writeErrorText(error)).toBe(`The registry refused: LanternNotCertified(${operator})`)
+  })
+
+  test('behavior: a refusal in the wallet, and anything else', () => {
+    expect(writeErrorText(new UserRejectedRequestError(new Error('no')))).toBe(
+      'You refused the request in your wallet.',
+    )
+    expect(writeErrorText(new Error('network down\nstack…'))).toBe('network down')
+  })
+})
+
+describe('OperatorList', () => {
+  const base: OperatorView = {
+    address: operator,
+    metadataURI: 'https://operator.example/tml.json',
+    licenseHash: licenseHash(),
+    registeredAt: 1_700_000_000n,
+    lit: false,
+    reason: 4,
+    faultyLog: `0x${'11'.repeat(32)}`,
+    logs: [
+      {
+        logId: `0x${'11'.repeat(32)}`,
+        name: 'gateway-1',
+        signer: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
+        receiptKey: `0x${'22'.repeat(32)}`,
+        maxEpochInterval: 3600n,
+        declaredAt: 1_700_000_000n,
+        retired: false,
+        headEpoch: 3n,
+        headTime: 1_700_000_600n,
+      },
+    ],
+    certifications: [
+      {
+        index: 0,
+        profile: keccak256(stringToHex('lantern/finance')),
+        certifier: '0x90F79bf6EB2c4f870365E785982E1f101E93b906',
+        issuedAt: 1_700_000_000n,
+        expiresAt: 1_800_000_000n,
+        revokedAt: 0n,
+        evidenceHash: `0x${'33'.repeat(32)}`,
+        revocationReason: `0x${'00'.repeat(32)}`,
+      },
+    ],
+  }
+
+  test('default: a dark Lantern says why and names the log at fault', () => {
+    render(<OperatorList operators={[base]} explorer={{}} now={1_750_000_000n} />)
+    const item = screen.getByRole('listitem')
+    expect(item.getAttribute('data-lit')).toBe('false')
+    expect(within(item).getByText('Lantern dark')).toBeTruthy()
+    expect(item.querySelector('[data-lantern-reason]')?.textContent).toBe(
+      'Dark: a log has not anchored within its maximum epoch interval (log gateway-1).',
+    )
+    const tables = within(item).getAllByRole('table')
+    expect(tables[0]?.textContent).toContain('epoch 3, 2023-11-14 22:23:20 UTC')
+    expect(tables[1]?.textContent).toContain('lantern/finance')
+    expect(tables[1]?.textContent).toContain('in force')
+  })
+
+  test('behavior: a lit Lantern; an empty registry', () => {
+    const { unmount } = render(
+      <OperatorList
+        operators={[{ ...base, lit: true, reason: 0, faultyLog: undefined }]}
+        explorer={{}}
+        now={1_900_000_000n}
+      />,
+    )
+    expect(screen.getByText('◆ Lantern lit')).toBeTruthy()
+    expect(screen.getByText('expired')).toBeTruthy()
+    unmount()
+    render(<OperatorList operators={[]} explorer={{}} now={0n} />)
+    expect(screen.getByText('No operator has registered on this chain yet.')).toBeTruthy()
+  })
+})
