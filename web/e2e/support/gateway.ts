@@ -1,6 +1,6 @@
 // A real gateway (`tml gateway start`) on a free port with a temporary data directory, the
 // shipped `general` policy with the test reviewer listed, and one API key.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT, type Running, startNode, stop, waitForLine } from './processes.ts'
@@ -18,7 +18,6 @@ export async function startGateway(reviewers: string[]): Promise<TestGateway> {
   if (!policy.includes(reviewers[0] ?? ''))
     throw new Error('the general policy changed: cannot list the reviewer')
   const policies = join(dir, 'policies')
-  const { mkdirSync } = await import('node:fs')
   mkdirSync(policies)
   writeFileSync(join(policies, 'general.yaml'), policy)
   const running = startNode(

@@ -18,7 +18,7 @@ export function EpochTable({
   return (
     <div className="table-wrap">
       <table className="epochs">
-        <caption>Anchored epochs, oldest first</caption>
+        <caption>Anchored epochs, newest first</caption>
         <thead>
           <tr>
             <th scope="col">Epoch</th>

@@ -256,8 +256,11 @@ export default function HistoryPage() {
                 <ul>
                   {history.value.equivocations.map((e) => (
                     <li key={e.transactionHash}>
-                      epochs {e.firstEpoch.toString()} and {e.secondEpoch.toString()}:{' '}
-                      {EQUIVOCATION_KINDS[e.kind] ?? `kind ${e.kind}`}, reported by {e.reporter} in{' '}
+                      {e.firstEpoch === e.secondEpoch
+                        ? `epoch ${e.firstEpoch}`
+                        : `epochs ${e.firstEpoch} and ${e.secondEpoch}`}
+                      : {EQUIVOCATION_KINDS[e.kind] ?? `kind ${e.kind}`}, reported by {e.reporter}{' '}
+                      in{' '}
                       <MaybeLink href={explorerLink(explorer, 'tx', e.transactionHash)}>
                         block {e.blockNumber.toString()}
                       </MaybeLink>
