@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { BaseError, bytesToHex, type Hex } from '@tml/core'
 import Database from 'better-sqlite3'
+import { ANCHORING_TABLES } from '../memory/anchoringTables.ts'
 import type {
   AnchorRecord,
   AnchorStore,
@@ -40,32 +41,7 @@ const ANCHOR_COLUMNS: [string, string][] = [
   ['last_error', 'TEXT'],
 ]
 // The base tables, in case the lane opens a file before the Always Memory store did.
-const BASE_TABLES = `
-CREATE TABLE IF NOT EXISTS nodes (
-  level INTEGER NOT NULL CHECK (level >= 0),
-  idx INTEGER NOT NULL CHECK (idx >= 0),
-  hash BLOB NOT NULL CHECK (length(hash) = 32),
-  PRIMARY KEY (level, idx)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS checkpoints (
-  epoch INTEGER PRIMARY KEY CHECK (epoch >= 1),
-  tree_size INTEGER NOT NULL CHECK (tree_size >= 0),
-  root_hash BLOB NOT NULL CHECK (length(root_hash) = 32),
-  timestamp INTEGER NOT NULL,
-  signature BLOB NOT NULL,
-  created_ms INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS anchors (
-  epoch INTEGER NOT NULL REFERENCES checkpoints (epoch),
-  chain_id INTEGER NOT NULL,
-  registry TEXT NOT NULL,
-  tx_hash BLOB,
-  block_number INTEGER,
-  status TEXT NOT NULL,
-  updated_ms INTEGER NOT NULL,
-  PRIMARY KEY (epoch, chain_id, registry)
-);
-`
+const BASE_TABLES = ANCHORING_TABLES
 
 type CheckpointRow = {
   epoch: number

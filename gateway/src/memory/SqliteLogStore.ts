@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { bytesToHex, type Hex, RECEIPT_VERSION } from '@tml/core'
 import Database from 'better-sqlite3'
+import { ANCHORING_TABLES } from './anchoringTables.ts'
 import type { AppendBatch, LogStore, StoredEntry } from './LogStore.ts'
 import { StoreError } from './StoreError.ts'
 
@@ -61,31 +62,7 @@ CREATE TABLE IF NOT EXISTS subject_keys (
   lookup BLOB PRIMARY KEY CHECK (length(lookup) = 32),
   secret BLOB NOT NULL CHECK (length(secret) = 32)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS nodes (
-  level INTEGER NOT NULL CHECK (level >= 0),
-  idx INTEGER NOT NULL CHECK (idx >= 0),
-  hash BLOB NOT NULL CHECK (length(hash) = 32),
-  PRIMARY KEY (level, idx)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS checkpoints (
-  epoch INTEGER PRIMARY KEY CHECK (epoch >= 1),
-  tree_size INTEGER NOT NULL CHECK (tree_size >= 0),
-  root_hash BLOB NOT NULL CHECK (length(root_hash) = 32),
-  timestamp INTEGER NOT NULL,
-  signature BLOB NOT NULL,
-  created_ms INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS anchors (
-  epoch INTEGER NOT NULL REFERENCES checkpoints (epoch),
-  chain_id INTEGER NOT NULL,
-  registry TEXT NOT NULL,
-  tx_hash BLOB,
-  block_number INTEGER,
-  status TEXT NOT NULL,
-  updated_ms INTEGER NOT NULL,
-  PRIMARY KEY (epoch, chain_id, registry)
-);
-CREATE TABLE IF NOT EXISTS probe (
+${ANCHORING_TABLES}CREATE TABLE IF NOT EXISTS probe (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   at_ms INTEGER NOT NULL
 );
