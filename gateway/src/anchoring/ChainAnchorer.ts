@@ -22,6 +22,11 @@ export type ChainConfig = {
   rpcUrl: string
   /** The CheckpointRegistry on that chain. */
   registry: Address
+  /**
+   * The block the registry was deployed in: no event of it is older, so searches start there
+   * (public RPC nodes refuse log ranges from block 0). Default 0.
+   */
+  deploymentBlock?: bigint
   /** Blocks on top of the anchor's block (itself included) before it counts. Default 1. */
   confirmations?: number
   /** Highest `maxFeePerGas` the relayer pays, in wei; a higher market fee waits. Default 200 gwei. */
@@ -62,6 +67,8 @@ export type ChainAnchorStatus = {
 }
 
 const DEFAULT_FEE_CAP = 200_000_000_000n
+/** Blocks per event query: within the limits of common public RPC providers (10 000 or less). */
+const EVENT_WINDOW = 5_000n
 
 /**
  * Anchors a log's checkpoints on one chain's CheckpointRegistry, in epoch order, from a relayer
@@ -295,18 +302,10 @@ export class ChainAnchorer {
       if (receipt && receipt.status === 'success') block = receipt.blockNumber
     }
     if (block === null) {
-      const logs = await this.#client.getContractEvents({
-        address: registry,
-        abi: CHECKPOINT_REGISTRY_ABI,
-        eventName: 'CheckpointAnchored',
-        args: { logId, epoch: BigInt(cp.epoch) },
-        fromBlock: 0n,
-        toBlock: latest,
-      })
-      const log = logs[0]
-      if (!log || log.blockNumber === null || log.transactionHash === null) return false
-      block = log.blockNumber
-      txHash = log.transactionHash
+      const found = await this.#findAnchoredEvent(cp.epoch, latest)
+      if (!found) return false
+      block = found.block
+      txHash = found.txHash
     }
     const confirmations = Number(latest - block + 1n)
     const required = this.chain.confirmations ?? 1
@@ -325,6 +324,34 @@ export class ChainAnchorer {
       updatedMs: this.#clock(),
     })
     return status === 'confirmed'
+  }
+
+  /**
+   * The CheckpointAnchored event of `epoch`, searched from the newest blocks back to the
+   * registry's deployment block in windows of {@link EVENT_WINDOW} blocks: public RPC nodes cap
+   * the block range of one log query, and an epoch held by the chain is most likely recent.
+   */
+  async #findAnchoredEvent(
+    epoch: number,
+    latest: bigint,
+  ): Promise<{ block: bigint; txHash: Hex } | undefined> {
+    const { registry, deploymentBlock = 0n } = this.chain
+    for (let to = latest; to >= deploymentBlock; to -= EVENT_WINDOW) {
+      const from =
+        to - EVENT_WINDOW + 1n > deploymentBlock ? to - EVENT_WINDOW + 1n : deploymentBlock
+      const logs = await this.#client.getContractEvents({
+        address: registry,
+        abi: CHECKPOINT_REGISTRY_ABI,
+        eventName: 'CheckpointAnchored',
+        args: { logId: this.#p.logId, epoch: BigInt(epoch) },
+        fromBlock: from,
+        toBlock: to,
+      })
+      const log = logs[0]
+      if (log && log.blockNumber !== null && log.transactionHash !== null)
+        return { block: log.blockNumber, txHash: log.transactionHash }
+    }
+    return undefined
   }
 
   async #send(cp: StoredCheckpoint, headSize: number, r: AnchorRecord | undefined): Promise<void> {

@@ -56,9 +56,10 @@ export function loadLaneConfig(input: LaneConfigInput): GatewayLaneOptions | und
       throw new LaneConfigError(`no deployment file ${file} (npm run deploy -- ${network})`)
     const d = JSON.parse(readFileSync(file, 'utf8')) as {
       chainId?: unknown
-      contracts?: { CheckpointRegistry?: { address?: unknown } }
+      contracts?: { CheckpointRegistry?: { address?: unknown; blockNumber?: unknown } }
     }
     const registry = d.contracts?.CheckpointRegistry?.address
+    const deployedAt = d.contracts?.CheckpointRegistry?.blockNumber
     if (typeof d.chainId !== 'number' || typeof registry !== 'string' || !isAddress(registry)) {
       throw new LaneConfigError(`${file} has no chainId or CheckpointRegistry address`)
     }
@@ -67,6 +68,10 @@ export function loadLaneConfig(input: LaneConfigInput): GatewayLaneOptions | und
       chainId: d.chainId,
       rpcUrl,
       registry: registry as Address,
+      // Older deployment files have no block: searches then start at block 0.
+      ...(Number.isSafeInteger(deployedAt) && (deployedAt as number) >= 0
+        ? { deploymentBlock: BigInt(deployedAt as number) }
+        : {}),
       confirmations,
       maxFeePerGasWei: feeCap,
     }

@@ -67,6 +67,27 @@ describe('loadLaneConfig', () => {
     assert.equal(c.relayer.address, '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC')
     assert.deepEqual(c.ots, { calendars: ['http://127.0.0.1:1'] })
   })
+  test('behavior: event searches start at the registry deployment block when the file has it', () => {
+    writeFileSync(
+      join(dir, 'sepolia.json'),
+      JSON.stringify({
+        chainId: 11155111,
+        contracts: {
+          CheckpointRegistry: {
+            address: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
+            blockNumber: 7_654_321,
+          },
+        },
+      }),
+    )
+    const c = loadLaneConfig({
+      chains: ['sepolia=https://rpc.example', 'ethereumLocal=http://127.0.0.1:8545'],
+      deploymentsDir: dir,
+      relayerKey: RELAYER,
+    })
+    assert.equal(c?.chains[0]?.deploymentBlock, 7_654_321n)
+    assert.equal(c?.chains[1]?.deploymentBlock, undefined)
+  })
   test('default: no chain, no lane', () => {
     assert.equal(loadLaneConfig({ chains: [], deploymentsDir: dir }), undefined)
   })
