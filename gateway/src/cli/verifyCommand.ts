@@ -4,6 +4,8 @@ import { type Hex, isHex, verifyBundle } from '@tml/core'
 import { type Address, isAddress } from 'viem'
 import { createReadCheckpoint } from '../proofs/createReadCheckpoint.ts'
 import type { CliIo } from './io.ts'
+import { readDeclaredKeys } from './readDeclaredKeys.ts'
+import { readDeploymentRegistries } from './readDeploymentRegistries.ts'
 
 export const VERIFY_HELP = `Usage: tml verify BUNDLE --rpc CHAINID=URL [--rpc CHAINID=URL ...] [options]
 
@@ -12,11 +14,17 @@ against the checkpoint, the checkpoint's EIP-712 signature, the receipt's Ed2551
 on every chain given with --rpc that the registry holds the checkpoint. Prints each step; exits 0
 when every step holds, 1 naming the failing steps, 2 on a usage error.
 
+Trust: with --deployments or --registry, only those registries count, and the log's keys are read
+from them (CheckpointRegistry.signerAt, LanternRegistry.logInfo) instead of the bundle. Without
+either, the bundle's own registry addresses and keys are used and a warning says so: that shows
+the bundle is consistent and anchored where it says, not that those are the operator's registries.
+
 Options:
   --rpc CHAINID=URL        JSON-RPC endpoint of a chain (repeatable). Anchors on other chains fail.
-  --registry CHAINID=ADDR  Only trust this CheckpointRegistry on that chain (repeatable).
-  --signer ADDRESS         The log's checkpoint signer as declared on chain (overrides the bundle).
-  --receipt-key HEX        The log's Ed25519 receipt public key (overrides the bundle).
+  --deployments DIR        Trust the CheckpointRegistry of each deployments/<network>.json in DIR.
+  --registry CHAINID=ADDR  Trust this CheckpointRegistry on that chain (repeatable).
+  --signer ADDRESS         The log's checkpoint signer (instead of reading it from the chain).
+  --receipt-key HEX        The log's Ed25519 receipt public key (instead of reading it).
   --json                   Print the verdict as JSON.
   -h, --help               Show this help.
 `
@@ -63,7 +71,13 @@ export async function verifyCommand({ argv, io }: { argv: string[]; io: CliIo })
     const reg = parsePairs(parsed.values.registry, '--registry')
     for (const a of reg.values())
       if (!isAddress(a)) throw new TypeError(`--registry: ${a} is not an address`)
-    registries = reg.size > 0 ? new Map([...reg].map(([k, v]) => [k, [v as Address]])) : undefined
+    const trusted = new Map<number, Address[]>()
+    const add = (chainId: number, address: Address) =>
+      trusted.set(chainId, [...(trusted.get(chainId) ?? []), address])
+    if (parsed.values.deployments !== undefined)
+      for (const [k, v] of readDeploymentRegistries(parsed.values.deployments)) add(k, v)
+    for (const [k, v] of reg) add(k, v as Address)
+    registries = trusted.size > 0 ? trusted : undefined
     if (parsed.positionals.length !== 1 || rpc.size === 0)
       throw new TypeError('need one BUNDLE and at least one --rpc')
     if (parsed.values.signer !== undefined && !isAddress(parsed.values.signer))
@@ -81,13 +95,38 @@ export async function verifyCommand({ argv, io }: { argv: string[]; io: CliIo })
     io.err(`tml verify: cannot read the bundle: ${(e as Error).message}\n`)
     return 1
   }
+  let checkpointSigner = parsed.values.signer as Address | undefined
+  let receiptPublicKey = parsed.values['receipt-key'] as Hex | undefined
+  if (registries === undefined) {
+    io.err(
+      'tml verify: warning: no --deployments or --registry: the registries and keys the bundle names are trusted\n',
+    )
+  } else if (checkpointSigner === undefined || receiptPublicKey === undefined) {
+    const claimed = claimedLog(bundle)
+    if (claimed === undefined) {
+      io.err('tml verify: the bundle names no checkpoint logId and epoch\n')
+      return 1
+    }
+    const chains = [...registries].flatMap(([chainId, addresses]) => {
+      const rpcUrl = rpc.get(chainId)
+      return rpcUrl === undefined
+        ? []
+        : addresses.map((registry) => ({ chainId, rpcUrl, registry }))
+    })
+    try {
+      const keys = await readDeclaredKeys({ ...claimed, chains })
+      checkpointSigner ??= keys.checkpointSigner
+      receiptPublicKey ??= keys.receiptPublicKey
+      io.err(`tml verify: the log's keys as declared on chain ${keys.chainId}\n`)
+    } catch (e) {
+      io.err(`tml verify: ${(e as Error).message}\n`)
+      return 1
+    }
+  }
   const readCheckpoint = createReadCheckpoint({ rpc, ...(registries ? { registries } : {}) })
   const verdict = await verifyBundle(bundle, {
     readCheckpoint,
-    trustedKeys: {
-      checkpointSigner: parsed.values.signer as Address | undefined,
-      receiptPublicKey: parsed.values['receipt-key'] as Hex | undefined,
-    },
+    trustedKeys: { checkpointSigner, receiptPublicKey },
   })
   if (parsed.values.json) {
     io.out(`${JSON.stringify(verdict, null, 2)}\n`)
@@ -114,10 +153,19 @@ function parse(argv: string[]) {
       help: { type: 'boolean', short: 'h' },
       rpc: { type: 'string', multiple: true },
       registry: { type: 'string', multiple: true },
+      deployments: { type: 'string' },
       signer: { type: 'string' },
       'receipt-key': { type: 'string' },
       json: { type: 'boolean' },
     },
     allowPositionals: true,
   })
+}
+
+/** The log id and epoch the bundle's checkpoint claims (untrusted: only used to look keys up). */
+function claimedLog(bundle: unknown): { logId: Hex; epoch: bigint } | undefined {
+  const cp = (bundle as { checkpoint?: { logId?: unknown; epoch?: unknown } } | null)?.checkpoint
+  if (typeof cp?.logId !== 'string' || !isHex(cp.logId, 32)) return undefined
+  if (!Number.isSafeInteger(cp.epoch) || (cp.epoch as number) < 0) return undefined
+  return { logId: cp.logId as Hex, epoch: BigInt(cp.epoch as number) }
 }

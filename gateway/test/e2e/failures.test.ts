@@ -180,9 +180,9 @@ describe('a reorg and a crash', () => {
       const lane2 = second.gateway.lane
       assert.ok(lane2)
       for (const c of fixture.chains) {
-        const r = await eventually(
-          () => {
-            const x = lane2.store.anchor(epoch, c.chainId, c.registry)
+        const r: AnchorRecord = await eventually<AnchorRecord>(
+          (): AnchorRecord | undefined => {
+            const x: AnchorRecord | undefined = lane2.store.anchor(epoch, c.chainId, c.registry)
             return x?.status === 'confirmed' ? x : undefined
           },
           20_000,

@@ -111,6 +111,57 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
     assert.match(a.text, /audit clean/)
   })
 
+  test('behavior: tml verify trusts the given registries and reads the keys from them', async () => {
+    const file = join(tempDir(), 'bundle.json')
+    writeFileSync(file, JSON.stringify(bundle))
+    const deployments = tempDir()
+    for (const c of fixture.chains) {
+      writeFileSync(
+        join(deployments, `${c.name}.json`),
+        JSON.stringify({
+          chainId: c.chainId,
+          contracts: { CheckpointRegistry: { address: c.registry } },
+        }),
+      )
+    }
+    const trusted = bufferIo()
+    assert.equal(
+      await verifyCommand({
+        argv: [file, ...rpcArgs(), '--deployments', deployments],
+        io: trusted,
+      }),
+      0,
+      trusted.text(),
+    )
+    assert.match(trusted.text(), /keys as declared on chain/)
+    assert.doesNotMatch(trusted.text(), /warning/)
+
+    const untrusted = await verify(bundle)
+    assert.equal(untrusted.code, 0)
+    assert.match(untrusted.text, /warning: no --deployments or --registry/)
+
+    // A registry the verifier trusts that does not hold this log: no keys, no pass.
+    const ethereum = fixture.chains[0]
+    assert.ok(ethereum)
+    const other = bufferIo()
+    const code = await verifyCommand({
+      argv: [file, ...rpcArgs(), '--registry', `${ethereum.chainId}=0x${'11'.repeat(20)}`],
+      io: other,
+    })
+    assert.equal(code, 1, other.text())
+    assert.match(other.text(), /cannot read the log's keys/)
+
+    const missing = bufferIo()
+    assert.equal(
+      await verifyCommand({
+        argv: [file, ...rpcArgs(), '--deployments', join(deployments, 'x')],
+        io: missing,
+      }),
+      2,
+    )
+    assert.match(missing.text(), /cannot read the deployments directory/)
+  })
+
   test('default: tml export writes the MTLs and checkpoints', async () => {
     const file = join(tempDir(), 'export.json')
     const io = bufferIo()
