@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { bytesToHex, type Hex, RECEIPT_VERSION } from '@tml/core'
 import Database from 'better-sqlite3'
@@ -30,6 +30,12 @@ const INSERT_CHUNK = 16
 /** What the probe's rolled-back write allocates: a few pages at the default page size (4096). */
 const PROBE_GROW_BYTES = 16_384
 const ROLLED_BACK = Symbol('rolled back')
+
+/** The one reason every corruption code of SQLite is reported under (see {@link corruptionCode}). */
+export const CORRUPT_CODE = 'SQLITE_CORRUPT'
+
+/** Lines of `PRAGMA quick_check` quoted in the error: enough to say what is wrong, not a dump. */
+const QUICK_CHECK_LINES = 3
 
 // `entries` is the log. `nodes`, `checkpoints` and `anchors` belong to the next issue (sequencer
 // and anchorers) and are created empty now, so that the schema of a store never has to change
@@ -104,26 +110,35 @@ export class SqliteLogStore implements LogStore {
   #statements!: ReturnType<typeof prepare>
   #fault: SqliteFault | undefined
   #defaultMaxPageCount = 0
+  /** Set when SQLite reported corruption: the probe then checks the whole file before trusting it. */
+  #suspect = false
 
   private constructor({ path, logId }: SqliteLogStoreParameters) {
     this.path = path
     this.logId = logId
-    this.#db = this.#connect()
+    this.#db = this.#connect(true)
   }
 
   /**
-   * Opens (creating if needed) the store of log `logId`.
-   * @throws {StoreError} when the file belongs to another log or another schema version.
+   * Opens (creating if needed) the store of log `logId`. An existing file is checked first
+   * (`PRAGMA quick_check`, on a read-only connection): a file that is not a SQLite database or
+   * whose pages are damaged is refused and left exactly as it is, never repaired, overwritten or
+   * truncated, since it may be the only copy of the log.
+   * @throws {StoreError} `SQLITE_CORRUPT` when the file is not a database or fails the check,
+   *   naming the file and what is wrong; also when it belongs to another log or schema version.
    */
   static open(parameters: SqliteLogStoreParameters): SqliteLogStore {
     if (parameters.path !== ':memory:') mkdirSync(dirname(parameters.path), { recursive: true })
     return new SqliteLogStore(parameters)
   }
 
-  #connect(): Database.Database {
-    const db = wrap('open', () => new Database(this.path))
+  // `check`: at start-up and after corruption; not on every reconnect of a full or read-only
+  // outage, where a scan of the whole file per probe would only cost time.
+  #connect(check: boolean): Database.Database {
+    if (check) checkIntegrity(this.path)
+    const db = this.#wrap('open', () => new Database(this.path))
     try {
-      wrap('open', () => {
+      this.#wrap('open', () => {
         db.pragma('journal_mode = WAL')
         db.pragma('synchronous = FULL')
         db.pragma('secure_delete = ON')
@@ -137,7 +152,7 @@ export class SqliteLogStore implements LogStore {
         ),
       )
       if (meta.size === 0) {
-        wrap('open', () =>
+        this.#wrap('open', () =>
           db.transaction(() => {
             const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
             put.run('schema_version', String(SCHEMA_VERSION))
@@ -183,7 +198,7 @@ export class SqliteLogStore implements LogStore {
 
   async size(): Promise<number> {
     // Read, not cached: in worker mode another connection (the commit worker's) writes.
-    const last = this.#statements.maxSeq.get() as { max: number | null }
+    const last = this.#wrap('read', () => this.#statements.maxSeq.get()) as { max: number | null }
     this.#size = last.max === null ? 0 : last.max + 1
     return this.#size
   }
@@ -203,7 +218,7 @@ export class SqliteLogStore implements LogStore {
       }
     })
     const s = this.#statements
-    wrap('append', () =>
+    this.#wrap('append', () =>
       this.#db.transaction(() => {
         for (const k of subjectKeys) s.putKey.run(k.lookup, k.secret)
         // Rows go in by INSERT_CHUNK per statement: the same rows, a fraction of the calls.
@@ -231,34 +246,47 @@ export class SqliteLogStore implements LogStore {
   }
 
   async entryBySeq(seq: number): Promise<StoredEntry | undefined> {
-    return this.#row(this.#statements.bySeq.get(seq) as Row | undefined)
+    return this.#row(this.#wrap('read', () => this.#statements.bySeq.get(seq)) as Row | undefined)
   }
 
   async entryByTraceId(traceId: string): Promise<StoredEntry | undefined> {
-    return this.#row(this.#statements.byTrace.get(traceId) as Row | undefined)
-  }
-
-  async resolutionOf(traceId: string): Promise<StoredEntry | undefined> {
-    return this.#row(this.#statements.resolution.get(traceId) as Row | undefined)
-  }
-
-  async pendingPauses(): Promise<StoredEntry[]> {
-    return (this.#statements.pending.all() as Row[]).map((r) => this.#row(r) as StoredEntry)
-  }
-
-  async entries(fromSeq: number, limit: number): Promise<StoredEntry[]> {
-    return (this.#statements.range.all(fromSeq, limit) as Row[]).map(
-      (r) => this.#row(r) as StoredEntry,
+    return this.#row(
+      this.#wrap('read', () => this.#statements.byTrace.get(traceId)) as Row | undefined,
     )
   }
 
+  async resolutionOf(traceId: string): Promise<StoredEntry | undefined> {
+    return this.#row(
+      this.#wrap('read', () => this.#statements.resolution.get(traceId)) as Row | undefined,
+    )
+  }
+
+  async pendingPauses(): Promise<StoredEntry[]> {
+    const rows = this.#wrap('read', () => this.#statements.pending.all()) as Row[]
+    return rows.map((r) => this.#row(r) as StoredEntry)
+  }
+
+  async entries(fromSeq: number, limit: number): Promise<StoredEntry[]> {
+    const rows = this.#wrap('read', () => this.#statements.range.all(fromSeq, limit)) as Row[]
+    return rows.map((r) => this.#row(r) as StoredEntry)
+  }
+
   async subjectSecret(lookup: Uint8Array): Promise<Uint8Array | undefined> {
-    const row = this.#statements.getKey.get(lookup) as { secret: Buffer } | undefined
+    const row = this.#wrap('read', () => this.#statements.getKey.get(lookup)) as
+      | { secret: Buffer }
+      | undefined
     return row ? new Uint8Array(row.secret) : undefined
   }
 
+  /**
+   * Shows that the store can durably write again. After corruption was reported, a write that
+   * happens to miss the damaged pages proves nothing: the whole file must pass `quick_check`
+   * (on a new connection, which reads the file as it now is) before the store is trusted again.
+   */
   async probe(): Promise<void> {
     try {
+      // Suspect: no write on the old connection, whose cache may hold what the file no longer is.
+      if (this.#suspect) throw new StoreError('corruption reported', { code: CORRUPT_CODE })
       this.#probeWrite()
     } catch {
       // A moved, replaced or broken file keeps failing on the old handle: reconnect, then retry.
@@ -267,8 +295,9 @@ export class SqliteLogStore implements LogStore {
       } catch {
         // Already unusable; the reconnect below decides.
       }
-      this.#db = this.#connect()
+      this.#db = this.#connect(this.#suspect)
       this.#probeWrite()
+      this.#suspect = false
     }
   }
 
@@ -297,7 +326,7 @@ export class SqliteLogStore implements LogStore {
   // rolled back (SQLITE_FULL when the database cannot grow; nothing of it is written).
   #probeWrite(): void {
     const s = this.#statements
-    wrap('probe', () =>
+    this.#wrap('probe', () =>
       this.#db.transaction(() => {
         s.probe.run(Date.now())
         try {
@@ -319,6 +348,16 @@ export class SqliteLogStore implements LogStore {
   /** Runs `fn` with the raw database: for tests that inject faults (page limits, corruption). */
   withDatabase<T>(fn: (db: Database.Database) => T): T {
     return fn(this.#db)
+  }
+
+  /** {@link wrap}, remembering corruption so that {@link probe} checks the file before trusting it. */
+  #wrap<T>(what: string, fn: () => T): T {
+    try {
+      return wrap(what, fn)
+    } catch (e) {
+      if ((e as StoreError).code === CORRUPT_CODE) this.#suspect = true
+      throw e
+    }
   }
 
   #row(r: Row | undefined): StoredEntry | undefined {
@@ -401,8 +440,71 @@ function wrap<T>(what: string, fn: () => T): T {
     return fn()
   } catch (e) {
     if (e instanceof StoreError) throw e
-    const code =
+    const raw =
       typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : 'UNKNOWN'
-    throw new StoreError(`SQLite ${what} failed: ${(e as Error).message}`, { code, cause: e })
+    const code = corruptionCode(raw) ?? raw
+    const why = code === raw ? '' : ` (${raw})`
+    throw new StoreError(`SQLite ${what} failed: ${(e as Error).message}${why}`, {
+      code,
+      cause: e,
+    })
+  }
+}
+
+/**
+ * {@link CORRUPT_CODE} for every SQLite code that means the file's content is damaged
+ * (SQLITE_CORRUPT and its extended codes, SQLITE_NOTADB), else undefined: one reason for
+ * operators and the -1 answers, the exact code stays in the message.
+ */
+function corruptionCode(code: string): typeof CORRUPT_CODE | undefined {
+  return code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB' ? CORRUPT_CODE : undefined
+}
+
+/**
+ * Refuses an existing database file that is not a SQLite database or fails `PRAGMA
+ * quick_check` (b-tree structure, page and record formats; not the cross-check of indexes
+ * against tables that `integrity_check` adds, which costs far more on a large log). The check
+ * runs on a read-only connection: a read-write one could checkpoint a write-ahead log into the
+ * damaged file when it closes, and the file must stay exactly as found.
+ */
+function checkIntegrity(path: string): void {
+  if (path === ':memory:') return
+  let size: number
+  try {
+    size = statSync(path).size
+  } catch {
+    return // No file yet: SQLite creates it.
+  }
+  if (size === 0) return // An empty file is an empty database.
+  let db: Database.Database | undefined
+  let problems: string[]
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true })
+    const rows = db.pragma(`quick_check(${QUICK_CHECK_LINES})`) as { quick_check: string }[]
+    // One line per problem, without SQLite's "*** in database main ***" heading.
+    problems = rows
+      .flatMap((r) => r.quick_check.split('\n'))
+      .filter((line) => line !== 'ok' && !line.startsWith('***'))
+  } catch (e) {
+    const raw = (e as { code?: unknown }).code
+    if (typeof raw === 'string' && corruptionCode(raw)) {
+      const what = raw === 'SQLITE_NOTADB' ? 'is not a SQLite database' : 'is corrupt'
+      throw new StoreError(
+        `Store ${path} ${what} (${raw}: ${(e as Error).message}); it was left untouched: restore it from a copy or move it away`,
+        { code: CORRUPT_CODE, cause: e },
+      )
+    }
+    throw new StoreError(`Store ${path} cannot be checked: ${(e as Error).message}`, {
+      code: typeof raw === 'string' ? raw : 'UNKNOWN',
+      cause: e,
+    })
+  } finally {
+    db?.close()
+  }
+  if (problems.length > 0) {
+    throw new StoreError(
+      `Store ${path} is corrupt (PRAGMA quick_check: ${problems.join('; ')}); it was left untouched: restore it from a copy or move it away`,
+      { code: CORRUPT_CODE },
+    )
   }
 }

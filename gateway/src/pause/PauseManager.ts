@@ -15,6 +15,7 @@ import { StoreError } from '../memory/StoreError.ts'
 import { uuidv7 } from '../memory/uuidv7.ts'
 import type { LoadedPolicy } from '../policy/types.ts'
 import { PauseAlreadyResolvedError, PauseNotFoundError } from './errors.ts'
+import { httpVerificationHook } from './httpVerificationHook.ts'
 import type { Lantern } from './Lantern.ts'
 
 /** A pause (decision with state 0) waiting for its resolution. */
@@ -45,16 +46,29 @@ export type VerificationInput = Pick<
   MtlDecision,
   'trace_id' | 'trigger_type' | 'trigger_detail' | 'metrics' | 'input_hash'
 > & {
+  /** The pause's id (the `trace_id` of its MTL, named as the resolution API names it). */
+  pause_id: string
+  /** Leaf hash of the pause MTL: the exact evidence a resolution is bound to. */
+  leaf_hash: Hex
   profile: string
+  /** When the pause times out into -1 (ISO 8601). */
+  deadline: string
 }
+
+/** A hook's resolution of a pause; only SHA-256 of the rationale goes into the log. */
+export type VerificationVerdict = { decision: 1 | -1; rationale: string }
 
 /**
  * An automatic check that may resolve a pause before a reviewer does (spec §5 phase 3,
- * self-correction): return a decision, or undefined to leave the pause to a reviewer.
+ * self-correction): return a decision, or undefined to leave the pause to a reviewer; a
+ * rejection also leaves it, and is reported as a warning. `signal` aborts when the gateway
+ * closes. Configured in code by name (`pause.verification_hook`) or, over HTTP, by URL in the
+ * policy (`verification.hook`, see {@link httpVerificationHook}).
  */
 export type VerificationHook = (
   pause: VerificationInput,
-) => Promise<{ decision: 1 | -1; rationale: string } | undefined>
+  options?: { signal: AbortSignal },
+) => Promise<VerificationVerdict | undefined>
 
 /** Parameters of {@link PauseManager.resolve}. */
 export type ResolvePauseParameters = {
@@ -84,6 +98,9 @@ export const TIMEOUT_RATIONALE_HASH = bytesToHex(
   sha256(utf8ToBytes('tml: pause timed out; silence implies risk')),
 )
 
+/** A profile's hook and the id its resolutions name as arbiter. */
+type ProfileHook = { name: string; hook: VerificationHook }
+
 type Entry = OpenPause & {
   timer?: NodeJS.Timeout
   resolving: boolean
@@ -110,7 +127,9 @@ export class PauseManager {
   readonly #policies: ReadonlyMap<string, LoadedPolicy>
   readonly #signer: ReceiptSigner
   readonly #clock: () => number
-  readonly #hooks: Readonly<Record<string, VerificationHook>>
+  readonly #hooks = new Map<string, ProfileHook>()
+  /** Aborts the hooks' requests still running when the manager closes. */
+  readonly #closing = new AbortController()
   readonly #retryMs: number
   readonly #onWarning: (message: string, error?: unknown) => void
   readonly #open = new Map<string, Entry>()
@@ -123,9 +142,23 @@ export class PauseManager {
     this.#policies = p.policies
     this.#signer = p.signer
     this.#clock = p.clock ?? Date.now
-    this.#hooks = p.hooks ?? {}
     this.#retryMs = p.retryMs ?? 250
     this.#onWarning = p.onWarning ?? (() => {})
+    const inCode = p.hooks ?? {}
+    for (const [profile, { policy }] of this.#policies) {
+      const name = policy.pause.verificationHook
+      const http = policy.verification?.hook
+      if (http) {
+        this.#hooks.set(profile, { name: http.verifier, hook: httpVerificationHook(http) })
+      } else if (name !== undefined) {
+        const hook = Object.hasOwn(inCode, name) ? inCode[name] : undefined
+        if (hook) this.#hooks.set(profile, { name, hook })
+        else
+          this.#onWarning(
+            `profile ${profile} names verification hook ${name}, which is not configured: its pauses wait for reviewers`,
+          )
+      }
+    }
   }
 
   /** Re-opens the pauses the log holds without a resolution (after a restart). */
@@ -159,9 +192,8 @@ export class PauseManager {
       },
       this.#open.size,
     )
-    const hookName = this.#policies.get(pause.profile)?.policy.pause.verificationHook
-    const hook = hookName === undefined ? undefined : this.#hooks[hookName]
-    if (hookName !== undefined && hook) void this.#verify(entry, hookName, hook)
+    const hook = this.#hooks.get(pause.profile)
+    if (hook) void this.#verify(entry, hook)
   }
 
   /** An open pause, or undefined. */
@@ -269,6 +301,7 @@ export class PauseManager {
   /** Disarms every timer; open pauses stay open in the log and are restored at the next start. */
   close(): void {
     this.#closed = true
+    this.#closing.abort()
     for (const e of this.#open.values()) clearTimeout(e.timer)
   }
 
@@ -301,19 +334,29 @@ export class PauseManager {
     }
   }
 
-  async #verify(entry: Entry, name: string, hook: VerificationHook): Promise<void> {
+  async #verify(entry: Entry, { name, hook }: ProfileHook): Promise<void> {
     let verdict: Awaited<ReturnType<VerificationHook>>
     try {
-      verdict = await hook({
-        trace_id: entry.mtl.trace_id,
-        trigger_type: entry.mtl.trigger_type,
-        trigger_detail: entry.mtl.trigger_detail,
-        metrics: entry.mtl.metrics,
-        input_hash: entry.mtl.input_hash,
-        profile: entry.profile,
-      })
+      verdict = await hook(
+        {
+          pause_id: entry.pauseId,
+          trace_id: entry.mtl.trace_id,
+          leaf_hash: entry.leafHash,
+          profile: entry.profile,
+          trigger_type: entry.mtl.trigger_type,
+          trigger_detail: entry.mtl.trigger_detail,
+          metrics: entry.mtl.metrics,
+          input_hash: entry.mtl.input_hash,
+          deadline: new Date(entry.deadlineMs).toISOString(),
+        },
+        { signal: this.#closing.signal },
+      )
     } catch (e) {
-      this.#onWarning(`verification hook ${name} failed for pause ${entry.pauseId}`, e)
+      if (this.#closed) return
+      this.#onWarning(
+        `verification hook ${name} failed for pause ${entry.pauseId}; it waits for a reviewer`,
+        e,
+      )
       return
     }
     if (!verdict || !this.#open.has(entry.pauseId)) return

@@ -32,3 +32,20 @@ export class PauseAlreadyResolvedError extends BaseError {
     this.resolution = resolution
   }
 }
+
+/**
+ * A verification hook gave no usable answer (unreachable, an error status, no answer in time, or
+ * not `{ decision: 1 | -1, rationale }`). The pause stays open for the reviewers; the gateway
+ * logs this as a warning.
+ *
+ * @example
+ * throw new VerificationHookError('http://127.0.0.1:9000/verify', 'no answer within 2000 ms')
+ */
+export class VerificationHookError extends BaseError {
+  override name = 'VerificationHookError' as const
+  readonly verifier: string
+  constructor(verifier: string, reason: string, cause?: unknown) {
+    super(`Verification hook ${verifier}: ${reason}`, { cause })
+    this.verifier = verifier
+  }
+}

@@ -1,4 +1,9 @@
-export { PauseAlreadyResolvedError, PauseNotFoundError } from './errors.ts'
+export {
+  PauseAlreadyResolvedError,
+  PauseNotFoundError,
+  VerificationHookError,
+} from './errors.ts'
+export { httpVerificationHook, VERIFICATION_REQUEST_VERSION } from './httpVerificationHook.ts'
 export {
   Lantern,
   type LanternEvent,
@@ -15,6 +20,7 @@ export {
   TIMEOUT_RATIONALE_HASH,
   type VerificationHook,
   type VerificationInput,
+  type VerificationVerdict,
 } from './PauseManager.ts'
 export { refuseForBudget } from './refuseForBudget.ts'
 export {

@@ -10,6 +10,7 @@ export type {
   Policy,
   PolicyRule,
   RuleTrigger,
+  VerificationHookConfig,
 } from './types.ts'
 export {
   type PolicyPathIssue,

@@ -41,6 +41,19 @@ export type PolicyRule = {
 /** Token bucket settings: `capacity` pauses at once, refilled at `refillPerSecond`. */
 export type BucketConfig = { capacity: number; refillPerSecond: number }
 
+/**
+ * A verification hook reached over HTTP: the gateway POSTs each pause's evidence to `url` and
+ * takes a `{ decision: 1 | -1, rationale }` answer within `timeoutMs` as the pause's resolution.
+ */
+export type VerificationHookConfig = {
+  /** An absolute http or https URL, without credentials or fragment. */
+  url: string
+  /** How long an answer may take; after it, the pause waits for a reviewer. */
+  timeoutMs: number
+  /** The arbiter id of its resolutions: the URL without its query (`http://host:port/path`). */
+  verifier: string
+}
+
 /** One validated policy profile, defaults applied. Field names mirror the YAML's snake_case. */
 export type Policy = {
   v: 'tml-policy/1'
@@ -86,6 +99,10 @@ export type Policy = {
     overall: BucketConfig
     /** Name of a configured verification hook tried before waiting for a reviewer. */
     verificationHook?: string
+  }
+  /** Automatic verification tried on every pause before it waits for a reviewer (spec §5). */
+  verification?: {
+    hook: VerificationHookConfig
   }
   /** Lower-case addresses of the reviewers allowed to resolve this profile's pauses. */
   reviewers: readonly `0x${string}`[]

@@ -6,6 +6,7 @@ import type {
   Policy,
   PolicyRule,
   RuleTrigger,
+  VerificationHookConfig,
 } from './types.ts'
 
 /** A problem at a path of the document; `atKey` points at the member's name rather than its value. */
@@ -35,6 +36,11 @@ const FIELD_RE = /^(?=.{1,100}$)(input|context|signals)(\.[A-Za-z0-9_-]{1,64}){0
 const PII_FIELD_RE = /^(?=.{1,100}$)(input|output|context)(\.[A-Za-z0-9_-]{1,64}){1,16}$/
 const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/
 const MAX_CONDITION_DEPTH = 8
+/** The MTL schema's arbiter id (`core/schema/mtl-1.schema.json`): a hook's id must fit it. */
+const ARBITER_ID_RE = /^[A-Za-z0-9._:/@+=-]{1,128}$/
+const MAX_URL_LENGTH = 2048
+/** Time a verification hook has to answer when its policy does not say. */
+const DEFAULT_HOOK_TIMEOUT_MS = 2000
 
 /**
  * Checks a parsed policy document (`tml-policy/1`, see gateway/README.md) and returns the
@@ -61,6 +67,7 @@ export function validatePolicy(doc: unknown): ValidatePolicyReturnType {
       'contextual',
       'rules',
       'pause',
+      'verification',
       'reviewers',
       'pii_fields',
     ],
@@ -180,6 +187,20 @@ export function validatePolicy(doc: unknown): ValidatePolicyReturnType {
     : undefined
   if (hook !== undefined) pause.verificationHook = hook
 
+  let verification: Policy['verification']
+  if (root.verification !== undefined) {
+    const v = c.object(root.verification, ['verification'], ['hook'], true)
+    const h = v && c.object(v.hook, ['verification', 'hook'], ['url', 'timeout_ms'], true)
+    const config = h && verificationHook(c, h, ['verification', 'hook'])
+    if (config) verification = { hook: config }
+    if (config && hook !== undefined)
+      c.issue(
+        ['verification', 'hook'],
+        'a profile has one verification hook: remove pause.verification_hook (a hook configured in code) or verification.hook',
+        true,
+      )
+  }
+
   const reviewers: `0x${string}`[] = []
   if (root.reviewers !== undefined) {
     for (const [i, r] of (c.array(root.reviewers, ['reviewers'], 1000) ?? []).entries()) {
@@ -224,6 +245,7 @@ export function validatePolicy(doc: unknown): ValidatePolicyReturnType {
     piiFields,
   }
   if (harm) policy.harm = harm
+  if (verification) policy.verification = verification
   return { valid: true, policy }
 }
 
@@ -247,6 +269,47 @@ function bucket(
         required: true,
       }) ?? fallback.refillPerSecond,
   }
+}
+
+function verificationHook(
+  c: Checker,
+  o: Record<string, unknown>,
+  path: (string | number)[],
+): VerificationHookConfig | undefined {
+  const timeoutMs = c.integer(o.timeout_ms, [...path, 'timeout_ms'], { min: 1, max: 600_000 })
+  const raw = c.string(o.url, [...path, 'url'], { required: true, maxLength: MAX_URL_LENGTH })
+  if (raw === undefined) return undefined
+  const at = [...path, 'url']
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    c.issue(at, `must be an absolute http or https URL, got ${show(raw)}`)
+    return undefined
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    c.issue(at, `must be an http or https URL, got scheme "${url.protocol.slice(0, -1)}"`)
+    return undefined
+  }
+  // The policy file is hashed into every MTL and read by anyone auditing it: no secrets in it.
+  if (url.username !== '' || url.password !== '') {
+    c.issue(at, 'must not carry credentials (user:password@): a policy is not a secret store')
+    return undefined
+  }
+  if (url.hash !== '') {
+    c.issue(at, 'must not have a fragment (#…): it is never sent')
+    return undefined
+  }
+  const verifier = `${url.origin}${url.pathname}`
+  if (!ARBITER_ID_RE.test(verifier)) {
+    c.issue(
+      at,
+      `"${verifier}" names the hook in resolution MTLs, so it may only use letters, digits and . _ : / @ + = - (no IPv6 literal, no %-escapes), at most 128 characters`,
+    )
+    return undefined
+  }
+  if (timeoutMs === undefined && o.timeout_ms !== undefined) return undefined
+  return { url: url.href, timeoutMs: timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS, verifier }
 }
 
 function parseRule(c: Checker, raw: unknown, path: (string | number)[]): PolicyRule | undefined {

@@ -147,56 +147,6 @@ describe('a reorg and a crash', () => {
     await fixture?.stop()
   })
 
-  test('behavior: the chain holds an epoch whose transaction the store lost; its event is found, nothing is sent again', async () => {
-    const dir = tempDir()
-    const first = await startAnchoredGateway(fixture, { epochSize: 1 }, dir)
-    const a = await decide(first)
-    const lane = first.gateway.lane
-    assert.ok(lane)
-    await eventually(() => (lane.isAnchored(a.seq) ? true : undefined), 20_000, 'anchored')
-    const epoch = lane.store.latestCheckpoint()?.epoch ?? 0
-    const real = new Map<number, AnchorRecord | undefined>()
-    for (const c of fixture.chains) {
-      const r = lane.store.anchor(epoch, c.chainId, c.registry)
-      assert.equal(r?.status, 'confirmed')
-      real.set(c.chainId, r)
-      // What the store knows is wrong: a transaction hash no node has heard of.
-      lane.store.putAnchor({
-        ...(r as AnchorRecord),
-        status: 'sent',
-        txHash: bytesToHex(new Uint8Array(randomBytes(32))),
-        blockNumber: null,
-        confirmations: 0,
-      })
-    }
-    await first.close()
-
-    const second = await startAnchoredGateway(
-      fixture,
-      { epochSize: 1, chains: chainConfigs(fixture, { deploymentBlock: 1n }) },
-      dir,
-    )
-    try {
-      const lane2 = second.gateway.lane
-      assert.ok(lane2)
-      for (const c of fixture.chains) {
-        const r: AnchorRecord = await eventually<AnchorRecord>(
-          (): AnchorRecord | undefined => {
-            const x: AnchorRecord | undefined = lane2.store.anchor(epoch, c.chainId, c.registry)
-            return x?.status === 'confirmed' ? x : undefined
-          },
-          20_000,
-          'settled from the event',
-        )
-        assert.equal(r.txHash, real.get(c.chainId)?.txHash, 'the transaction of the event')
-        assert.equal(r.blockNumber, real.get(c.chainId)?.blockNumber)
-        assert.equal(r.attempts, real.get(c.chainId)?.attempts, 'not sent again')
-      }
-    } finally {
-      await second.close()
-    }
-  })
-
   test('behavior: a crash between recording and broadcasting an anchor; the restart completes the work', async () => {
     const dir = tempDir()
     const first = await startAnchoredGateway(fixture, { manual: true, epochSize: 1 }, dir)
@@ -271,6 +221,67 @@ describe('a reorg and a crash', () => {
       )
       const head = await chainHead(ethereum.nodeUrl, ethereum.registry, fixture.logId)
       assert.equal(head.rootHash, lane2.store.checkpoint(head.epoch)?.rootHash)
+    } finally {
+      await second.close()
+    }
+  })
+})
+
+// Its own chains: the log's epochs it anchors would clash with another test's fresh log.
+describe('an anchor the store lost track of', () => {
+  let fixture: Fixture
+  before(async () => {
+    fixture = await startChains()
+  })
+  after(async () => {
+    await fixture?.stop()
+  })
+
+  test('behavior: the chain holds an epoch whose transaction the store lost; its event is found, nothing is sent again', async () => {
+    const dir = tempDir()
+    const first = await startAnchoredGateway(fixture, { epochSize: 1 }, dir)
+    const a = await decide(first)
+    const lane = first.gateway.lane
+    assert.ok(lane)
+    await eventually(() => (lane.isAnchored(a.seq) ? true : undefined), 20_000, 'anchored')
+    const epoch = lane.store.latestCheckpoint()?.epoch ?? 0
+    const real = new Map<number, AnchorRecord | undefined>()
+    for (const c of fixture.chains) {
+      const r = lane.store.anchor(epoch, c.chainId, c.registry)
+      assert.equal(r?.status, 'confirmed')
+      real.set(c.chainId, r)
+      // What the store knows is wrong: a transaction hash no node has heard of.
+      lane.store.putAnchor({
+        ...(r as AnchorRecord),
+        status: 'sent',
+        txHash: bytesToHex(new Uint8Array(randomBytes(32))),
+        blockNumber: null,
+        confirmations: 0,
+      })
+    }
+    await first.close()
+
+    const second = await startAnchoredGateway(
+      fixture,
+      { epochSize: 1, chains: chainConfigs(fixture, { deploymentBlock: 1n }) },
+      dir,
+    )
+    try {
+      const lane2 = second.gateway.lane
+      assert.ok(lane2)
+      for (const c of fixture.chains) {
+        const r: AnchorRecord = await eventually<AnchorRecord>(
+          (): AnchorRecord | undefined => {
+            const x: AnchorRecord | undefined = lane2.store.anchor(epoch, c.chainId, c.registry)
+            return x?.status === 'confirmed' ? x : undefined
+          },
+          20_000,
+          'settled from the event',
+        )
+        assert.equal(r.txHash, real.get(c.chainId)?.txHash, 'the transaction of the event')
+        assert.equal(r.blockNumber, real.get(c.chainId)?.blockNumber)
+        assert.equal(r.attempts, real.get(c.chainId)?.attempts, 'not sent again')
+      }
     } finally {
       await second.close()
     }

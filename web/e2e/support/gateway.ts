@@ -13,7 +13,7 @@ export type TestGateway = { url: string; running: Running; stop(): Promise<void>
 export async function startGateway(reviewers: string[]): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'tml-web-gateway-'))
   const policy = readFileSync(join(ROOT, 'gateway', 'policies', 'general.yaml'), 'utf8')
-    .replace(/^reviewers: \[\]$/m, `reviewers: [${reviewers.map((r) => `"${r}"`).join(', ')}]`)
+    .replace(/^reviewers: \[[^\]]*\]/m, `reviewers: [${reviewers.map((r) => `"${r}"`).join(', ')}]`)
     .replace(/timeout_ms: \d+/, 'timeout_ms: 300000')
   if (!policy.includes(reviewers[0] ?? ''))
     throw new Error('the general policy changed: cannot list the reviewer')
