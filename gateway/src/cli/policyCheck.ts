@@ -6,7 +6,8 @@ import type { CliIo } from './io.ts'
 export const POLICY_CHECK_HELP = `Usage: tml policy check FILE|DIR...
 
 Validates policy files (tml-policy/1, YAML) the way the gateway does at start-up, and prints
-each profile with the hash that goes into every MTL decided under it. Errors are printed as
+each profile with the hash that goes into every MTL decided under it, its timing, the reviewers
+allowed to resolve its pauses and its verification hook. Errors are printed as
 file:line:column: path: reason, and the exit code is 1.
 
 Options:
@@ -35,8 +36,13 @@ export async function policyCheck({ argv, io }: { argv: string[]; io: CliIo }): 
   }
   try {
     const policies = loadPolicies({ paths: positionals })
-    for (const { policy, hash, file } of policies.values())
+    for (const { policy, hash, file } of policies.values()) {
       io.out(`ok ${policy.profile} ${hash} ${file}\n`)
+      const hook = policy.verification?.hook.url ?? policy.pause.verificationHook
+      io.out(
+        `   timing ${policy.timing}; reviewers ${policy.reviewers.length > 0 ? policy.reviewers.join(', ') : 'none (pauses end by hook or timeout)'}; hook ${hook ?? 'none'}\n`,
+      )
+    }
     return 0
   } catch (e) {
     if (e instanceof PolicyError) {
