@@ -1,83 +1,112 @@
 // `npm start`: the whole local stack in one command, in the foreground, until Ctrl-C.
 //
 //   1. two local chains (Hardhat EDR nodes: "Ethereum" 31337 on :8545, "Polygon" 31338 on :8546)
-//   2. both registries deployed to each (addresses in data/deployments/<network>.json)
-//   3. the gateway on http://127.0.0.1:8787 (SQLite store and development keys in ./data)
+//   2. both registries deployed to each (addresses in DATA/deployments/<network>.json)
+//   3. the demo operator, its log and its Lantern on both chains (scripts/setupDemo.ts)
+//   4. a local OpenTimestamps calendar on :8788 (in this process)
+//   5. the gateway on :8787 (SQLite store and development keys in ./data, API key in
+//      DATA/dev-api-key), anchoring on both chains and stamping at the calendar
+//   6. the web page on :5173 (web/dist, built when missing or stale), configured for all of it
 //
-// Ports: CHAINS_ETHEREUM_PORT, CHAINS_POLYGON_PORT, TML_PORT. Stop with Ctrl-C: every child stops.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+// Ports: CHAINS_ETHEREUM_PORT, CHAINS_POLYGON_PORT, TML_PORT, TML_WEB_PORT, TML_OTS_PORT; data:
+// TML_DATA_DIR. Every port is checked before anything starts. Ctrl-C (or SIGTERM) stops every
+// child, closes the page and the calendar, and exits 0 with nothing left running.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { type LocalCalendar, startLocalCalendar } from '../gateway/src/ots/localCalendar.ts'
+import { type StaticPage, serveStaticPage } from '../web/scripts/servePage.ts'
+import { assertPortsFree } from './assertPortsFree.ts'
+import { ensureDevApiKey } from './devApiKey.ts'
+import { ensureWebBuild } from './ensureWebBuild.ts'
+import { DEV_REVIEWER, pageConfig, type StackChain } from './pageConfig.ts'
+import { readDeployment } from './readDeployment.ts'
+import { type ServiceProcess, spawnService, stopService } from './serviceProcess.ts'
+import { stackPorts } from './stackPorts.ts'
+import { stackSummary } from './stackSummary.ts'
 
+const HOST = '127.0.0.1'
+/** How often the local calendar puts pending stamps into a block (Bitcoin: about 10 minutes). */
+const CALENDAR_BLOCK_MS = 5_000
+const started = performance.now()
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const dataDir = process.env.TML_DATA_DIR ?? join(root, 'data')
+const dataDir = resolve(process.env.TML_DATA_DIR ?? join(root, 'data'))
 const deploymentsDir = join(dataDir, 'deployments')
-const ethereumPort = process.env.CHAINS_ETHEREUM_PORT ?? '8545'
-const polygonPort = process.env.CHAINS_POLYGON_PORT ?? '8546'
-const gatewayPort = process.env.TML_PORT ?? '8787'
-const env = {
-  ...process.env,
-  // Hardhat's well-known development account #2 pays for anchors on the local chains.
-  TML_RELAYER_KEY:
-    process.env.TML_RELAYER_KEY ??
-    '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
-  HARDHAT_DISABLE_TELEMETRY: 'true',
-  ETHEREUM_LOCAL_RPC_URL: `http://127.0.0.1:${ethereumPort}`,
-  POLYGON_LOCAL_RPC_URL: `http://127.0.0.1:${polygonPort}`,
-  DEPLOYMENTS_DIR: deploymentsDir,
+const keysDir = join(dataDir, 'keys')
+
+const services: ServiceProcess[] = []
+let calendar: LocalCalendar | undefined
+let calendarTimer: NodeJS.Timeout | undefined
+let page: StaticPage | undefined
+let stopping: Promise<void> | undefined
+
+/** Stops everything this process started (gateway first, so it finishes its writes), then exits. */
+function shutdown(code: number): Promise<void> {
+  stopping ??= (async () => {
+    if (calendarTimer) clearInterval(calendarTimer)
+    await page?.close().catch(() => {})
+    for (const service of [...services].reverse()) await stopService(service)
+    await calendar?.close().catch(() => {})
+    process.exit(code)
+  })()
+  return stopping
 }
-
-const children: ChildProcess[] = []
-let stopping = false
-
-function stop(code: number): void {
-  if (stopping) return
-  stopping = true
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
-  setTimeout(() => process.exit(code), 800).unref()
-}
-process.on('SIGINT', () => stop(0))
-process.on('SIGTERM', () => stop(0))
-
-/**
- * Starts a long-running child with prefixed output; resolves when a line matches `ready`. A
- * `quiet` child shows only its errors (the chains log every JSON-RPC call otherwise).
- */
-function startService(name: string, args: string[], ready: RegExp, quiet = false) {
-  const timeoutMs = 90_000
-  return new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    children.push(child)
-    const timer = setTimeout(
-      () => reject(new Error(`${name} did not become ready in ${timeoutMs / 1000} s`)),
-      timeoutMs,
-    )
-    const forward = (out: NodeJS.WriteStream) => (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (line.trim() === '') continue
-        if (!quiet || out === process.stderr || ready.test(line)) out.write(`[${name}] ${line}\n`)
-        if (ready.test(line)) {
-          clearTimeout(timer)
-          resolve()
-        }
-      }
-    }
-    child.stdout?.on('data', forward(process.stdout))
-    child.stderr?.on('data', forward(process.stderr))
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer)
-      if (!stopping) {
-        console.error(`start: ${name} stopped (${signal ?? `exit ${code}`}); stopping the stack`)
-        stop(1)
-      }
-      reject(new Error(`${name} exited`))
-    })
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (!stopping) console.log(`\nstart: ${signal}: stopping every part of the stack …`)
+    void shutdown(0)
   })
+}
+
+function fail(message: string): Promise<void> {
+  if (stopping) return stopping
+  console.error(`start: ${message}`)
+  return shutdown(1)
+}
+
+/** A long-running service; if it stops on its own, the whole stack stops. */
+async function startService(
+  name: string,
+  args: string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv,
+  quiet = false,
+): Promise<void> {
+  const { service, ready: isReady } = spawnService({
+    name,
+    command: process.execPath,
+    args,
+    cwd: root,
+    env,
+    quiet,
+    ready,
+  })
+  services.push(service)
+  void service.exited.then((how) => fail(`${name} stopped (exit ${how}); stopping the stack`))
+  await isReady
+}
+
+/** Runs a step to its end; resolves with its stdout lines. */
+async function runStep(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<string[]> {
+  const lines: string[] = []
+  const { service } = spawnService({
+    name,
+    command,
+    args,
+    cwd: root,
+    env,
+    onLine: (line) => lines.push(line),
+  })
+  services.push(service)
+  const how = await service.exited
+  services.splice(services.indexOf(service), 1)
+  if (how !== 0) throw new Error(`${name} failed (exit ${how})`)
+  return lines
 }
 
 /**
@@ -86,7 +115,7 @@ function startService(name: string, args: string[], ready: RegExp, quiet = false
  * (never deleted) rather than mixed into the new log.
  */
 function adoptLogId(logId: string): void {
-  const file = join(dataDir, 'keys', 'log-id')
+  const file = join(keysDir, 'log-id')
   const current = existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined
   if (current === logId) return
   if (existsSync(join(dataDir, 'log.db'))) {
@@ -100,50 +129,65 @@ function adoptLogId(logId: string): void {
   writeFileSync(file, `${logId}\n`, { mode: 0o600 })
 }
 
-/** Runs a child to completion (Node 22 unless `command` is given). */
-function runStep(name: string, args: string[], command = process.execPath) {
-  return new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' })
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${name} failed (exit ${code})`)),
-    )
-  })
-}
-
-try {
+async function main(): Promise<void> {
+  const { ports, uses } = stackPorts(process.env)
+  await assertPortsFree(uses, HOST)
+  const url = (port: number) => `http://${HOST}:${port}`
+  const rpc = { ethereumLocal: url(ports.ethereum), polygonLocal: url(ports.polygon) }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Hardhat's well-known development account #2 pays for anchors on the local chains.
+    TML_RELAYER_KEY:
+      process.env.TML_RELAYER_KEY ??
+      '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
+    HARDHAT_DISABLE_TELEMETRY: 'true',
+    ETHEREUM_LOCAL_RPC_URL: rpc.ethereumLocal,
+    POLYGON_LOCAL_RPC_URL: rpc.polygonLocal,
+    DEPLOYMENTS_DIR: deploymentsDir,
+  }
   mkdirSync(deploymentsDir, { recursive: true })
-  const hardhat = join(root, 'node_modules', 'hardhat', 'dist', 'src', 'cli.js')
+
   if (!existsSync(join(root, 'core', 'dist', 'index.js'))) {
     console.log('start: building core and the contracts (first run) …')
-    await runStep('build', ['run', 'build'], 'npm')
+    await runStep('build', 'npm', ['run', 'build', '--silent'], env)
   }
-  console.log('start: starting the two local chains …')
+  // The page builds (CPU-bound, about a minute) while the chains start and deploy.
+  const webBuild = ensureWebBuild(root, () =>
+    runStep('web build', 'npm', ['run', 'web:build', '--silent'], env),
+  )
+  webBuild.catch(() => {}) // awaited below; this only keeps an early failure from being unhandled
+
+  console.log(`start: starting the two local chains on :${ports.ethereum} and :${ports.polygon} …`)
   await startService(
     'chains',
     [
       join(root, 'scripts', 'chains.ts'),
       '--ethereum-port',
-      ethereumPort,
+      String(ports.ethereum),
       '--polygon-port',
-      polygonPort,
+      String(ports.polygon),
     ],
     /chains: ready/,
+    env,
     true,
   )
-  for (const network of ['ethereumLocal', 'polygonLocal']) {
+  const hardhat = join(root, 'node_modules', 'hardhat', 'dist', 'src', 'cli.js')
+  for (const network of Object.keys(rpc)) {
     console.log(`start: deploying the registries to ${network} …`)
-    await runStep(`deploy ${network}`, [hardhat, 'run', 'scripts/deploy.ts', '--network', network])
+    await runStep(
+      `deploy ${network}`,
+      process.execPath,
+      [hardhat, 'run', 'scripts/deploy.ts', '--network', network],
+      env,
+    )
   }
-  // The gateway's keys, then the demo operator and its log on both chains (same log id on both).
-  const keysDir = join(dataDir, 'keys')
   const tml = join(root, 'gateway', 'bin', 'tml.mjs')
-  await runStep('keys', [tml, 'keys', 'generate', '--keys', keysDir])
+  console.log('start: the gateway’s keys …')
+  await runStep('keys', process.execPath, [tml, 'keys', 'generate', '--keys', keysDir], env)
   console.log('start: registering the demo operator, its log and its Lantern …')
-  const rpc = [
-    `ethereumLocal=${env.ETHEREUM_LOCAL_RPC_URL}`,
-    `polygonLocal=${env.POLYGON_LOCAL_RPC_URL}`,
-  ]
-  const setup = spawnSync(
+  const rpcArgs = Object.entries(rpc).map(([network, u]) => `${network}=${u}`)
+  const setup = await runStep(
+    'setup-demo',
     process.execPath,
     [
       join(root, 'scripts', 'setupDemo.ts'),
@@ -151,48 +195,91 @@ try {
       deploymentsDir,
       '--keys',
       keysDir,
-      ...rpc.flatMap((r) => ['--rpc', r]),
+      ...rpcArgs.flatMap((r) => ['--rpc', r]),
     ],
-    { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    env,
   )
-  if (setup.status !== 0)
-    throw new Error(`setting up the demo operator failed (exit ${setup.status})`)
-  const lines = setup.stdout.trim().split('\n')
-  for (const line of lines.slice(0, -1)) console.log(line)
-  const logId = lines.at(-1) as string
+  const logId = setup
+    .map((line) => line.trim())
+    .filter((line) => /^0x[0-9a-f]{64}$/.test(line))
+    .at(-1)
+  if (logId === undefined) throw new Error('setup-demo printed no log id')
   adoptLogId(logId)
-  console.log('start: starting the gateway …')
+  const devKey = ensureDevApiKey({ dataDir, keysDir })
+  if (devKey.created) console.log(`start: development API key written to ${devKey.file}`)
+
+  console.log(`start: starting the OpenTimestamps calendar on :${ports.ots} …`)
+  calendar = await startLocalCalendar({ port: ports.ots })
+  const local = calendar
+  calendarTimer = setInterval(() => {
+    if (local.pending() > 0) local.mine()
+  }, CALENDAR_BLOCK_MS)
+
+  console.log(`start: starting the gateway on :${ports.gateway} …`)
+  const gatewayEnv: NodeJS.ProcessEnv = { ...env }
+  // TML_API_KEYS, when set, replaces the api-keys file in the gateway: keep the dev key in it.
+  if (process.env.TML_API_KEYS)
+    gatewayEnv.TML_API_KEYS = `${process.env.TML_API_KEYS},dev:${devKey.token}`
   await startService(
     'gateway',
     [
-      join(root, 'gateway', 'bin', 'tml.mjs'),
+      tml,
       'gateway',
       'start',
+      '--host',
+      HOST,
       '--port',
-      gatewayPort,
+      String(ports.gateway),
       '--data',
       dataDir,
       '--deployments',
       deploymentsDir,
-      ...rpc.flatMap((r) => ['--chain', r]),
+      '--ots-calendar',
+      calendar.url,
+      ...rpcArgs.flatMap((r) => ['--chain', r]),
     ],
     /"msg":"listening"/,
+    gatewayEnv,
   )
+
+  console.log(`start: ${await webBuild}`)
+  const chains: StackChain[] = [
+    {
+      name: 'Ethereum (local)',
+      rpcUrl: rpc.ethereumLocal,
+      deployment: readDeployment(join(deploymentsDir, 'ethereumLocal.json')),
+    },
+    {
+      name: 'Polygon (local)',
+      rpcUrl: rpc.polygonLocal,
+      deployment: readDeployment(join(deploymentsDir, 'polygonLocal.json')),
+    },
+  ]
+  const gatewayUrl = url(ports.gateway)
+  console.log(`start: serving the web page on :${ports.web} …`)
+  page = await serveStaticPage({
+    dist: join(root, 'web', 'dist'),
+    host: HOST,
+    port: ports.web,
+    config: pageConfig({ chains, gatewayUrl }),
+  })
   console.log(
-    [
-      '',
-      'TML Anchor local stack is up:',
-      `  Ethereum (local, chain 31337)  http://127.0.0.1:${ethereumPort}`,
-      `  Polygon  (local, chain 31338)  http://127.0.0.1:${polygonPort}`,
-      `  deployments                    ${deploymentsDir}`,
-      `  demo log (operator: dev account #1, Lantern lit by dev account #3)  ${logId}`,
-      `  gateway                        http://127.0.0.1:${gatewayPort} (OpenAPI: /openapi.json)`,
-      `  gateway data and dev keys      ${dataDir} (API keys: ${join(dataDir, 'keys', 'api-keys')})`,
-      "The chains run with Hardhat's well-known development accounts: never use their keys elsewhere.",
-      'Press Ctrl-C to stop.',
-    ].join('\n'),
+    stackSummary({
+      webUrl: page.url,
+      gatewayUrl,
+      calendarUrl: calendar.url,
+      chains,
+      logId,
+      dataDir,
+      devApiKeyFile: devKey.file,
+      reviewer: DEV_REVIEWER,
+      seconds: (performance.now() - started) / 1000,
+    }),
   )
+}
+
+try {
+  await main()
 } catch (error) {
-  console.error(`start: ${(error as Error).message}`)
-  stop(1)
+  await fail((error as Error).message)
 }

@@ -57,6 +57,13 @@ suites.push(
     args: ['--test', '--test-reporter=spec', 'e2e/*.test.ts'],
   },
 )
+// The whole stack as `npm start` runs it (chains, gateway, calendar, page), driven end to end.
+suites.push({
+  name: 'stack',
+  cwd: root,
+  cmd: projectNode,
+  args: ['--test', '--test-reporter=spec', 'test/stack/*.test.ts'],
+})
 if (existsSync(join(root, 'hardhat.config.ts'))) {
   suites.push({
     name: 'contracts',

@@ -1,0 +1,45 @@
+// What `npm start` prints once everything runs: where each part is, which keys are well-known
+// development keys, and what to do next. Pure: the facts are passed in.
+import type { StackChain } from './pageConfig.ts'
+
+export type StackFacts = {
+  webUrl: string
+  gatewayUrl: string
+  calendarUrl: string
+  chains: StackChain[]
+  logId: string
+  dataDir: string
+  devApiKeyFile: string
+  reviewer: string
+  seconds: number
+}
+
+/** The line the summary ends with; scripts and tests wait for it. */
+export const READY_LINE = 'Press Ctrl-C to stop.'
+
+export function stackSummary(facts: StackFacts): string {
+  const chainLines = facts.chains.flatMap(({ name, rpcUrl, deployment }) => [
+    `  ${`${name}, chain ${deployment.chainId}`.padEnd(30)} ${rpcUrl}`,
+    `    LanternRegistry     ${deployment.contracts.LanternRegistry.address}`,
+    `    CheckpointRegistry  ${deployment.contracts.CheckpointRegistry.address}`,
+  ])
+  return [
+    '',
+    `TML Anchor local stack is up (${facts.seconds.toFixed(1)} s), on 127.0.0.1 only:`,
+    `  web page                       ${facts.webUrl}  (reviewer desk: ${facts.webUrl}/?view=desk)`,
+    `  gateway                        ${facts.gatewayUrl}  (OpenAPI: ${facts.gatewayUrl}/openapi.json)`,
+    `  OpenTimestamps calendar        ${facts.calendarUrl}  (local stand-in: its "blocks" are not Bitcoin's)`,
+    ...chainLines,
+    `  demo log id                    ${facts.logId}`,
+    `  development API key            ${facts.devApiKeyFile}  (caller "dev")`,
+    `  gateway data and keys          ${facts.dataDir}`,
+    'Development keys (public, local chains only, never use them elsewhere):',
+    "  Hardhat's well-known accounts: #0 admin, #1 demo operator, #2 anchor relayer, #3 certifier,",
+    `  #4 reviewer ${facts.reviewer} (the page's test account: the desk signs as it without a wallet).`,
+    `  The gateway's own keys (receipts, checkpoints) were generated on this machine in ${facts.dataDir}/keys.`,
+    'Next steps:',
+    '  npm run demo                   send the protocol’s domain scenarios and get a proof link',
+    `  open ${facts.webUrl}/?view=desk   approve or refuse the pauses as the reviewer`,
+    READY_LINE,
+  ].join('\n')
+}

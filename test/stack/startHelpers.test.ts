@@ -1,0 +1,133 @@
+// The pure and file-level helpers of `npm start` and `npm run demo`, on real temporary files.
+import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { assertPortsFree } from '../../scripts/assertPortsFree.ts'
+import { ensureDevApiKey, readDevApiKey } from '../../scripts/devApiKey.ts'
+import { webBuildReason } from '../../scripts/ensureWebBuild.ts'
+import { formatTable } from '../../scripts/formatTable.ts'
+import { readDeployment } from '../../scripts/readDeployment.ts'
+import { stackPorts } from '../../scripts/stackPorts.ts'
+
+const temp = () => mkdtempSync(join(tmpdir(), 'tml-start-'))
+
+describe('stackPorts', () => {
+  it('behavior: the issue’s defaults, each moved by its variable', () => {
+    assert.deepEqual(stackPorts({}).ports, {
+      ethereum: 8545,
+      polygon: 8546,
+      gateway: 8787,
+      web: 5173,
+      ots: 8788,
+    })
+    assert.equal(stackPorts({ TML_WEB_PORT: '6000' }).ports.web, 6000)
+  })
+  it('errors: a port that is not a number, or given twice, is named', () => {
+    assert.throws(() => stackPorts({ TML_PORT: 'http' }), /TML_PORT must be a port number .*"http"/)
+    assert.throws(() => stackPorts({ TML_OTS_PORT: '70000' }), /TML_OTS_PORT/)
+    assert.throws(
+      () => stackPorts({ TML_WEB_PORT: '8787' }),
+      /port 8787 is given to both the gateway \(TML_PORT\) and the web page \(TML_WEB_PORT\)/,
+    )
+  })
+})
+
+describe('assertPortsFree', () => {
+  it('errors: lists every port in use with its service and variable', async () => {
+    const a = createServer()
+    await new Promise<void>((resolve) => a.listen(0, '127.0.0.1', resolve))
+    const port = (a.address() as { port: number }).port
+    try {
+      await assert.rejects(
+        assertPortsFree([{ service: 'gateway', port, variable: 'TML_PORT' }]),
+        new RegExp(
+          `^Error: port ${port} \\(gateway\\) on 127\\.0\\.0\\.1 is in use: stop the other process or set TML_PORT$`,
+        ),
+      )
+    } finally {
+      await new Promise((resolve) => a.close(resolve))
+    }
+    await assertPortsFree([{ service: 'gateway', port, variable: 'TML_PORT' }])
+  })
+})
+
+describe('ensureDevApiKey', () => {
+  it('behavior: created once (mode 0600), listed for the gateway, reused after', () => {
+    const data = temp()
+    const keys = join(data, 'keys')
+    const first = ensureDevApiKey({ dataDir: data, keysDir: keys })
+    assert.equal(first.created, true)
+    assert.equal(statSync(first.file).mode & 0o777, 0o600)
+    assert.equal(statSync(join(keys, 'api-keys')).mode & 0o777, 0o600)
+    assert.equal(readFileSync(join(keys, 'api-keys'), 'utf8'), `dev:${first.token}\n`)
+    const second = ensureDevApiKey({ dataDir: data, keysDir: keys })
+    assert.deepEqual({ ...second, created: false }, { ...first, created: false })
+    assert.equal(second.created, false)
+    assert.equal(readFileSync(join(keys, 'api-keys'), 'utf8'), `dev:${first.token}\n`)
+  })
+  it('behavior: an earlier run’s dev token is kept; other callers stay listed', () => {
+    const data = temp()
+    const keys = join(data, 'keys')
+    mkdirSync(keys)
+    writeFileSync(join(keys, 'api-keys'), 'app:aaaaaaaaaaaaaaaaaaaa\ndev:bbbbbbbbbbbbbbbbbbbbbbbb')
+    const { token } = ensureDevApiKey({ dataDir: data, keysDir: keys })
+    assert.equal(token, 'bbbbbbbbbbbbbbbbbbbbbbbb')
+    assert.equal(
+      readFileSync(join(keys, 'api-keys'), 'utf8'),
+      'app:aaaaaaaaaaaaaaaaaaaa\ndev:bbbbbbbbbbbbbbbbbbbbbbbb',
+    )
+  })
+  it('errors: a dev-api-key file that holds no token is named', () => {
+    const data = temp()
+    writeFileSync(join(data, 'dev-api-key'), 'not a token\n')
+    assert.throws(
+      () => readDevApiKey(join(data, 'dev-api-key')),
+      /dev-api-key does not hold an API key/,
+    )
+  })
+})
+
+describe('readDeployment', () => {
+  it('errors: names the file and the field', () => {
+    const file = join(temp(), 'x.json')
+    writeFileSync(
+      file,
+      '{"network":"x","chainId":1,"contracts":{"LanternRegistry":{"address":"0x1","blockNumber":1}}}',
+    )
+    assert.throws(
+      () => readDeployment(file),
+      /x\.json: contracts\.LanternRegistry\.address is not a 20-byte 0x address/,
+    )
+    writeFileSync(file, '{')
+    assert.throws(() => readDeployment(file), /x\.json: cannot read it as JSON/)
+  })
+})
+
+describe('webBuildReason', () => {
+  it('behavior: missing, stale, then up to date', () => {
+    const root = temp()
+    mkdirSync(join(root, 'web', 'src'), { recursive: true })
+    mkdirSync(join(root, 'core', 'src'), { recursive: true })
+    writeFileSync(join(root, 'web', 'src', 'main.tsx'), '')
+    assert.equal(webBuildReason(root), 'web/dist is missing')
+    mkdirSync(join(root, 'web', 'dist'))
+    writeFileSync(join(root, 'web', 'dist', 'index.html'), '')
+    const past = new Date(Date.now() - 60_000)
+    utimesSync(join(root, 'web', 'dist', 'index.html'), past, past)
+    assert.match(webBuildReason(root) ?? '', /changed since the last build/)
+    utimesSync(join(root, 'web', 'src', 'main.tsx'), new Date(0), new Date(0))
+    assert.equal(webBuildReason(root), undefined)
+  })
+})
+
+describe('formatTable', () => {
+  it('behavior: pads every column but the last', () => {
+    assert.equal(
+      formatTable(['a', 'state', 'why'], [['long name', '+1', 'because']]),
+      'a          state  why\n---------  -----  -------\nlong name  +1     because',
+    )
+  })
+})
