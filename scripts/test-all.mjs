@@ -57,6 +57,13 @@ suites.push(
     args: ['--test', '--test-reporter=spec', 'e2e/*.test.ts'],
   },
 )
+// The repository's own tools (the benchmark summary).
+suites.push({
+  name: 'tools',
+  cwd: root,
+  cmd: projectNode,
+  args: ['--test', '--test-reporter=spec', 'test/bench/*.test.ts'],
+})
 // The whole stack as `npm start` runs it (chains, gateway, calendar, page), driven end to end.
 suites.push({
   name: 'stack',

@@ -1,5 +1,6 @@
-// bench/summary.ts against real result files: the committed ones, and copies of them altered the
-// way a cut-short or edited run leaves them. Run: npm exec -- node --test test/bench/summary.test.ts
+// bench/summary.ts against real result files (a recorded full run, kept in fixtures/ so that a new
+// benchmark run cannot change what the tests expect), and copies of them altered the way a
+// cut-short or edited run leaves them. Run: npm exec -- node --test test/bench/summary.test.ts
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -15,17 +16,17 @@ import {
   writeSummary,
 } from '../../bench/summary.ts'
 
-const committed = join(import.meta.dirname, '..', '..', 'bench', 'results')
+const recorded = join(import.meta.dirname, 'fixtures')
 const dirs: string[] = []
 after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 })
 
-/** A copy of the committed results, with `edit` applied to the named files' JSON. */
+/** A copy of the recorded results, with `edit` applied to the named files' JSON. */
 function resultsWith(edits: Record<string, (json: Record<string, unknown>) => unknown> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tml-summary-'))
   dirs.push(dir)
-  cpSync(committed, dir, { recursive: true, filter: (src) => !src.endsWith('SUMMARY.md') })
+  cpSync(recorded, dir, { recursive: true, filter: (src) => !src.endsWith('SUMMARY.md') })
   for (const [name, edit] of Object.entries(edits)) {
     const file = join(dir, `${name}.json`)
     writeFileSync(file, JSON.stringify(edit(JSON.parse(readFileSync(file, 'utf8')))))
@@ -37,8 +38,8 @@ const rowOf = (dir: string, bench: string, path: string) =>
   computeRows(loadResults(dir)).filter((r) => r.bench === bench && r.figure.includes(path))
 
 describe('bench summary', () => {
-  it('reads the committed results: every benchmark, one gateway target missed', () => {
-    const rows = computeRows(loadResults(committed))
+  it('reads a recorded full run: every benchmark, one gateway target missed', () => {
+    const rows = computeRows(loadResults(recorded))
     for (const bench of ['merkle', 'gas', 'gateway', 'anchor', 'web']) {
       assert.ok(
         rows.some((r) => r.bench === bench),
@@ -118,7 +119,7 @@ describe('bench summary', () => {
   })
 
   it('marks the benchmarks whose latest run failed', () => {
-    const markdown = renderSummary(loadResults(committed), ['gas'])
+    const markdown = renderSummary(loadResults(recorded), ['gas'])
     assert.match(markdown, /\*\*gas\*\* .*its latest run failed/)
     assert.doesNotMatch(markdown, /\*\*merkle\*\* .*its latest run failed/)
   })
