@@ -1,7 +1,8 @@
 // The reviewer desk end to end against a real gateway: a caller's decision pauses, the pause
 // appears live on the desk (Lantern stream), with its evidence checked in the browser; a refused
 // signature and an unlisted reviewer say why; a listed reviewer approves through wagmi's mock
-// connector and the caller, still waiting, gets +1.
+// connector and the caller, still waiting, gets +1. Last, the page talks to the gateway directly
+// from its own origin (CORS), with no proxy.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
@@ -17,6 +18,7 @@ let browser: Browser
 let page: Page
 let errors: string[]
 let caller: ReturnType<typeof pausedDecision>
+let resolvedTraceId: string | undefined
 
 function configure(account: string, rejectSignatures = false) {
   server.config.value = {
@@ -134,6 +136,7 @@ describe('reviewer desk', { timeout: 600_000 }, () => {
       /^Pause [0-9a-f-]{36} approved \(\+1\): resolution record [0-9a-f-]{36}\.$/,
     )
     const answer = await caller
+    resolvedTraceId = answer.trace_id
     assert.equal(answer.state, 0)
     assert.equal(answer.final_state, 1)
     // The other desk (still open) sees the pause leave through the Lantern stream.
@@ -143,6 +146,37 @@ describe('reviewer desk', { timeout: 600_000 }, () => {
     await phone.context.close()
     assert.deepEqual(
       errors.filter((e) => !/Failed to load resource/.test(e)),
+      [],
+    )
+  })
+
+  it('behavior: the page calls the real gateway directly from another origin (CORS)', async () => {
+    // The page is on server.url, the gateway on its own port: another origin, no proxy.
+    configure(ROLES.reviewer)
+    const other = await openPage(browser)
+    const p = other.page
+    assert.notEqual(new URL(gateway.url).origin, new URL(server.url).origin)
+    // The desk: a preflight for the authorization header, the pauses, and the Lantern stream.
+    await p.goto(`${server.url}/?view=desk`)
+    await p.getByLabel('Gateway URL').fill(gateway.url)
+    await p.getByLabel('API key (reads the pauses)').fill(API_KEY)
+    await p.getByRole('button', { name: 'Connect to the gateway' }).click()
+    await p.locator('[data-stream="live"]').waitFor()
+    await p.getByText('No pause is waiting').waitFor()
+    // The verifier: the public proof route with no key; the page reads the gateway's own answer
+    // (this gateway has no anchoring lane), not a network error.
+    assert.ok(resolvedTraceId !== undefined)
+    await p.goto(server.url)
+    await p.getByText('Or fetch the proof from a gateway').click()
+    await p.getByLabel('Gateway URL').fill(gateway.url)
+    await p.getByLabel('Trace id').fill(resolvedTraceId)
+    await p.getByRole('button', { name: 'Fetch and verify' }).click()
+    const alert = await p.getByRole('alert').innerText()
+    assert.doesNotMatch(alert, /Could not reach/)
+    assert.match(alert, /^The gateway answered 503: this gateway runs without an anchoring lane\.$/)
+    await other.context.close()
+    assert.deepEqual(
+      other.errors.filter((e) => !/Failed to load resource/.test(e)),
       [],
     )
   })

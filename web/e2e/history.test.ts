@@ -44,14 +44,16 @@ describe('epoch history view', { timeout: 600_000 }, () => {
     }
     // A gateway that serves the log's consistency proofs, and one whose proofs are corrupt.
     server.routes.push(async (_request, response, url) => {
-      const match = /^\/(good|bad)gw\/v1\/consistency$/.exec(url.pathname)
-      if (!match) return false
-      const proof = await world.consistencyProof(
-        Number(url.searchParams.get('first')),
-        Number(url.searchParams.get('second')),
-      )
+      // The gateway's route: GET /v1/logs/{logId}/consistency?from=&to= → { from, to, proof }.
+      const match = /^\/(good|bad)gw\/v1\/logs\/(0x[0-9a-f]{64})\/consistency$/i.exec(url.pathname)
+      if (!match || match[2]?.toLowerCase() !== world.logId.toLowerCase()) return false
+      const from = Number(url.searchParams.get('from'))
+      const to = Number(url.searchParams.get('to'))
+      const proof = await world.consistencyProof(from, to)
       if (match[1] === 'bad' && proof[0]) proof[0] = `0x${'ab'.repeat(32)}`
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ proof }))
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ from, to, proof }))
       return true
     })
     browser = await launchBrowser()

@@ -1,10 +1,12 @@
 // The Lantern registry and consoles end to end, through wagmi's mock connector (the development
 // node holds the test accounts and signs): an operator registers (accepting the License) and
-// declares a log, a certifier lights its Lantern and revokes it; refused writes show why.
+// declares a log, a certifier lights its Lantern and revokes it, the operator retires its log;
+// refused writes show why.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { keccak256, stringToHex } from 'viem'
+import { lanternRegistryAbi } from '../src/contracts/abis.ts'
 import { LICENSE_TEXT } from '../src/lantern/license.ts'
 import { launchBrowser, openPage, PHONE, screenshot } from './support/browser.ts'
 import { buildPage, type PageServer, servePage } from './support/pageServer.ts'
@@ -212,4 +214,68 @@ describe('Lantern registry and consoles', { timeout: 600_000 }, () => {
       [],
     )
   })
+
+  it('behavior: an operator retires its log after confirming; the registry shows it retired', async () => {
+    useAccount(ROLES.newOperator)
+    await connect(page, ROLES.newOperator)
+    const retire = page.getByRole('form', { name: 'Retire a log' })
+    assert.equal(await retire.getByLabel('Log to retire').inputValue(), await logIdOf('desk-log'))
+    await retire.getByRole('button', { name: 'Retire log…' }).click()
+    // Nothing is sent before the operator confirms, naming the log.
+    assert.match(
+      await retire.getByRole('alert').innerText(),
+      /^Retire “desk-log” \(0x[0-9a-f]{64}\)\?/,
+    )
+    assert.equal(
+      await retire.locator('[data-write-status]').getAttribute('data-write-status'),
+      'idle',
+    )
+    assert.match(await write(retire, 'Yes, retire “desk-log”'), /^Confirmed in block \d+/)
+    const row = operatorItem(page, ROLES.newOperator).locator(
+      `tr[data-log="${await logIdOf('desk-log')}"]`,
+    )
+    await operatorItem(page, ROLES.newOperator).locator('tr[data-retired="true"]').waitFor({
+      state: 'attached',
+    })
+    assert.equal(await row.getAttribute('data-retired'), 'true')
+    const info = await world.chains[0]?.publicClient.readContract({
+      address: world.chains[0].deployment.contracts.LanternRegistry.address,
+      abi: lanternRegistryAbi,
+      functionName: 'logInfo',
+      args: [(await logIdOf('desk-log')) as `0x${string}`],
+    })
+    assert.equal(info?.retired, true)
+    // No active log is left, so the rotate and retire forms keep only their last status.
+    assert.equal(await page.getByLabel('Log to retire').count(), 0)
+    await operatorItem(page, ROLES.newOperator).getByText('1 log (1 retired)').click()
+    assert.match(await row.innerText(), /desk-log\s*retired/)
+    await screenshot(page, 'lantern-log-retired')
+    assert.deepEqual(
+      errors.filter((e) => !/Failed to load resource/.test(e)),
+      [],
+    )
+  })
 })
+
+/** The id of the new operator's log named `name`, read from the chain. */
+async function logIdOf(name: string): Promise<string> {
+  const chain = world.chains[0]
+  if (chain === undefined) throw new Error('no chain')
+  const address = chain.deployment.contracts.LanternRegistry.address
+  const ids = await chain.publicClient.readContract({
+    address,
+    abi: lanternRegistryAbi,
+    functionName: 'logsOf',
+    args: [ROLES.newOperator],
+  })
+  for (const id of ids) {
+    const info = await chain.publicClient.readContract({
+      address,
+      abi: lanternRegistryAbi,
+      functionName: 'logInfo',
+      args: [id],
+    })
+    if (info.name === name) return id
+  }
+  throw new Error(`no log ${name}`)
+}

@@ -9,6 +9,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { checkpointFromJson, type ProofBundle, signCheckpoint } from '../../core/src/index.ts'
 import { bundleToFragment } from '../src/verify/bundleFragment.ts'
 import { launchBrowser, openPage, PHONE, screenshot } from './support/browser.ts'
+import { pendingOts } from './support/ots.ts'
 import { buildPage, type PageServer, servePage } from './support/pageServer.ts'
 import { failedSteps, readResult, verifyText } from './support/verifyHelpers.ts'
 import { DEV_KEYS, ROLES, startWorld, type World } from './support/world.ts'
@@ -76,7 +77,7 @@ describe('verify view', { timeout: 600_000 }, () => {
     const ots = result.steps.find((s) => s.id === 'ots')?.text ?? ''
     assert.match(
       ots,
-      /stamps the checkpoint's EIP-712 digest; pending at https:\/\/calendar\.test\.invalid/,
+      /timestamps the checkpoint's root hash; pending at https:\/\/calendar\.test\.invalid: not in a Bitcoin block yet/,
     )
     await assert.doesNotReject(
       page
@@ -176,7 +177,15 @@ describe('verify view', { timeout: 600_000 }, () => {
       tamper: (b) => {
         b.checkpoint.rootHash = flip(b.checkpoint.rootHash)
       },
-      fails: ['anchor:31337', 'anchor:31338', 'anchored', 'checkpointSignature', 'inclusion'],
+      // The OpenTimestamps proof stamps the original root, so its line fails too.
+      fails: [
+        'anchor:31337',
+        'anchor:31338',
+        'anchored',
+        'checkpointSignature',
+        'inclusion',
+        'ots',
+      ],
     },
     {
       field: 'checkpoint.epoch',
@@ -261,6 +270,25 @@ describe('verify view', { timeout: 600_000 }, () => {
     })
   }
 
+  it('errors: an OpenTimestamps proof of another digest than the checkpoint root fails its line', async () => {
+    const b = clone()
+    const other = `0x${'5a'.repeat(32)}`
+    b.ots = pendingOts(other, 'https://calendar.test.invalid')
+    const result = await verifyText(page, JSON.stringify(b))
+    // The chains' anchors decide the verdict (as `tml verify` does); the line and verdict say so.
+    assert.equal(result.valid, 'true')
+    assert.deepEqual(failedSteps(result), ['ots'])
+    assert.match(
+      result.steps.find((s) => s.id === 'ots')?.text ?? '',
+      new RegExp(`expected ${b.checkpoint.rootHash.toLowerCase()}, found ${other}`),
+    )
+    assert.match(
+      await page.getByRole('status').innerText(),
+      /^Verified: .*Its OpenTimestamps proof is not for this checkpoint's root/,
+    )
+    await screenshot(page, 'verify-ots-mismatch')
+  })
+
   it('errors: text that is not JSON is refused with a message to act on', async () => {
     await page.getByLabel(/Proof bundle \(JSON\)/).fill('hello')
     await page.getByRole('button', { name: 'Verify', exact: true }).click()
@@ -270,21 +298,30 @@ describe('verify view', { timeout: 600_000 }, () => {
     )
   })
 
-  it('behavior: a gateway URL and trace id fetch the proof; 202 and 404 say why there is none', async () => {
+  it('behavior: a gateway URL and trace id fetch the proof with no key; 202, 401 and 404 say why there is none', async () => {
     const ids = {
       ok: bundle.mtl.trace_id,
       pending: '0192d4e1-aaaa-7abc-8123-456789abcdef',
       none: '0192d4e1-bbbb-7abc-8123-456789abcdef',
+      keyed: '0192d4e1-cccc-7abc-8123-456789abcdef',
     }
-    server.routes.push((_request, response, url) => {
+    const authorizations: (string | undefined)[] = []
+    server.routes.push((request, response, url) => {
       const match = /^\/mockgw\/v1\/traces\/([^/]+)\/proof$/.exec(url.pathname)
       if (!match) return false
+      authorizations.push(request.headers.authorization)
       if (match[1] === ids.ok)
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(bundle))
       else if (match[1] === ids.pending)
         response
           .writeHead(202, { 'content-type': 'application/json', 'retry-after': '30' })
           .end('{"status":"pending"}')
+      else if (match[1] === ids.keyed && request.headers.authorization !== 'Bearer k-123')
+        response
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end('{"error":"unauthorized"}')
+      else if (match[1] === ids.keyed)
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(bundle))
       else
         response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}')
       return true
@@ -306,10 +343,22 @@ describe('verify view', { timeout: 600_000 }, () => {
       /has no proof for trace 0192d4e1-bbbb-7abc-8123-456789abcdef \(404\)/,
     )
     await screenshot(page, 'verify-gateway-404')
-    const before = await page.evaluate(() =>
+    await fetchWith(ids.keyed)
+    await page.getByRole('alert').filter({ hasText: 'asks for an API key' }).waitFor()
+    let before = await page.evaluate(() =>
       Number(document.querySelector('section.result')?.getAttribute('data-run') ?? 0),
     )
     await fetchWith(ids.ok)
     assert.equal((await readResult(page, before)).valid, 'true')
+    // Proofs are public: with the key field blank, no authorization header is sent.
+    assert.deepEqual(authorizations, [undefined, undefined, undefined, undefined])
+    await page.getByLabel('API key (optional)').fill('k-123')
+    before = await page.evaluate(() =>
+      Number(document.querySelector('section.result')?.getAttribute('data-run') ?? 0),
+    )
+    await fetchWith(ids.keyed)
+    assert.equal((await readResult(page, before)).valid, 'true')
+    assert.equal(authorizations.at(-1), 'Bearer k-123')
+    await page.getByLabel('API key (optional)').fill('')
   })
 })

@@ -53,6 +53,6 @@ export type ProofBundle = {
   receipt: SignedReceipt
   log: BundleLogKeys
   anchors: BundleAnchor[]
-  /** OpenTimestamps proof of the checkpoint digest (base64 of the `.ots` file). */
+  /** OpenTimestamps proof of the checkpoint root hash (base64 of the `.ots` file). */
   ots?: string
 }

@@ -15,7 +15,7 @@ export async function startGateway(reviewers: string[]): Promise<TestGateway> {
   const policy = readFileSync(join(ROOT, 'gateway', 'policies', 'general.yaml'), 'utf8')
     .replace(/^reviewers: \[[^\]]*\]/m, `reviewers: [${reviewers.map((r) => `"${r}"`).join(', ')}]`)
     .replace(/timeout_ms: \d+/, 'timeout_ms: 300000')
-  if (!policy.includes(reviewers[0] ?? ''))
+  if (!policy.includes(`reviewers: [${reviewers.map((r) => `"${r}"`).join(', ')}]`))
     throw new Error('the general policy changed: cannot list the reviewer')
   const policies = join(dir, 'policies')
   mkdirSync(policies)

@@ -1,26 +1,14 @@
-// Builds the page with Vite into a temporary folder and serves it on 127.0.0.1 as a static host
-// would, with the run-time configuration (tml.config.json) the test sets, optional extra routes
-// (a mock gateway) and an optional same-origin proxy to a real gateway.
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
-import {
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http'
-import type { AddressInfo } from 'node:net'
+// Builds the page with Vite into a temporary folder and serves it on 127.0.0.1 with the static
+// host `npm start` uses (scripts/servePage.ts), adding what the tests need: extra routes (a mock
+// gateway) and an optional same-origin proxy to a real gateway.
+import { mkdtempSync } from 'node:fs'
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
-import { extname, join, normalize } from 'node:path'
+import { join } from 'node:path'
+import { type Route, serveStaticPage } from '../../scripts/servePage.ts'
 import { ROOT, runNode, WEB } from './processes.ts'
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-}
+export type { Route }
 
 /** Builds the production page (`vite build`) into a fresh folder; returns the folder. */
 export async function buildPage(): Promise<string> {
@@ -35,74 +23,42 @@ export async function buildPage(): Promise<string> {
   return outDir
 }
 
-export type Route = (
-  request: IncomingMessage,
-  response: ServerResponse,
-  url: URL,
-) => boolean | Promise<boolean>
-
 export type PageServer = {
   url: string
-  /** What /tml.config.json answers (mutable; null answers 404). */
+  /** What /tml.config.json answers (mutable; undefined answers 404). */
   config: { value: unknown }
   /** Where /gateway/* is proxied (same origin for the page), when set. */
   gateway: { target: string | undefined }
+  /** Tried before the proxy and the files, in order. */
   routes: Route[]
   close(): Promise<void>
 }
 
 /** Serves `dist` on a free port of 127.0.0.1. */
 export async function servePage(dist: string): Promise<PageServer> {
-  const config: { value: unknown } = { value: null }
   const gateway: { target: string | undefined } = { target: undefined }
   const routes: Route[] = []
-  const server: Server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
-    try {
-      for (const route of routes) if (await route(request, response, url)) return
-      if (url.pathname === '/tml.config.json') {
-        if (config.value === null) response.writeHead(404).end()
-        else
-          response
-            .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-            .end(JSON.stringify(config.value))
-        return
-      }
-      if (url.pathname.startsWith('/gateway/') && gateway.target !== undefined) {
-        proxy(
-          request,
-          response,
-          new URL(url.pathname.slice('/gateway'.length) + url.search, gateway.target),
-        )
-        return
-      }
-      const path = normalize(
-        join(dist, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname)),
-      )
-      if (!path.startsWith(dist) || !existsSync(path) || !statSync(path).isFile()) {
-        response.writeHead(404).end('not found')
-        return
-      }
-      response
-        .writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' })
-        .end(readFileSync(path))
-    } catch (error) {
-      response.writeHead(500).end(String(error))
-    }
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    config,
-    gateway,
-    routes,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
+  const proxyRoute: Route = (request, response, url) => {
+    if (!url.pathname.startsWith('/gateway/') || gateway.target === undefined) return false
+    proxy(
+      request,
+      response,
+      new URL(url.pathname.slice('/gateway'.length) + url.search, gateway.target),
+    )
+    return true
   }
+  // The test's routes first (read per request, so a test may add them later), then the proxy.
+  const page = await serveStaticPage({
+    dist,
+    routes: [
+      async (request, response, url) => {
+        for (const route of [...routes, proxyRoute])
+          if (await route(request, response, url)) return true
+        return false
+      },
+    ],
+  })
+  return { url: page.url, config: page.config, gateway, routes, close: page.close }
 }
 
 function proxy(request: IncomingMessage, response: ServerResponse, target: URL) {

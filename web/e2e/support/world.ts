@@ -25,7 +25,6 @@ import {
   type Checkpoint,
   CompactTree,
   checkpointToJson,
-  hashCheckpoint,
   hashMtl,
   MemoryNodeStore,
   type Mtl,
@@ -338,7 +337,8 @@ async function seed(
             }
           }),
         ),
-        ots: pendingOts(hashCheckpoint(epoch.checkpoint), CALENDAR),
+        // The gateway stamps the checkpoint's root hash (gateway/src/ots/OtsStamper.ts).
+        ots: pendingOts(epoch.checkpoint.rootHash, CALENDAR),
       }
       return bundle
     },

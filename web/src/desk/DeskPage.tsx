@@ -106,6 +106,11 @@ export function DeskPage() {
             Connect to the gateway
           </button>
         </form>
+        <p className="hint">
+          The gateway’s operator gives each reviewer an API key (on the local stack of{' '}
+          <code>npm start</code>: the part after the colon in <code>data/keys/api-keys</code>). The
+          page calls the gateway directly; the key stays in this tab.
+        </p>
         {access !== undefined && (
           <p data-stream={stream}>
             Lantern stream:{' '}

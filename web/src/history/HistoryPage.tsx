@@ -95,11 +95,12 @@ export default function HistoryPage() {
   const explorer = config.chains.find((c) => c.chainId === chainId)?.explorer ?? {}
 
   const checkConsistency = async () => {
-    if (analysis === undefined) return
+    if (analysis === undefined || history.state !== 'done') return
     setChecking(true)
     const results = new Map<bigint, ConsistencyResult>()
     await checkEpochConsistency({
       rows: analysis.rows,
+      logId: history.value.logId,
       gatewayUrl,
       onResult: (epoch, result) => {
         results.set(epoch, result)

@@ -5,6 +5,7 @@ import { lanternRegistryAbi } from '../contracts/abis.ts'
 import { useRegistryWrite } from '../wallet/useRegistryWrite.ts'
 import { WriteStatus } from '../wallet/WriteStatus.tsx'
 import { LICENSE_TEXT, licenseHash } from './license.ts'
+import { RetireLog } from './RetireLog.tsx'
 import type { LogView } from './readRegistry.ts'
 
 type Props = {
@@ -16,7 +17,8 @@ type Props = {
   onChanged: () => void
 }
 
-/** The connected operator's console: register (accepting the License), declare logs, rotate signers. */
+/** The connected operator's console: register (accepting the License), declare logs, rotate signers,
+ * retire logs. */
 export function OperatorConsole(props: Props) {
   // Registering here keeps its confirmation in view while the declare and rotate forms appear.
   const [registeredHere, setRegisteredHere] = useState(false)
@@ -32,6 +34,7 @@ export function OperatorConsole(props: Props) {
         <>
           <DeclareLog {...props} />
           <RotateSigner {...props} />
+          <RetireLog {...props} />
         </>
       )}
     </section>

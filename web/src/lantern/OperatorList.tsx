@@ -67,6 +67,8 @@ export function OperatorList({
           <details>
             <summary>
               {op.logs.length} log{op.logs.length === 1 ? '' : 's'}
+              {op.logs.some((l) => l.retired) &&
+                ` (${op.logs.filter((l) => l.retired).length} retired)`}
             </summary>
             {op.logs.length === 0 ? (
               <p className="empty">No log declared yet.</p>
@@ -84,10 +86,10 @@ export function OperatorList({
                   </thead>
                   <tbody>
                     {op.logs.map((log) => (
-                      <tr key={log.logId}>
+                      <tr key={log.logId} data-log={log.logId} data-retired={String(log.retired)}>
                         <th scope="row">
                           {log.name}
-                          {log.retired && ' (retired)'}
+                          {log.retired && <span className="tag retired"> retired</span>}
                           <br />
                           <span className="hex">{log.logId}</span>
                         </th>

@@ -20,11 +20,12 @@ export function VerifyPage() {
   const [runNumber, setRunNumber] = useState(0)
   const [gatewayUrl, setGatewayUrl] = useState(config.gatewayUrl ?? '')
   const [traceId, setTraceId] = useState('')
+  const [apiKey, setApiKey] = useState('')
   const [fetching, setFetching] = useState(false)
   const [link, setLink] = useState<string | undefined>()
   const [dragging, setDragging] = useState(false)
   const run = useRef(0)
-  const ids = { text: useId(), file: useId(), gateway: useId(), trace: useId() }
+  const ids = { text: useId(), file: useId(), gateway: useId(), trace: useId(), key: useId() }
 
   const verify = useCallback(
     async (source: string) => {
@@ -81,7 +82,7 @@ export function VerifyPage() {
   const fetchProof = async () => {
     setFetching(true)
     setInputError(undefined)
-    const got = await fetchGatewayProof({ gatewayUrl, traceId })
+    const got = await fetchGatewayProof({ gatewayUrl, traceId, apiKey })
     setFetching(false)
     if (!got.ok) {
       setInputError(got.message)
@@ -105,6 +106,8 @@ export function VerifyPage() {
   }
 
   const failed = state?.steps.filter((s) => s.status === 'failed') ?? []
+  // The OpenTimestamps line does not decide the verdict, but a verdict must not hide its failure.
+  const otsFailed = state?.steps.some((s) => s.id === 'ots' && s.status === 'failed') ?? false
   const anchoredOn = state?.steps
     .filter((s) => s.id.startsWith('anchor:') && s.status === 'ok')
     .map((s) => chainName(config, Number(s.id.slice(7))))
@@ -178,8 +181,12 @@ export function VerifyPage() {
         </form>
         <details className="gateway-proof">
           <summary>Or fetch the proof from a gateway</summary>
+          <p className="hint">
+            A gateway serves the proof of any trace it logged once its checkpoint is anchored; no
+            key is needed. The proof is then checked here like any other.
+          </p>
           <form
-            className="inline-form"
+            className="inline-form wide"
             onSubmit={(event) => {
               event.preventDefault()
               void fetchProof()
@@ -202,6 +209,18 @@ export function VerifyPage() {
                 value={traceId}
                 onChange={(e) => setTraceId(e.target.value)}
                 placeholder="0192d4e0-6f00-7a11-9b22-3c4d5e6f7a8b"
+                spellCheck={false}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={ids.key}>API key (optional)</label>
+              <input
+                id={ids.key}
+                type="password"
+                value={apiKey}
+                onChange={(e) => setApiKey(e.target.value)}
+                placeholder="if the gateway asks"
+                autoComplete="off"
                 spellCheck={false}
               />
             </div>
@@ -234,7 +253,7 @@ export function VerifyPage() {
             {!state.done
               ? 'Checking…'
               : state.valid
-                ? `Verified: this record is in a checkpoint signed by its log and anchored on ${anchoredOn?.join(' and ')}.`
+                ? `Verified: this record is in a checkpoint signed by its log and anchored on ${anchoredOn?.join(' and ')}.${otsFailed ? " Its OpenTimestamps proof is not for this checkpoint's root (see that step)." : ''}`
                 : `Not verified: ${failed.length} step${failed.length === 1 ? '' : 's'} failed (${failed.map((s) => s.id).join(', ')}).`}
           </p>
           <StepList steps={state.steps} anchors={state.anchors} config={config} />

@@ -1,19 +1,13 @@
-import {
-  checkpointFromJson,
-  hashCheckpoint,
-  type Mtl,
-  type ReadCheckpoint,
-  type VerificationStep,
-  verifyBundle,
-} from '@tml/core'
+import { type Mtl, type ReadCheckpoint, type VerificationStep, verifyBundle } from '@tml/core'
 import { createReadCheckpoint } from '../chain/createReadCheckpoint.ts'
 import { type AnchorDetails, readAnchorDetails } from '../chain/readAnchorDetails.ts'
 import { type LogKeys, readLogKeys } from '../chain/readLogKeys.ts'
 import type { AppConfig } from '../config/AppConfig.ts'
+import { describeOts } from './describeOts.ts'
 import { peekBundle } from './peekBundle.ts'
-import { type OtsSummary, readOts } from './readOts.ts'
+import type { OtsSummary } from './readOts.ts'
 
-/** `info` and `warn` are shown but do not decide the verdict (OpenTimestamps). */
+/** `info` and `warn` are shown but do not decide the verdict; nor does the OpenTimestamps line. */
 export type ShownStatus = 'running' | 'ok' | 'failed' | 'info' | 'warn'
 
 /** One row of the verification as the page shows it. */
@@ -47,14 +41,14 @@ export type RunVerificationParameters = {
 const OFFLINE_STEPS = new Set(['bundle', 'mtl', 'leafHash', 'inclusion'])
 const KEY_STEPS = new Set(['checkpointSignature', 'receiptSignature'])
 const KEYS_TITLE = "The log's keys are read from the chain's registries"
-const OTS_TITLE = 'OpenTimestamps (Bitcoin)'
 
 /**
  * Verifies a bundle for the page and reports each step as it settles: first the offline steps
  * (shape, MTL, leaf hash, inclusion: core's `verifyBundle` with no chain), then the log's keys
  * read from the chain, then the signatures against those keys and each chain's anchor, then the
  * verdict. The verdict is core's, plus the keys step: a bundle whose log the chains do not know
- * is not verified. OpenTimestamps is shown but never decides. Never throws.
+ * is not verified. OpenTimestamps (the checkpoint root's stamp) is shown but never decides. Never
+ * throws.
  *
  * Spec: core `verifyBundle`; ARCHITECTURE.md, Proof bundle.
  *
@@ -86,7 +80,8 @@ export async function runVerification({
   const started = performance.now()
   const offline = await verifyBundle(value, { readCheckpoint: notReadYet })
   state.offlineMs = performance.now() - started
-  const otsStep = describeOts(peek.ots, peek.checkpoint, state)
+  const { step: otsStep, summary: ots } = describeOts(peek.ots, peek.checkpoint)
+  state.ots = ots
   state.steps = withKeysStep(
     offline.steps.map((step) =>
       OFFLINE_STEPS.has(step.id)
@@ -161,59 +156,4 @@ function keysStep(keys: LogKeys): ShownStep {
       reason: `log "${keys.name}" of operator ${keys.operator} on chain ${keys.chainId}: checkpoint signer ${keys.keys.checkpointSigner}, receipt key ${keys.keys.receiptPublicKey}`,
     }
   return { id: 'keys', title: KEYS_TITLE, status: 'failed', reason: keys.reason }
-}
-
-function describeOts(
-  ots: string | undefined,
-  checkpoint: ReturnType<typeof peekBundle>['checkpoint'],
-  state: VerificationState,
-): ShownStep {
-  if (ots === undefined)
-    return {
-      id: 'ots',
-      title: OTS_TITLE,
-      status: 'info',
-      reason: 'no OpenTimestamps proof in this bundle',
-    }
-  let summary: OtsSummary
-  try {
-    summary = readOts(ots)
-  } catch (error) {
-    return {
-      id: 'ots',
-      title: OTS_TITLE,
-      status: 'warn',
-      reason: `the OpenTimestamps proof cannot be read: ${error instanceof Error ? error.message : String(error)}`,
-    }
-  }
-  state.ots = summary
-  const parts: string[] = []
-  if (summary.bitcoinBlocks.length > 0)
-    parts.push(
-      `claims Bitcoin block ${summary.bitcoinBlocks.join(', ')} (check the block header with \`ots verify\`)`,
-    )
-  if (summary.pending.length > 0)
-    parts.push(`pending at ${summary.pending.join(', ')}: not in a Bitcoin block yet`)
-  if (parts.length === 0) parts.push('no attestation this page can read')
-  let stamps = `stamps ${summary.digest}`
-  let matches = false
-  if (checkpoint !== undefined) {
-    try {
-      if (summary.digest === hashCheckpoint(checkpointFromJson(checkpoint))) {
-        stamps = "stamps the checkpoint's EIP-712 digest"
-        matches = true
-      } else if (summary.digest === checkpoint.rootHash) {
-        stamps = "stamps the checkpoint's root"
-        matches = true
-      } else stamps += ", which is neither the checkpoint's digest nor its root"
-    } catch {
-      // A malformed checkpoint is reported by the bundle step.
-    }
-  }
-  return {
-    id: 'ots',
-    title: OTS_TITLE,
-    status: matches ? 'info' : 'warn',
-    reason: `${stamps}; ${parts.join('; ')}`,
-  }
 }

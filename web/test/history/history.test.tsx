@@ -125,18 +125,23 @@ describe('checkEpochConsistency', () => {
   const rows = analyzeEpochs(
     history([epoch(1, 2, 1100), epoch(2, 5, 1200), epoch(3, 5, 1300), epoch(4, 9, 1400)]),
   ).rows
-  const serve = (tamper?: (proof: string[]) => void): typeof fetch =>
+  const logId = `0x${'0c'.repeat(32)}`
+  const asked: string[] = []
+  // Answers as the gateway does: `{ from, to, proof }` for the log's route, 404 for anything else.
+  const serve = (
+    tamper?: (answer: { from: number; to: number; proof: string[] }) => void,
+  ): typeof fetch =>
     (async (input: URL | RequestInfo) => {
       const url = new URL(String(input))
-      const proof = (
-        await buildConsistencyProof({
-          size1: Number(url.searchParams.get('first')),
-          size2: Number(url.searchParams.get('second')),
-          store,
-        })
-      ).map(bytesToHex)
-      tamper?.(proof)
-      return new Response(JSON.stringify({ proof }), {
+      asked.push(url.href)
+      if (url.pathname !== `/base/v1/logs/${logId}/consistency`)
+        return new Response('{"error":"not_found","message":"no route"}', { status: 404 })
+      const from = Number(url.searchParams.get('from'))
+      const to = Number(url.searchParams.get('to'))
+      const proof = (await buildConsistencyProof({ size1: from, size2: to, store })).map(bytesToHex)
+      const answer = { from, to, proof }
+      tamper?.(answer)
+      return new Response(JSON.stringify(answer), {
         headers: { 'content-type': 'application/json' },
       })
     }) as typeof fetch
@@ -145,6 +150,7 @@ describe('checkEpochConsistency', () => {
     const results = new Map<bigint, ConsistencyResult>()
     await checkEpochConsistency({
       rows,
+      logId,
       gatewayUrl: 'https://gw.example/base',
       fetchFn,
       onResult: (e, r) => results.set(e, r),
@@ -159,8 +165,9 @@ describe('checkEpochConsistency', () => {
       [3, 'ok'],
       [4, 'ok'],
     ])
-    expect(consistencyUrl('https://gw.example/base', 2n, 5n).href).toBe(
-      'https://gw.example/base/v1/consistency?first=2&second=5',
+    expect(asked).toContain(`https://gw.example/base/v1/logs/${logId}/consistency?from=2&to=5`)
+    expect(consistencyUrl('https://gw.example/base/', logId, 5n, 9n).href).toBe(
+      `https://gw.example/base/v1/logs/${logId}/consistency?from=5&to=9`,
     )
   })
 
@@ -168,8 +175,8 @@ describe('checkEpochConsistency', () => {
     test('a corrupt proof fails; a malformed answer fails; an HTTP error leaves the pair unchecked', async () => {
       expect(
         await run(
-          serve((p) => {
-            p[0] = `0x${'ab'.repeat(32)}`
+          serve(({ proof }) => {
+            proof[0] = `0x${'ab'.repeat(32)}`
           }),
         ),
       ).toEqual([
@@ -178,7 +185,7 @@ describe('checkEpochConsistency', () => {
         [3, 'ok'],
         [4, 'failed'],
       ])
-      expect(await run(serve((p) => void p.push('0x12')))).toEqual([
+      expect(await run(serve(({ proof }) => void proof.push('0x12')))).toEqual([
         [1, 'unchecked'],
         [2, 'failed'],
         [3, 'ok'],
@@ -192,6 +199,49 @@ describe('checkEpochConsistency', () => {
         [3, 'ok'],
         [4, 'unchecked'],
       ])
+    })
+
+    test('an answer for other sizes than asked fails, naming both', async () => {
+      const reasons = new Map<bigint, ConsistencyResult>()
+      await checkEpochConsistency({
+        rows,
+        logId,
+        gatewayUrl: 'https://gw.example/base',
+        // A valid proof, but between other sizes: it would be checked against the wrong roots.
+        fetchFn: serve((answer) => {
+          answer.from = 1
+        }),
+        onResult: (e, r) => reasons.set(e, r),
+      })
+      expect(reasons.get(2n)).toEqual({
+        status: 'failed',
+        reason: 'the gateway answered for sizes 1 → 5, not the 2 → 5 asked for',
+      })
+      const missing = new Map<bigint, ConsistencyResult>()
+      await checkEpochConsistency({
+        rows,
+        logId,
+        gatewayUrl: 'https://gw.example/base',
+        fetchFn: (async () => Response.json({ proof: [] })) as typeof fetch,
+        onResult: (e, r) => missing.set(e, r),
+      })
+      expect(missing.get(4n)).toMatchObject({ status: 'failed' })
+      expect((missing.get(4n) as { reason: string }).reason).toMatch(/sizes undefined → undefined/)
+    })
+
+    test("the gateway's error message is shown", async () => {
+      const results = new Map<bigint, ConsistencyResult>()
+      await checkEpochConsistency({
+        rows,
+        logId: `0x${'0d'.repeat(32)}`,
+        gatewayUrl: 'https://gw.example/base',
+        fetchFn: serve(),
+        onResult: (e, r) => results.set(e, r),
+      })
+      expect(results.get(2n)).toEqual({
+        status: 'unchecked',
+        reason: 'the gateway answered 404: no route',
+      })
     })
   })
 })

@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react'
+import { fireEvent, render, screen, within } from '@testing-library/react'
 import {
   ContractFunctionExecutionError,
   ContractFunctionRevertedError,
@@ -12,7 +12,8 @@ import { lanternRegistryAbi } from '../../src/contracts/abis.ts'
 import { hashOfText, profileName } from '../../src/lantern/labels.ts'
 import { LICENSE_TEXT, licenseHash } from '../../src/lantern/license.ts'
 import { OperatorList } from '../../src/lantern/OperatorList.tsx'
-import type { OperatorView } from '../../src/lantern/readRegistry.ts'
+import { RetireLogForm } from '../../src/lantern/RetireLog.tsx'
+import type { LogView, OperatorView } from '../../src/lantern/readRegistry.ts'
 import { writeErrorText } from '../../src/wallet/writeErrorText.ts'
 
 const operator = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
@@ -118,5 +119,120 @@ describe('OperatorList', () => {
     unmount()
     render(<OperatorList operators={[]} explorer={{}} now={0n} />)
     expect(screen.getByText('No operator has registered on this chain yet.')).toBeTruthy()
+  })
+})
+
+describe('RetireLogForm', () => {
+  const log = (name: string, byte: string, retired = false): LogView => ({
+    logId: `0x${byte.repeat(32)}`,
+    name,
+    signer: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
+    receiptKey: `0x${'22'.repeat(32)}`,
+    maxEpochInterval: 3600n,
+    declaredAt: 1_700_000_000n,
+    retired,
+    headEpoch: 2n,
+    headTime: 1_700_000_600n,
+  })
+  const logs = [log('old-log', 'aa', true), log('gateway-1', '11'), log('gateway-2', '12')]
+
+  test('default: asks to confirm, naming the log, before sending; cancel sends nothing', () => {
+    const sent: string[] = []
+    render(
+      <RetireLogForm
+        logs={logs}
+        state={{ status: 'idle' }}
+        busy={false}
+        onRetire={(id) => sent.push(id)}
+      />,
+    )
+    const select = screen.getByLabelText('Log to retire') as HTMLSelectElement
+    // Retired logs are not offered.
+    expect([...select.options].map((o) => o.textContent)).toEqual([
+      'gateway-1 (epoch 2)',
+      'gateway-2 (epoch 2)',
+    ])
+    fireEvent.change(select, { target: { value: `0x${'12'.repeat(32)}` } })
+    fireEvent.click(screen.getByRole('button', { name: 'Retire log…' }))
+    expect(sent).toEqual([])
+    expect(screen.getByRole('alert').textContent).toContain('Retire “gateway-2”')
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }))
+    expect(screen.queryByRole('alert')).toBeNull()
+    expect(sent).toEqual([])
+    fireEvent.click(screen.getByRole('button', { name: 'Retire log…' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, retire “gateway-2”' }))
+    expect(sent).toEqual([`0x${'12'.repeat(32)}`])
+  })
+
+  test('behavior: pending disables the buttons; confirmed and errors are shown', () => {
+    const hash = `0x${'ee'.repeat(32)}` as const
+    const { rerender } = render(
+      <RetireLogForm logs={logs} state={{ status: 'pending', hash }} busy onRetire={() => {}} />,
+    )
+    expect(
+      (screen.getByRole('button', { name: 'Retire log…' }) as HTMLButtonElement).disabled,
+    ).toBe(true)
+    expect(screen.getByRole('status').textContent).toBe(
+      `Pending: transaction ${hash} sent, waiting for a block…`,
+    )
+    rerender(
+      <RetireLogForm
+        logs={logs}
+        state={{ status: 'error', message: 'The registry refused: LanternLogRetired(0x11…)' }}
+        busy={false}
+        onRetire={() => {}}
+      />,
+    )
+    expect(screen.getByRole('status').textContent).toBe(
+      'Error: The registry refused: LanternLogRetired(0x11…)',
+    )
+    // Once every log is retired, the confirmation stays in view; with nothing to show, no form.
+    const allRetired = logs.map((l) => ({ ...l, retired: true }))
+    rerender(
+      <RetireLogForm
+        logs={allRetired}
+        state={{ status: 'confirmed', hash, blockNumber: 7n }}
+        busy={false}
+        onRetire={() => {}}
+      />,
+    )
+    expect(screen.getByRole('status').textContent).toBe(
+      `Confirmed in block 7 (transaction ${hash}).`,
+    )
+    expect(screen.queryByLabelText('Log to retire')).toBeNull()
+    rerender(
+      <RetireLogForm
+        logs={allRetired}
+        state={{ status: 'idle' }}
+        busy={false}
+        onRetire={() => {}}
+      />,
+    )
+    expect(screen.queryByRole('form')).toBeNull()
+  })
+
+  test('behavior: the registry list marks a retired log', () => {
+    render(
+      <OperatorList
+        operators={[
+          {
+            address: operator,
+            metadataURI: '',
+            licenseHash: licenseHash(),
+            registeredAt: 1n,
+            lit: false,
+            reason: 1,
+            faultyLog: undefined,
+            logs,
+            certifications: [],
+          },
+        ]}
+        explorer={{}}
+        now={2n}
+      />,
+    )
+    const row = document.querySelector(`tr[data-log="0x${'aa'.repeat(32)}"]`)
+    expect(row?.getAttribute('data-retired')).toBe('true')
+    expect(row?.textContent).toContain('old-log retired')
   })
 })
