@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util'
 import pino from 'pino'
 import { LaneConfigError, loadLaneConfig } from '../anchoring/loadLaneConfig.ts'
 import { buildServer, DEFAULT_BODY_LIMIT } from '../http/buildServer.ts'
+import { CorsOriginError } from '../http/CorsOriginError.ts'
+import { parseCorsOrigins } from '../http/parseCorsOrigins.ts'
 import { KeysError } from '../keys/KeysError.ts'
 import { loadKeys } from '../keys/loadKeys.ts'
 import { StoreError } from '../memory/StoreError.ts'
@@ -31,6 +33,8 @@ Options:
   --body-limit BYTES  Largest request body (default ${DEFAULT_BODY_LIMIT}).
   --writer MODE       worker (default: signing and fsync off the event loop) or inline.
   --production        Never create missing keys (also when NODE_ENV=production).
+  --cors-origin ORIGIN  Allow this browser origin (scheme://host[:port]); repeatable (default: any
+                      origin, *; TML_CORS_ORIGINS, comma-separated).
 
 Anchoring (off unless a chain is given):
   --chain NETWORK=URL       Anchor on NETWORK through RPC URL; repeatable (TML_CHAINS, comma-separated).
@@ -80,6 +84,7 @@ export async function gatewayStart({
       'body-limit': { type: 'string' },
       writer: { type: 'string' },
       production: { type: 'boolean' },
+      'cors-origin': { type: 'string', multiple: true },
       chain: { type: 'string', multiple: true },
       deployments: { type: 'string' },
       'relayer-key-file': { type: 'string' },
@@ -112,6 +117,16 @@ export async function gatewayStart({
     (writer !== 'worker' && writer !== 'inline')
   ) {
     io.err(`tml gateway start: invalid --port or --writer\n\n${GATEWAY_START_HELP}`)
+    return 2
+  }
+  let corsOrigins: ReturnType<typeof parseCorsOrigins>
+  try {
+    corsOrigins = parseCorsOrigins(
+      values['cors-origin'] ?? (env.TML_CORS_ORIGINS ? env.TML_CORS_ORIGINS.split(',') : []),
+    )
+  } catch (e) {
+    if (!(e instanceof CorsOriginError)) throw e
+    io.err(`tml gateway start: ${e.message}\n`)
     return 2
   }
   const log = pino({
@@ -189,6 +204,7 @@ export async function gatewayStart({
     apiKeys: keys.apiKeys,
     logger: log,
     bodyLimit: Number(values['body-limit'] ?? DEFAULT_BODY_LIMIT),
+    corsOrigins,
   })
   const url = await app.listen({ host, port })
   log.info(

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { ApiKey } from '../keys/loadKeys.ts'
 import type { Gateway } from '../service/createGateway.ts'
 import type { ApiContext } from './ApiContext.ts'
+import { registerCors } from './cors.ts'
 import { createAuthenticator } from './createAuthenticator.ts'
 import { errorHandler } from './errorHandler.ts'
 import { openApiDocument, type RouteDescription } from './openApiDocument.ts'
@@ -25,7 +26,10 @@ declare module 'fastify' {
     summary?: string
   }
   interface FastifyContextConfig {
-    /** Routes that need no API key (health, metrics, signature-authenticated resolutions). */
+    /**
+     * Routes that need no API key: health, metrics, signature-authenticated resolutions, CORS
+     * preflights, and the public proofs (bundles, checkpoints, consistency: hashes only).
+     */
     public?: boolean
   }
 }
@@ -39,6 +43,8 @@ export type BuildServerParameters = {
   /** Largest request body, in bytes. */
   bodyLimit?: number
   clock?: () => number
+  /** Origins allowed by CORS (see `parseCorsOrigins`); every origin (`*`) by default. */
+  corsOrigins?: readonly string[] | '*'
 }
 
 /** Default largest request body: room for a 10 000-sample series, far below memory trouble. */
@@ -89,8 +95,11 @@ export async function buildServer(p: BuildServerParameters): Promise<FastifyInst
       message: `no route ${request.method} ${request.url.split('?')[0]}`,
     })
   })
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config?.public || request.routeOptions.url === undefined) return
+  // Before authentication: a 401 must carry CORS headers too, or the page cannot read it.
+  registerCors(app, p.corsOrigins ?? '*')
+  // A callback hook, not an async one: no promise per request on the decision route.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.routeOptions.config?.public || request.routeOptions.url === undefined) return done()
     const query = request.query as { access_token?: unknown } | undefined
     const header =
       request.headers.authorization ??
@@ -98,12 +107,15 @@ export async function buildServer(p: BuildServerParameters): Promise<FastifyInst
         ? query.access_token
         : undefined)
     const caller = authenticate(header)
-    if (!caller)
-      return reply
+    if (!caller) {
+      void reply
         .code(401)
         .header('www-authenticate', 'Bearer')
         .send({ error: 'unauthorized', message: 'missing or unknown API key' })
+      return
+    }
     request.caller = caller
+    done()
   })
 
   const routes: RouteDescription[] = []

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { ApiKey } from '../keys/loadKeys.ts'
 
 /**
@@ -23,5 +23,5 @@ export function createAuthenticator(
 }
 
 function digest(token: string): string {
-  return createHash('sha256').update(token).digest('hex')
+  return hash('sha256', token, 'hex')
 }

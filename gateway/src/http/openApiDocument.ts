@@ -33,7 +33,9 @@ export function openApiDocument({
 }) {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const route of routes) {
-    if (route.method === 'HEAD' || route.url === '/openapi.json') continue
+    // HEAD mirrors GET; OPTIONS is the CORS preflight of every path, not an operation.
+    if (route.method === 'HEAD' || route.method === 'OPTIONS' || route.url === '/openapi.json')
+      continue
     const path = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')
     const parameters = [
       ...toParameters('path', route.schema?.params),

@@ -1,7 +1,6 @@
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto'
 import { createRequire } from 'node:module'
-import { bytesToHex, type Hex, type Receipt, type SignedReceipt } from '@tml/core'
-import { canonicalJson } from '../memory/canonicalJson.ts'
+import { bytesToHex, canonicalize, type Hex, type Receipt, type SignedReceipt } from '@tml/core'
 
 /** Which Ed25519 implementation signs: libsodium (`sodium-native`) or Node's OpenSSL. */
 export type Ed25519Backend = 'libsodium' | 'openssl'
@@ -74,7 +73,7 @@ export function createReceiptSigner(
     sign: (receipt) => {
       // The bytes of core's receiptSigningBytes: RFC 8785 of the six fields, signature excluded.
       const { v, logId, traceId, seq, leafHash, timestamp } = receipt
-      const text = canonicalJson({ v, logId, traceId, seq, leafHash, timestamp })
+      const text = canonicalize({ v, logId, traceId, seq, leafHash, timestamp })
       return { ...receipt, signature: signBytes(Buffer.from(text)) }
     },
   }

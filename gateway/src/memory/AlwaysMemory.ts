@@ -1,8 +1,7 @@
-import { type Hex, MTL_VERSION, RECEIPT_VERSION, type SignedReceipt } from '@tml/core'
+import { canonicalize, type Hex, MTL_VERSION, RECEIPT_VERSION, type SignedReceipt } from '@tml/core'
 import type { ErasureMtlDraft } from './buildErasureMtl.ts'
 import type { DecisionDraft, MtlDraft } from './buildMtl.ts'
 import type { Committer, PlacedRecord, RecordEvidence, SealedRecord } from './Committer.ts'
-import { canonicalJson } from './canonicalJson.ts'
 import type { LogStore, SubjectKey } from './LogStore.ts'
 import { StoreError } from './StoreError.ts'
 
@@ -312,6 +311,6 @@ class AppendedRecord implements AppendResult {
   }
 
   get canonical(): string {
-    return canonicalJson(this.mtl)
+    return canonicalize(this.mtl)
   }
 }

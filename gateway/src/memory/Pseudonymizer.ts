@@ -1,6 +1,5 @@
 import { createHmac, randomBytes, randomFillSync } from 'node:crypto'
-import { bytesToHex } from '@tml/core'
-import { canonicalJson } from './canonicalJson.ts'
+import { bytesToHex, canonicalize } from '@tml/core'
 import type { LogStore, SubjectKey } from './LogStore.ts'
 import { ANONYMOUS_SUBJECT, pseudonymOf } from './pseudonymOf.ts'
 
@@ -189,7 +188,7 @@ function hmac(key: Uint8Array, tag: string, data: string): Uint8Array {
 }
 
 function pseudonymOfValue(secret: Uint8Array, path: string, value: unknown): `psn:${string}` {
-  return `psn:${bytesToHex(hmac(secret, FIELD_TAG, `${path}\0${canonicalJson(value)}`)).slice(2)}`
+  return `psn:${bytesToHex(hmac(secret, FIELD_TAG, `${path}\0${canonicalize(value)}`)).slice(2)}`
 }
 
 function replaceAt(node: unknown, keys: string[], i: number, fn: (v: unknown) => unknown): unknown {

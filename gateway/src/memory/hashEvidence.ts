@@ -1,5 +1,4 @@
-import { type Hex, type Sha256, utf8ToBytes } from '@tml/core'
-import { canonicalJson } from './canonicalJson.ts'
+import { canonicalize, type Hex, type Sha256, utf8ToBytes } from '@tml/core'
 
 /** Parameters of {@link hashEvidence}. */
 export type HashEvidenceParameters = {
@@ -21,12 +20,12 @@ export type HashEvidenceParameters = {
  * hashEvidence({ evidence: { input: { text: 'hello' }, context: {}, signals: { confidence: 0.99 } }, hash: nodeSha256 })
  */
 export function hashEvidence({ evidence, hash }: HashEvidenceParameters): Hex {
-  return toHex(hash(utf8ToBytes(canonicalJson(evidence))))
+  return toHex(hash(utf8ToBytes(canonicalize(evidence))))
 }
 
 /** SHA-256 of the RFC 8785 form of any JSON value (the pseudonymized output). */
 export function hashJson(value: unknown, hash: Sha256): Hex {
-  return toHex(hash(utf8ToBytes(canonicalJson(value))))
+  return toHex(hash(utf8ToBytes(canonicalize(value))))
 }
 
 function toHex(bytes: Uint8Array): Hex {

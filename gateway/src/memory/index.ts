@@ -28,7 +28,6 @@ export type {
   RecordEvidence,
   SealedRecord,
 } from './Committer.ts'
-export { canonicalJson } from './canonicalJson.ts'
 export { type HashEvidenceParameters, hashEvidence, hashJson } from './hashEvidence.ts'
 export { InlineCommitter } from './InlineCommitter.ts'
 export type { AppendBatch, LogStore, StoredEntry, SubjectKey } from './LogStore.ts'

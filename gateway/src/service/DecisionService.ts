@@ -2,6 +2,7 @@ import {
   BaseError,
   bytesToHex,
   canonicalBytes,
+  canonicalize,
   type Hex,
   JcsError,
   type MtlDecision,
@@ -15,7 +16,6 @@ import { nodeSha256 } from '../keys/nodeSha256.ts'
 import type { AlwaysMemory } from '../memory/AlwaysMemory.ts'
 import { buildErasureMtl, GATEWAY_MODEL } from '../memory/buildErasureMtl.ts'
 import { buildDecisionDraft } from '../memory/buildMtl.ts'
-import { canonicalJson } from '../memory/canonicalJson.ts'
 import type { Pseudonymizer } from '../memory/Pseudonymizer.ts'
 import { StoreError } from '../memory/StoreError.ts'
 import { uuidv7 } from '../memory/uuidv7.ts'
@@ -203,12 +203,12 @@ export class DecisionService {
     // The canonical texts travel to the committer, which hashes them into input_hash and
     // output_hash (spec §9.1: the evidence as a hash, never raw).
     const evidenceText = canonicalEvidence('', () =>
-      canonicalJson({ input: scrubbed.input, context: scrubbed.context, signals: input.signals }),
+      canonicalize({ input: scrubbed.input, context: scrubbed.context, signals: input.signals }),
     )
     const outputText =
       scrubbed.output === undefined
         ? null
-        : canonicalEvidence('output', () => canonicalJson(scrubbed.output))
+        : canonicalEvidence('output', () => canonicalize(scrubbed.output))
 
     let paused = false
     if (decision.state === 0) {

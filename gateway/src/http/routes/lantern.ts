@@ -25,6 +25,9 @@ export function lanternRoutes(app: FastifyInstance, { gateway }: ApiContext): vo
       }
       reply.hijack()
       const res = reply.raw
+      // hijack() drops the headers set through `reply` (CORS among them): carry them over.
+      for (const [name, value] of Object.entries(reply.getHeaders()))
+        if (value !== undefined) res.setHeader(name, value)
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',

@@ -15,13 +15,16 @@ const logIdParams = {
 } as const
 
 /**
- * The log's public history for auditors:
- * - `GET /v1/logs/{logId}/checkpoints?from=EPOCH&limit=N`: signed checkpoints with their anchors,
- *   and the log's claimed keys;
- * - `GET /v1/logs/{logId}/consistency?from=SIZE&to=SIZE`: RFC 9162 §2.1.4 proof between two tree
- *   sizes (0 < from <= to <= the sequenced size);
- * - `GET /v1/logs/{logId}/entries?start=SEQ&end=SEQ`: MTLs [start, end) with their receipts, the
- *   MTL as stored text (the exact bytes the leaf hash covers).
+ * The log's history for auditors:
+ * - `GET /v1/logs/{logId}/checkpoints?from=EPOCH&limit=N` (public): signed checkpoints with their
+ *   anchors, and the log's claimed keys;
+ * - `GET /v1/logs/{logId}/consistency?from=SIZE&to=SIZE` (public): RFC 9162 §2.1.4 proof between
+ *   two tree sizes (0 < from <= to <= the sequenced size; from == to, 0 included, is `[]`);
+ * - `GET /v1/logs/{logId}/entries?start=SEQ&end=SEQ` (API key): MTLs [start, end) with their
+ *   receipts, the MTL as stored text (the exact bytes the leaf hash covers).
+ *
+ * Checkpoints and consistency proofs hold only hashes and signatures, which are on chain anyway;
+ * the web page reads them from another origin without an API key. Entries stay private.
  */
 export function logRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
   // The keys the operator claims; auditors check them against the LanternRegistry.
@@ -48,23 +51,19 @@ export function logRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
     params: logIdParams,
     response: { '4XX': errorSchema, '5XX': errorSchema },
   })
+  const publicRoute = { public: true }
 
   app.get<Req>(
     '/v1/logs/:logId/checkpoints',
-    { schema: schema('Signed checkpoints and their anchors') },
+    { config: publicRoute, schema: schema('Signed checkpoints and their anchors') },
     async (request, reply) => {
       if (!guard(request.params.logId, reply)) return reply
       const from = intParam(request.query.from, 1)
       const limit = intParam(request.query.limit, 100)
-      if (
-        from === undefined ||
-        from < 1 ||
-        limit === undefined ||
-        limit < 1 ||
-        limit > LOG_PAGE_LIMIT
-      ) {
-        return badQuery(reply, `from must be an epoch >= 1 and limit 1..${LOG_PAGE_LIMIT}`)
-      }
+      if (from === undefined || from < 1)
+        return badQuery(reply, 'from must be an epoch >= 1 (decimal integer)', 'from')
+      if (limit === undefined || limit < 1 || limit > LOG_PAGE_LIMIT)
+        return badQuery(reply, `limit must be 1..${LOG_PAGE_LIMIT}`, 'limit')
       const store = gateway.lane?.store
       const checkpoints = (store?.checkpoints(from, limit) ?? []).map((c) => ({
         checkpoint: {
@@ -90,15 +89,24 @@ export function logRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
 
   app.get<Req>(
     '/v1/logs/:logId/consistency',
-    { schema: schema('RFC 9162 consistency proof between two tree sizes') },
+    {
+      config: publicRoute,
+      schema: schema('RFC 9162 consistency proof between two tree sizes'),
+    },
     async (request, reply) => {
       if (!guard(request.params.logId, reply)) return reply
       const from = intParam(request.query.from, undefined)
       const to = intParam(request.query.to, undefined)
       const size = gateway.lane?.store.treeSize() ?? 0
-      if (from === undefined || to === undefined || from < 1 || from > to || to > size) {
-        return badQuery(reply, `need 0 < from <= to <= ${size} (tree sizes)`)
-      }
+      if (from === undefined)
+        return badQuery(reply, 'from must be a tree size (decimal integer)', 'from')
+      if (to === undefined) return badQuery(reply, 'to must be a tree size (decimal integer)', 'to')
+      if (to > size) return badQuery(reply, `to must be at most the log's size ${size}`, 'to')
+      if (from > to) return badQuery(reply, `from must be at most to (${to})`, 'from')
+      // Equal sizes: the trees are the same one (the caller compares roots); nothing to prove.
+      if (from === to) return { from, to, proof: [] }
+      if (from < 1)
+        return badQuery(reply, 'from must be >= 1 when to > from (RFC 9162 §2.1.4)', 'from')
       const proof = await buildConsistencyProof({
         size1: from,
         size2: to,
@@ -143,6 +151,8 @@ function intParam(value: string | undefined, fallback: number | undefined): numb
   return Number(value)
 }
 
-function badQuery(reply: FastifyReply, message: string): FastifyReply {
-  return reply.code(400).send({ error: 'invalid_request', message })
+function badQuery(reply: FastifyReply, message: string, field?: string): FastifyReply {
+  return reply
+    .code(400)
+    .send({ error: 'invalid_request', message, ...(field === undefined ? {} : { field }) })
 }

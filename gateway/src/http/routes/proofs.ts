@@ -15,6 +15,9 @@ export function proofRoutes(app: FastifyInstance, { gateway }: ApiContext): void
   app.get<{ Params: { traceId: string } }>(
     '/v1/traces/:traceId/proof',
     {
+      // Public: a bundle holds only hashes of pseudonymized content, and a UUIDv7 trace id has 74
+      // random bits, so bundles cannot be enumerated.
+      config: { public: true },
       schema: {
         summary: 'The proof bundle (tml-proof/1) of an MTL; 202 until anchored',
         params: traceIdParams,

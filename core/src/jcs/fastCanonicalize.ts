@@ -1,33 +1,31 @@
-import { canonicalize } from '@tml/core'
-
-// Deeper values leave the fast path: core's serializer then checks for cycles.
+// Deeper values leave the fast path: the strict serializer then checks for cycles.
 const MAX_FAST_DEPTH = 64
 
-/** Thrown inside the fast path when a value needs core's serializer (which names the fault). */
+/** Thrown inside the fast path when a value needs the strict serializer (which names the fault). */
 const NOT_FAST = Symbol('not fast')
 
 /**
- * The RFC 8785 (JCS) text of a JSON value, byte for byte what core's `canonicalize` writes, for
- * the decision lane: strings and numbers are written by the engine's `JSON.stringify` (whose
- * escapes are exactly the RFC 8785 ones for well-formed strings, and whose numbers are ECMAScript
- * `Number::toString`), object keys are sorted by UTF-16 code units. Anything the fast path does
- * not handle on its own (a lone surrogate, NaN or ±Infinity, undefined, a non-plain object, a
- * value nested deeper than 64 levels) goes to core's `canonicalize`, which throws the
- * {@link import('@tml/core').JcsError} that names the offending path. A property test checks the
- * two give identical text.
+ * The RFC 8785 text of a JSON value in one pass, or `undefined` when the value needs
+ * {@link import('./strictCanonicalize.ts').strictCanonicalize}: a lone surrogate, NaN or
+ * ±Infinity, undefined, a bigint, a function, a non-plain object, a symbol-keyed member, or
+ * nesting deeper than 64 levels (where cycles must be looked for). Never throws.
+ *
+ * Strings and numbers are written by the engine's `JSON.stringify` and `Number::toString`, whose
+ * escapes (for well-formed strings) and number forms are exactly RFC 8785's; keys are sorted by
+ * UTF-16 code units. For typical records (MTLs, receipts, request evidence) this is several times
+ * faster than checking each value on its way, which is what the decision lane needs.
  *
  * Spec: RFC 8785 §3.2.
  *
- * @throws {JcsError} when the value has no RFC 8785 form.
- * @example
- * canonicalJson({ b: [1e30, 4.5], a: '€\n' }) // '{"a":"€\\n","b":[1e+30,4.5]}'
+ * @example fastCanonicalize({ b: [1e30, 4.5], a: '€\n' }) // '{"a":"€\\n","b":[1e+30,4.5]}'
+ * @example fastCanonicalize({ a: Number.NaN }) // undefined
  */
-export function canonicalJson(value: unknown): string {
+export function fastCanonicalize(value: unknown): string | undefined {
   try {
     return write(value, 0)
   } catch (e) {
     if (e !== NOT_FAST) throw e
-    return canonicalize(value)
+    return undefined
   }
 }
 
@@ -79,7 +77,8 @@ function writeString(value: string): string {
     if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
       const out = JSON.stringify(value)
       // Well-formed JSON.stringify writes a lone surrogate as an escape "\ud…" (RFC 8785
-      // refuses it); a literal backslash before "ud" matches too, and core's serializer decides.
+      // refuses it); a literal backslash before "ud" matches too, and the strict serializer
+      // decides.
       if (out.includes('\\ud')) throw NOT_FAST
       return out
     }
@@ -89,7 +88,7 @@ function writeString(value: string): string {
 
 /** Sorts by UTF-16 code units (RFC 8785 §3.2.3), which is what `<` compares; keys are distinct. */
 function sortKeys(keys: string[]): string[] {
-  // Insertion sort: objects of the lane have a few to a few dozen keys, where it beats sort().
+  // Insertion sort: records have a few to a few dozen keys, where it beats sort().
   if (keys.length > 32) return keys.sort()
   for (let i = 1; i < keys.length; i++) {
     const key = keys[i] as string
