@@ -285,7 +285,9 @@ export class DecisionService {
       deadline: new Date(deadlineMs).toISOString(),
       status: 'pending',
     }
-    const waitMs = Math.min(input.wait_ms ?? 0, Math.max(0, deadlineMs - now))
+    // Not capped at the deadline: at the deadline the timeout's resolution (-1) is still being
+    // written, and a caller who asked to wait that long is owed it rather than a pending pause.
+    const waitMs = input.wait_ms ?? 0
     if (waitMs > 0) {
       const resolution = await this.#pauses.wait(traceId, waitMs)
       if (resolution) {

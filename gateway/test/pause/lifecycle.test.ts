@@ -188,6 +188,22 @@ describe('pause lifecycle', () => {
 })
 
 describe('timeout and budget', () => {
+  test("behavior: a caller waiting past the deadline gets the timeout's -1, not a pending pause", async () => {
+    // The deadline and the end of the wait used to coincide, racing the timeout's durable write.
+    const t = await startTestGateway({ timeoutMs: 50 })
+    try {
+      for (let i = 0; i < 5; i++) {
+        const d = await pause(t, auth, { ...PAUSING, wait_ms: 3000 })
+        assert.equal(d.state, 0)
+        assert.equal(d.pause.status, 'resolved')
+        assert.equal(d.final_state, -1)
+        assert.deepEqual(d.pause.resolution.arbiter, { kind: 'timeout', id: 'gateway' })
+      }
+    } finally {
+      await t.close()
+    }
+  })
+
   test('behavior: an unresolved pause times out into -1 (silence implies risk)', async () => {
     const t = await startTestGateway({ timeoutMs: 80 })
     try {
