@@ -33,11 +33,15 @@ const quick = process.argv.includes('--quick')
 
 type ServerMessage =
   | { kind: 'ready'; gatewayPort: number; echoPort: number }
-  | { kind: 'usage'; cpuUs: number; commits: number; appended: number }
+  | { kind: 'usage'; cpuUs: number; mainCpuUs: number; commits: number; appended: number }
 type ServerCommand = { op: 'usage' } | { op: 'close' }
+
+/** What the load generator reports: its result and the CPU time it spent (µs). */
+type ClientReport = HttpLoadResult & { clientCpuUs: number }
 
 if (process.argv[2] === 'client') {
   const [port, path, connections, pipeline, durationMs] = process.argv.slice(3)
+  const cpuBefore = process.cpuUsage()
   const result = await httpLoad({
     host: '127.0.0.1',
     port: Number(port),
@@ -49,7 +53,8 @@ if (process.argv[2] === 'client') {
     pipeline: Number(pipeline),
     durationMs: Number(durationMs),
   })
-  process.send?.(result)
+  const cpu = process.cpuUsage(cpuBefore)
+  process.send?.({ ...result, clientCpuUs: cpu.user + cpu.system } satisfies ClientReport)
   process.exit(0)
 }
 
@@ -80,9 +85,17 @@ if (process.argv[2] === 'server') {
   const send = (m: ServerMessage) => process.send?.(m)
   process.on('message', async (command: ServerCommand) => {
     if (command.op === 'usage') {
+      // The whole process, and its main thread alone (the rest: commit worker, GC helpers).
       const { user, system } = process.cpuUsage()
+      const main = process.threadCpuUsage()
       const { commits, appended } = gateway.memory.stats
-      send({ kind: 'usage', cpuUs: user + system, commits, appended })
+      send({
+        kind: 'usage',
+        cpuUs: user + system,
+        mainCpuUs: main.user + main.system,
+        commits,
+        appended,
+      })
       return
     }
     await app.close()
@@ -104,7 +117,7 @@ function load(
   connections: number,
   pipeline: number,
   durationMs: number,
-): Promise<HttpLoadResult> {
+): Promise<ClientReport> {
   return new Promise((resolve, reject) => {
     const child = fork(SELF, [
       'client',
@@ -114,7 +127,7 @@ function load(
       String(pipeline),
       String(durationMs),
     ])
-    child.once('message', (m) => resolve(m as HttpLoadResult))
+    child.once('message', (m) => resolve(m as ClientReport))
     child.once('error', reject)
   })
 }
@@ -127,6 +140,26 @@ const median = (xs: number[]) => {
   return s.length % 2 === 1 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2
 }
 const round3 = (x: number) => Math.round(x * 1000) / 1000
+
+/** CPU time per request (µs) by where it was spent; `total` is what the two vCPUs must share. */
+type ThreadCpu = { client: number; serverMain: number; serverOther: number; total: number }
+const threadCpu = (m: {
+  serverCpuUsPerRequest: number
+  mainCpuUsPerRequest: number
+  clientCpuUsPerRequest: number
+}): ThreadCpu => ({
+  client: Math.round(m.clientCpuUsPerRequest),
+  serverMain: Math.round(m.mainCpuUsPerRequest),
+  serverOther: Math.round(m.serverCpuUsPerRequest - m.mainCpuUsPerRequest),
+  total: Math.round(m.clientCpuUsPerRequest + m.serverCpuUsPerRequest),
+})
+
+const medianThreadCpu = (xs: ThreadCpu[]): ThreadCpu => ({
+  client: Math.round(median(xs.map((x) => x.client))),
+  serverMain: Math.round(median(xs.map((x) => x.serverMain))),
+  serverOther: Math.round(median(xs.map((x) => x.serverOther))),
+  total: Math.round(median(xs.map((x) => x.total))),
+})
 
 async function lane(writer: 'worker' | 'inline') {
   const dir = mkdtempSync(join(tmpdir(), `tml-bench-lane-${writer}-`))
@@ -209,6 +242,8 @@ async function http(writer: 'worker' | 'inline') {
     return {
       result,
       serverCpuUsPerRequest: (after.cpuUs - before.cpuUs) / result.completed,
+      mainCpuUsPerRequest: (after.mainCpuUs - before.mainCpuUs) / result.completed,
+      clientCpuUsPerRequest: result.clientCpuUs / result.completed,
       averageGroupCommit: commits > 0 ? (after.appended - before.appended) / commits : 0,
     }
   }
@@ -218,6 +253,7 @@ async function http(writer: 'worker' | 'inline') {
     ratio: number
     echoCpuUs: number
     decisionCpuUs: number
+    cpuUsPerRequest: { echo: ThreadCpu; decision: ThreadCpu }
     averageGroupCommit: number
     latencyMs: HttpLoadResult['latencyMs']
   }[] = []
@@ -243,6 +279,7 @@ async function http(writer: 'worker' | 'inline') {
       ratio: round3(g.result.perSecond / e.result.perSecond),
       echoCpuUs: Math.round(e.serverCpuUsPerRequest),
       decisionCpuUs: Math.round(g.serverCpuUsPerRequest),
+      cpuUsPerRequest: { echo: threadCpu(e), decision: threadCpu(g) },
       averageGroupCommit: round3(g.averageGroupCommit),
       latencyMs: {
         p50: round3(g.result.latencyMs.p50),
@@ -291,6 +328,12 @@ async function main() {
     bareEchoPerSecBestRound: h.best.echoPerSec,
     serverCpuUsPerDecision: Math.round(median(h.runs.map((r) => r.decisionCpuUs))),
     serverCpuUsPerEcho: Math.round(median(h.runs.map((r) => r.echoCpuUs))),
+    // Medians over the rounds of the CPU per request of the client, the server's event loop and
+    // its other threads (the commit worker): on 2 vCPUs, the totals' ratio bounds the rate ratio.
+    cpuUsPerRequest: {
+      echo: medianThreadCpu(h.runs.map((r) => r.cpuUsPerRequest.echo)),
+      decision: medianThreadCpu(h.runs.map((r) => r.cpuUsPerRequest.decision)),
+    },
     httpLatencyMs: h.best.latencyMs,
     httpConfig: {
       writer: h.writer,

@@ -50,6 +50,13 @@ export type AlwaysMemoryParameters = {
    * that does not start at its size: when one fails, the next one fails too (no gap).
    */
   maxInFlight?: number
+  /**
+   * Records per batch at most (default: all that are queued). With several batches in flight,
+   * small batches keep the work overlapped: the committer seals one while the event loop answers
+   * the previous one and parses requests for the next, instead of the two taking turns on one
+   * large batch each (measured with a worker committer: ~+20 % decisions per second).
+   */
+  maxBatch?: number
 }
 
 type Pending = {
@@ -95,6 +102,7 @@ export class AlwaysMemory {
   /** Batches handed to the committer and not settled yet. */
   #inFlight = 0
   readonly #maxInFlight: number
+  readonly #maxBatch: number
   /** Bumped by every failure: batches of an older generation are never acknowledged. */
   #generation = 0
   #available = true
@@ -112,6 +120,7 @@ export class AlwaysMemory {
     this.#retryMs = p.retryMs ?? 250
     this.#onStatus = p.onStatus
     this.#maxInFlight = p.maxInFlight ?? 1
+    this.#maxBatch = p.maxBatch ?? Number.POSITIVE_INFINITY
     this.#committed = size
     this.#nextSeq = size
   }
@@ -182,7 +191,9 @@ export class AlwaysMemory {
     // event loop joins the batch, which is what makes one fsync serve many decisions.
     setImmediate(() => {
       this.#flushScheduled = false
-      void this.#flush()
+      // A queue longer than maxBatch goes out as several batches, as many as may be in flight.
+      do void this.#flush()
+      while (this.#queue.length > 0 && this.#inFlight < this.#maxInFlight && this.#available)
     })
   }
 
@@ -190,8 +201,13 @@ export class AlwaysMemory {
     if (this.#queue.length === 0 || !this.#available) return
     this.#inFlight++
     const generation = this.#generation
-    const batch = this.#queue
-    this.#queue = []
+    let batch = this.#queue
+    if (batch.length > this.#maxBatch) {
+      batch = this.#queue.slice(0, this.#maxBatch)
+      this.#queue = this.#queue.slice(this.#maxBatch)
+    } else {
+      this.#queue = []
+    }
     const started = performance.now()
     try {
       // Crash here (before the commit): none of the batch is durable and none of it was answered.

@@ -1,9 +1,10 @@
 import { hash } from 'node:crypto'
-import { canonicalize, type Hex, RECEIPT_VERSION } from '@tml/core'
+import { canonicalize, type Hex, RECEIPT_VERSION, type SignedReceipt } from '@tml/core'
 import type { ReceiptSigner } from '../keys/createReceiptSigner.ts'
 import type { PlacedRecord, SealedRecord } from './Committer.ts'
 import type { StoredEntry } from './LogStore.ts'
 import { ANONYMOUS_SUBJECT, pseudonymOf } from './pseudonymOf.ts'
+import { receiptText } from './receiptText.ts'
 
 /** Parameters of {@link sealRecord}. */
 export type SealRecordParameters = {
@@ -48,14 +49,20 @@ export function sealRecord({ record, signer }: SealRecordParameters): SealRecord
   const canonical = canonicalize(mtl)
   const leafHash = sha256Hex(LEAF_PREFIX + canonical)
   const { log_id: logId, seq, trace_id: traceId } = record.mtl
-  const receipt = signer.sign({
+  const fields = {
     v: RECEIPT_VERSION,
     logId,
     traceId,
     seq,
     leafHash,
     timestamp: record.receiptTimestamp,
-  })
+  }
+  // The same bytes as signer.sign, without the general serializer (see receiptText).
+  const text = receiptText(fields)
+  const receipt: SignedReceipt =
+    text === undefined
+      ? signer.sign(fields)
+      : { ...fields, signature: signer.signBytes(Buffer.from(text, 'latin1')) }
   const entry: StoredEntry = {
     seq,
     traceId,

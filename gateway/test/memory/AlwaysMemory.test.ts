@@ -94,6 +94,55 @@ describe('AlwaysMemory', () => {
     assert.equal(memory.stats.lastBatchSize, 100)
   })
 
+  test('behavior: with maxBatch, a long queue goes out as several batches in flight, in seq order', async () => {
+    const store = new MemoryLogStore()
+    const inner = new InlineCommitter({ store, signer })
+    const sizes: number[] = []
+    let inFlight = 0
+    let mostInFlight = 0
+    const memory = await AlwaysMemory.open({
+      store,
+      logId: LOG_ID,
+      committer: {
+        commit: async (batch) => {
+          sizes.push(batch.records.length)
+          mostInFlight = Math.max(mostInFlight, ++inFlight)
+          await wait(5)
+          try {
+            return await inner.commit(batch)
+          } finally {
+            inFlight--
+          }
+        },
+        probe: () => inner.probe(),
+        close: () => inner.close(),
+      },
+      maxInFlight: 3,
+      maxBatch: 8,
+    })
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        memory.append({ draft: decisionDraft(), profile: null, pauseDeadlineMs: null }),
+      ),
+    )
+    assert.deepEqual(
+      results.map((r) => r.receipt.seq),
+      Array.from({ length: 50 }, (_, i) => i),
+    )
+    assert.equal(await store.size(), 50)
+    assert.ok(
+      sizes.every((n) => n <= 8),
+      `batch sizes ${sizes}`,
+    )
+    assert.equal(
+      sizes.reduce((a, b) => a + b, 0),
+      50,
+    )
+    assert.equal(mostInFlight, 3, 'as many batches in flight as allowed')
+    for (const r of results)
+      assert.ok(verifyReceipt({ receipt: r.receipt, publicKey: signer.publicKey }))
+  })
+
   test('behavior: a failed commit rejects the batch, leaves no gap, and recovers when the cause clears', async () => {
     const store = new MemoryLogStore()
     const statuses: unknown[] = []
