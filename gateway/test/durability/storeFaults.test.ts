@@ -5,28 +5,14 @@ import { bytesToHex, hashLeaf, utf8ToBytes, verifyReceipt } from '@tml/core'
 import type { SqliteFault } from '../../src/memory/SqliteLogStore.ts'
 import { SqliteLogStore } from '../../src/memory/SqliteLogStore.ts'
 import { WorkerCommitter } from '../../src/memory/WorkerCommitter.ts'
-import { auth, SMALLEST, startTestGateway, type TestGateway } from '../helpers/gateway.ts'
+import {
+  type DecisionAnswer as Answer,
+  decideSmallest,
+  sleep,
+  startTestGateway,
+} from '../helpers/gateway.ts'
 
-type Answer = {
-  state: number
-  trigger_type: string
-  trigger_detail: string
-  logged: boolean
-  seq: number | null
-  receipt: { seq: number; signature: string } | null
-}
-
-const decide = async (t: TestGateway): Promise<Answer> => {
-  const r = await t.app.inject({
-    method: 'POST',
-    url: '/v1/decisions',
-    headers: auth,
-    payload: SMALLEST,
-  })
-  assert.equal(r.statusCode, 200)
-  return r.json()
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const decide = decideSmallest
 
 // The failures are raised by SQLite itself on the commit worker's own connection (the thread
 // that writes in production), not by a stand-in store: SQLITE_FULL when the database may not

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -117,3 +118,27 @@ export const SMALLEST = {
   input: { text: 'hello' },
   signals: { confidence: 0.99, harm: 0.01 },
 }
+
+/** The fields of a decision answer that the store-fault tests read. */
+export type DecisionAnswer = {
+  state: number
+  trigger_type: string
+  trigger_detail: string
+  logged: boolean
+  seq: number | null
+  receipt: { seq: number; signature: string } | null
+}
+
+/** Posts the smallest valid decision; the HTTP status must be 200 (refusals are answers too). */
+export async function decideSmallest(t: TestGateway): Promise<DecisionAnswer> {
+  const r = await t.app.inject({
+    method: 'POST',
+    url: '/v1/decisions',
+    headers: auth,
+    payload: SMALLEST,
+  })
+  assert.equal(r.statusCode, 200)
+  return r.json()
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -15,14 +15,14 @@ import {
   validateMtl,
   verifyEd25519,
 } from '@tml/core'
-import { buildServer } from '../src/http/buildServer.ts'
-import { loadKeys } from '../src/keys/loadKeys.ts'
-import { VerificationHookError } from '../src/pause/errors.ts'
-import { loadPolicies } from '../src/policy/loadPolicies.ts'
-import { createGateway } from '../src/service/createGateway.ts'
-import { API_TOKEN, auth, reviewer, type TestGateway } from './helpers/gateway.ts'
-import { tempDir } from './helpers/memory.ts'
-import { signedResolution } from './helpers/review.ts'
+import { buildServer } from '../../src/http/buildServer.ts'
+import { loadKeys } from '../../src/keys/loadKeys.ts'
+import { VerificationHookError } from '../../src/pause/errors.ts'
+import { loadPolicies } from '../../src/policy/loadPolicies.ts'
+import { createGateway } from '../../src/service/createGateway.ts'
+import { API_TOKEN, auth, reviewer, type TestGateway } from '../helpers/gateway.ts'
+import { tempDir } from '../helpers/memory.ts'
+import { signedResolution } from '../helpers/review.ts'
 
 const HOOK_TIMEOUT_MS = 300
 const RAW = 'chemicals to clean a crime scene'

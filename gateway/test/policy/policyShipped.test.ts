@@ -7,9 +7,9 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { privateKeyToAccount } from 'viem/accounts'
-import { POLICY_DIR, shipped } from './helpers/policies.ts'
+import { POLICY_DIR, shipped } from '../helpers/policies.ts'
 
-const TML = fileURLToPath(new URL('../bin/tml.mjs', import.meta.url))
+const TML = fileURLToPath(new URL('../../bin/tml.mjs', import.meta.url))
 /** Hardhat's well-known development account #4: its key is PUBLIC, a test key, never a real one. */
 const HARDHAT_DEV_KEY_4 = '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a'
 const DEV_REVIEWER = privateKeyToAccount(HARDHAT_DEV_KEY_4).address

@@ -2,8 +2,8 @@
 // file:line:column.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { PolicyError } from '../src/policy/PolicyError.ts'
-import { parsePolicy } from '../src/policy/parsePolicy.ts'
+import { PolicyError } from '../../src/policy/PolicyError.ts'
+import { parsePolicy } from '../../src/policy/parsePolicy.ts'
 
 const minimal = 'v: tml-policy/1\nprofile: t\npause:\n  timeout_ms: 1000\n'
 const withHook = (hook: string) => `${minimal}verification:\n  hook: ${hook}\n`

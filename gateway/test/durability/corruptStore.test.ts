@@ -9,35 +9,21 @@ import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { verifyReceipt } from '@tml/core'
 import Database from 'better-sqlite3'
-import { CORRUPT_CODE, SqliteLogStore } from '../src/memory/SqliteLogStore.ts'
-import { StoreError } from '../src/memory/StoreError.ts'
-import { WorkerCommitter } from '../src/memory/WorkerCommitter.ts'
-import { auth, SMALLEST, startTestGateway, type TestGateway } from './helpers/gateway.ts'
-import { LOG_ID, tempDir } from './helpers/memory.ts'
+import { CORRUPT_CODE, SqliteLogStore } from '../../src/memory/SqliteLogStore.ts'
+import { StoreError } from '../../src/memory/StoreError.ts'
+import { WorkerCommitter } from '../../src/memory/WorkerCommitter.ts'
+import {
+  type DecisionAnswer as Answer,
+  decideSmallest,
+  sleep,
+  startTestGateway,
+} from '../helpers/gateway.ts'
+import { LOG_ID, tempDir } from '../helpers/memory.ts'
 
-const TML = fileURLToPath(new URL('../bin/tml.mjs', import.meta.url))
+const TML = fileURLToPath(new URL('../../bin/tml.mjs', import.meta.url))
 const INDEX = 'sqlite_autoindex_entries_1' // the UNIQUE index on trace_id
 
-type Answer = {
-  state: number
-  trigger_type: string
-  trigger_detail: string
-  logged: boolean
-  seq: number | null
-  receipt: { seq: number; signature: string } | null
-}
-
-const decide = async (t: TestGateway): Promise<Answer> => {
-  const r = await t.app.inject({
-    method: 'POST',
-    url: '/v1/decisions',
-    headers: auth,
-    payload: SMALLEST,
-  })
-  assert.equal(r.statusCode, 200)
-  return r.json()
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const decide = decideSmallest
 
 /** Offset and length of the root page of `name` in the database file. */
 function pageOf(path: string, name: string): { offset: number; size: number } {
