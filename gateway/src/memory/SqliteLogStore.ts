@@ -12,6 +12,11 @@ export type SqliteLogStoreParameters = {
   path: string
   /** The log this store holds; a store of another log is refused. */
   logId: Hex
+  /**
+   * The caller checked this file a moment ago (the commit worker opening the file its gateway just
+   * opened): skip the start-up `quick_check`, a scan of the whole file. Default false.
+   */
+  integrityChecked?: boolean
 }
 
 /**
@@ -113,10 +118,10 @@ export class SqliteLogStore implements LogStore {
   /** Set when SQLite reported corruption: the probe then checks the whole file before trusting it. */
   #suspect = false
 
-  private constructor({ path, logId }: SqliteLogStoreParameters) {
+  private constructor({ path, logId, integrityChecked = false }: SqliteLogStoreParameters) {
     this.path = path
     this.logId = logId
-    this.#db = this.#connect(true)
+    this.#db = this.#connect(!integrityChecked)
   }
 
   /**

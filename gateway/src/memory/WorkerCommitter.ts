@@ -12,6 +12,11 @@ export type WorkerCommitterParameters = {
   logId: Hex
   /** The Ed25519 receipt seed; it is copied into the worker. */
   receiptKey: Uint8Array
+  /**
+   * The caller has just checked the file (`PRAGMA quick_check`, as its own store's open does): the
+   * first worker skips that scan. A replacement worker, after a crash, checks again. Default false.
+   */
+  integrityChecked?: boolean
 }
 
 /**
@@ -35,7 +40,7 @@ export class WorkerCommitter implements Committer {
 
   private constructor(parameters: WorkerCommitterParameters) {
     this.#parameters = parameters
-    this.#worker = this.#spawn()
+    this.#worker = this.#spawn(parameters.integrityChecked === true)
   }
 
   /** Starts the worker and waits until its store is open. */
@@ -59,10 +64,10 @@ export class WorkerCommitter implements Committer {
     await this.#call({ id: 0, op: 'fault', fault: fault ?? null })
   }
 
-  #spawn(): Worker {
+  #spawn(integrityChecked = false): Worker {
     const { path, logId, receiptKey } = this.#parameters
     const worker = new Worker(new URL('./commitWorker.ts', import.meta.url), {
-      workerData: { path, logId, receiptKey },
+      workerData: { path, logId, receiptKey, integrityChecked },
     })
     worker.on('message', (r: WorkerResponse) => {
       const p = this.#pending.get(r.id)

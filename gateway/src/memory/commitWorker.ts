@@ -10,7 +10,7 @@ import { type SqliteFault, SqliteLogStore } from './SqliteLogStore.ts'
 import { StoreError } from './StoreError.ts'
 import { sealRecord } from './sealRecord.ts'
 
-type Init = { path: string; logId: Hex; receiptKey: Uint8Array }
+type Init = { path: string; logId: Hex; receiptKey: Uint8Array; integrityChecked: boolean }
 export type WorkerRequest =
   | { id: number; op: 'commit'; batch: string }
   | { id: number; op: 'probe' }
@@ -27,7 +27,11 @@ if (port) {
   let store: SqliteLogStore | undefined
   let openError: unknown
   try {
-    store = SqliteLogStore.open({ path: init.path, logId: init.logId })
+    store = SqliteLogStore.open({
+      path: init.path,
+      logId: init.logId,
+      integrityChecked: init.integrityChecked,
+    })
   } catch (e) {
     openError = e
   }

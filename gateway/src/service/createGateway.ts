@@ -105,7 +105,13 @@ export async function createGateway(p: CreateGatewayParameters): Promise<Gateway
   const writer = p.store ? 'inline' : (p.writer ?? 'worker')
   const committer: Committer =
     writer === 'worker'
-      ? await WorkerCommitter.start({ path, logId: p.keys.logId, receiptKey: p.keys.receiptKey })
+      ? await WorkerCommitter.start({
+          path,
+          logId: p.keys.logId,
+          receiptKey: p.keys.receiptKey,
+          // The store above has just checked the file: one scan at start-up, not two.
+          integrityChecked: true,
+        })
       : new InlineCommitter({ store, signer })
   const memory = await AlwaysMemory.open({
     store,

@@ -94,6 +94,13 @@ describe('a corrupt log store at start-up is refused and left untouched', () => 
         /is corrupt \(PRAGMA quick_check: .+\)/.test(e.shortMessage),
     )
     assert.deepEqual(readFileSync(path), damaged, 'not overwritten, not truncated')
+    // The commit worker's open, told its gateway just checked the file, does not scan it again:
+    // it gets past the check (the damaged index is met only when used) to the log id, which is
+    // the test gateway's, not LOG_ID.
+    assert.throws(
+      () => SqliteLogStore.open({ path, logId: LOG_ID, integrityChecked: true }),
+      (e: unknown) => e instanceof StoreError && e.code === 'TML_OTHER_LOG',
+    )
   })
 
   test('behavior: tml gateway start exits 1 with the file and the reason, the file unchanged', () => {
