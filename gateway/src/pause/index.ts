@@ -23,12 +23,6 @@ export {
   type VerificationVerdict,
 } from './PauseManager.ts'
 export { refuseForBudget } from './refuseForBudget.ts'
-export {
-  RESOLUTION_DOMAIN,
-  RESOLUTION_TYPES,
-  type ResolutionMessage,
-  resolutionTypedData,
-} from './resolutionTypedData.ts'
 export { TokenBucket } from './TokenBucket.ts'
 export {
   type ResolutionRejection,

@@ -1,6 +1,11 @@
-import { assertCanonicalSignature, type Hex, isHex } from '@tml/core'
+import {
+  assertCanonicalSignature,
+  type Hex,
+  isHex,
+  type ResolutionMessage,
+  resolutionTypedData,
+} from '@tml/core'
 import { recoverTypedDataAddress } from 'viem'
-import { type ResolutionMessage, resolutionTypedData } from './resolutionTypedData.ts'
 
 /** Parameters of {@link verifyResolution}. */
 export type VerifyResolutionParameters = {

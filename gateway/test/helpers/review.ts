@@ -1,6 +1,5 @@
-import type { Hex } from '@tml/core'
+import { type Hex, resolutionTypedData } from '@tml/core'
 import type { PrivateKeyAccount } from 'viem/accounts'
-import { resolutionTypedData } from '../../src/pause/resolutionTypedData.ts'
 import type { TestGateway } from './gateway.ts'
 
 export const RATIONALE: Hex = `0x${'5a'.repeat(32)}`

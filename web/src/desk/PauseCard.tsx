@@ -1,11 +1,13 @@
-import { bytesToHex, type Mtl, sha256, utf8ToBytes } from '@tml/core'
+import { bytesToHex, type Mtl, resolutionTypedData, sha256, utf8ToBytes } from '@tml/core'
 import { useEffect, useId, useState } from 'react'
 import { useConnection, useSignTypedData } from 'wagmi'
 import { formatDuration } from '../ui/formatTime.ts'
 import { writeErrorText } from '../wallet/writeErrorText.ts'
 import { type GatewayAccess, GatewayError, postResolution, readPauseMtl } from './gatewayApi.ts'
 import type { PendingPause } from './readPendingPause.ts'
-import { RESOLUTION_DOMAIN, RESOLUTION_TYPES, SIGNATURE_LIFETIME_S } from './resolutionTypes.ts'
+
+/** How long a reviewer's signature stays valid after signing, in seconds. */
+const SIGNATURE_LIFETIME_S = 600
 
 type Outcome = { kind: 'resolved'; text: string } | { kind: 'error'; text: string }
 
@@ -53,19 +55,17 @@ export function PauseCard({
     try {
       const rationaleHash = bytesToHex(sha256(utf8ToBytes(rationale.trim())))
       const deadline = Math.floor(Date.now() / 1000) + SIGNATURE_LIFETIME_S
-      const signature = await sign.mutateAsync({
-        domain: RESOLUTION_DOMAIN,
-        types: RESOLUTION_TYPES,
-        primaryType: 'Resolution',
-        message: {
+      // The desk signs core's constants, never types a gateway sends (see RESOLUTION_DOMAIN).
+      const signature = await sign.mutateAsync(
+        resolutionTypedData({
           logId: pause.logId,
           pauseId: pause.pauseId,
           pauseLeafHash: pause.leafHash,
           decision,
           rationaleHash,
           deadline: BigInt(deadline),
-        },
-      })
+        }),
+      )
       const answer = await postResolution(access, pause.pauseId, {
         decision,
         rationale_hash: rationaleHash,

@@ -1,5 +1,4 @@
-import { isHex } from '@tml/core'
-import { RESOLUTION_DOMAIN, RESOLUTION_TYPES } from './resolutionTypes.ts'
+import { isHex, RESOLUTION_DOMAIN, RESOLUTION_TYPES } from '@tml/core'
 
 /** An open pause as the desk shows it. */
 export type PendingPause = {

@@ -1,7 +1,7 @@
+import { RESOLUTION_DOMAIN, RESOLUTION_TYPES } from '@tml/core'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { listPauses, postResolution } from '../../src/desk/gatewayApi.ts'
 import { readPendingPause } from '../../src/desk/readPendingPause.ts'
-import { RESOLUTION_DOMAIN, RESOLUTION_TYPES } from '../../src/desk/resolutionTypes.ts'
 
 const id = '0192d4e0-7a1b-7c3d-8e4f-5a6b7c8d9e0f'
 const leaf: `0x${string}` = `0x${'ab'.repeat(32)}`

@@ -1,9 +1,8 @@
-import type { Hex } from '@tml/core'
+import { type Hex, RESOLUTION_DOMAIN, RESOLUTION_TYPES } from '@tml/core'
 import type { FastifyInstance } from 'fastify'
 import { StoreError } from '../../memory/StoreError.ts'
 import { PauseAlreadyResolvedError, PauseNotFoundError } from '../../pause/errors.ts'
 import type { OpenPause } from '../../pause/PauseManager.ts'
-import { RESOLUTION_DOMAIN, RESOLUTION_TYPES } from '../../pause/resolutionTypedData.ts'
 import { verifyResolution } from '../../pause/verifyResolution.ts'
 import type { ApiContext } from '../ApiContext.ts'
 import {

@@ -1,7 +1,12 @@
-import type { Hex } from '@tml/core'
+import type { Hex } from '../bytes/hex.ts'
+import { CHECKPOINT_DOMAIN } from '../checkpoint/checkpointTypes.ts'
 
-/** EIP-712 domain of reviewer resolutions: the project's, with no chainId (a pause lives off chain). */
-export const RESOLUTION_DOMAIN = { name: 'TML Anchor', version: '1' } as const
+/**
+ * EIP-712 domain of reviewer resolutions: the project's (the checkpoints' too), with no chainId (a
+ * pause lives off chain). The gateway verifies and the reviewer desk signs these constants, never
+ * types a server sends: a gateway cannot make a reviewer sign something else.
+ */
+export const RESOLUTION_DOMAIN = CHECKPOINT_DOMAIN
 
 /**
  * EIP-712 types of a reviewer's resolution. Beyond the pause id, the reviewer signs the log, the
@@ -39,7 +44,7 @@ export type ResolutionMessage = {
  * The EIP-712 typed data a reviewer signs to resolve a pause, ready for viem's
  * `signTypedData` / `recoverTypedDataAddress`.
  *
- * Spec: EIP-712; gateway/README.md, Reviewer resolutions.
+ * Spec: EIP-712; gateway/README.md, Pause lifecycle.
  *
  * @example
  * const signature = await walletClient.signTypedData({ account, ...resolutionTypedData(message) })
