@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BaseError, isHex } from '@tml/core'
-import { type Address, isAddress } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import type { GatewayLaneOptions } from '../service/createGateway.ts'
 import type { AnchorPolicy } from './anchoringHealth.ts'
 import type { ChainConfig } from './ChainAnchorer.ts'
+import { type CheckpointDeployment, readCheckpointDeployment } from './readCheckpointDeployment.ts'
 
 /** A malformed anchoring option, deployment file or relayer key. */
 export class LaneConfigError extends BaseError {
@@ -54,24 +54,17 @@ export function loadLaneConfig(input: LaneConfigInput): GatewayLaneOptions | und
     const file = join(input.deploymentsDir, `${network}.json`)
     if (!existsSync(file))
       throw new LaneConfigError(`no deployment file ${file} (npm run deploy -- ${network})`)
-    const d = JSON.parse(readFileSync(file, 'utf8')) as {
-      chainId?: unknown
-      contracts?: { CheckpointRegistry?: { address?: unknown; blockNumber?: unknown } }
-    }
-    const registry = d.contracts?.CheckpointRegistry?.address
-    const deployedAt = d.contracts?.CheckpointRegistry?.blockNumber
-    if (typeof d.chainId !== 'number' || typeof registry !== 'string' || !isAddress(registry)) {
-      throw new LaneConfigError(`${file} has no chainId or CheckpointRegistry address`)
+    let deployment: CheckpointDeployment
+    try {
+      deployment = readCheckpointDeployment(file)
+    } catch (error) {
+      throw new LaneConfigError((error as Error).message)
     }
     return {
       name: network,
-      chainId: d.chainId,
       rpcUrl,
-      registry: registry as Address,
       // Older deployment files have no block: searches then start at block 0.
-      ...(Number.isSafeInteger(deployedAt) && (deployedAt as number) >= 0
-        ? { deploymentBlock: BigInt(deployedAt as number) }
-        : {}),
+      ...deployment,
       confirmations,
       maxFeePerGasWei: feeCap,
     }

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Address, isAddress } from 'viem'
+import type { Address } from 'viem'
+import { readCheckpointDeployment } from '../anchoring/readCheckpointDeployment.ts'
 
 /**
  * The CheckpointRegistry of each chain in a deployments directory (`<network>.json` files written
@@ -18,17 +19,8 @@ export function readDeploymentRegistries(dir: string): Map<number, Address> {
   }
   const registries = new Map<number, Address>()
   for (const name of names) {
-    const file = join(dir, name)
-    let d: { chainId?: unknown; contracts?: { CheckpointRegistry?: { address?: unknown } } }
-    try {
-      d = JSON.parse(readFileSync(file, 'utf8'))
-    } catch (error) {
-      throw new Error(`${file} is not JSON: ${(error as Error).message}`)
-    }
-    const address = d?.contracts?.CheckpointRegistry?.address
-    if (!Number.isSafeInteger(d?.chainId) || typeof address !== 'string' || !isAddress(address))
-      throw new Error(`${file} has no chainId or CheckpointRegistry address`)
-    registries.set(d.chainId as number, address)
+    const { chainId, registry } = readCheckpointDeployment(join(dir, name))
+    registries.set(chainId, registry)
   }
   if (registries.size === 0) throw new Error(`no deployment file (*.json) in ${dir}`)
   return registries

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs'
+import { type Address, isAddress } from 'viem'
+
+/** What the gateway and `tml verify` take from a deployment file: the chain's CheckpointRegistry. */
+export type CheckpointDeployment = {
+  chainId: number
+  registry: Address
+  /** The block the registry was deployed in, when the file says (older files do not). */
+  deploymentBlock?: bigint
+}
+
+/**
+ * Reads the CheckpointRegistry of a deployment file (`<network>.json`, written by
+ * scripts/deploy.ts). The file is input like any other: its fields are checked.
+ *
+ * @throws {Error} naming the file when it cannot be read as JSON or has no chain id or registry.
+ * @example readCheckpointDeployment('deployments/sepolia.json').registry
+ */
+export function readCheckpointDeployment(file: string): CheckpointDeployment {
+  let d: {
+    chainId?: unknown
+    contracts?: { CheckpointRegistry?: { address?: unknown; blockNumber?: unknown } }
+  }
+  try {
+    d = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw new Error(`${file} is not JSON: ${(error as Error).message}`)
+  }
+  const registry = d?.contracts?.CheckpointRegistry?.address
+  const block = d?.contracts?.CheckpointRegistry?.blockNumber
+  if (!Number.isSafeInteger(d?.chainId) || typeof registry !== 'string' || !isAddress(registry))
+    throw new Error(`${file} has no chainId or CheckpointRegistry address`)
+  return {
+    chainId: d.chainId as number,
+    registry,
+    ...(Number.isSafeInteger(block) && (block as number) >= 0
+      ? { deploymentBlock: BigInt(block as number) }
+      : {}),
+  }
+}
