@@ -21,6 +21,7 @@ import { loadKeys } from '../gateway/src/keys/loadKeys.ts'
 import { loadPolicies } from '../gateway/src/policy/loadPolicies.ts'
 import { createGateway, type Gateway } from '../gateway/src/service/createGateway.ts'
 import { type HttpLoadResult, httpLoad } from '../gateway/tools/httpLoad.ts'
+import { costBreakdown } from './gatewayCosts.ts'
 
 const TOKEN = 'bench-token-0123456789abcdef'
 const BODY = JSON.stringify({
@@ -301,6 +302,7 @@ async function main() {
   const floor = durableWriteFloor()
   const laneInline = await lane('inline')
   const laneWorker = await lane('worker')
+  const costs = await costBreakdown({ quick })
   const h = await http('worker')
   const ratios = h.runs.map((r) => r.ratio)
   const result = {
@@ -346,6 +348,9 @@ async function main() {
       serverFlags: h.flags,
     },
     averageGroupCommit: round3(median(h.runs.map((r) => r.averageGroupCommit))),
+    // What one decision's record costs the commit worker, step by step, on one quiet thread:
+    // the part of `cpuUsPerRequest.decision.serverOther` that no batching or overlap removes.
+    costPerRecordUs: costs,
     runs: h.runs,
     targets: {
       laneP99Under1Ms: laneInline.p99 < 1,

@@ -193,6 +193,27 @@ export const FIGURES: readonly Figure[] = [
     targets: [],
   },
   {
+    bench: 'gateway',
+    figure: 'one record in the commit worker: seal (hashes, RFC 8785, Ed25519 receipt)',
+    path: 'costPerRecordUs.sealRecord',
+    unit: 'µs',
+    targets: [],
+  },
+  {
+    bench: 'gateway',
+    figure: 'one record in the commit worker: of the seal, the Ed25519 signature alone',
+    path: 'costPerRecordUs.ed25519Sign',
+    unit: 'µs',
+    targets: [],
+  },
+  {
+    bench: 'gateway',
+    figure: 'one record in the commit worker: durable append, 25 rows per commit',
+    path: 'costPerRecordUs.durableAppendPerRow',
+    unit: 'µs',
+    targets: [],
+  },
+  {
     bench: 'anchor',
     figure: 'epoch close → confirmed on both local chains, p50',
     path: 'epochToAnchoredP50Ms',
