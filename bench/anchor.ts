@@ -28,6 +28,7 @@ import { Sequencer } from '../gateway/src/sequencer/Sequencer.ts'
 import { chainConfigs, startChains } from '../gateway/test/e2e/anchoredGateway.ts'
 import { DEV_KEYS } from '../gateway/test/e2e/localChains.ts'
 import { tempDir } from '../gateway/test/helpers/memory.ts'
+import { quantile } from './stats.ts'
 
 const SELF = fileURLToPath(import.meta.url)
 const quick = process.argv.includes('--quick')
@@ -75,9 +76,6 @@ function fakeEntry(seq: number): StoredEntry {
   }
 }
 
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number
-}
 const round = (x: number) => Math.round(x * 1000) / 1000
 
 async function bundleTimes(

@@ -22,6 +22,7 @@ import { loadPolicies } from '../gateway/src/policy/loadPolicies.ts'
 import { createGateway, type Gateway } from '../gateway/src/service/createGateway.ts'
 import { type HttpLoadResult, httpLoad } from '../gateway/tools/httpLoad.ts'
 import { costBreakdown } from './gatewayCosts.ts'
+import { median, quantile } from './stats.ts'
 
 const TOKEN = 'bench-token-0123456789abcdef'
 const BODY = JSON.stringify({
@@ -133,13 +134,6 @@ function load(
   })
 }
 
-const quantile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 === 1 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2
-}
 const round3 = (x: number) => Math.round(x * 1000) / 1000
 
 /** CPU time per request (µs) by where it was spent; `total` is what the two vCPUs must share. */

@@ -15,6 +15,7 @@ import { SqliteLogStore } from '../gateway/src/memory/SqliteLogStore.ts'
 import { sealRecord } from '../gateway/src/memory/sealRecord.ts'
 import { loadPolicies } from '../gateway/src/policy/loadPolicies.ts'
 import { createGateway } from '../gateway/src/service/createGateway.ts'
+import { median } from './stats.ts'
 
 /** Records per commit in the breakdown: about the group commit the HTTP run reaches. */
 const BATCH = 25
@@ -142,7 +143,3 @@ function appendPerRow(
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)] ?? 0
-}

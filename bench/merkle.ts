@@ -21,6 +21,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../core/src/merkle/index.ts'
+import { median } from './stats.ts'
 
 const N = Number(process.env.BENCH_LEAVES ?? 1_000_000)
 const OZ_LEAVES = Math.min(N, 100_000)
@@ -581,12 +582,6 @@ function memory(): {
 
 function step(what: string): void {
   console.log(`\n[${new Date().toISOString().slice(11, 19)}] ${what} …`)
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
 }
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en')

@@ -14,15 +14,11 @@ import { launchBrowser, openPage } from '../web/e2e/support/browser.ts'
 import { buildPage, servePage } from '../web/e2e/support/pageServer.ts'
 import { verifyText } from '../web/e2e/support/verifyHelpers.ts'
 import { startWorld } from '../web/e2e/support/world.ts'
+import { median } from './stats.ts'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 40)
 const root = join(import.meta.dirname, '..')
 const kb = (bytes: number) => Math.round((bytes / 1024) * 10) / 10
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
-}
 const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] as number
 const round = (x: number) => Math.round(x * 100) / 100
