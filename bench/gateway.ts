@@ -296,7 +296,7 @@ async function main() {
   const floor = durableWriteFloor()
   const laneInline = await lane('inline')
   const laneWorker = await lane('worker')
-  const costs = await costBreakdown({ quick })
+  const costs = await costBreakdown({ quick, start: (dir) => startGateway(dir, 'inline') })
   const h = await http('worker')
   const ratios = h.runs.map((r) => r.ratio)
   const result = {

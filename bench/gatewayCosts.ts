@@ -5,16 +5,14 @@ import { hash, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { canonicalize, type Hex } from '@tml/core'
+import { canonicalize, type Hex, RECEIPT_VERSION } from '@tml/core'
 import { createReceiptSigner } from '../gateway/src/keys/createReceiptSigner.ts'
-import { loadKeys } from '../gateway/src/keys/loadKeys.ts'
 import type { PlacedRecord } from '../gateway/src/memory/Committer.ts'
 import type { StoredEntry } from '../gateway/src/memory/LogStore.ts'
+import { receiptText } from '../gateway/src/memory/receiptText.ts'
 import { SqliteLogStore } from '../gateway/src/memory/SqliteLogStore.ts'
 import { sealRecord } from '../gateway/src/memory/sealRecord.ts'
-import { loadPolicies } from '../gateway/src/policy/loadPolicies.ts'
-import { createGateway } from '../gateway/src/service/createGateway.ts'
+import type { Gateway } from '../gateway/src/service/createGateway.ts'
 import { median } from './stats.ts'
 
 /** Records per commit in the breakdown: about the group commit the HTTP run reaches. */
@@ -39,20 +37,18 @@ export type CostBreakdown = {
 
 /**
  * Times each step of a decision record as the commit worker runs it, on a record made by a real
- * decision (general profile, the benchmark's body).
+ * decision (general profile, the benchmark's body) of a gateway that `start` opens in a directory.
  */
-export async function costBreakdown({ quick }: { quick: boolean }): Promise<CostBreakdown> {
+export async function costBreakdown({
+  quick,
+  start,
+}: {
+  quick: boolean
+  start: (dir: string) => Promise<Gateway>
+}): Promise<CostBreakdown> {
   const dir = mkdtempSync(join(tmpdir(), 'tml-bench-costs-'))
   try {
-    const keys = loadKeys({
-      dir: join(dir, 'keys'),
-      env: { TML_API_KEYS: 'bench:bench-token-0123456789abcdef' },
-      create: true,
-    })
-    const policies = loadPolicies({
-      paths: [fileURLToPath(new URL('../gateway/policies', import.meta.url))],
-    })
-    const gateway = await createGateway({ keys, policies, dataDir: dir, writer: 'inline' })
+    const gateway = await start(dir)
     const input = { text: 'hello' }
     const signals = { confidence: 0.99, harm: 0.01 }
     const answer = await gateway.service.decide({
@@ -82,9 +78,16 @@ export async function costBreakdown({ quick }: { quick: boolean }): Promise<Cost
       pauseDeadlineMs: null,
     })
     const n = quick ? 2_000 : 10_000
-    const receiptBytes = Buffer.from(
-      `{"leafHash":"${stored.leafHash}","logId":"${full.log_id}","seq":1,"timestamp":"${stored.receipt.timestamp}","traceId":"${full.trace_id}","v":"tml-receipt/1"}`,
-    )
+    const text = receiptText({
+      v: RECEIPT_VERSION,
+      logId: full.log_id,
+      traceId: full.trace_id,
+      seq: 1,
+      leafHash: stored.leafHash,
+      timestamp: stored.receipt.timestamp,
+    })
+    if (text === undefined) throw new Error('the stored receipt has no plain RFC 8785 text')
+    const receiptBytes = Buffer.from(text)
     const records = Array.from({ length: 64 }, (_, i) => record(i))
     const seal = (i: number) => sealRecord({ record: records[i % 64] as PlacedRecord, signer })
     return {
