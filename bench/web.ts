@@ -13,7 +13,7 @@ import { verifyBundle } from '../core/src/index.ts'
 import { launchBrowser, openPage } from '../web/e2e/support/browser.ts'
 import { buildPage, servePage } from '../web/e2e/support/pageServer.ts'
 import { verifyText } from '../web/e2e/support/verifyHelpers.ts'
-import { startWorld } from '../web/e2e/support/world.ts'
+import { pageChains, startWorld } from '../web/e2e/support/world.ts'
 import { median } from './stats.ts'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 40)
@@ -82,11 +82,7 @@ const server = await servePage(dist)
 const browser = await launchBrowser()
 try {
   server.config.value = {
-    chains: world.chains.map((c) => ({
-      chainId: c.chainId,
-      rpcUrl: c.rpcUrl,
-      contracts: c.deployment.contracts,
-    })),
+    chains: pageChains(world),
   }
   const bundle = await world.bundle(2, 3)
   const text = JSON.stringify(bundle)

@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { DEMO_SCENARIOS } from '../../scripts/demoScenarios.ts'
 import { DEV_REVIEWER } from '../../scripts/pageConfig.ts'
+import type { StackPorts } from '../../scripts/stackPorts.ts'
 import { launchBrowser, openPage } from '../../web/e2e/support/browser.ts'
 import { ROOT, runNode } from '../../web/e2e/support/processes.ts'
 import { readResult } from '../../web/e2e/support/verifyHelpers.ts'
@@ -21,7 +22,6 @@ import {
   freeStackPorts,
   portsInUse,
   type RunningStack,
-  type StackPorts,
   spawnStack,
   stackEnv,
   waitReady,

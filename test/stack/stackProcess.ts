@@ -3,16 +3,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { probePort } from '../../scripts/assertPortsFree.ts'
+import type { StackPorts } from '../../scripts/stackPorts.ts'
 import { READY_LINE } from '../../scripts/stackSummary.ts'
 import { freePort, ROOT } from '../../web/e2e/support/processes.ts'
-
-export type StackPorts = {
-  ethereum: number
-  polygon: number
-  gateway: number
-  web: number
-  ots: number
-}
 
 /** Five distinct ports that were free a moment ago. */
 export async function freeStackPorts(): Promise<StackPorts> {

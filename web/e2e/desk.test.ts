@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core'
 import { launchBrowser, openPage, PHONE, screenshot } from './support/browser.ts'
 import { API_KEY, pausedDecision, startGateway, type TestGateway } from './support/gateway.ts'
 import { buildPage, type PageServer, servePage } from './support/pageServer.ts'
-import { ROLES, startWorld, type World } from './support/world.ts'
+import { pageChains, ROLES, startWorld, type World } from './support/world.ts'
 
 let world: World
 let gateway: TestGateway
@@ -22,11 +22,7 @@ let resolvedTraceId: string | undefined
 
 function configure(account: string, rejectSignatures = false) {
   server.config.value = {
-    chains: world.chains.map((c) => ({
-      chainId: c.chainId,
-      rpcUrl: c.rpcUrl,
-      contracts: c.deployment.contracts,
-    })),
+    chains: pageChains(world),
     testing: { mockAccounts: [account], mockRejectSignatures: rejectSignatures },
   }
 }

@@ -10,7 +10,7 @@ import { type Checkpoint, signCheckpoint } from '../../core/src/index.ts'
 import { checkpointRegistryAbi } from '../src/contracts/abis.ts'
 import { launchBrowser, openPage, PHONE, screenshot } from './support/browser.ts'
 import { buildPage, type PageServer, servePage } from './support/pageServer.ts'
-import { DEV_KEYS, ROLES, startWorld, type World } from './support/world.ts'
+import { DEV_KEYS, pageChains, ROLES, startWorld, type World } from './support/world.ts'
 
 let world: World
 let server: PageServer
@@ -36,11 +36,7 @@ describe('epoch history view', { timeout: 600_000 }, () => {
     world = w
     server = await servePage(dist)
     server.config.value = {
-      chains: world.chains.map((c) => ({
-        chainId: c.chainId,
-        rpcUrl: c.rpcUrl,
-        contracts: c.deployment.contracts,
-      })),
+      chains: pageChains(world),
     }
     // A gateway that serves the log's consistency proofs, and one whose proofs are corrupt.
     server.routes.push(async (_request, response, url) => {

@@ -10,7 +10,7 @@ import { lanternRegistryAbi } from '../src/contracts/abis.ts'
 import { LICENSE_TEXT } from '../src/lantern/license.ts'
 import { launchBrowser, openPage, PHONE, screenshot } from './support/browser.ts'
 import { buildPage, type PageServer, servePage } from './support/pageServer.ts'
-import { ROLES, startWorld, type World } from './support/world.ts'
+import { pageChains, ROLES, startWorld, type World } from './support/world.ts'
 
 let world: World
 let server: PageServer
@@ -22,11 +22,7 @@ const operatorItem = (p: Page, address: string) => p.locator(`li[data-operator="
 
 function useAccount(account: string) {
   server.config.value = {
-    chains: world.chains.map((c) => ({
-      chainId: c.chainId,
-      rpcUrl: c.rpcUrl,
-      contracts: c.deployment.contracts,
-    })),
+    chains: pageChains(world),
     testing: { mockAccounts: [account] },
   }
 }

@@ -12,7 +12,7 @@ import { launchBrowser, openPage, PHONE, screenshot } from './support/browser.ts
 import { pendingOts } from './support/ots.ts'
 import { buildPage, type PageServer, servePage } from './support/pageServer.ts'
 import { failedSteps, readResult, verifyText } from './support/verifyHelpers.ts'
-import { DEV_KEYS, ROLES, startWorld, type World } from './support/world.ts'
+import { DEV_KEYS, pageChains, ROLES, startWorld, type World } from './support/world.ts'
 
 let world: World
 let server: PageServer
@@ -31,11 +31,7 @@ describe('verify view', { timeout: 600_000 }, () => {
     world = w
     server = await servePage(dist)
     server.config.value = {
-      chains: world.chains.map((c) => ({
-        chainId: c.chainId,
-        rpcUrl: c.rpcUrl,
-        contracts: c.deployment.contracts,
-      })),
+      chains: pageChains(world),
     }
     // Epoch 3 is not the head: the registry keeps its root only, which settles it.
     bundle = await world.bundle(2, 3)

@@ -14,8 +14,9 @@ import { StoreError } from '../../src/memory/StoreError.ts'
 import { WorkerCommitter } from '../../src/memory/WorkerCommitter.ts'
 import {
   type DecisionAnswer as Answer,
+  assertOutageLasts,
+  assertReadyAgain,
   decideSmallest,
-  sleep,
   startTestGateway,
 } from '../helpers/gateway.ts'
 import { LOG_ID, tempDir } from '../helpers/memory.ts'
@@ -153,19 +154,11 @@ describe('corruption at run time (No Log = No Action)', () => {
       assert.match(refused.trigger_detail, /SQLITE_CORRUPT/)
 
       // The cause lasts: probes see the damage (quick_check), the gateway stays not ready.
-      await sleep(200)
-      const ready = await t.app.inject({ url: '/readyz' })
-      assert.equal(ready.statusCode, 503)
-      assert.equal(ready.json().reason, CORRUPT_CODE)
-      const still = await decide(t)
-      assert.equal(still.state, -1)
-      assert.match(still.trigger_detail, /log store unavailable: SQLITE_CORRUPT/)
+      await assertOutageLasts(t, CORRUPT_CODE)
 
       // The page is restored (as from a copy): ready again without being told, numbering goes on.
       overwrite(path, offset, original)
-      for (let i = 0; i < 100 && (await t.app.inject({ url: '/readyz' })).statusCode !== 200; i++)
-        await sleep(20)
-      assert.equal((await t.app.inject({ url: '/readyz' })).statusCode, 200)
+      await assertReadyAgain(t)
       const back = await decide(t)
       assert.equal(back.state, 1)
       assert.equal(back.seq, (granted.at(-1)?.seq ?? -1) + 1, 'refused decisions took no seq')

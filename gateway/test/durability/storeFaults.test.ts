@@ -7,8 +7,9 @@ import { SqliteLogStore } from '../../src/memory/SqliteLogStore.ts'
 import { WorkerCommitter } from '../../src/memory/WorkerCommitter.ts'
 import {
   type DecisionAnswer as Answer,
+  assertOutageLasts,
+  assertReadyAgain,
   decideSmallest,
-  sleep,
   startTestGateway,
 } from '../helpers/gateway.ts'
 
@@ -50,20 +51,11 @@ describe('store faults in the commit worker (No Log = No Action)', () => {
         assert.match(refused.trigger_detail, new RegExp(code))
 
         // The cause lasts: many probe periods later the gateway still refuses and is not ready.
-        await sleep(200)
-        const ready = await t.app.inject({ url: '/readyz' })
-        assert.equal(ready.statusCode, 503)
-        assert.equal(ready.json().reason, code)
-        const still = await decide(t)
-        assert.equal(still.state, -1)
-        assert.equal(still.logged, false)
-        assert.match(still.trigger_detail, new RegExp(`log store unavailable: ${code}`))
+        await assertOutageLasts(t, code)
 
         // The cause clears: the gateway is ready again without being told, and numbering goes on.
         await committer.injectFaultForTest(undefined)
-        for (let i = 0; i < 100 && (await t.app.inject({ url: '/readyz' })).statusCode !== 200; i++)
-          await sleep(20)
-        assert.equal((await t.app.inject({ url: '/readyz' })).statusCode, 200)
+        await assertReadyAgain(t)
         const back = await decide(t)
         assert.equal(back.state, 1)
         assert.equal(back.seq, (granted.at(-1)?.seq ?? -1) + 1, 'refused decisions took no seq')

@@ -1,23 +1,16 @@
 // A gateway with its anchoring lane on the local chains of `localChains.ts`.
 import { randomBytes } from 'node:crypto'
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { bytesToHex, type Hex } from '@tml/core'
-import type { FastifyInstance } from 'fastify'
 import { privateKeyToAccount } from 'viem/accounts'
 import type { ChainConfig } from '../../src/anchoring/ChainAnchorer.ts'
-import { buildServer } from '../../src/http/buildServer.ts'
 import { createReceiptSigner } from '../../src/keys/createReceiptSigner.ts'
 import { type GatewayKeys, loadKeys } from '../../src/keys/loadKeys.ts'
 import { loadPolicies } from '../../src/policy/loadPolicies.ts'
-import {
-  createGateway,
-  type Gateway,
-  type GatewayLaneOptions,
-} from '../../src/service/createGateway.ts'
-import { API_TOKEN } from '../helpers/gateway.ts'
+import { createGateway, type GatewayLaneOptions } from '../../src/service/createGateway.ts'
+import { API_TOKEN, policyDirWith, serveTestGateway, type TestGateway } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
-import { POLICY_DIR } from '../helpers/policies.ts'
 import { DEV_KEYS, type LocalChain, startLocalChain } from './localChains.ts'
 
 export type Fixture = {
@@ -80,12 +73,25 @@ export function chainConfigs(
   }))
 }
 
-export type AnchoredGateway = {
-  gateway: Gateway
-  app: FastifyInstance
-  dir: string
-  close(): Promise<void>
+/**
+ * A deployments directory naming the fixture's CheckpointRegistry on each chain, as
+ * `tml gateway start --deployments` and `tml verify --deployments` read it. Returns its path.
+ */
+export function writeDeployments(fixture: Fixture, dir = tempDir()): string {
+  for (const c of fixture.chains) {
+    writeFileSync(
+      join(dir, `${c.name}.json`),
+      JSON.stringify({
+        chainId: c.chainId,
+        contracts: { CheckpointRegistry: { address: c.registry } },
+      }),
+    )
+  }
+  return dir
 }
+
+/** A gateway with its anchoring lane, behind its HTTP API (see `startTestGateway`). */
+export type AnchoredGateway = TestGateway
 
 /** A gateway (shipped policies + a deliberative copy of `general`) anchoring on the fixture's chains. */
 export async function startAnchoredGateway(
@@ -93,12 +99,9 @@ export async function startAnchoredGateway(
   lane: Partial<GatewayLaneOptions> = {},
   dir = tempDir(),
 ): Promise<AnchoredGateway> {
-  const policyDir = join(dir, 'policies')
-  mkdirSync(policyDir, { recursive: true })
-  for (const f of readdirSync(POLICY_DIR)) copyFileSync(join(POLICY_DIR, f), join(policyDir, f))
   const gateway = await createGateway({
     keys: fixture.keys,
-    policies: loadPolicies({ paths: [policyDir] }),
+    policies: loadPolicies({ paths: [policyDirWith(dir)] }),
     dataDir: dir,
     writer: 'inline',
     retryMs: 20,
@@ -111,16 +114,7 @@ export async function startAnchoredGateway(
       ...lane,
     },
   })
-  const app = await buildServer({ gateway, apiKeys: fixture.keys.apiKeys })
-  return {
-    gateway,
-    app,
-    dir,
-    close: async () => {
-      await app.close()
-      await gateway.close()
-    },
-  }
+  return serveTestGateway(gateway, dir, { apiKeys: fixture.keys.apiKeys })
 }
 
 /** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs`. */

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { ProofBundle } from '@tml/core'
@@ -7,7 +6,7 @@ import { auditCommand } from '../../src/cli/auditCommand.ts'
 import { type ChildGateway, killHard, startChildGateway } from '../helpers/child.ts'
 import { API_TOKEN, auth, SMALLEST } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
-import { eventually, type Fixture, startChains } from './anchoredGateway.ts'
+import { eventually, type Fixture, startChains, writeDeployments } from './anchoredGateway.ts'
 import { DEV_KEYS } from './localChains.ts'
 
 describe('kill -9 of a running gateway with its anchoring lane', () => {
@@ -19,15 +18,7 @@ describe('kill -9 of a running gateway with its anchoring lane', () => {
   let live: ChildGateway | undefined
   before(async () => {
     fixture = await startChains()
-    for (const c of fixture.chains) {
-      writeFileSync(
-        join(deployments, `${c.name}.json`),
-        JSON.stringify({
-          chainId: c.chainId,
-          contracts: { CheckpointRegistry: { address: c.registry } },
-        }),
-      )
-    }
+    writeDeployments(fixture, deployments)
     args = [
       '--deployments',
       deployments,

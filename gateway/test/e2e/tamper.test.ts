@@ -17,6 +17,7 @@ import {
   type Fixture,
   startAnchoredGateway,
   startChains,
+  writeDeployments,
 } from './anchoredGateway.ts'
 
 function bufferIo(): CliIo & { text: () => string } {
@@ -114,16 +115,7 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
   test('behavior: tml verify trusts the given registries and reads the keys from them', async () => {
     const file = join(tempDir(), 'bundle.json')
     writeFileSync(file, JSON.stringify(bundle))
-    const deployments = tempDir()
-    for (const c of fixture.chains) {
-      writeFileSync(
-        join(deployments, `${c.name}.json`),
-        JSON.stringify({
-          chainId: c.chainId,
-          contracts: { CheckpointRegistry: { address: c.registry } },
-        }),
-      )
-    }
+    const deployments = writeDeployments(fixture)
     const trusted = bufferIo()
     assert.equal(
       await verifyCommand({

@@ -3,12 +3,16 @@ import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { privateKeyToAccount } from 'viem/accounts'
-import { buildServer } from '../../src/http/buildServer.ts'
+import { type BuildServerParameters, buildServer } from '../../src/http/buildServer.ts'
 import { loadKeys } from '../../src/keys/loadKeys.ts'
 import type { LogStore } from '../../src/memory/LogStore.ts'
 import type { VerificationHook } from '../../src/pause/PauseManager.ts'
 import { loadPolicies } from '../../src/policy/loadPolicies.ts'
-import { createGateway, type Gateway } from '../../src/service/createGateway.ts'
+import {
+  type CreateGatewayParameters,
+  createGateway,
+  type Gateway,
+} from '../../src/service/createGateway.ts'
 import { tempDir } from './memory.ts'
 import { POLICY_DIR } from './policies.ts'
 
@@ -55,7 +59,40 @@ export type TestGateway = {
   close: () => Promise<void>
 }
 
-/** A gateway on a fresh temporary directory with the shipped policies plus `review`. */
+/**
+ * A policy directory in `dir`: copies of the shipped policies (gateway/policies) and the files
+ * of `extra` (file name → YAML text). Returns its path.
+ */
+export function policyDirWith(dir: string, extra: Record<string, string> = {}): string {
+  const policyDir = join(dir, 'policies')
+  mkdirSync(policyDir, { recursive: true })
+  for (const f of readdirSync(POLICY_DIR)) copyFileSync(join(POLICY_DIR, f), join(policyDir, f))
+  for (const [file, text] of Object.entries(extra)) writeFileSync(join(policyDir, file), text)
+  return policyDir
+}
+
+/** `gateway` behind its HTTP API, in process (tests drive it with `app.inject`); closes both. */
+export async function serveTestGateway(
+  gateway: Gateway,
+  dir: string,
+  server: Omit<BuildServerParameters, 'gateway'>,
+): Promise<TestGateway> {
+  const app = await buildServer({ gateway, ...server })
+  return {
+    gateway,
+    app,
+    dir,
+    close: async () => {
+      await app.close()
+      await gateway.close()
+    },
+  }
+}
+
+/**
+ * A gateway on a fresh temporary directory with the shipped policies plus `review` (and the
+ * policy files of `policies`, file name → YAML text).
+ */
 export async function startTestGateway(
   options: {
     dir?: string
@@ -68,20 +105,19 @@ export async function startTestGateway(
     /** Pause budget of `review`: [per caller, overall]. */
     budget?: [number, number]
     anchoring?: () => { available: boolean; reason?: string }
+    policies?: Record<string, string>
+    onEvent?: CreateGatewayParameters['onEvent']
   } = {},
 ): Promise<TestGateway> {
   const dir = options.dir ?? tempDir()
-  const policyDir = join(dir, 'policies')
-  mkdirSync(policyDir, { recursive: true })
-  for (const f of readdirSync(POLICY_DIR)) copyFileSync(join(POLICY_DIR, f), join(policyDir, f))
-  writeFileSync(
-    join(policyDir, 'review.yaml'),
-    reviewPolicy({
+  const policyDir = policyDirWith(dir, {
+    'review.yaml': reviewPolicy({
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.hook ? { hook: options.hook } : {}),
       ...(options.budget ? { budget: options.budget } : {}),
     }),
-  )
+    ...options.policies,
+  })
   const keys = loadKeys({
     dir: join(dir, 'keys'),
     env: { TML_API_KEYS: `tester:${API_TOKEN},other:other-token-0123456789abcdef` },
@@ -96,21 +132,12 @@ export async function startTestGateway(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.anchoring ? { anchoring: options.anchoring } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   })
-  const app = await buildServer({
-    gateway,
+  return serveTestGateway(gateway, dir, {
     apiKeys: keys.apiKeys,
     ...(options.clock ? { clock: options.clock } : {}),
   })
-  return {
-    gateway,
-    app,
-    dir,
-    close: async () => {
-      await app.close()
-      await gateway.close()
-    },
-  }
 }
 
 export const SMALLEST = {
@@ -142,3 +169,25 @@ export async function decideSmallest(t: TestGateway): Promise<DecisionAnswer> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Asserts that a store outage lasts while its cause does: well after several probe periods the
+ * gateway is still not ready (reason `code`) and still refuses, naming the outage.
+ */
+export async function assertOutageLasts(t: TestGateway, code: string): Promise<void> {
+  await sleep(200)
+  const ready = await t.app.inject({ url: '/readyz' })
+  assert.equal(ready.statusCode, 503)
+  assert.equal(ready.json().reason, code)
+  const still = await decideSmallest(t)
+  assert.equal(still.state, -1)
+  assert.equal(still.logged, false)
+  assert.match(still.trigger_detail, new RegExp(`log store unavailable: ${code}`))
+}
+
+/** Waits (up to 2 s) for the gateway to report ready again by itself, and asserts it did. */
+export async function assertReadyAgain(t: TestGateway): Promise<void> {
+  for (let i = 0; i < 100 && (await t.app.inject({ url: '/readyz' })).statusCode !== 200; i++)
+    await sleep(20)
+  assert.equal((await t.app.inject({ url: '/readyz' })).statusCode, 200)
+}

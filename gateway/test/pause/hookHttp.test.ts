@@ -2,10 +2,8 @@
 // the gateway POSTs the pause's evidence; a valid answer resolves the pause (a resolution MTL
 // naming the hook), anything else leaves it to the reviewers and is logged.
 import assert from 'node:assert/strict'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import {
   bytesToHex,
@@ -15,13 +13,8 @@ import {
   validateMtl,
   verifyEd25519,
 } from '@tml/core'
-import { buildServer } from '../../src/http/buildServer.ts'
-import { loadKeys } from '../../src/keys/loadKeys.ts'
 import { VerificationHookError } from '../../src/pause/errors.ts'
-import { loadPolicies } from '../../src/policy/loadPolicies.ts'
-import { createGateway } from '../../src/service/createGateway.ts'
-import { API_TOKEN, auth, reviewer, type TestGateway } from '../helpers/gateway.ts'
-import { tempDir } from '../helpers/memory.ts'
+import { auth, reviewer, startTestGateway, type TestGateway } from '../helpers/gateway.ts'
 import { signedResolution } from '../helpers/review.ts'
 
 const HOOK_TIMEOUT_MS = 300
@@ -65,13 +58,10 @@ const json =
   }
 
 /** A gateway whose `hooked` profile names the hook's URL, with its warnings collected. */
-async function startHookedGateway(url: string, warnings: Warning[]): Promise<TestGateway> {
-  const dir = tempDir()
-  const policyDir = join(dir, 'policies')
-  mkdirSync(policyDir)
-  writeFileSync(
-    join(policyDir, 'hooked.yaml'),
-    `v: tml-policy/1
+function startHookedGateway(url: string, warnings: Warning[]): Promise<TestGateway> {
+  return startTestGateway({
+    policies: {
+      'hooked.yaml': `v: tml-policy/1
 profile: hooked
 ambiguity: { confidence_min: 0.9 }
 harm: { ambiguous: 0.4, critical: 0.9 }
@@ -81,30 +71,11 @@ verification:
   hook: { url: "${url}", timeout_ms: ${HOOK_TIMEOUT_MS} }
 reviewers: ["${reviewer.address}"]
 `,
-  )
-  const keys = loadKeys({
-    dir: join(dir, 'keys'),
-    env: { TML_API_KEYS: `tester:${API_TOKEN}` },
-    create: true,
-  })
-  const gateway = await createGateway({
-    keys,
-    policies: loadPolicies({ paths: [policyDir] }),
-    dataDir: dir,
+    },
     onEvent: ({ level, message, error }) => {
       if (level === 'warn') warnings.push({ message, error })
     },
   })
-  const app = await buildServer({ gateway, apiKeys: keys.apiKeys })
-  return {
-    gateway,
-    app,
-    dir,
-    close: async () => {
-      await app.close()
-      await gateway.close()
-    },
-  }
 }
 
 describe('verification hook by URL (policy verification.hook)', () => {

@@ -87,6 +87,15 @@ export type WorldChain = {
   wallet: WalletClient
 }
 
+/** The world's chains as the page's configuration lists them (`tml.config.json`, `chains`). */
+export function pageChains(world: Pick<World, 'chains'>) {
+  return world.chains.map((c) => ({
+    chainId: c.chainId,
+    rpcUrl: c.rpcUrl,
+    contracts: c.deployment.contracts,
+  }))
+}
+
 /** One anchored epoch, as the tests expect the page to show it. */
 export type WorldEpoch = { checkpoint: Checkpoint; signature: Hex; txHashes: Record<number, Hex> }
 
