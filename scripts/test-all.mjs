@@ -62,7 +62,7 @@ suites.push({
   name: 'tools',
   cwd: root,
   cmd: projectNode,
-  args: ['--test', '--test-reporter=spec', 'test/bench/*.test.ts'],
+  args: ['--test', '--test-reporter=spec', 'test/bench/*.test.ts', 'test/repo/*.test.ts'],
 })
 // The whole stack as `npm start` runs it (chains, gateway, calendar, page), driven end to end.
 suites.push({

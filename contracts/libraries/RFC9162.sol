@@ -6,7 +6,7 @@ pragma solidity ^0.8.28;
  * @notice Merkle tree hashing and proof verification of RFC 9162 §2.1 (Certificate Transparency
  * v2), with SHA-256 from the EVM precompile at address 0x02: leaf = SHA-256(0x00 || data),
  * node = SHA-256(0x01 || left || right). The same tree as `core/src/merkle` and the vectors in
- * `../shared/vectors/rfc6962`.
+ * `test/vectors/rfc6962`.
  *
  * @dev Proofs are read from calldata one word at a time and every node hash reuses one 65-byte
  * buffer just past the free memory pointer (the 0x01 prefix is written once), so a proof step

@@ -1,4 +1,4 @@
-// Reads the shared RFC 6962 / RFC 9162 proof vectors (../shared/vectors/rfc6962, from
+// Reads the RFC 6962 / RFC 9162 proof vectors (test/vectors/rfc6962, from
 // transparency-dev/merkle) as the contracts take them: sizes as bigints, hashes as bytes32.
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
@@ -6,15 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { base64ToBytes, bytesToHex } from '@tml/core'
 import type { Hex } from 'viem'
 
-export const VECTORS_DIR = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'shared',
-  'vectors',
-  'rfc6962',
-)
+export const VECTORS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors', 'rfc6962')
 
 export type InclusionVector = {
   name: string

@@ -1,4 +1,4 @@
-// Every vector of ../shared/vectors/rfc6962 through the Solidity verifiers of
+// Every vector of test/vectors/rfc6962 through the Solidity verifiers of
 // contracts/libraries/RFC9162.sol.
 //
 // Most vectors fit the ABI as they are and must give exactly `!wantErr`. A few carry hashes that
@@ -20,7 +20,7 @@ function expectRefusedAsBytes32(odd: Hex[]) {
   }
 }
 
-describe('RFC9162 vectors (../shared/vectors/rfc6962)', async () => {
+describe('RFC9162 vectors (test/vectors/rfc6962)', async () => {
   const { viem } = await network.create()
   const harness = await viem.deployContract('RFC9162Harness')
   const inclusion = inclusionVectors()

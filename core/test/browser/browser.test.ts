@@ -13,7 +13,7 @@ import { type Browser, chromium } from 'playwright-core'
 import { type CoreCheckResults, runCoreChecks, type VectorFile } from './checks.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
-const vectorsDir = fileURLToPath(new URL('../../../../shared/vectors/rfc6962', import.meta.url))
+const vectorsDir = fileURLToPath(new URL('../../../test/vectors/rfc6962', import.meta.url))
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir)

@@ -1,4 +1,4 @@
-// Every case of the shared RFC 6962 vectors (transparency-dev/merkle testdata) through the
+// Every case of the RFC 6962 vectors in test/vectors/rfc6962 (transparency-dev/merkle testdata) through the
 // verifiers: each `wantErr: false` case accepted, each `wantErr: true` case rejected.
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
@@ -13,7 +13,7 @@ import {
   verifyInclusion,
 } from '../../src/merkle/index.ts'
 
-const root = fileURLToPath(new URL('../../../../shared/vectors/rfc6962/', import.meta.url))
+const root = fileURLToPath(new URL('../../../test/vectors/rfc6962/', import.meta.url))
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -59,7 +59,7 @@ const inclusion = jsonFiles(join(root, 'inclusion'))
 const consistency = jsonFiles(join(root, 'consistency'))
 
 test('the vector folders are there and not empty', () => {
-  // Guards against a silently passing suite when the shared folder moves.
+  // Guards against a silently passing suite when the vectors folder moves.
   assert.ok(inclusion.length >= 90, `found ${inclusion.length} inclusion vectors`)
   assert.ok(consistency.length >= 90, `found ${consistency.length} consistency vectors`)
 })

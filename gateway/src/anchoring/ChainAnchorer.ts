@@ -248,12 +248,20 @@ export class ChainAnchorer {
     if (this.#confirmedEpoch > headEpoch) this.#setConfirmed(headEpoch)
 
     // Epochs the chain holds and we have not confirmed: confirmations, or who anchored them.
+    // Start at the lowest record still unsettled, even below the confirmed epoch: a later epoch's
+    // confirmation implies this one's on chain, but its own record must be settled too.
+    let from = this.#confirmedEpoch + 1
+    for (const r of records.values()) {
+      if (r.epoch < from && r.epoch <= headEpoch && r.status !== 'confirmed') from = r.epoch
+    }
     let latest: bigint | undefined
-    for (let epoch = this.#confirmedEpoch + 1; epoch <= headEpoch; epoch++) {
+    for (let epoch = from; epoch <= headEpoch; epoch++) {
+      const record = records.get(epoch)
+      if (epoch <= this.#confirmedEpoch && record?.status === 'confirmed') continue
       const ours = store.checkpoint(epoch)
       if (!ours) break
-      latest ??= await this.#client.getBlockNumber()
-      const done = await this.#settle(ours, records.get(epoch), latest)
+      latest ??= await this.#blockNumber()
+      const done = await this.#settle(ours, record, latest)
       if (!done) break
       this.#noteConfirmed(epoch)
       changed = true
@@ -307,7 +315,9 @@ export class ChainAnchorer {
       block = found.block
       txHash = found.txHash
     }
-    const confirmations = Number(latest - block + 1n)
+    // A node behind a load balancer can answer a block number older than the block that holds
+    // the receipt it just served: that block exists, so the chain is at least there.
+    const confirmations = Number((latest > block ? latest : block) - block + 1n)
     const required = this.chain.confirmations ?? 1
     const status = confirmations >= required ? 'confirmed' : 'sent'
     store.putAnchor({
@@ -429,11 +439,17 @@ export class ChainAnchorer {
     })
     const receipt = await this.#receipt(txHash, 30_000)
     if (receipt && receipt.status === 'success') {
-      const latest = await this.#client.getBlockNumber()
+      const latest = await this.#blockNumber()
       if (await this.#settle(cp, store.anchor(cp.epoch, chainId, registry), latest)) {
         this.#noteConfirmed(cp.epoch)
       }
     }
+  }
+
+  // The chain's newest block, read now: viem caches block numbers for its polling interval, and
+  // a cached one counts a transaction mined since as unconfirmed.
+  #blockNumber(): Promise<bigint> {
+    return this.#client.getBlockNumber({ cacheTime: 0 })
   }
 
   // Polls at once and then often: a local node mines on send, a public chain takes a block time;

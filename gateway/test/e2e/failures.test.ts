@@ -287,3 +287,54 @@ describe('an anchor the store lost track of', () => {
     }
   })
 })
+
+// Public RPC endpoints are load-balanced: a block-number read can come from a replica behind the
+// node that served a receipt. The anchorer once counted such an answer as 0 confirmations, and the
+// next epoch's confirmation then carried its confirmed epoch past the unsettled one for good.
+describe('a lagging RPC node', () => {
+  let fixture: Fixture
+  before(async () => {
+    fixture = await startChains()
+  })
+  after(async () => {
+    await fixture?.stop()
+  })
+
+  test('behavior: block numbers behind the receipts; every epoch is still confirmed, in order', async () => {
+    for (const c of fixture.chains) c.setLagging(true)
+    const gw = await startAnchoredGateway(fixture, { epochSize: 1 })
+    try {
+      const lane = gw.gateway.lane
+      assert.ok(lane)
+      const EPOCHS = 8
+      for (let i = 0; i < EPOCHS; i++) {
+        await decide(gw)
+        await eventually(
+          () => ((lane.store.latestCheckpoint()?.epoch ?? 0) > i ? true : undefined),
+          20_000,
+          `epoch ${i + 1} signed`,
+        )
+      }
+      for (const c of fixture.chains) {
+        const settled = () => {
+          const records = lane.store.anchors(c.chainId, c.registry)
+          return records.length >= EPOCHS && records.every((r) => r.status === 'confirmed')
+        }
+        await eventually(
+          () => (settled() ? true : undefined),
+          30_000,
+          `every anchor record on ${c.name} confirmed`,
+        )
+        const status = lane.chainStatus().find((s) => s.chainId === c.chainId)
+        assert.ok((status?.confirmedEpoch ?? 0) >= EPOCHS)
+        const records = lane.store.anchors(c.chainId, c.registry)
+        for (let i = 1; i < records.length; i++) {
+          assert.equal(records[i]?.epoch, (records[i - 1]?.epoch ?? 0) + 1)
+          assert.ok((records[i]?.blockNumber ?? 0) > (records[i - 1]?.blockNumber ?? 0))
+        }
+      }
+    } finally {
+      await gw.close()
+    }
+  })
+})

@@ -43,6 +43,8 @@ export type LocalChain = {
   lantern: Address
   registry: Address
   setDown(down: boolean): void
+  /** Makes every other `eth_blockNumber` answer one block behind the receipts (a lagging node). */
+  setLagging(lagging: boolean): void
   /** JSON-RPC straight to the node (evm_snapshot, evm_revert, evm_mine…). */
   rpc(method: string, params?: unknown[]): Promise<unknown>
   stop(): Promise<void>
@@ -100,10 +102,15 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
 }
 
 // A plain HTTP forwarder: while down, it answers 503 like a failing provider.
-async function startProxy(
-  target: string,
-): Promise<{ url: string; server: Server; down: { v: boolean } }> {
+async function startProxy(target: string): Promise<{
+  url: string
+  server: Server
+  down: { v: boolean }
+  lagging: { v: boolean }
+}> {
   const down = { v: false }
+  const lagging = { v: false }
+  let blockNumberCalls = 0
   const targetUrl = new URL(target)
   const server = createServer((req, res) => {
     if (down.v) {
@@ -111,25 +118,54 @@ async function startProxy(
       res.writeHead(503).end('rpc down')
       return
     }
-    const upstream = httpRequest(
-      {
-        host: targetUrl.hostname,
-        port: targetUrl.port,
-        path: req.url,
-        method: req.method,
-        headers: req.headers,
-      },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers)
-        up.pipe(res)
-      },
-    )
-    upstream.on('error', () => res.writeHead(502).end())
-    req.pipe(upstream)
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      // A lagging node, as behind a public RPC's load balancer: every other eth_blockNumber is
+      // answered by a replica one block behind the one that served the receipts.
+      const behind = lagging.v && isBlockNumberCall(body) && blockNumberCalls++ % 2 === 0 ? 1n : 0n
+      const upstream = httpRequest(
+        {
+          host: targetUrl.hostname,
+          port: targetUrl.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, 'content-length': String(body.length) },
+        },
+        (up) => {
+          if (behind === 0n) {
+            res.writeHead(up.statusCode ?? 502, up.headers)
+            up.pipe(res)
+            return
+          }
+          const answer: Buffer[] = []
+          up.on('data', (chunk: Buffer) => answer.push(chunk))
+          up.on('end', () => {
+            const json = JSON.parse(Buffer.concat(answer).toString('utf8')) as { result?: string }
+            if (typeof json.result === 'string' && BigInt(json.result) > 0n) {
+              json.result = `0x${(BigInt(json.result) - behind).toString(16)}`
+            }
+            res.writeHead(up.statusCode ?? 502, { 'content-type': 'application/json' })
+            res.end(JSON.stringify(json))
+          })
+        },
+      )
+      upstream.on('error', () => res.writeHead(502).end())
+      upstream.end(body)
+    })
   })
   const port = await freePort()
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${port}`, server, down }
+  return { url: `http://127.0.0.1:${port}`, server, down, lagging }
+}
+
+function isBlockNumberCall(body: Buffer): boolean {
+  try {
+    return (JSON.parse(body.toString('utf8')) as { method?: unknown }).method === 'eth_blockNumber'
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -231,6 +267,9 @@ export async function startLocalChain({
     logId,
     setDown: (down) => {
       proxy.down.v = down
+    },
+    setLagging: (lagging) => {
+      proxy.lagging.v = lagging
     },
     rpc: (method, params) => rpcCall(nodeUrl, method, params),
     stop: async () => {
