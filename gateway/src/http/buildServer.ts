@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import { gatewayVersion } from '../gatewayVersion.ts'
 import type { ApiKey } from '../keys/loadKeys.ts'
 import type { Gateway } from '../service/createGateway.ts'
 import type { ApiContext } from './ApiContext.ts'
@@ -133,7 +134,7 @@ export async function buildServer(p: BuildServerParameters): Promise<FastifyInst
     }
   })
   app.get('/openapi.json', { config: { public: true } }, async () =>
-    openApiDocument({ routes, version: '0.1.0' }),
+    openApiDocument({ routes, version: gatewayVersion() }),
   )
 
   decisionRoutes(app, ctx)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -39,6 +39,17 @@ describe('tml', () => {
       const io = capture()
       assert.equal(await main({ argv, io }), 0, argv.join(' '))
       assert.match(io.stdout(), /^Usage: tml/)
+    }
+  })
+
+  test('default: --version prints the package version, exit 0', async () => {
+    const pkg = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'),
+    ) as { version: string }
+    for (const flag of ['--version', '-V']) {
+      const io = capture()
+      assert.equal(await main({ argv: [flag], io }), 0)
+      assert.equal(io.stdout(), `tml ${pkg.version}\n`)
     }
   })
 
