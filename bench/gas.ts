@@ -5,20 +5,30 @@
 //   npm run bench:gas
 //
 // `anchor` is measured at tree size 2^20 with a real RFC 9162 consistency proof, built by core
-// from a tree of 2^20 leaves, from the previous size that needs the longest proof.
+// from a tree of 2^20 leaves, from the previous size that needs the longest proof. A report about
+// an old epoch is measured after 1,000 key rotations (`reportGasAfter1000Rotations`), next to the
+// same report on a log that never rotated: rotations must not make evidence expensive.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import hre, { network } from 'hardhat'
 import type { Hex } from 'viem'
 import { keccak256, stringToHex } from 'viem'
-import { signCheckpoint, type TestCheckpoint } from '../test/helpers/checkpoints.ts'
+import { privateKeyToAccount } from 'viem/accounts'
+import { loadPolicies } from '../gateway/src/policy/loadPolicies.ts'
+import {
+  signCheckpoint,
+  signKeyRotation,
+  type TestCheckpoint,
+  type TestSigner,
+} from '../test/helpers/checkpoints.ts'
 import { buildTestTree, rootAt } from '../test/helpers/tree.ts'
 
 const TREE_SIZE = 2 ** 20
 // From 2^20 - 1, the proof to 2^20 is the longest one (21 hashes, 39 SHA-256 calls on chain).
 const PREVIOUS_SIZE = TREE_SIZE - 1
 const TARGET = { maxRatio: 2.0, maxGas: 95_000 }
+const ROTATIONS = 1000
 
 const here = dirname(fileURLToPath(import.meta.url))
 const versionOf = (pkg: string): string =>
@@ -67,16 +77,22 @@ const registerOperatorGas = await gasOf(
     },
   ),
 )
-const name = 'gateway-1'
 const receiptKey = keccak256(stringToHex('ed25519 public key'))
-const declareLogGas = await gasOf(
-  lantern.write.declareLog([name, signer.account.address, receiptKey, 3600n], {
-    account: operator.account,
-  }),
-)
-const logId = await lantern.read.computeLogId([operator.account.address, name])
+async function declare(name: string): Promise<{ gas: number; logId: Hex }> {
+  const args = [name, signer.account.address, receiptKey, 3600n] as const
+  const gas = await gasOf(lantern.write.declareLog([...args], { account: operator.account }))
+  const [, ...keys] = args
+  return { gas, logId: await lantern.read.computeLogId([operator.account.address, name, ...keys]) }
+}
+const { gas: declareLogGas, logId } = await declare('gateway-1')
 await lantern.write.grantRole([await lantern.read.CERTIFIER_ROLE(), certifier.account.address])
 const now = BigInt(await networkHelpers.time.latest())
+// The certification names the shipped policies, hashed as the gateway hashes them into MTLs.
+const policyHashes = [
+  ...loadPolicies({ paths: [join(here, '..', 'gateway', 'policies')] }).values(),
+]
+  .map((loaded) => loaded.hash)
+  .sort()
 const grantCertificationGas = await gasOf(
   lantern.write.grantCertification(
     [
@@ -84,6 +100,8 @@ const grantCertificationGas = await gasOf(
       keccak256(stringToHex('profile')),
       now + 365n * 24n * 3600n,
       keccak256(stringToHex('evidence')),
+      policyHashes,
+      keccak256(stringToHex('model')),
     ],
     { account: certifier.account },
   ),
@@ -118,6 +136,45 @@ const referenceGas = await gasOf(
   reference.write.anchor([logId, 2n, rootAt(tree, TREE_SIZE)], { account: relayer.account }),
 )
 
+/** Gas of a SameEpoch report on `id`: epoch 2 with its anchored root and with another one. */
+async function reportGas(id: Hex): Promise<number> {
+  const signed = async (cp: TestCheckpoint, by: TestSigner = signer) => ({
+    checkpoint: cp,
+    signature: await signCheckpoint(by, cp),
+  })
+  const honest = { ...second, logId: id }
+  const forked = { ...honest, rootHash: keccak256(stringToHex('another root')) }
+  return gasOf(
+    registry.write.reportEquivocation([await signed(honest), await signed(forked)], {
+      account: relayer.account,
+    }),
+  )
+}
+
+// The same report on a log that never rotated, and after 1,000 rotations of the measured log,
+// each signed by the key before it and starting one epoch later.
+const { logId: quietLogId } = await declare('gateway-2')
+const reportGasNoRotations = await reportGas(quietLogId)
+console.log(`bench:gas: ${ROTATIONS} key rotations …`)
+const rotationGas: number[] = []
+let previous: TestSigner = signer
+for (let index = 1; index <= ROTATIONS; index++) {
+  const next = privateKeyToAccount(keccak256(stringToHex(`bench rotation key ${index}`)))
+  const rotation = {
+    logId,
+    index: BigInt(index),
+    fromEpoch: 2n + BigInt(index),
+    signer: next.address,
+    receiptKey: keccak256(stringToHex(`bench receipt key ${index}`)),
+  }
+  const signature = await signKeyRotation(previous, rotation)
+  rotationGas.push(
+    await gasOf(registry.write.rotateKeys([rotation, signature], { account: relayer.account })),
+  )
+  previous = next
+}
+const reportGasAfter1000Rotations = await reportGas(logId)
+
 const ratio = anchorGasUsed / referenceGas
 const production = hre.config.solidity.profiles.production
 const compiler = production?.compilers[0]
@@ -138,6 +195,11 @@ const result = {
   registerOperatorGas,
   declareLogGas,
   grantCertificationGas,
+  grantCertificationPolicies: policyHashes.length,
+  rotateKeysGas: rotationGas[0],
+  rotateKeysGasAfter1000Rotations: rotationGas[rotationGas.length - 1],
+  reportGasNoRotations,
+  reportGasAfter1000Rotations,
   compiler: {
     solc: compiler?.version,
     profile: 'production',

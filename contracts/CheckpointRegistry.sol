@@ -2,21 +2,29 @@
 pragma solidity ^0.8.28;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ICheckpointRegistry} from "./interfaces/ICheckpointRegistry.sol";
 import {CheckpointTypedData} from "./libraries/CheckpointTypedData.sol";
+import {KeyRotationTypedData} from "./libraries/KeyRotationTypedData.sol";
 import {RFC9162} from "./libraries/RFC9162.sol";
 import {Checkpoint, LeafInclusion, SignedCheckpoint} from "./types/Checkpoint.sol";
+import {KeyRotation} from "./types/KeyRotation.sol";
 
 /**
  * @title CheckpointRegistry
- * @notice Anchors the checkpoints of TML Anchor logs: each epoch's root, signed by the log's
- * signer and proven consistent with the previous epoch on chain. See {ICheckpointRegistry}.
+ * @notice Anchors the checkpoints of TML Anchor logs, each proven consistent with the last one
+ * anchored on this chain and signed by the key of the log's history that covers its epoch; keeps
+ * the key history as the log's own signed statements relay it; and marks a log compromised on
+ * proof that it contradicted itself. See {ICheckpointRegistry}.
  *
  * @dev Storage per log, laid out so that `anchor` reads three slots and writes one new one:
- * - `_logs`: signer and status, read on every anchor, written only when the log is configured;
- * - `_heads`: epoch, tree size and time of the latest checkpoint, packed in one slot;
- * - `_roots`: one slot per epoch, the only storage that grows.
+ * - `_logs[logId]`: three consecutive slots: the current key period's signer and first epoch with
+ *   the status (read by every anchor, written only by a rotation); the head's epoch, tree size and
+ *   time; the head's root (the consistency proof of the next anchor starts from it);
+ * - `_checkpointHashes`: one slot per anchored epoch, the checkpoint's EIP-712 struct hash, the
+ *   only storage that grows with anchoring;
+ * - `_periods` and `_periodIndex`: the key history, and each signer's period, so that evidence
+ *   finds the period of a recovered signer in O(1) and rotations, however many, cannot make a
+ *   report expensive.
  * No upgrade proxy: an evidence contract does not change.
  */
 contract CheckpointRegistry is ICheckpointRegistry {
@@ -26,26 +34,36 @@ contract CheckpointRegistry is ICheckpointRegistry {
     /// @inheritdoc ICheckpointRegistry
     address public immutable lantern;
 
-    struct LogState {
-        address signer;
-        LogStatus status;
-    }
-
     struct Head {
         uint64 epoch;
         uint64 treeSize;
         uint64 timestamp;
     }
 
-    struct SignerPeriod {
+    struct LogState {
+        // Slot 0: the current (last) key period, which signs every epoch from `fromEpoch` on, so
+        // the common anchor compares one address and searches nothing.
         address signer;
         uint64 fromEpoch;
+        LogStatus status;
+        // Slot 1.
+        Head head;
+        // Slot 2: the head's root, kept apart from the per-epoch hashes, which cannot give it back.
+        bytes32 headRoot;
+    }
+
+    /// @dev A key period as stored: signer and first epoch share a slot, the only one a lookup reads.
+    struct StoredPeriod {
+        address signer;
+        uint64 fromEpoch;
+        bytes32 receiptKey;
     }
 
     mapping(bytes32 logId => LogState) private _logs;
-    mapping(bytes32 logId => Head) private _heads;
-    mapping(bytes32 logId => mapping(uint64 epoch => bytes32 rootHash)) private _roots;
-    mapping(bytes32 logId => SignerPeriod[]) private _signers;
+    mapping(bytes32 logId => mapping(uint64 epoch => bytes32 structHash)) private _checkpointHashes;
+    mapping(bytes32 logId => StoredPeriod[]) private _periods;
+    /// @dev Index + 1 of the period `signer` serves (zero: none). A key serves one period only.
+    mapping(bytes32 logId => mapping(address signer => uint64 indexPlusOne)) private _periodIndex;
 
     modifier onlyLantern() {
         if (msg.sender != lantern) revert CheckpointUnauthorizedCaller(msg.sender);
@@ -64,33 +82,75 @@ contract CheckpointRegistry is ICheckpointRegistry {
         bytes calldata signature
     ) external {
         bytes32 logId = checkpoint.logId;
-        LogState memory log = _logs[logId];
-        if (log.status != LogStatus.Active) _revertInactive(logId, log.status);
+        LogState storage log = _logs[logId];
+        (address currentSigner, uint64 currentFrom, LogStatus status) = (log.signer, log.fromEpoch, log.status);
+        if (status != LogStatus.Active) _revertInactive(logId, status);
 
-        Head memory last = _heads[logId];
+        Head memory last = log.head;
         uint64 epoch = checkpoint.epoch;
-        uint64 next;
-        // Cannot overflow: epochs grow by one per anchoring transaction, far from 2^64.
-        unchecked {
-            next = last.epoch + 1;
-        }
-        if (epoch != next) {
-            if (epoch == 0 || epoch > next) revert CheckpointEpochNotNext(logId, next, epoch);
-            bytes32 anchored = _roots[logId][epoch];
-            if (anchored == checkpoint.rootHash) return; // already anchored: nothing to do
-            revert CheckpointRootConflict(logId, epoch, anchored, checkpoint.rootHash);
+        bytes32 checkpointHash = CheckpointTypedData.structHash(checkpoint);
+        if (epoch <= last.epoch) {
+            bytes32 anchored = _checkpointHashes[logId][epoch];
+            if (anchored == checkpointHash) return; // already anchored: nothing to do
+            if (anchored == bytes32(0)) revert CheckpointEpochNotAfterHead(logId, last.epoch, epoch);
+            revert CheckpointRootConflict(logId, epoch, anchored, checkpointHash);
         }
 
-        _requireAppendOnly(logId, last, checkpoint, consistencyProof);
-        if (!_isValidSignature(log.signer, CheckpointTypedData.digest(checkpoint), signature)) {
-            revert CheckpointInvalidSignature(logId, epoch, log.signer);
+        bytes32 rootHash = checkpoint.rootHash;
+        _requireAppendOnly(logId, last, log.headRoot, checkpoint, consistencyProof);
+
+        (address recovered, ECDSA.RecoverError recoverError,) =
+            ECDSA.tryRecoverCalldata(CheckpointTypedData.toTypedDataHash(checkpointHash), signature);
+        // The common case is an epoch of the current period; an epoch before it (a rotation
+        // relayed ahead of the anchors it follows) is checked through the recovered key's period.
+        if (
+            recoverError != ECDSA.RecoverError.NoError
+                || (epoch >= currentFrom ? recovered != currentSigner : !_signsInPeriod(logId, recovered, epoch))
+        ) {
+            revert CheckpointInvalidSignature(logId, epoch, signerAt(logId, epoch));
         }
 
-        (uint64 treeSize, bytes32 rootHash, uint64 timestamp) =
-            (checkpoint.treeSize, checkpoint.rootHash, checkpoint.timestamp);
-        _roots[logId][epoch] = rootHash;
-        _heads[logId] = Head({epoch: epoch, treeSize: treeSize, timestamp: timestamp});
+        (uint64 treeSize, uint64 timestamp) = (checkpoint.treeSize, checkpoint.timestamp);
+        _checkpointHashes[logId][epoch] = checkpointHash;
+        log.head = Head({epoch: epoch, treeSize: treeSize, timestamp: timestamp});
+        log.headRoot = rootHash;
         emit CheckpointAnchored(logId, epoch, treeSize, rootHash, timestamp);
+    }
+
+    /// @inheritdoc ICheckpointRegistry
+    function rotateKeys(KeyRotation calldata rotation, bytes calldata signature) external {
+        bytes32 logId = rotation.logId;
+        LogState storage log = _logs[logId];
+        LogStatus status = log.status;
+        if (status != LogStatus.Active) _revertInactive(logId, status);
+
+        StoredPeriod[] storage periods = _periods[logId];
+        uint64 index = rotation.index;
+        uint64 count = uint64(periods.length);
+        if (index != count) revert CheckpointRotationIndexNotNext(logId, count, index);
+        _requireSignedRotation(rotation, signature, log.signer);
+
+        address signer = rotation.signer;
+        bytes32 receiptKey = rotation.receiptKey;
+        uint64 fromEpoch = rotation.fromEpoch;
+        if (signer == address(0)) revert CheckpointInvalidSigner(signer);
+        if (receiptKey == bytes32(0)) revert CheckpointZeroReceiptKey(logId);
+        uint64 usedBy = _periodIndex[logId][signer];
+        if (usedBy != 0) revert CheckpointSignerReused(logId, signer, usedBy - 1);
+        uint64 previousFrom = log.fromEpoch;
+        if (fromEpoch <= previousFrom) revert CheckpointRotationEpochNotIncreasing(logId, previousFrom, fromEpoch);
+
+        uint64 headEpoch = log.head.epoch;
+        if (fromEpoch <= headEpoch) {
+            // This chain anchored epoch `headEpoch` under the signing key, which now states that it
+            // signs nothing from `fromEpoch` on: the key contradicts itself, in its own words.
+            _markCompromised(logId, EquivocationKind.HandoverBreach, fromEpoch, headEpoch);
+            return;
+        }
+        periods.push(StoredPeriod({signer: signer, fromEpoch: fromEpoch, receiptKey: receiptKey}));
+        _periodIndex[logId][signer] = index + 1;
+        (log.signer, log.fromEpoch) = (signer, fromEpoch);
+        emit KeysRotated(logId, index, fromEpoch, signer, receiptKey);
     }
 
     /// @inheritdoc ICheckpointRegistry
@@ -136,32 +196,61 @@ contract CheckpointRegistry is ICheckpointRegistry {
     }
 
     /// @inheritdoc ICheckpointRegistry
-    function registerLog(bytes32 logId, address signer) external onlyLantern {
-        if (_logs[logId].status != LogStatus.Unknown) revert CheckpointLogExists(logId);
-        if (signer == address(0)) revert CheckpointInvalidSigner(signer);
-        _logs[logId] = LogState({signer: signer, status: LogStatus.Active});
-        _signers[logId].push(SignerPeriod({signer: signer, fromEpoch: 1}));
+    function reportOutOfPeriod(SignedCheckpoint calldata signed) external {
+        Checkpoint calldata checkpoint = signed.checkpoint;
+        bytes32 logId = checkpoint.logId;
+        _requireOpenToEvidence(logId);
+        uint64 epoch = checkpoint.epoch;
+        (, uint64 index) = _recoverHistoryKey(signed);
+        (uint64 fromEpoch, uint64 untilEpoch) = _periodBounds(logId, index);
+        uint64 crossed;
+        if (epoch < fromEpoch) crossed = fromEpoch;
+        else if (epoch >= untilEpoch) crossed = untilEpoch;
+        else revert CheckpointEquivocationNotProven(logId, epoch, epoch);
+        _markCompromised(logId, EquivocationKind.SignedOutsidePeriod, epoch, crossed);
     }
 
     /// @inheritdoc ICheckpointRegistry
-    function rotateSigner(bytes32 logId, address signer) external onlyLantern returns (uint64 fromEpoch) {
-        LogState storage log = _logs[logId];
-        if (log.status != LogStatus.Active) _revertInactive(logId, log.status);
-        if (signer == address(0)) revert CheckpointInvalidSigner(signer);
-        // Cannot overflow: see anchor.
-        unchecked {
-            fromEpoch = _heads[logId].epoch + 1;
+    function reportKeyFork(
+        KeyRotation calldata first,
+        bytes calldata firstSignature,
+        KeyRotation calldata second,
+        bytes calldata secondSignature
+    ) external {
+        bytes32 logId = first.logId;
+        if (logId != second.logId) revert CheckpointEquivocationLogMismatch(logId, second.logId);
+        _requireOpenToEvidence(logId);
+        uint64 index = first.index;
+        if (index != second.index) revert CheckpointKeyForkIndexMismatch(logId, index, second.index);
+        uint64 count = uint64(_periods[logId].length);
+        if (index == 0 || index > count) revert CheckpointRotationIndexOutOfRange(logId, index, count);
+        if (KeyRotationTypedData.structHash(first) == KeyRotationTypedData.structHash(second)) {
+            revert CheckpointEquivocationNotProven(logId, first.fromEpoch, second.fromEpoch);
         }
-        log.signer = signer;
-        _signers[logId].push(SignerPeriod({signer: signer, fromEpoch: fromEpoch}));
+        address signer = _periods[logId][index - 1].signer;
+        _requireSignedRotation(first, firstSignature, signer);
+        _requireSignedRotation(second, secondSignature, signer);
+        _markCompromised(logId, EquivocationKind.KeyFork, first.fromEpoch, second.fromEpoch);
+    }
+
+    /// @inheritdoc ICheckpointRegistry
+    function registerLog(bytes32 logId, address signer, bytes32 receiptKey) external onlyLantern {
+        LogState storage log = _logs[logId];
+        if (log.status != LogStatus.Unknown) revert CheckpointLogExists(logId);
+        if (signer == address(0)) revert CheckpointInvalidSigner(signer);
+        if (receiptKey == bytes32(0)) revert CheckpointZeroReceiptKey(logId);
+        (log.signer, log.fromEpoch, log.status) = (signer, 1, LogStatus.Active);
+        _periods[logId].push(StoredPeriod({signer: signer, fromEpoch: 1, receiptKey: receiptKey}));
+        _periodIndex[logId][signer] = 1;
     }
 
     /// @inheritdoc ICheckpointRegistry
     function retireLog(bytes32 logId) external onlyLantern returns (uint64 finalEpoch) {
         LogState storage log = _logs[logId];
-        if (log.status != LogStatus.Active) _revertInactive(logId, log.status);
+        LogStatus status = log.status;
+        if (status != LogStatus.Active) _revertInactive(logId, status);
         log.status = LogStatus.Retired;
-        return _heads[logId].epoch;
+        return log.head.epoch;
     }
 
     /// @inheritdoc ICheckpointRegistry
@@ -170,32 +259,31 @@ contract CheckpointRegistry is ICheckpointRegistry {
         view
         returns (uint64 epoch, bytes32 rootHash, uint64 treeSize, uint64 timestamp)
     {
-        Head memory h = _heads[logId];
-        return (h.epoch, _roots[logId][h.epoch], h.treeSize, h.timestamp);
+        LogState storage log = _logs[logId];
+        Head memory h = log.head;
+        return (h.epoch, log.headRoot, h.treeSize, h.timestamp);
     }
 
     /// @inheritdoc ICheckpointRegistry
-    function checkpointAt(bytes32 logId, uint64 epoch)
-        external
-        view
-        returns (bytes32 rootHash, uint64 treeSize, uint64 timestamp)
-    {
-        rootHash = _roots[logId][epoch];
-        Head memory h = _heads[logId];
-        if (epoch != 0 && epoch == h.epoch) (treeSize, timestamp) = (h.treeSize, h.timestamp);
+    function checkpointHashAt(bytes32 logId, uint64 epoch) external view returns (bytes32) {
+        return _checkpointHashes[logId][epoch];
+    }
+
+    /// @inheritdoc ICheckpointRegistry
+    function isAnchored(Checkpoint calldata checkpoint) public view returns (bool) {
+        bytes32 anchored = _checkpointHashes[checkpoint.logId][checkpoint.epoch];
+        return anchored != bytes32(0) && anchored == CheckpointTypedData.structHash(checkpoint);
     }
 
     /// @inheritdoc ICheckpointRegistry
     function verifyInclusion(
-        bytes32 logId,
-        uint64 epoch,
-        uint64 treeSize,
+        Checkpoint calldata checkpoint,
         uint64 leafIndex,
         bytes32 leafHash,
         bytes32[] calldata proof
     ) external view returns (bool) {
-        bytes32 root = _roots[logId][epoch];
-        return root != bytes32(0) && RFC9162.verifyInclusion(leafIndex, treeSize, leafHash, proof, root);
+        return isAnchored(checkpoint)
+            && RFC9162.verifyInclusion(leafIndex, checkpoint.treeSize, leafHash, proof, checkpoint.rootHash);
     }
 
     /// @inheritdoc ICheckpointRegistry
@@ -205,20 +293,47 @@ contract CheckpointRegistry is ICheckpointRegistry {
 
     /// @inheritdoc ICheckpointRegistry
     function signerAt(bytes32 logId, uint64 epoch) public view returns (address) {
-        SignerPeriod[] storage periods = _signers[logId];
-        // Rotations are rare and recent epochs are asked about most: search from the newest period.
-        for (uint256 i = periods.length; i > 0; --i) {
-            SignerPeriod memory period = periods[i - 1];
-            if (period.fromEpoch <= epoch) return period.signer;
-        }
-        return address(0);
+        (bool found, uint64 index) = _periodIndexAt(logId, epoch);
+        return found ? _periods[logId][index].signer : address(0);
     }
 
-    /// @dev Checks that `checkpoint` may follow `last`: the tree did not shrink, time did not go
-    /// back nor run ahead of the chain, and the consistency proof holds.
+    /// @inheritdoc ICheckpointRegistry
+    function keysAt(bytes32 logId, uint64 epoch)
+        external
+        view
+        returns (address signer, bytes32 receiptKey, uint64 index)
+    {
+        bool found;
+        (found, index) = _periodIndexAt(logId, epoch);
+        if (!found) return (address(0), bytes32(0), 0);
+        StoredPeriod storage period = _periods[logId][index];
+        return (period.signer, period.receiptKey, index);
+    }
+
+    /// @inheritdoc ICheckpointRegistry
+    function keyPeriodCount(bytes32 logId) external view returns (uint64) {
+        return uint64(_periods[logId].length);
+    }
+
+    /// @inheritdoc ICheckpointRegistry
+    function keyPeriodAt(bytes32 logId, uint64 index) external view returns (KeyPeriod memory) {
+        StoredPeriod storage period = _periods[logId][index];
+        return KeyPeriod({signer: period.signer, receiptKey: period.receiptKey, fromEpoch: period.fromEpoch});
+    }
+
+    /// @inheritdoc ICheckpointRegistry
+    function periodOf(bytes32 logId, address signer) external view returns (bool known, uint64 index) {
+        uint64 indexPlusOne = _periodIndex[logId][signer];
+        if (indexPlusOne == 0) return (false, 0);
+        return (true, indexPlusOne - 1);
+    }
+
+    /// @dev Checks that `checkpoint` may follow `last`, whose root is `lastRoot`: the tree did not
+    /// shrink, time did not go back nor run ahead of the chain, and the consistency proof holds.
     function _requireAppendOnly(
         bytes32 logId,
         Head memory last,
+        bytes32 lastRoot,
         Checkpoint calldata checkpoint,
         bytes32[] calldata consistencyProof
     ) private view {
@@ -236,15 +351,12 @@ contract CheckpointRegistry is ICheckpointRegistry {
             // Every tree extends the empty tree, and RFC 9162 has no proof for that: accept no proof.
             if (consistencyProof.length != 0) revert CheckpointInconsistent(logId, 0, treeSize);
             if (treeSize == 0 && rootHash != RFC9162.EMPTY_ROOT) revert CheckpointEmptyTreeRoot(logId, rootHash);
-        } else {
-            bytes32 lastRoot = _roots[logId][last.epoch];
-            if (!RFC9162.verifyConsistency(last.treeSize, treeSize, lastRoot, rootHash, consistencyProof)) {
-                revert CheckpointInconsistent(logId, last.treeSize, treeSize);
-            }
+        } else if (!RFC9162.verifyConsistency(last.treeSize, treeSize, lastRoot, rootHash, consistencyProof)) {
+            revert CheckpointInconsistent(logId, last.treeSize, treeSize);
         }
     }
 
-    /// @dev Checks what both forms of equivocation evidence need; returns the log id.
+    /// @dev Checks what both two-checkpoint forms of evidence need; returns the log id.
     function _requireEvidence(SignedCheckpoint calldata first, SignedCheckpoint calldata second)
         private
         view
@@ -254,34 +366,89 @@ contract CheckpointRegistry is ICheckpointRegistry {
         if (logId != second.checkpoint.logId) {
             revert CheckpointEquivocationLogMismatch(logId, second.checkpoint.logId);
         }
+        _requireOpenToEvidence(logId);
+        _requireSignedInPeriod(first);
+        _requireSignedInPeriod(second);
+    }
+
+    /// @dev Evidence counts against a known log that is not compromised yet (retired logs included:
+    /// retiring must not wipe out what a log signed).
+    function _requireOpenToEvidence(bytes32 logId) private view {
         LogStatus status = _logs[logId].status;
         if (status == LogStatus.Unknown) revert CheckpointUnknownLog(logId);
         if (status == LogStatus.Compromised) revert CheckpointLogCompromised(logId);
-        _requireSignedBySigner(first);
-        _requireSignedBySigner(second);
     }
 
-    function _requireSignedBySigner(SignedCheckpoint calldata signed) private view {
+    /// @dev A signed checkpoint is the log's statement when its signer is a key of the history and
+    /// its epoch lies in that key's period, whatever key signs today: rotating cannot turn a
+    /// checkpoint signed before into non-evidence.
+    function _requireSignedInPeriod(SignedCheckpoint calldata signed) private view {
+        (address signer, uint64 index) = _recoverHistoryKey(signed);
         Checkpoint calldata checkpoint = signed.checkpoint;
-        address signer = signerAt(checkpoint.logId, checkpoint.epoch);
-        if (!_isValidSignature(signer, CheckpointTypedData.digest(checkpoint), signed.signature)) {
-            revert CheckpointInvalidSignature(checkpoint.logId, checkpoint.epoch, signer);
+        (uint64 fromEpoch, uint64 untilEpoch) = _periodBounds(checkpoint.logId, index);
+        uint64 epoch = checkpoint.epoch;
+        if (epoch < fromEpoch || epoch >= untilEpoch) {
+            revert CheckpointSignedOutsidePeriod(checkpoint.logId, epoch, signer, index);
+        }
+    }
+
+    /// @dev The key of the history that signed `signed`, and its period; reverts for any other.
+    function _recoverHistoryKey(SignedCheckpoint calldata signed) private view returns (address signer, uint64 index) {
+        Checkpoint calldata checkpoint = signed.checkpoint;
+        (address recovered, ECDSA.RecoverError recoverError,) =
+            ECDSA.tryRecoverCalldata(CheckpointTypedData.digest(checkpoint), signed.signature);
+        bytes32 logId = checkpoint.logId;
+        uint64 indexPlusOne = recoverError == ECDSA.RecoverError.NoError ? _periodIndex[logId][recovered] : 0;
+        if (indexPlusOne == 0) revert CheckpointSignerNotInHistory(logId, checkpoint.epoch, recovered);
+        return (recovered, indexPlusOne - 1);
+    }
+
+    /// @dev Whether `signer` is the key of the period that covers `epoch`, found in O(1).
+    function _signsInPeriod(bytes32 logId, address signer, uint64 epoch) private view returns (bool) {
+        uint64 indexPlusOne = _periodIndex[logId][signer];
+        if (indexPlusOne == 0) return false;
+        (uint64 fromEpoch, uint64 untilEpoch) = _periodBounds(logId, indexPlusOne - 1);
+        return epoch >= fromEpoch && epoch < untilEpoch;
+    }
+
+    /// @dev Epochs [`fromEpoch`, `untilEpoch`) of period `index`; the last period has no end.
+    function _periodBounds(bytes32 logId, uint64 index) private view returns (uint64 fromEpoch, uint64 untilEpoch) {
+        StoredPeriod[] storage periods = _periods[logId];
+        fromEpoch = periods[index].fromEpoch;
+        untilEpoch = index + 1 < periods.length ? periods[index + 1].fromEpoch : type(uint64).max;
+    }
+
+    /// @dev The period that covers `epoch`: binary search on the strictly increasing `fromEpoch`s,
+    /// O(log n) however many rotations there were. Not found for epoch 0 or an unknown log.
+    function _periodIndexAt(bytes32 logId, uint64 epoch) private view returns (bool found, uint64 index) {
+        StoredPeriod[] storage periods = _periods[logId];
+        uint256 low;
+        uint256 high = periods.length;
+        // Invariant: periods below `low` start at or before `epoch`, periods from `high` after it.
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            if (periods[mid].fromEpoch <= epoch) low = mid + 1;
+            else high = mid;
+        }
+        if (low == 0) return (false, 0);
+        return (true, uint64(low - 1));
+    }
+
+    /// @dev Reverts unless `signature` is `expected`'s ECDSA signature of `rotation`.
+    function _requireSignedRotation(KeyRotation calldata rotation, bytes calldata signature, address expected)
+        private
+        pure
+    {
+        (address recovered, ECDSA.RecoverError recoverError,) =
+            ECDSA.tryRecoverCalldata(KeyRotationTypedData.digest(rotation), signature);
+        if (recoverError != ECDSA.RecoverError.NoError || recovered != expected) {
+            revert CheckpointRotationInvalidSignature(rotation.logId, rotation.index, expected);
         }
     }
 
     function _markCompromised(bytes32 logId, EquivocationKind kind, uint64 firstEpoch, uint64 secondEpoch) private {
         _logs[logId].status = LogStatus.Compromised;
         emit EquivocationReported(logId, msg.sender, kind, firstEpoch, secondEpoch);
-    }
-
-    /// @dev An EOA signer is checked with ecrecover first, so the common case never pays for the
-    /// cold EXTCODESIZE that telling EOAs and contracts apart would cost; a contract signer (or a
-    /// wrong signature) falls through to ERC-1271, which an EOA never satisfies.
-    function _isValidSignature(address signer, bytes32 digest, bytes calldata signature) private view returns (bool) {
-        if (signer == address(0)) return false;
-        (address recovered, ECDSA.RecoverError recoverError,) = ECDSA.tryRecoverCalldata(digest, signature);
-        if (recoverError == ECDSA.RecoverError.NoError && recovered == signer) return true;
-        return SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, signature);
     }
 
     function _revertInactive(bytes32 logId, LogStatus status) private pure {

@@ -10,10 +10,11 @@ import {ILanternRegistry} from "./interfaces/ILanternRegistry.sol";
  * @title LanternRegistry
  * @notice Operators, their logs and their Lantern certifications. See {ILanternRegistry}.
  *
- * @dev Log configuration lives here; the CheckpointRegistry keeps its own copy of what `anchor`
- * reads (signer and status), written only through this contract, so anchoring never pays for a
- * call across contracts. Certifiers are managed with OpenZeppelin's AccessControlDefaultAdminRules:
- * the admin grants {CERTIFIER_ROLE}, and handing over the admin role takes a delay.
+ * @dev Log declaration lives here; the CheckpointRegistry keeps the log's key history (period 0
+ * registered through this contract, later periods relayed as the log's signed statements) and
+ * status, so anchoring never pays for a call across contracts. Certifiers are managed with
+ * OpenZeppelin's AccessControlDefaultAdminRules: the admin grants {CERTIFIER_ROLE}, and handing
+ * over the admin role takes a delay.
  */
 contract LanternRegistry is ILanternRegistry, AccessControlDefaultAdminRules {
     /// @inheritdoc ILanternRegistry
@@ -23,12 +24,34 @@ contract LanternRegistry is ILanternRegistry, AccessControlDefaultAdminRules {
     uint64 public constant MAX_EPOCH_INTERVAL = 365 days;
 
     /// @inheritdoc ILanternRegistry
+    uint256 public constant MAX_CERTIFIED_POLICIES = 32;
+
+    /// @inheritdoc ILanternRegistry
     ICheckpointRegistry public checkpointRegistry;
 
     mapping(address operator => Operator) private _operators;
     mapping(bytes32 logId => Log) private _logs;
     mapping(address operator => bytes32[]) private _logIds;
-    mapping(address operator => Certification[]) private _certifications;
+    /// @dev One log per name and operator on a chain, whatever keys it is declared with: the log
+    /// id alone no longer tells, since it commits to the keys too.
+    mapping(address operator => mapping(bytes32 nameHash => bytes32 logId)) private _logByName;
+    mapping(address operator => StoredCertification[]) private _certifications;
+    /// @dev The policy hashes of each grant, sorted ascending; a renewal points at its grant's.
+    mapping(address operator => mapping(uint256 grantIndex => bytes32[] policyHashes)) private _policies;
+
+    /// @dev A {Certification} as stored, with the index of the grant whose scope (policies, model)
+    /// it carries, so that a renewal keeps the scope without copying the list.
+    struct StoredCertification {
+        bytes32 profile;
+        bytes32 evidenceHash;
+        bytes32 revocationReason;
+        bytes32 modelHash;
+        address certifier;
+        uint64 issuedAt;
+        uint64 expiresAt;
+        uint64 revokedAt;
+        uint64 grantIndex;
+    }
 
     /**
      * @param adminDelay Seconds a default admin transfer waits before it can be accepted.
@@ -66,9 +89,12 @@ contract LanternRegistry is ILanternRegistry, AccessControlDefaultAdminRules {
         if (maxEpochInterval == 0 || maxEpochInterval > MAX_EPOCH_INTERVAL) {
             revert LanternInvalidEpochInterval(maxEpochInterval, MAX_EPOCH_INTERVAL);
         }
-        logId = computeLogId(msg.sender, name);
+        bytes32 nameHash = keccak256(bytes(name));
+        bytes32 declared = _logByName[msg.sender][nameHash];
+        if (declared != bytes32(0)) revert LanternLogAlreadyDeclared(declared);
+        logId = computeLogId(msg.sender, name, signer, receiptKey, maxEpochInterval);
+        _logByName[msg.sender][nameHash] = logId;
         Log storage log = _logs[logId];
-        if (log.operator != address(0)) revert LanternLogAlreadyDeclared(logId);
 
         log.operator = msg.sender;
         log.maxEpochInterval = maxEpochInterval;
@@ -77,19 +103,8 @@ contract LanternRegistry is ILanternRegistry, AccessControlDefaultAdminRules {
         log.receiptKey = receiptKey;
         log.name = name;
         _logIds[msg.sender].push(logId);
-        _checkpoints().registerLog(logId, signer);
+        _checkpoints().registerLog(logId, signer, receiptKey);
         emit LogDeclared(logId, msg.sender, name, signer, receiptKey, maxEpochInterval);
-    }
-
-    /// @inheritdoc ILanternRegistry
-    function rotateSigner(bytes32 logId, address newSigner) external {
-        Log storage log = _requireActiveLogOf(logId, msg.sender);
-        if (newSigner == address(0)) revert LanternInvalidSigner(newSigner);
-        address previousSigner = log.signer;
-        if (newSigner == previousSigner) revert LanternSignerUnchanged(logId, newSigner);
-        log.signer = newSigner;
-        uint64 fromEpoch = _checkpoints().rotateSigner(logId, newSigner);
-        emit LogSignerRotated(logId, previousSigner, newSigner, fromEpoch);
     }
 
     /// @inheritdoc ILanternRegistry
@@ -101,33 +116,50 @@ contract LanternRegistry is ILanternRegistry, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc ILanternRegistry
-    function grantCertification(address operator, bytes32 profile, uint64 expiresAt, bytes32 evidenceHash)
-        external
-        onlyRole(CERTIFIER_ROLE)
-    {
+    function grantCertification(
+        address operator,
+        bytes32 profile,
+        uint64 expiresAt,
+        bytes32 evidenceHash,
+        bytes32[] calldata policyHashes,
+        bytes32 modelHash
+    ) external onlyRole(CERTIFIER_ROLE) {
         _requireOperator(operator);
         if (profile == bytes32(0) || evidenceHash == bytes32(0)) revert LanternZeroHash();
         if (expiresAt <= block.timestamp) revert LanternInvalidExpiry(expiresAt, uint64(block.timestamp + 1));
-        Certification[] storage history = _certifications[operator];
+        _requirePolicyHashes(policyHashes);
+        StoredCertification[] storage history = _certifications[operator];
         uint256 count = history.length;
         if (count != 0) {
-            Certification storage current = history[count - 1];
+            StoredCertification storage current = history[count - 1];
             if (current.revokedAt == 0 && current.expiresAt > block.timestamp) {
                 revert LanternAlreadyCertified(operator, current.expiresAt);
             }
         }
         history.push(
-            Certification({
+            StoredCertification({
                 profile: profile,
                 evidenceHash: evidenceHash,
                 revocationReason: bytes32(0),
+                modelHash: modelHash,
                 certifier: msg.sender,
                 issuedAt: uint64(block.timestamp),
                 expiresAt: expiresAt,
-                revokedAt: 0
+                revokedAt: 0,
+                grantIndex: uint64(count)
             })
         );
-        emit CertificationGranted(operator, msg.sender, count, profile, expiresAt, evidenceHash);
+        _policies[operator][count] = policyHashes;
+        emit CertificationGranted(
+            operator,
+            msg.sender,
+            count,
+            profile,
+            expiresAt,
+            evidenceHash,
+            keccak256(abi.encodePacked(policyHashes)),
+            modelHash
+        );
     }
 
     /// @inheritdoc ILanternRegistry
@@ -135,7 +167,7 @@ contract LanternRegistry is ILanternRegistry, AccessControlDefaultAdminRules {
         external
         onlyRole(CERTIFIER_ROLE)
     {
-        (Certification storage current, uint256 index) = _requireUnrevokedCertification(operator);
+        (StoredCertification storage current, uint256 index) = _requireUnrevokedCertification(operator);
         if (evidenceHash == bytes32(0)) revert LanternZeroHash();
         uint64 earliest = current.expiresAt > block.timestamp ? current.expiresAt : uint64(block.timestamp);
         // Cannot overflow: `earliest` is a uint64 time that is at most a uint64 `expiresAt`.
@@ -143,15 +175,19 @@ contract LanternRegistry is ILanternRegistry, AccessControlDefaultAdminRules {
             earliest += 1;
         }
         if (expiresAt < earliest) revert LanternInvalidExpiry(expiresAt, earliest);
+        // Same profile, policies and model: a renewal extends what was examined, it does not
+        // change it (a new scope is a new grant).
         _certifications[operator].push(
-            Certification({
+            StoredCertification({
                 profile: current.profile,
                 evidenceHash: evidenceHash,
                 revocationReason: bytes32(0),
+                modelHash: current.modelHash,
                 certifier: msg.sender,
                 issuedAt: uint64(block.timestamp),
                 expiresAt: expiresAt,
-                revokedAt: 0
+                revokedAt: 0,
+                grantIndex: current.grantIndex
             })
         );
         emit CertificationRenewed(operator, msg.sender, index + 1, expiresAt, evidenceHash);
@@ -159,7 +195,7 @@ contract LanternRegistry is ILanternRegistry, AccessControlDefaultAdminRules {
 
     /// @inheritdoc ILanternRegistry
     function revokeCertification(address operator, bytes32 reasonHash) external onlyRole(CERTIFIER_ROLE) {
-        (Certification storage current, uint256 index) = _requireUnrevokedCertification(operator);
+        (StoredCertification storage current, uint256 index) = _requireUnrevokedCertification(operator);
         if (reasonHash == bytes32(0)) revert LanternZeroHash();
         current.revokedAt = uint64(block.timestamp);
         current.revocationReason = reasonHash;
@@ -190,9 +226,9 @@ contract LanternRegistry is ILanternRegistry, AccessControlDefaultAdminRules {
             }
         }
 
-        Certification[] storage history = _certifications[operator];
+        StoredCertification[] storage history = _certifications[operator];
         if (history.length == 0) return (false, LanternReason.NeverCertified, bytes32(0));
-        Certification storage current = history[history.length - 1];
+        StoredCertification storage current = history[history.length - 1];
         if (current.revokedAt != 0) return (false, LanternReason.Revoked, bytes32(0));
         if (current.expiresAt <= block.timestamp) return (false, LanternReason.Expired, bytes32(0));
 
@@ -207,8 +243,14 @@ contract LanternRegistry is ILanternRegistry, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc ILanternRegistry
-    function computeLogId(address operator, string calldata name) public pure returns (bytes32) {
-        return keccak256(abi.encode(operator, keccak256(bytes(name))));
+    function computeLogId(
+        address operator,
+        string calldata name,
+        address signer,
+        bytes32 receiptKey,
+        uint64 maxEpochInterval
+    ) public pure returns (bytes32) {
+        return keccak256(abi.encode(operator, keccak256(bytes(name)), signer, receiptKey, maxEpochInterval));
     }
 
     /// @inheritdoc ILanternRegistry
@@ -233,7 +275,43 @@ contract LanternRegistry is ILanternRegistry, AccessControlDefaultAdminRules {
 
     /// @inheritdoc ILanternRegistry
     function certificationAt(address operator, uint256 index) external view returns (Certification memory) {
-        return _certifications[operator][index];
+        StoredCertification storage stored = _certifications[operator][index];
+        return Certification({
+            profile: stored.profile,
+            evidenceHash: stored.evidenceHash,
+            revocationReason: stored.revocationReason,
+            certifier: stored.certifier,
+            issuedAt: stored.issuedAt,
+            expiresAt: stored.expiresAt,
+            revokedAt: stored.revokedAt,
+            modelHash: stored.modelHash
+        });
+    }
+
+    /// @inheritdoc ILanternRegistry
+    function certifiedPolicies(address operator, uint256 index) external view returns (bytes32[] memory) {
+        return _policies[operator][_certifications[operator][index].grantIndex];
+    }
+
+    /// @inheritdoc ILanternRegistry
+    function isCertifiedPolicy(address operator, bytes32 policyHash) external view returns (bool) {
+        StoredCertification[] storage history = _certifications[operator];
+        uint256 count = history.length;
+        if (count == 0) return false;
+        StoredCertification storage current = history[count - 1];
+        if (current.revokedAt != 0 || current.expiresAt <= block.timestamp) return false;
+        // The list is sorted (checked at the grant): binary search.
+        bytes32[] storage policies = _policies[operator][current.grantIndex];
+        uint256 low;
+        uint256 high = policies.length;
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            bytes32 value = policies[mid];
+            if (value == policyHash) return true;
+            if (value < policyHash) low = mid + 1;
+            else high = mid;
+        }
+        return false;
     }
 
     function _requireOperator(address account) private view returns (Operator storage operator) {
@@ -248,12 +326,27 @@ contract LanternRegistry is ILanternRegistry, AccessControlDefaultAdminRules {
         if (log.retired) revert LanternLogRetired(logId);
     }
 
+    /// @dev 1 to {MAX_CERTIFIED_POLICIES} hashes, sorted strictly ascending: then a zero can only
+    /// be the first, and a duplicate only next to its twin, so one pass checks everything.
+    function _requirePolicyHashes(bytes32[] calldata policyHashes) private pure {
+        uint256 count = policyHashes.length;
+        if (count == 0 || count > MAX_CERTIFIED_POLICIES) revert LanternPolicyCount(count, MAX_CERTIFIED_POLICIES);
+        bytes32 previous = policyHashes[0];
+        if (previous == bytes32(0)) revert LanternZeroPolicyHash(0);
+        for (uint256 i = 1; i < count; ++i) {
+            bytes32 policyHash = policyHashes[i];
+            if (policyHash == previous) revert LanternDuplicatePolicyHash(i, policyHash);
+            if (policyHash < previous) revert LanternPolicyHashesNotSorted(i, previous, policyHash);
+            previous = policyHash;
+        }
+    }
+
     function _requireUnrevokedCertification(address operator)
         private
         view
-        returns (Certification storage current, uint256 index)
+        returns (StoredCertification storage current, uint256 index)
     {
-        Certification[] storage history = _certifications[operator];
+        StoredCertification[] storage history = _certifications[operator];
         if (history.length == 0) revert LanternNotCertified(operator);
         index = history.length - 1;
         current = history[index];

@@ -1,7 +1,9 @@
 // `npm run demo`: sends the Sacred Pause Protocol's domain scenarios (scripts/demoScenarios.ts) to
 // the running stack (`npm start`), shows each outcome, leaves the pauses to the reviewer desk,
 // waits until a decided trace is anchored, saves its proof bundle to DATA/demo-bundle.json and
-// prints a link that opens the verify page on it.
+// prints a link that opens the verify page on it. It ends by saying how long the pauses it left
+// stay open (each profile's pause.timeout_ms) and until when: a pause nobody resolves in time is
+// refused (-1), and the desk then has nothing to show.
 //
 // Env: TML_GATEWAY_URL (default http://127.0.0.1:$TML_PORT, port 8787), TML_API_KEY (default:
 // the token in DATA/dev-api-key), TML_DATA_DIR (default ./data), TML_WEB_URL (default
@@ -34,6 +36,8 @@ type Outcome = {
   trigger_type: string
   trigger_detail: string
   pause_id: string | undefined
+  /** When the pause closes with -1 if no reviewer resolves it (RFC 3339). */
+  pause_deadline: string | undefined
 }
 
 class DemoError extends Error {}
@@ -51,7 +55,7 @@ function readOutcome(scenario: DemoScenario, json: unknown): Outcome {
     throw new DemoError(
       `${scenario.id}: the gateway's answer is not a decision: ${JSON.stringify(a)}`,
     )
-  const pause = a.pause as { pause_id?: unknown } | undefined
+  const pause = a.pause as { pause_id?: unknown; deadline?: unknown } | undefined
   return {
     trace_id: a.trace_id,
     state: a.state as Outcome['state'],
@@ -59,6 +63,10 @@ function readOutcome(scenario: DemoScenario, json: unknown): Outcome {
     trigger_type: a.trigger_type,
     trigger_detail: a.trigger_detail,
     pause_id: typeof pause?.pause_id === 'string' ? pause.pause_id : undefined,
+    pause_deadline:
+      typeof pause?.deadline === 'string' && Number.isFinite(Date.parse(pause.deadline))
+        ? pause.deadline
+        : undefined,
   }
 }
 
@@ -130,6 +138,35 @@ async function waitForBundle(traceId: string): Promise<string> {
   }
 }
 
+/**
+ * How long the pauses left open stay open, per profile: the earliest deadline of each, in local
+ * time and in minutes from now. After it a pause is refused (-1) and leaves the desk.
+ */
+function pauseWindows(outcomes: readonly Outcome[]): string[] {
+  const byProfile = new Map<string, { count: number; first: number }>()
+  for (const [i, o] of outcomes.entries()) {
+    if (o.final_state !== 0 || o.pause_deadline === undefined) continue
+    const profile = (DEMO_SCENARIOS[i] as DemoScenario).request.profile
+    const at = Date.parse(o.pause_deadline)
+    const seen = byProfile.get(profile)
+    byProfile.set(profile, {
+      count: (seen?.count ?? 0) + 1,
+      first: Math.min(seen?.first ?? at, at),
+    })
+  }
+  if (byProfile.size === 0) return []
+  const now = Date.now()
+  const lines = [...byProfile].map(([profile, { count, first }]) => {
+    const minutes = Math.max(0, Math.floor((first - now) / 60_000))
+    const left = minutes >= 1 ? `${minutes} min from now` : 'less than a minute from now'
+    return `  ${profile.padEnd(20)} ${count === 1 ? '1 pause' : `${count} pauses`} open until ${new Date(first).toLocaleTimeString()} (${left})`
+  })
+  return [
+    'the pauses stay open until their profile’s pause.timeout_ms has passed; then each is refused (-1):',
+    ...lines,
+  ]
+}
+
 let apiKey = env.TML_API_KEY ?? ''
 try {
   if (apiKey === '') {
@@ -183,6 +220,7 @@ try {
   console.log(`  ${webUrl}/${bundleToFragment(bundle)}`)
   console.log(`resolve the pauses as the reviewer (Hardhat dev account #4, local only):`)
   console.log(`  ${webUrl}/?view=desk`)
+  for (const line of pauseWindows(outcomes)) console.log(line)
   if (mismatches.length > 0) {
     console.error(`demo: outcomes differ from the protocol's:\n  ${mismatches.join('\n  ')}`)
     process.exitCode = 1

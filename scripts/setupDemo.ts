@@ -1,12 +1,15 @@
 // The demo operator of `npm start`, on both local chains: registers it, declares its log with the
-// gateway's checkpoint signer and receipt key, and has a certifier light its Lantern. Idempotent:
-// what a chain already holds is left as it is. Prints the log id on the last line.
+// gateway's checkpoint signer and receipt key (the log id commits to them), and has a certifier
+// light its Lantern for the policies the gateway runs (--policies, default gateway/policies: by
+// the policy_hash the gateway writes into MTLs; `npm start` passes its local copy). Idempotent: what a chain already holds is left as it is. Prints the
+// log id on the last line.
 //
 // Keys: the operator, certifier and admin are Hardhat's well-known development accounts #1, #3
 // and #0 (funded on every local node, public, never to be used elsewhere). The gateway's own keys
 // (checkpoint signer, receipt key) come from its key directory.
 //
 //   node scripts/setupDemo.ts --deployments data/deployments --keys data/keys \
+//     --policies data/policies \
 //     --rpc ethereumLocal=http://127.0.0.1:8545 --rpc polygonLocal=http://127.0.0.1:8546
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -20,9 +23,11 @@ import {
   http,
   keccak256,
   toHex,
+  zeroHash,
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { createReceiptSigner } from '../gateway/src/keys/createReceiptSigner.ts'
+import { loadPolicies } from '../gateway/src/policy/loadPolicies.ts'
 
 /** Hardhat's well-known development keys: public, funded on local nodes only. */
 const DEV_KEYS = {
@@ -40,6 +45,7 @@ const { values } = parseArgs({
   options: {
     deployments: { type: 'string', default: 'deployments' },
     keys: { type: 'string', default: 'data/keys' },
+    policies: { type: 'string' },
     rpc: { type: 'string', multiple: true, default: [] },
   },
 })
@@ -61,6 +67,11 @@ const readKey = (file: string): Hex => {
 const signer = privateKeyToAccount(readKey('checkpoint.key')).address
 const receiptKey = createReceiptSigner(Buffer.from(readKey('receipt.key').slice(2), 'hex'))
   .publicKey as Hex
+// The certification names the policies it covers, sorted ascending as the registry wants them.
+const policyHashes = [
+  ...loadPolicies({ paths: [values.policies ?? join(root, 'gateway', 'policies')] }).values(),
+].map((loaded) => loaded.hash)
+policyHashes.sort()
 
 let logId: Hex | undefined
 for (const spec of values.rpc) {
@@ -101,9 +112,25 @@ for (const spec of values.rpc) {
       keccak256(toHex(LICENSE_TEXT)),
     ])
   }
-  const id = (await read('computeLogId', [operator, DEMO_LOG_NAME])) as Hex
+  const id = (await read('computeLogId', [
+    operator,
+    DEMO_LOG_NAME,
+    signer,
+    receiptKey,
+    MAX_EPOCH_INTERVAL_S,
+  ])) as Hex
   const logs = (await read('logsOf', [operator])) as Hex[]
   if (!logs.includes(id)) {
+    // A name is one log per operator and chain: the same name declared with other keys means the
+    // key directory changed since this chain was set up.
+    for (const other of logs) {
+      const info = (await read('logInfo', [other])) as { name: string }
+      if (info.name === DEMO_LOG_NAME) {
+        throw new Error(
+          `setup-demo: ${network} already has the log "${DEMO_LOG_NAME}" (${other}) declared with other keys than ${values.keys}; restart the local chains or use the keys it was declared with`,
+        )
+      }
+    }
     await send(DEV_KEYS.operator, 'declareLog', [
       DEMO_LOG_NAME,
       signer,
@@ -122,6 +149,8 @@ for (const spec of values.rpc) {
       keccak256(toHex('general')),
       now + YEAR_S,
       keccak256(toHex('demo audit evidence')),
+      policyHashes,
+      zeroHash, // the demo certifies no model
     ])
   }
   logId = id

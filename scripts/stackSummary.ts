@@ -7,8 +7,13 @@ export type StackFacts = {
   gatewayUrl: string
   calendarUrl: string
   chains: StackChain[]
+  /** The log id the gateway runs with (from its own start-up line). */
   logId: string
   dataDir: string
+  /** The local stack's copy of the policies the gateway runs with. */
+  policiesDir: string
+  /** How long its deliberative pauses stay open at least. */
+  pauseMinutes: number
   devApiKeyFile: string
   reviewer: string
   seconds: number
@@ -33,9 +38,11 @@ export function stackSummary(facts: StackFacts): string {
     `  demo log id                    ${facts.logId}`,
     `  development API key            ${facts.devApiKeyFile}  (caller "dev")`,
     `  gateway data and keys          ${facts.dataDir}`,
+    `  gateway policies               ${facts.policiesDir}  (the local stack's copy: deliberative pauses stay open ${facts.pauseMinutes} min)`,
     'Development keys (public, local chains only, never use them elsewhere):',
     "  Hardhat's well-known accounts: #0 admin, #1 demo operator, #2 anchor relayer, #3 certifier,",
-    `  #4 reviewer ${facts.reviewer} (the page's test account: the desk signs as it without a wallet).`,
+    `  #4 reviewer ${facts.reviewer}: the desk uses the development API key and signs as reviewer #4`,
+    "  with the page's test account.",
     `  The gateway's own keys (receipts, checkpoints) were generated on this machine in ${facts.dataDir}/keys.`,
     'Next steps:',
     '  npm run demo                   send the protocol’s domain scenarios and get a proof link',

@@ -5,7 +5,9 @@
 //   3. the demo operator, its log and its Lantern on both chains (scripts/setupDemo.ts)
 //   4. a local OpenTimestamps calendar on :8788 (in this process)
 //   5. the gateway on :8787 (SQLite store and development keys in ./data, API key in
-//      DATA/dev-api-key), anchoring on both chains and stamping at the calendar
+//      DATA/dev-api-key), anchoring on both chains and stamping at the calendar, with the local
+//      stack's copy of the policies in DATA/policies (deliberative pauses open 15 min:
+//      scripts/localPolicies.ts)
 //   6. the web page on :5173 (web/dist, built when missing or stale), configured for all of it
 //
 // Ports: CHAINS_ETHEREUM_PORT, CHAINS_POLYGON_PORT, TML_PORT, TML_WEB_PORT, TML_OTS_PORT; data:
@@ -19,6 +21,7 @@ import { type StaticPage, serveStaticPage } from '../web/scripts/servePage.ts'
 import { assertPortsFree } from './assertPortsFree.ts'
 import { ensureDevApiKey } from './devApiKey.ts'
 import { ensureWebBuild } from './ensureWebBuild.ts'
+import { LOCAL_PAUSE_MS, writeLocalPolicies } from './localPolicies.ts'
 import { DEV_REVIEWER, pageConfig, type StackChain } from './pageConfig.ts'
 import { readDeployment } from './readDeployment.ts'
 import { type ServiceProcess, spawnService, stopService } from './serviceProcess.ts'
@@ -71,6 +74,7 @@ async function startService(
   ready: RegExp,
   env: NodeJS.ProcessEnv,
   quiet = false,
+  onLine?: (line: string) => void,
 ): Promise<void> {
   const { service, ready: isReady } = spawnService({
     name,
@@ -80,6 +84,7 @@ async function startService(
     env,
     quiet,
     ready,
+    ...(onLine ? { onLine } : {}),
   })
   services.push(service)
   void service.exited.then((how) => fail(`${name} stopped (exit ${how}); stopping the stack`))
@@ -92,6 +97,7 @@ async function runStep(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
+  quiet = false,
 ): Promise<string[]> {
   const lines: string[] = []
   const { service } = spawnService({
@@ -100,6 +106,7 @@ async function runStep(
     args,
     cwd: root,
     env,
+    quiet,
     onLine: (line) => lines.push(line),
   })
   services.push(service)
@@ -183,7 +190,23 @@ async function main(): Promise<void> {
   }
   const tml = join(root, 'gateway', 'bin', 'tml.mjs')
   console.log('start: the gateway’s keys …')
-  await runStep('keys', process.execPath, [tml, 'keys', 'generate', '--keys', keysDir], env)
+  // Quiet: on a first run `keys generate` prints a placeholder log id (a random log-id file);
+  // the demo log's id commits to the keys, so it is known only once setup-demo has run.
+  const keyLines = await runStep(
+    'keys',
+    process.execPath,
+    [tml, 'keys', 'generate', '--keys', keysDir],
+    env,
+    true,
+  )
+  for (const line of keyLines.filter((l) => l.startsWith('created '))) console.log(`start: ${line}`)
+  // Before setup-demo: the Lantern's certification names the hashes of the policies the gateway
+  // runs, which are these.
+  const policies = writeLocalPolicies({ shippedDir: join(root, 'gateway', 'policies'), dataDir })
+  for (const c of policies.changes)
+    console.log(
+      `start: policies: ${c.profile} pauses stay open ${c.toMs / 60_000} min on the local stack (${c.fromMs / 1000} s shipped), in ${policies.dir}`,
+    )
   console.log('start: registering the demo operator, its log and its Lantern …')
   const rpcArgs = Object.entries(rpc).map(([network, u]) => `${network}=${u}`)
   const setup = await runStep(
@@ -195,6 +218,8 @@ async function main(): Promise<void> {
       deploymentsDir,
       '--keys',
       keysDir,
+      '--policies',
+      policies.dir,
       ...rpcArgs.flatMap((r) => ['--rpc', r]),
     ],
     env,
@@ -216,6 +241,15 @@ async function main(): Promise<void> {
   }, CALENDAR_BLOCK_MS)
 
   console.log(`start: starting the gateway on :${ports.gateway} …`)
+  // The log id the summary shows is the one the gateway says it runs with (its "listening"
+  // line), not what this script expects it to be.
+  let runningLogId: string | undefined
+  const readListening = (line: string) => {
+    if (!line.includes('"msg":"listening"')) return
+    try {
+      runningLogId = (JSON.parse(line) as { log_id?: string }).log_id
+    } catch {}
+  }
   const gatewayEnv: NodeJS.ProcessEnv = { ...env }
   // TML_API_KEYS, when set, replaces the api-keys file in the gateway: keep the dev key in it.
   if (process.env.TML_API_KEYS)
@@ -236,11 +270,19 @@ async function main(): Promise<void> {
       deploymentsDir,
       '--ots-calendar',
       calendar.url,
+      '--policies',
+      policies.dir,
       ...rpcArgs.flatMap((r) => ['--chain', r]),
     ],
     /"msg":"listening"/,
     gatewayEnv,
+    false,
+    readListening,
   )
+  if (runningLogId?.toLowerCase() !== logId.toLowerCase())
+    throw new Error(
+      `the gateway runs log ${runningLogId ?? '(none said)'}, but the demo log declared on the chains is ${logId}: check TML_LOG_ID and ${join(keysDir, 'log-id')}`,
+    )
 
   console.log(`start: ${await webBuild}`)
   const chains: StackChain[] = [
@@ -261,7 +303,7 @@ async function main(): Promise<void> {
     dist: join(root, 'web', 'dist'),
     host: HOST,
     port: ports.web,
-    config: pageConfig({ chains, gatewayUrl }),
+    config: pageConfig({ chains, gatewayUrl, devApiKey: devKey.token }),
   })
   console.log(
     stackSummary({
@@ -269,8 +311,10 @@ async function main(): Promise<void> {
       gatewayUrl,
       calendarUrl: calendar.url,
       chains,
-      logId,
+      logId: runningLogId,
       dataDir,
+      policiesDir: policies.dir,
+      pauseMinutes: LOCAL_PAUSE_MS / 60_000,
       devApiKeyFile: devKey.file,
       reviewer: DEV_REVIEWER,
       seconds: (performance.now() - started) / 1000,

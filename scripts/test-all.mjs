@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureInstalled, onProjectNode, projectNode, root } from './bootstrap.mjs'
 import { ensureChromium } from './ensure-chromium.mjs'
+import { ensureGo } from './ensure-go.mjs'
 
 process.env.HARDHAT_DISABLE_TELEMETRY = 'true'
 
@@ -30,8 +31,9 @@ onProjectNode(fileURLToPath(import.meta.url))
 console.log('test-all: building core and the contracts …')
 run('npm', ['run', 'build', '--silent'])
 
-// 3. A real browser for the browser suites.
+// 3. A real browser for the browser suites, Go for the C2SP follower test.
 ensureChromium()
+ensureGo()
 
 // 4. The suites. Each reports its own totals; we read them from its output.
 const suites = [

@@ -2,18 +2,25 @@
 pragma solidity ^0.8.28;
 
 import {Checkpoint, LeafInclusion, SignedCheckpoint} from "../types/Checkpoint.sol";
+import {KeyRotation} from "../types/KeyRotation.sol";
 
 /**
  * @title ICheckpointRegistry
- * @notice Anchors the checkpoints of append-only RFC 9162 logs, one epoch after the other, and
- * records proof that a log forked. Logs are declared in the {ILanternRegistry}, which is the only
- * account that may configure them here.
+ * @notice Anchors the checkpoints of append-only RFC 9162 logs and records proof that a log
+ * forked. Logs are declared in the {ILanternRegistry}, which is the only account that registers
+ * and retires them here.
  *
- * What a chain holds for a log: the root of every anchored epoch, and the head (epoch, root,
- * tree size, time). Every anchored root was signed by the log's signer and proven consistent with
- * the one before it, so the roots form one append-only history. Tree size and time of earlier
- * epochs are in the {CheckpointAnchored} events: the chain does not keep them in storage, which
- * keeps `anchor` at one new storage slot per epoch (see contracts/README.md, Gas).
+ * What a chain holds for a log: for every anchored epoch the EIP-712 struct hash of its
+ * checkpoint (which commits to tree size, root and time), the head (epoch, root, tree size, time)
+ * and the log's key history. A chain may skip epochs: each anchor is proven consistent with the
+ * last checkpoint anchored on that chain.
+ *
+ * Key history: period 0 is the keys the log was declared with (the log id commits to them);
+ * period n is opened by a {KeyRotation} statement signed by the checkpoint signer of period n - 1.
+ * Statements and checkpoints are typed data without chain id, so the history and the evidence are
+ * the same on every chain: a checkpoint signed by any key of the history, for an epoch inside that
+ * key's period, is the log's statement wherever it is shown, anchored here, on another chain, or
+ * nowhere. Signers are EOAs: only ECDSA (secp256k1) signatures verify.
  */
 interface ICheckpointRegistry {
     /// @notice Life cycle of a log in this registry.
@@ -24,7 +31,7 @@ interface ICheckpointRegistry {
         Compromised
     }
 
-    /// @notice Which contradiction {reportEquivocation} or {reportInconsistency} proved.
+    /// @notice Which contradiction a report proved.
     enum EquivocationKind {
         /// Same epoch, different root or tree size.
         SameEpoch,
@@ -33,7 +40,28 @@ interface ICheckpointRegistry {
         /// Two epochs with the same tree size and different roots.
         SameSizeDifferentRoots,
         /// Two trees that hold different leaves at the same index.
-        DifferentLeaves
+        DifferentLeaves,
+        /// A key of the history signed a checkpoint for an epoch outside its key period.
+        SignedOutsidePeriod,
+        /// A key handed over at an epoch this chain had already anchored under that key.
+        HandoverBreach,
+        /// A key signed two different statements for the same key period.
+        KeyFork
+    }
+
+    /**
+     * @notice One period of a log's key history.
+     * @param signer The checkpoint signer (an EOA) of the epochs from `fromEpoch` until the next
+     * period's `fromEpoch`.
+     * @param receiptKey The Ed25519 public key that signs the receipts of those epochs.
+     * @param fromEpoch The first epoch of the period (1 for period 0).
+     */
+    // A view's return value, never stored (the registry stores periods packed): the order reads best.
+    // solhint-disable-next-line gas-struct-packing
+    struct KeyPeriod {
+        address signer;
+        bytes32 receiptKey;
+        uint64 fromEpoch;
     }
 
     /**
@@ -49,8 +77,11 @@ interface ICheckpointRegistry {
     );
 
     /**
-     * @notice Two validly signed checkpoints of log `logId` were shown to contradict each other;
-     * the log is now {LogStatus.Compromised} and its operator's Lantern is dark.
+     * @notice Log `logId` was shown to contradict itself; it is now {LogStatus.Compromised} and its
+     * operator's Lantern is dark. `firstEpoch` and `secondEpoch` are, by `kind`: the two
+     * checkpoints' epochs (the four checkpoint kinds); the checkpoint's epoch and the period
+     * boundary it crossed ({SignedOutsidePeriod}); the statement's `fromEpoch` and this chain's head
+     * epoch ({HandoverBreach}); the two statements' `fromEpoch` ({KeyFork}).
      */
     event EquivocationReported(
         bytes32 indexed logId,
@@ -58,6 +89,18 @@ interface ICheckpointRegistry {
         EquivocationKind kind,
         uint64 firstEpoch,
         uint64 secondEpoch
+    );
+
+    /**
+     * @notice Log `logId` has key period `index`: checkpoint signer `signer` and receipt key
+     * `receiptKey` from epoch `fromEpoch` on.
+     */
+    event KeysRotated(
+        bytes32 indexed logId,
+        uint64 indexed index,
+        uint64 fromEpoch,
+        address signer,
+        bytes32 receiptKey
     );
 
     /// @notice `caller` is not the LanternRegistry, the only account that configures logs.
@@ -72,10 +115,14 @@ interface ICheckpointRegistry {
     error CheckpointLogCompromised(bytes32 logId);
     /// @notice `signer` cannot sign checkpoints (the zero address).
     error CheckpointInvalidSigner(address signer);
-    /// @notice The next epoch of log `logId` is `expected`, not `epoch`.
-    error CheckpointEpochNotNext(bytes32 logId, uint64 expected, uint64 epoch);
-    /// @notice Epoch `epoch` of log `logId` is anchored with root `anchoredRoot`, not `rootHash`.
-    error CheckpointRootConflict(bytes32 logId, uint64 epoch, bytes32 anchoredRoot, bytes32 rootHash);
+    /// @notice A receipt key of log `logId` must not be zero.
+    error CheckpointZeroReceiptKey(bytes32 logId);
+    /// @notice Epoch `epoch` of log `logId` is not after this chain's head `headEpoch`, and was
+    /// not anchored here (skipped, or older than the chain's first checkpoint of the log).
+    error CheckpointEpochNotAfterHead(bytes32 logId, uint64 headEpoch, uint64 epoch);
+    /// @notice Epoch `epoch` of log `logId` is anchored with checkpoint struct hash `anchoredHash`,
+    /// not `checkpointHash` (another root, tree size or time).
+    error CheckpointRootConflict(bytes32 logId, uint64 epoch, bytes32 anchoredHash, bytes32 checkpointHash);
     /// @notice The tree of log `logId` had `previousSize` leaves and cannot shrink to `treeSize`.
     error CheckpointTreeShrank(bytes32 logId, uint64 previousSize, uint64 treeSize);
     /// @notice `timestamp` is outside [`earliest`, `latest`]: before the previous checkpoint of
@@ -85,31 +132,55 @@ interface ICheckpointRegistry {
     error CheckpointInconsistent(bytes32 logId, uint64 previousSize, uint64 treeSize);
     /// @notice A checkpoint of an empty tree must have root SHA-256(""), not `rootHash`.
     error CheckpointEmptyTreeRoot(bytes32 logId, bytes32 rootHash);
-    /// @notice The checkpoint of epoch `epoch` of log `logId` is not signed by `signer`.
+    /// @notice The checkpoint of epoch `epoch` of log `logId` is not signed by `signer`, the key
+    /// whose period covers that epoch.
     error CheckpointInvalidSignature(bytes32 logId, uint64 epoch, address signer);
-    /// @notice The two checkpoints belong to different logs.
+    /// @notice The checkpoint of epoch `epoch` of log `logId` is signed by `recovered` (zero when
+    /// the signature is malformed), which is no key of the log's history on this chain.
+    error CheckpointSignerNotInHistory(bytes32 logId, uint64 epoch, address recovered);
+    /// @notice The checkpoint of epoch `epoch` of log `logId` is signed by `signer`, the key of
+    /// period `index`, outside that period: that is proof in itself, see {reportOutOfPeriod}.
+    error CheckpointSignedOutsidePeriod(bytes32 logId, uint64 epoch, address signer, uint64 index);
+    /// @notice The two pieces of evidence belong to different logs.
     error CheckpointEquivocationLogMismatch(bytes32 firstLogId, bytes32 secondLogId);
-    /// @notice The evidence does not show the two checkpoints of log `logId` contradicting each other.
+    /// @notice The evidence does not show log `logId` contradicting itself (see
+    /// {EquivocationReported} for what the two epochs are).
     error CheckpointEquivocationNotProven(bytes32 logId, uint64 firstEpoch, uint64 secondEpoch);
+    /// @notice The next key period of log `logId` is `expected`, not `index`.
+    error CheckpointRotationIndexNotNext(bytes32 logId, uint64 expected, uint64 index);
+    /// @notice A statement for key period `index` of log `logId` needs period `index - 1`, which
+    /// this chain does not have (it has `periodCount` periods; period 0 has no statement).
+    error CheckpointRotationIndexOutOfRange(bytes32 logId, uint64 index, uint64 periodCount);
+    /// @notice The statement for key period `index` of log `logId` is not signed by `signer`, the
+    /// checkpoint signer of period `index - 1`.
+    error CheckpointRotationInvalidSignature(bytes32 logId, uint64 index, address signer);
+    /// @notice Key period `index` of log `logId` must start after `previousFromEpoch`, not at `fromEpoch`.
+    error CheckpointRotationEpochNotIncreasing(bytes32 logId, uint64 previousFromEpoch, uint64 fromEpoch);
+    /// @notice `signer` already signed for period `index` of log `logId`: a key serves one period.
+    error CheckpointSignerReused(bytes32 logId, address signer, uint64 index);
+    /// @notice Two statements of log `logId` for different key periods (`firstIndex`, `secondIndex`)
+    /// are no fork.
+    error CheckpointKeyForkIndexMismatch(bytes32 logId, uint64 firstIndex, uint64 secondIndex);
 
     /**
-     * @notice Anchors the next checkpoint of its log. Anyone may send it: the signature is what
-     * makes it the log's, so a relayer can pay the gas.
-     * @param checkpoint The checkpoint of epoch `head.epoch + 1`.
-     * @param consistencyProof RFC 9162 §2.1.4 proof from the head's tree to this one (empty for a
-     * log's first checkpoint, after an empty tree, or when the tree did not grow).
-     * @param signature The log signer's EIP-712 signature of `checkpoint` (65 bytes for an EOA,
-     * anything its ERC-1271 `isValidSignature` accepts for a contract).
+     * @notice Anchors a checkpoint after this chain's head of its log. Anyone may send it: the
+     * signature is what makes it the log's, so a relayer can pay the gas.
+     * @param checkpoint The checkpoint of any epoch after the head's (a chain may skip epochs).
+     * @param consistencyProof RFC 9162 §2.1.4 proof from the head's tree (the last checkpoint
+     * anchored on this chain) to this one; empty for the log's first checkpoint here, after an
+     * empty tree, or when the tree did not grow.
+     * @param signature 65-byte ECDSA signature `r ‖ s ‖ v` of the checkpoint's EIP-712 digest by the
+     * key whose period covers `checkpoint.epoch`.
      *
-     * @dev Sending a checkpoint whose epoch is already anchored with the same root changes nothing
-     * and emits nothing.
+     * @dev Sending a checkpoint that is already anchored (same struct hash) changes nothing and
+     * emits nothing.
      *
      * Requirements:
      * - the log is {LogStatus.Active};
-     * - `checkpoint.epoch` is the head's epoch + 1 (or an anchored epoch with the same root);
+     * - `checkpoint.epoch` is after the head's (or the checkpoint is anchored as it is);
      * - the tree did not shrink, and `consistencyProof` proves the head's tree is its prefix;
      * - `checkpoint.timestamp` is not before the head's and at most {MAX_CLOCK_SKEW} ahead of the chain;
-     * - `signature` is the current signer's.
+     * - `signature` is by the signer of the key period that covers `checkpoint.epoch`.
      *
      * Emits a {CheckpointAnchored} event.
      */
@@ -120,25 +191,50 @@ interface ICheckpointRegistry {
     ) external;
 
     /**
-     * @notice Records that a log equivocated, from two checkpoints signed by the signer in charge
-     * of their epochs that cannot both be true: the same epoch with different roots or sizes, a
-     * later epoch with a smaller tree, or the same tree size with different roots. The checkpoints
-     * need not be anchored.
+     * @notice Relays a key rotation statement of a log: key period `rotation.index` begins at
+     * `rotation.fromEpoch`. Anyone may relay it, to every chain. If this chain already anchored an
+     * epoch at or after `rotation.fromEpoch` (under the old key, which now says it no longer signs
+     * such epochs), the statement proves a broken handover: the log is marked compromised instead.
+     * @param rotation The statement; `rotation.index` is this chain's {keyPeriodCount}.
+     * @param signature 65-byte ECDSA signature of the statement's EIP-712 digest by the current
+     * (last) period's checkpoint signer.
      *
-     * @dev Requirements: same log, not already compromised; valid signatures ({signerAt}).
+     * @dev Requirements:
+     * - the log is {LogStatus.Active};
+     * - `rotation.index` is the next period; the signature is the last period's signer's;
+     * - `rotation.signer` and `rotation.receiptKey` are not zero; `rotation.signer` served no
+     *   period of this log before;
+     * - `rotation.fromEpoch` is after the last period's `fromEpoch`.
+     *
+     * Emits a {KeysRotated} event when `rotation.fromEpoch` is after this chain's head epoch;
+     * otherwise an {EquivocationReported} event of kind {EquivocationKind.HandoverBreach}, and no
+     * period is added.
+     */
+    function rotateKeys(KeyRotation calldata rotation, bytes calldata signature) external;
+
+    /**
+     * @notice Records that a log equivocated, from two checkpoints signed by keys of its history
+     * for epochs inside their periods that cannot both be true: the same epoch with different
+     * roots or sizes, a later epoch with a smaller tree, or the same tree size with different
+     * roots. The checkpoints need not be anchored, here or anywhere.
+     *
+     * @dev Requirements: same log, known, not already compromised; each signature recovers to a
+     * key of the history ({periodOf}) whose period covers the checkpoint's epoch (a key signing
+     * outside its period reverts with {CheckpointSignedOutsidePeriod}: report it with
+     * {reportOutOfPeriod}).
      *
      * Emits an {EquivocationReported} event.
      */
     function reportEquivocation(SignedCheckpoint calldata first, SignedCheckpoint calldata second) external;
 
     /**
-     * @notice Records that a log forked, from two checkpoints signed by the signer in charge of
-     * their epochs whose trees hold different leaves at index `leafIndex`: trees of one
-     * append-only log agree on every leaf they both have, so one of them is not an extension of
-     * the other. This is the general form of "a later checkpoint not consistent with an earlier one".
+     * @notice Records that a log forked, from two checkpoints signed as for {reportEquivocation}
+     * whose trees hold different leaves at index `leafIndex`: trees of one append-only log agree on
+     * every leaf they both have, so one of them is not an extension of the other. This is the
+     * general form of "a later checkpoint not consistent with an earlier one".
      *
-     * @dev Requirements: same log, not already compromised; valid signatures; `leafIndex` is in
-     * both trees; each inclusion proof holds against its checkpoint; the leaf hashes differ.
+     * @dev Requirements: as {reportEquivocation}; `leafIndex` is in both trees; each inclusion
+     * proof holds against its checkpoint; the leaf hashes differ.
      *
      * Emits an {EquivocationReported} event.
      */
@@ -151,23 +247,46 @@ interface ICheckpointRegistry {
     ) external;
 
     /**
-     * @notice Registers log `logId` with checkpoint signer `signer`, from epoch 1.
+     * @notice Records that a key of a log's history signed a checkpoint for an epoch outside its
+     * key period (before it, or at or after its successor's `fromEpoch`): the key broke the
+     * handover the history states.
+     *
+     * @dev Requirements: the log is known, not already compromised; the signature recovers to a
+     * key of the history; the epoch lies outside that key's period.
+     *
+     * Emits an {EquivocationReported} event of kind {EquivocationKind.SignedOutsidePeriod}.
+     */
+    function reportOutOfPeriod(SignedCheckpoint calldata signed) external;
+
+    /**
+     * @notice Records that a log's key signed two different statements for the same key period
+     * (for example one chain was told period 1 is key B, another that it is key C).
+     *
+     * @dev Requirements: same log, known, not already compromised; same `index`, at least 1 and at
+     * most this chain's {keyPeriodCount}; different content; both signed by the checkpoint signer
+     * of period `index - 1` of this chain's history.
+     *
+     * Emits an {EquivocationReported} event of kind {EquivocationKind.KeyFork}.
+     */
+    function reportKeyFork(
+        KeyRotation calldata first,
+        bytes calldata firstSignature,
+        KeyRotation calldata second,
+        bytes calldata secondSignature
+    ) external;
+
+    /**
+     * @notice Registers log `logId` with key period 0: checkpoint signer `signer` and receipt key
+     * `receiptKey` from epoch 1.
      * @dev Only the LanternRegistry ({ILanternRegistry-declareLog}).
      */
-    function registerLog(bytes32 logId, address signer) external;
+    function registerLog(bytes32 logId, address signer, bytes32 receiptKey) external;
 
     /**
-     * @notice Makes `signer` the checkpoint signer of log `logId` from the next epoch on; earlier
-     * epochs keep their signer ({signerAt}), so their checkpoints stay verifiable.
-     * @dev Only the LanternRegistry ({ILanternRegistry-rotateSigner}).
-     * @return fromEpoch The first epoch that `signer` signs.
-     */
-    function rotateSigner(bytes32 logId, address signer) external returns (uint64 fromEpoch);
-
-    /**
-     * @notice Retires log `logId`: it anchors nothing more; what it anchored stays readable.
+     * @notice Retires log `logId`: it anchors and rotates nothing more; what it anchored stays
+     * readable, and evidence against it is still accepted.
      * @dev Only the LanternRegistry ({ILanternRegistry-retireLog}).
-     * @return finalEpoch The log's last anchored epoch (0 if none).
+     * @return finalEpoch The log's last anchored epoch on this chain (0 if none).
      */
     function retireLog(bytes32 logId) external returns (uint64 finalEpoch);
 
@@ -178,7 +297,7 @@ interface ICheckpointRegistry {
     function lantern() external view returns (address);
 
     /**
-     * @notice The latest anchored checkpoint of log `logId`; all zero if none.
+     * @notice The latest checkpoint of log `logId` anchored on this chain; all zero if none.
      */
     function head(bytes32 logId)
         external
@@ -186,27 +305,24 @@ interface ICheckpointRegistry {
         returns (uint64 epoch, bytes32 rootHash, uint64 treeSize, uint64 timestamp);
 
     /**
-     * @notice The checkpoint anchored for epoch `epoch` of log `logId`. `rootHash` is zero when the
-     * epoch is not anchored. `treeSize` and `timestamp` are kept for the head only and are zero for
-     * earlier epochs: read them from the epoch's {CheckpointAnchored} event. The root binds the tree
-     * size (RFC 9162 hashes leaves and nodes apart), so a matching root is what a verifier checks.
+     * @notice The EIP-712 struct hash of the checkpoint anchored for epoch `epoch` of log `logId`
+     * (`keccak256(abi.encode(CHECKPOINT_TYPEHASH, logId, epoch, treeSize, rootHash, timestamp))`),
+     * zero when this chain did not anchor that epoch. It commits to the epoch's tree size, root and
+     * time: a verifier holding the checkpoint compares hashes, or calls {isAnchored}.
      */
-    function checkpointAt(bytes32 logId, uint64 epoch)
-        external
-        view
-        returns (bytes32 rootHash, uint64 treeSize, uint64 timestamp);
+    function checkpointHashAt(bytes32 logId, uint64 epoch) external view returns (bytes32);
+
+    /// @notice Whether exactly `checkpoint` (same tree size, root and time) is anchored on this chain.
+    function isAnchored(Checkpoint calldata checkpoint) external view returns (bool);
 
     /**
-     * @notice Whether `proof` proves leaf hash `leafHash` at index `leafIndex` of the tree that
-     * epoch `epoch` of log `logId` anchored, taken to have `treeSize` leaves (the checkpoint's).
-     * False when the epoch is not anchored.
+     * @notice Whether `proof` proves leaf hash `leafHash` at index `leafIndex` of the tree of
+     * `checkpoint`. False unless `checkpoint` is anchored on this chain ({isAnchored}).
      * @dev `leafHash` must be SHA-256(0x00 ‖ leaf) computed by the caller from the leaf itself:
      * an interior node passed as a leaf hash can verify under a wrong tree size.
      */
     function verifyInclusion(
-        bytes32 logId,
-        uint64 epoch,
-        uint64 treeSize,
+        Checkpoint calldata checkpoint,
         uint64 leafIndex,
         bytes32 leafHash,
         bytes32[] calldata proof
@@ -215,6 +331,25 @@ interface ICheckpointRegistry {
     /// @notice Life cycle state of log `logId`.
     function logStatus(bytes32 logId) external view returns (LogStatus);
 
-    /// @notice The signer in charge of epoch `epoch` of log `logId` (zero for an unknown log or epoch 0).
+    /// @notice The checkpoint signer of epoch `epoch` of log `logId` in this chain's key history
+    /// (zero for an unknown log or epoch 0).
     function signerAt(bytes32 logId, uint64 epoch) external view returns (address);
+
+    /**
+     * @notice The keys of epoch `epoch` of log `logId` in this chain's key history: checkpoint
+     * signer, receipt key and the period's index. All zero for an unknown log or epoch 0.
+     */
+    function keysAt(bytes32 logId, uint64 epoch)
+        external
+        view
+        returns (address signer, bytes32 receiptKey, uint64 index);
+
+    /// @notice How many key periods this chain holds for log `logId` (0 for an unknown log).
+    function keyPeriodCount(bytes32 logId) external view returns (uint64);
+
+    /// @notice Key period `index` of log `logId` (reverts when there is none).
+    function keyPeriodAt(bytes32 logId, uint64 index) external view returns (KeyPeriod memory);
+
+    /// @notice Whether `signer` is a checkpoint signer of log `logId`'s key history, and of which period.
+    function periodOf(bytes32 logId, address signer) external view returns (bool known, uint64 index);
 }

@@ -10,8 +10,15 @@ import {ICheckpointRegistry} from "./ICheckpointRegistry.sol";
  * maximum epoch interval), and accounts with the certifier role grant, renew and revoke Lantern
  * certifications.
  *
- * A log id is `keccak256(abi.encode(operator, keccak256(bytes(name))))`: every operator has its
- * own name space, and anyone can compute the id of a log from who declared it and its name.
+ * A log id is `keccak256(abi.encode(operator, keccak256(bytes(name)), signer, receiptKey,
+ * maxEpochInterval))`: every operator has its own name space, and the id commits to the log's
+ * first keys and its promise, so declaring "the same log" with other keys or another interval on
+ * another chain gives another log: no chain can start one log's history differently. Later keys
+ * are statements the current key signs, relayed to the CheckpointRegistry of every chain
+ * ({ICheckpointRegistry-rotateKeys}).
+ *
+ * A certification names what it certifies: the SHA-256 `policy_hash`es of the policies the
+ * certifier examined (as MTLs carry them) and, when given, the model.
  */
 interface ILanternRegistry {
     /// @notice Why a Lantern is dark ({None} when it is lit).
@@ -43,8 +50,9 @@ interface ILanternRegistry {
      * promise inclusion in a checkpoint within it, and past it the log is stale.
      * @param declaredAt Block time of declaration.
      * @param retired Whether the operator retired the log.
-     * @param signer Current checkpoint signer: an EOA, or an ERC-1271 contract such as a multisig.
-     * @param receiptKey Ed25519 public key that signs the log's receipts.
+     * @param signer First checkpoint signer (key period 0; the log id commits to it). Later signers
+     * are in the CheckpointRegistry's key history ({ICheckpointRegistry-keysAt}).
+     * @param receiptKey First Ed25519 receipt public key (key period 0; the log id commits to it).
      * @param name The name the log id derives from.
      */
     struct Log {
@@ -67,6 +75,8 @@ interface ILanternRegistry {
      * @param issuedAt Block time of the grant or renewal.
      * @param expiresAt Time from which it no longer holds.
      * @param revokedAt Block time of revocation; zero while not revoked.
+     * @param modelHash Hash of the model examined; zero when the certification names no model.
+     * The policies examined are read with {certifiedPolicies}.
      */
     struct Certification {
         bytes32 profile;
@@ -76,6 +86,7 @@ interface ILanternRegistry {
         uint64 issuedAt;
         uint64 expiresAt;
         uint64 revokedAt;
+        bytes32 modelHash;
     }
 
     /// @notice `operator` registered, accepting the License whose hash is `licenseHash`.
@@ -91,23 +102,20 @@ interface ILanternRegistry {
         bytes32 receiptKey,
         uint64 maxEpochInterval
     );
-    /// @notice Log `logId` has checkpoint signer `newSigner` from epoch `fromEpoch` on.
-    event LogSignerRotated(
-        bytes32 indexed logId,
-        address indexed previousSigner,
-        address indexed newSigner,
-        uint64 fromEpoch
-    );
     /// @notice Log `logId` was retired after epoch `finalEpoch`.
     event LogRetired(bytes32 indexed logId, uint64 finalEpoch);
-    /// @notice Certification number `index` of `operator` was granted.
+    /// @notice Certification number `index` of `operator` was granted, for the policies whose
+    /// sorted hashes packed hash to `policiesHash` (`keccak256(abi.encodePacked(policyHashes))`)
+    /// and the model `modelHash` (zero for none).
     event CertificationGranted(
         address indexed operator,
         address indexed certifier,
         uint256 index,
         bytes32 profile,
         uint64 expiresAt,
-        bytes32 evidenceHash
+        bytes32 evidenceHash,
+        bytes32 policiesHash,
+        bytes32 modelHash
     );
     /// @notice `operator`'s certification was renewed as certification number `index`.
     event CertificationRenewed(
@@ -140,8 +148,6 @@ interface ILanternRegistry {
     error LanternLogRetired(bytes32 logId);
     /// @notice `signer` cannot sign checkpoints (the zero address).
     error LanternInvalidSigner(address signer);
-    /// @notice Log `logId` already has signer `signer`.
-    error LanternSignerUnchanged(bytes32 logId, address signer);
     /// @notice A receipt key must not be zero.
     error LanternZeroReceiptKey();
     /// @notice `interval` is not in (0, `maximum`] seconds.
@@ -154,6 +160,15 @@ interface ILanternRegistry {
     error LanternCertificationRevoked(address operator, uint256 index);
     /// @notice `expiresAt` must be at least `earliest`.
     error LanternInvalidExpiry(uint64 expiresAt, uint64 earliest);
+    /// @notice A certification names 1 to `maximum` policies, not `count`.
+    error LanternPolicyCount(uint256 count, uint256 maximum);
+    /// @notice Policy hash number `index` is zero.
+    error LanternZeroPolicyHash(uint256 index);
+    /// @notice Policy hash number `index`, `policyHash`, is below the one before it, `previous`:
+    /// the list must be sorted ascending.
+    error LanternPolicyHashesNotSorted(uint256 index, bytes32 previous, bytes32 policyHash);
+    /// @notice Policy hash number `index`, `policyHash`, repeats the one before it.
+    error LanternDuplicatePolicyHash(uint256 index, bytes32 policyHash);
     /// @notice No CheckpointRegistry is set yet.
     error LanternCheckpointRegistryNotSet();
     /// @notice The CheckpointRegistry is already set to `registry`.
@@ -176,22 +191,18 @@ interface ILanternRegistry {
     /**
      * @notice Declares a log of the caller, whose checkpoints `signer` signs and whose receipts
      * `receiptKey` signs, with checkpoints at most `maxEpochInterval` seconds apart.
+     * `signer` and `receiptKey` are key period 0 of the log's history; later keys rotate by signed
+     * statement ({ICheckpointRegistry-rotateKeys}). `signer` must be an EOA to sign anything that
+     * verifies: only ECDSA signatures are accepted (a contract address is not refused, as a
+     * counterfactual account has no code yet, but nothing it "signs" verifies).
      * @dev Requirements: the caller is an operator; `name` not empty and not used by the caller
-     * before; `signer` and `receiptKey` not zero; 0 < `maxEpochInterval` <= {MAX_EPOCH_INTERVAL};
-     * the CheckpointRegistry is set. Emits a {LogDeclared} event.
-     * @return logId `keccak256(abi.encode(msg.sender, keccak256(bytes(name))))`.
+     * before on this chain; `signer` and `receiptKey` not zero; 0 < `maxEpochInterval` <=
+     * {MAX_EPOCH_INTERVAL}; the CheckpointRegistry is set. Emits a {LogDeclared} event.
+     * @return logId {computeLogId} of the caller and these arguments.
      */
     function declareLog(string calldata name, address signer, bytes32 receiptKey, uint64 maxEpochInterval)
         external
         returns (bytes32 logId);
-
-    /**
-     * @notice Makes `newSigner` the checkpoint signer of log `logId` from its next epoch on.
-     * Checkpoints of earlier epochs keep their signer and stay verifiable.
-     * @dev Requirements: the caller is the log's operator; the log is active; `newSigner` is not
-     * zero and not the current signer. Emits a {LogSignerRotated} event.
-     */
-    function rotateSigner(bytes32 logId, address newSigner) external;
 
     /**
      * @notice Retires log `logId`: it anchors nothing more and no longer counts for staleness;
@@ -201,16 +212,29 @@ interface ILanternRegistry {
     function retireLog(bytes32 logId) external;
 
     /**
-     * @notice Grants `operator` a Lantern certification for `profile` until `expiresAt`.
+     * @notice Grants `operator` a Lantern certification for `profile` until `expiresAt`, covering
+     * the policies `policyHashes` and the model `modelHash`.
+     * @param policyHashes The SHA-256 `policy_hash`es (as in MTLs) of the policies examined,
+     * sorted strictly ascending (which makes the no-duplicates check linear).
+     * @param modelHash Hash of the model examined; zero when the certification names no model.
      * @dev Requirements: the caller has {CERTIFIER_ROLE}; `operator` is registered and holds no
      * certification in force; `expiresAt` is in the future; `profile` and `evidenceHash` are not
-     * zero. Emits a {CertificationGranted} event.
+     * zero; 1 to {MAX_CERTIFIED_POLICIES} policy hashes, none zero, sorted strictly ascending.
+     * Emits a {CertificationGranted} event.
      */
-    function grantCertification(address operator, bytes32 profile, uint64 expiresAt, bytes32 evidenceHash) external;
+    function grantCertification(
+        address operator,
+        bytes32 profile,
+        uint64 expiresAt,
+        bytes32 evidenceHash,
+        bytes32[] calldata policyHashes,
+        bytes32 modelHash
+    ) external;
 
     /**
-     * @notice Renews `operator`'s certification (same profile) until `expiresAt`; it may have
-     * expired, not been revoked. The renewal is a new entry of the history.
+     * @notice Renews `operator`'s certification (same profile, same policies, same model) until
+     * `expiresAt`; it may have expired, not been revoked. The renewal is a new entry of the
+     * history. A changed scope is a new grant, after the current certification expires or is revoked.
      * @dev Requirements: the caller has {CERTIFIER_ROLE}; the last certification is not revoked;
      * `expiresAt` is later than both now and the current expiry; `evidenceHash` not zero.
      * Emits a {CertificationRenewed} event.
@@ -245,14 +269,27 @@ interface ILanternRegistry {
     /// @notice Role of the accounts that grant, renew and revoke certifications.
     function CERTIFIER_ROLE() external view returns (bytes32);
 
+    /// @notice Most policies one certification may name.
+    function MAX_CERTIFIED_POLICIES() external view returns (uint256);
+
     /// @notice Longest maximum epoch interval a log may declare, in seconds.
     function MAX_EPOCH_INTERVAL() external view returns (uint64);
 
     /// @notice The CheckpointRegistry that anchors this registry's logs (zero until set).
     function checkpointRegistry() external view returns (ICheckpointRegistry);
 
-    /// @notice The log id that `operator` gets for the name `name`.
-    function computeLogId(address operator, string calldata name) external pure returns (bytes32);
+    /**
+     * @notice The log id that `operator` gets for the name `name` declared with first checkpoint
+     * signer `signer`, first receipt key `receiptKey` and maximum epoch interval `maxEpochInterval`:
+     * `keccak256(abi.encode(operator, keccak256(bytes(name)), signer, receiptKey, maxEpochInterval))`.
+     */
+    function computeLogId(
+        address operator,
+        string calldata name,
+        address signer,
+        bytes32 receiptKey,
+        uint64 maxEpochInterval
+    ) external pure returns (bytes32);
 
     /// @notice `account` as an operator (`registeredAt` is zero if it never registered).
     function operatorInfo(address account) external view returns (Operator memory);
@@ -268,4 +305,12 @@ interface ILanternRegistry {
 
     /// @notice Certification number `index` of `operator` (0 is the first).
     function certificationAt(address operator, uint256 index) external view returns (Certification memory);
+
+    /// @notice The policy hashes certification number `index` of `operator` covers, sorted
+    /// ascending (a renewal covers those of the grant it renews).
+    function certifiedPolicies(address operator, uint256 index) external view returns (bytes32[] memory);
+
+    /// @notice Whether `operator` holds a certification in force (not revoked, not expired) that
+    /// covers the policy with hash `policyHash`.
+    function isCertifiedPolicy(address operator, bytes32 policyHash) external view returns (bool);
 }

@@ -27,7 +27,16 @@ library CheckpointTypedData {
     /**
      * @notice The EIP-712 digest `keccak256(0x1901 ‖ DOMAIN_SEPARATOR ‖ hashStruct(checkpoint))`.
      */
-    function digest(Checkpoint calldata checkpoint) internal pure returns (bytes32 result) {
+    function digest(Checkpoint calldata checkpoint) internal pure returns (bytes32) {
+        return toTypedDataHash(structHash(checkpoint));
+    }
+
+    /**
+     * @notice The EIP-712 struct hash `keccak256(abi.encode(CHECKPOINT_TYPEHASH, logId, epoch,
+     * treeSize, rootHash, timestamp))`: what the registry stores per anchored epoch, since it
+     * commits to the epoch's size, root and time in one slot.
+     */
+    function structHash(Checkpoint calldata checkpoint) internal pure returns (bytes32 result) {
         // Reading the uint64 fields through Solidity first rejects calldata with dirty high bits,
         // so the raw words hashed below are exactly the ABI encoding of the values read.
         (uint64 epoch, uint64 treeSize, uint64 closedAt) =
@@ -40,11 +49,21 @@ library CheckpointTypedData {
             mstore(add(buffer, 0x60), treeSize)
             mstore(add(buffer, 0x80), calldataload(add(checkpoint, 0x60)))
             mstore(add(buffer, 0xa0), closedAt)
-            let structHash := keccak256(buffer, 0xc0)
-            // 0x1901 ‖ separator ‖ structHash, 66 bytes starting 30 bytes into the first word.
+            result := keccak256(buffer, 0xc0)
+        }
+    }
+
+    /**
+     * @notice The EIP-712 digest `keccak256(0x1901 ‖ DOMAIN_SEPARATOR ‖ hash)` of a struct hash
+     * under the TML Anchor domain (checkpoints and key rotations share it).
+     */
+    function toTypedDataHash(bytes32 hash) internal pure returns (bytes32 result) {
+        assembly ("memory-safe") {
+            let buffer := mload(0x40)
+            // 0x1901 ‖ separator ‖ hash, 66 bytes starting 30 bytes into the first word.
             mstore(buffer, 0x1901)
             mstore(add(buffer, 0x20), DOMAIN_SEPARATOR)
-            mstore(add(buffer, 0x40), structHash)
+            mstore(add(buffer, 0x40), hash)
             result := keccak256(add(buffer, 0x1e), 0x42)
         }
     }

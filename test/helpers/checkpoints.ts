@@ -1,6 +1,7 @@
-// Checkpoints as the contracts see them, signed with viem's signTypedData under the TML Anchor
-// EIP-712 domain (no chainId, no verifyingContract), as core signs them.
-import type { Account, Hex, WalletClient } from 'viem'
+// Checkpoints and key rotation statements as the contracts see them, signed with viem's
+// signTypedData under the TML Anchor EIP-712 domain (no chainId, no verifyingContract), as core
+// signs them.
+import type { Account, Hex, LocalAccount, WalletClient } from 'viem'
 
 export type TestCheckpoint = {
   logId: Hex
@@ -9,6 +10,18 @@ export type TestCheckpoint = {
   rootHash: Hex
   timestamp: bigint
 }
+
+/** A key rotation statement: key period `index` has `signer` and `receiptKey` from `fromEpoch`. */
+export type TestKeyRotation = {
+  logId: Hex
+  index: bigint
+  fromEpoch: bigint
+  signer: Hex
+  receiptKey: Hex
+}
+
+/** Who signs: a wallet client (one of Hardhat's accounts) or a local account (a generated key). */
+export type TestSigner = WalletClient | LocalAccount
 
 export const CHECKPOINT_DOMAIN = { name: 'TML Anchor', version: '1' } as const
 
@@ -22,17 +35,45 @@ export const CHECKPOINT_TYPES = {
   ],
 } as const
 
-/** Signs `checkpoint` with `signer` (a wallet client, e.g. one of Hardhat's accounts). */
-export async function signCheckpoint(
-  signer: WalletClient,
-  checkpoint: TestCheckpoint,
-): Promise<Hex> {
-  const account = signer.account as Account
-  return signer.signTypedData({
-    account,
+export const KEY_ROTATION_TYPES = {
+  KeyRotation: [
+    { name: 'logId', type: 'bytes32' },
+    { name: 'index', type: 'uint64' },
+    { name: 'fromEpoch', type: 'uint64' },
+    { name: 'signer', type: 'address' },
+    { name: 'receiptKey', type: 'bytes32' },
+  ],
+} as const
+
+function isLocal(by: TestSigner): by is LocalAccount {
+  return 'type' in by && by.type === 'local'
+}
+
+/** The address that signs for `by`. */
+export function addressOf(by: TestSigner): Hex {
+  return isLocal(by) ? by.address : (by.account as Account).address
+}
+
+/** Signs `checkpoint` with `signer`. */
+export async function signCheckpoint(signer: TestSigner, checkpoint: TestCheckpoint): Promise<Hex> {
+  const data = {
     domain: CHECKPOINT_DOMAIN,
     types: CHECKPOINT_TYPES,
     primaryType: 'Checkpoint',
     message: checkpoint,
-  })
+  } as const
+  if (isLocal(signer)) return signer.signTypedData(data)
+  return signer.signTypedData({ account: signer.account as Account, ...data })
+}
+
+/** Signs the key rotation statement `rotation` with `signer` (the previous period's key). */
+export async function signKeyRotation(signer: TestSigner, rotation: TestKeyRotation): Promise<Hex> {
+  const data = {
+    domain: CHECKPOINT_DOMAIN,
+    types: KEY_ROTATION_TYPES,
+    primaryType: 'KeyRotation',
+    message: rotation,
+  } as const
+  if (isLocal(signer)) return signer.signTypedData(data)
+  return signer.signTypedData({ account: signer.account as Account, ...data })
 }

@@ -1,8 +1,15 @@
 // The two registries deployed and bound as scripts/deploy.ts does, with one registered operator
-// and one declared log, and helpers to anchor checkpoints of a test tree.
+// and one declared log, and helpers to anchor checkpoints of a test tree and rotate its keys.
 import type { network } from 'hardhat'
-import { type Hex, keccak256, stringToHex, type WalletClient } from 'viem'
-import { signCheckpoint, type TestCheckpoint } from './checkpoints.ts'
+import { type Hex, keccak256, stringToHex } from 'viem'
+import {
+  addressOf,
+  signCheckpoint,
+  signKeyRotation,
+  type TestCheckpoint,
+  type TestKeyRotation,
+  type TestSigner,
+} from './checkpoints.ts'
 import { buildTestTree, rootAt, type TestTree } from './tree.ts'
 
 export type Connection = Awaited<ReturnType<typeof network.create>>
@@ -14,6 +21,11 @@ export const MAX_EPOCH_INTERVAL = 3600n
 export const LOG_NAME = 'gateway-1'
 export const PROFILE = keccak256(stringToHex('lantern/high-impact'))
 export const EVIDENCE = keccak256(stringToHex('audit report'))
+/** Policy hashes of a certification, sorted ascending as grantCertification wants them. */
+export const POLICY_HASHES: Hex[] = ['general', 'finance', 'medical']
+  .map((name) => keccak256(stringToHex(`policy ${name}`)))
+  .sort()
+export const MODEL_HASH = keccak256(stringToHex('model gpt-test'))
 export const METADATA_URI = 'https://operator.example/tml.json'
 
 /** A tree of 64 leaves with the root of every size, shared by the tests. */
@@ -54,8 +66,15 @@ export async function deployRegistries(connection: Connection) {
       account: operator.account,
     },
   )
-  const logId = await lantern.read.computeLogId([operator.account.address, LOG_NAME])
+  const logId = await lantern.read.computeLogId([
+    operator.account.address,
+    LOG_NAME,
+    signer.account.address,
+    RECEIPT_KEY,
+    MAX_EPOCH_INTERVAL,
+  ])
   const relayerAccount = relayer.account
+  const checkpointSigner: TestSigner = signer
   const start = BigInt(await networkHelpers.time.latest())
 
   /** Checkpoint of epoch `epoch` for the test tree at `treeSize`, `epoch` minutes after the start. */
@@ -78,7 +97,7 @@ export async function deployRegistries(connection: Connection) {
   async function anchor(
     cp: TestCheckpoint,
     fromSize: number | null,
-    by: WalletClient = signer as WalletClient,
+    by: TestSigner = checkpointSigner,
   ) {
     const proof: Hex[] =
       fromSize === null || fromSize === 0 || fromSize === Number(cp.treeSize)
@@ -86,6 +105,29 @@ export async function deployRegistries(connection: Connection) {
         : await TREE.consistencyProof(fromSize, Number(cp.treeSize))
     const signature = await signCheckpoint(by, cp)
     return registry.write.anchor([cp, proof, signature], { account: relayerAccount })
+  }
+
+  /** Key rotation statement `index` of the log: `to` signs from `fromEpoch` on. */
+  function rotation(
+    index: bigint,
+    fromEpoch: bigint,
+    to: TestSigner,
+    overrides: Partial<TestKeyRotation> = {},
+  ): TestKeyRotation {
+    return {
+      logId,
+      index,
+      fromEpoch,
+      signer: addressOf(to),
+      receiptKey: keccak256(stringToHex(`receipt key ${index}`)),
+      ...overrides,
+    }
+  }
+
+  /** Relays `statement`, signed by `by` (the previous period's key), sent by the relayer. */
+  async function rotate(statement: TestKeyRotation, by: TestSigner) {
+    const signature = await signKeyRotation(by, statement)
+    return registry.write.rotateKeys([statement, signature], { account: relayerAccount })
   }
 
   return {
@@ -99,5 +141,7 @@ export async function deployRegistries(connection: Connection) {
     accounts: { admin, operator, signer, certifier, relayer, other, newSigner, stranger },
     checkpoint,
     anchor,
+    rotation,
+    rotate,
   }
 }

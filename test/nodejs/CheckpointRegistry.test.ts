@@ -2,15 +2,63 @@ import { describe, it } from 'node:test'
 import { anyValue } from '@nomicfoundation/hardhat-viem-assertions/predicates'
 import { expect } from 'chai'
 import { network } from 'hardhat'
-import { concat, type Hex, keccak256, numberToHex, size, slice, stringToHex, zeroHash } from 'viem'
-import { signCheckpoint, type TestCheckpoint } from '../helpers/checkpoints.ts'
-import { deployRegistries, RECEIPT_KEY, TREE } from '../helpers/registries.ts'
+import {
+  concat,
+  type Hex,
+  hashStruct,
+  keccak256,
+  numberToHex,
+  size,
+  slice,
+  stringToHex,
+  zeroAddress,
+  zeroHash,
+} from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import {
+  CHECKPOINT_TYPES,
+  signCheckpoint,
+  signKeyRotation,
+  type TestCheckpoint,
+  type TestSigner,
+} from '../helpers/checkpoints.ts'
+import { deployRegistries, MAX_EPOCH_INTERVAL, RECEIPT_KEY, TREE } from '../helpers/registries.ts'
 import { buildTestTree, rootAt } from '../helpers/tree.ts'
 
 const EMPTY_ROOT = '0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
 const LogStatus = { Unknown: 0, Active: 1, Retired: 2, Compromised: 3 } as const
-const Kind = { SameEpoch: 0, TreeShrank: 1, SameSizeDifferentRoots: 2, DifferentLeaves: 3 } as const
+const Kind = {
+  SameEpoch: 0,
+  TreeShrank: 1,
+  SameSizeDifferentRoots: 2,
+  DifferentLeaves: 3,
+  SignedOutsidePeriod: 4,
+  HandoverBreach: 5,
+  KeyFork: 6,
+} as const
+/** A contract that answers the ERC-1271 magic value 0x1626ba7e to any call: the most willing signer. */
+const ERC1271_ALWAYS_YES = '0x631626ba7e60e01b60005260206000f3'
+
+/** The EIP-712 struct hash the registry stores for an anchored epoch. */
+const structHashOf = (cp: TestCheckpoint): Hex =>
+  hashStruct({ data: cp, types: CHECKPOINT_TYPES, primaryType: 'Checkpoint' })
+
+/** A revert with `error` and `args` given as data, for tables of cases of one contract. */
+type Assertions = Awaited<ReturnType<typeof network.create>>['viem']['assertions']
+const revertsWith = (
+  assertions: Assertions,
+  call: Promise<Hex>,
+  contract: { abi: readonly unknown[] },
+  error: string,
+  args: readonly unknown[],
+) =>
+  assertions.revertWithCustomErrorWithArgs(call, contract as never, error as never, args as never)
+
+const signed = async (by: TestSigner, cp: TestCheckpoint) => ({
+  checkpoint: cp,
+  signature: await signCheckpoint(by, cp),
+})
 
 /** The malleable twin of a valid signature: (r, n - s, v flipped). Recovers the same key. */
 function highS(signature: Hex): Hex {
@@ -45,14 +93,11 @@ describe('CheckpointRegistry', async () => {
         cp.timestamp,
       ])
       expect(await registry.read.head([logId])).to.deep.equal([1n, cp.rootHash, 5n, cp.timestamp])
-      expect(await registry.read.checkpointAt([logId, 1n])).to.deep.equal([
-        cp.rootHash,
-        5n,
-        cp.timestamp,
-      ])
+      expect(await registry.read.checkpointHashAt([logId, 1n])).to.equal(structHashOf(cp))
+      expect(await registry.read.isAnchored([cp])).to.equal(true)
     })
 
-    it('behavior: anchors epochs in a row with consistency proofs; earlier epochs keep their root', async () => {
+    it('behavior: anchors epochs in a row with consistency proofs; every epoch keeps its size, root and time', async () => {
       const { registry, logId, checkpoint, anchor } = await load()
       await anchor(checkpoint(1n, 3), null)
       await anchor(checkpoint(2n, 7), 3)
@@ -65,10 +110,64 @@ describe('CheckpointRegistry', async () => {
         64n,
         last.timestamp,
       ])
-      expect(await registry.read.checkpointAt([logId, 2n])).to.deep.equal([rootAt(TREE, 7), 0n, 0n])
-      expect(await registry.read.checkpointAt([logId, 1n])).to.deep.equal([rootAt(TREE, 3), 0n, 0n])
-      expect(await registry.read.checkpointAt([logId, 5n])).to.deep.equal([zeroHash, 0n, 0n])
-      expect(await registry.read.checkpointAt([logId, 0n])).to.deep.equal([zeroHash, 0n, 0n])
+      for (const cp of [checkpoint(1n, 3), checkpoint(2n, 7), checkpoint(3n, 7)]) {
+        expect(await registry.read.checkpointHashAt([logId, cp.epoch])).to.equal(structHashOf(cp))
+        expect(await registry.read.isAnchored([cp])).to.equal(true)
+      }
+      expect(await registry.read.checkpointHashAt([logId, 5n])).to.equal(zeroHash)
+      expect(await registry.read.checkpointHashAt([logId, 0n])).to.equal(zeroHash)
+      expect(await registry.read.isAnchored([checkpoint(5n, 64)])).to.equal(false)
+    })
+
+    it("behavior: an older epoch's size is checkable: isAnchored is true for its size, false for a wrong size or time", async () => {
+      const { registry, logId, checkpoint, anchor } = await load()
+      await anchor(checkpoint(1n, 3), null)
+      await anchor(checkpoint(2n, 7), 3)
+      await anchor(checkpoint(3n, 12), 7)
+      const older = checkpoint(2n, 7)
+      expect(await registry.read.isAnchored([older])).to.equal(true)
+      expect(await registry.read.checkpointHashAt([logId, 2n])).to.equal(structHashOf(older))
+      // The same root claimed for another tree size (or time) is not what epoch 2 anchored.
+      for (const wrong of [
+        checkpoint(2n, 8, { rootHash: older.rootHash }),
+        checkpoint(2n, 6, { rootHash: older.rootHash }),
+        checkpoint(2n, 7, { timestamp: older.timestamp + 1n }),
+        checkpoint(2n, 7, { rootHash: rootAt(TREE, 8) }),
+      ]) {
+        expect(await registry.read.isAnchored([wrong])).to.equal(false)
+        expect(await registry.read.checkpointHashAt([logId, 2n])).to.not.equal(structHashOf(wrong))
+      }
+    })
+
+    it('behavior: a chain may skip epochs, with a proof from its own head; a skipped epoch stays refused', async () => {
+      const { viem, registry, logId, checkpoint, anchor } = await load()
+      await anchor(checkpoint(1n, 5), null)
+      // Epoch 4 follows this chain's head (epoch 1, 5 leaves): the proof is from 1's tree.
+      const fourth = checkpoint(4n, 20)
+      await viem.assertions.emitWithArgs(anchor(fourth, 5), registry, 'CheckpointAnchored', [
+        logId,
+        4n,
+        20n,
+        fourth.rootHash,
+        fourth.timestamp,
+      ])
+      expect(await registry.read.head([logId])).to.deep.equal([
+        4n,
+        fourth.rootHash,
+        20n,
+        fourth.timestamp,
+      ])
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        anchor(checkpoint(2n, 9), 5),
+        registry,
+        'CheckpointEpochNotAfterHead',
+        [logId, 4n, 2n],
+      )
+      expect(await registry.read.checkpointHashAt([logId, 2n])).to.equal(zeroHash)
+      expect(await registry.read.checkpointHashAt([logId, 3n])).to.equal(zeroHash)
+      // The next one is proven from epoch 4's tree.
+      await anchor(checkpoint(9n, 33), 20)
+      expect((await registry.read.head([logId]))[0]).to.equal(9n)
     })
 
     it('behavior: anyone may relay a checkpoint, the signature is what counts', async () => {
@@ -104,16 +203,15 @@ describe('CheckpointRegistry', async () => {
       expect((await registry.read.head([logId]))[2]).to.equal(10n)
     })
 
-    it('behavior: a contract signer (ERC-1271, two owners) anchors with both owners signing', async () => {
-      const { viem, lantern, registry, accounts, start } = await load()
-      const { other, stranger, operator, relayer } = accounts
-      const multisig = await viem.deployContract('ERC1271SignerMock', [
-        [other.account.address, stranger.account.address],
-      ])
-      await lantern.write.declareLog(['multisig-log', multisig.address, RECEIPT_KEY, 3600n], {
-        account: operator.account,
-      })
-      const logId = await lantern.read.computeLogId([operator.account.address, 'multisig-log'])
+    it('behavior: an ERC-1271 signer is refused: its "signature" neither anchors nor counts as evidence', async () => {
+      const { viem, lantern, registry, accounts, start, networkHelpers } = await load()
+      const { other, operator, relayer } = accounts
+      // A contract that says yes to every isValidSignature, declared as a log's signer.
+      const contractSigner = privateKeyToAccount(keccak256(stringToHex('contract signer'))).address
+      await networkHelpers.setCode(contractSigner, ERC1271_ALWAYS_YES)
+      const args = ['contract-log', contractSigner, RECEIPT_KEY, MAX_EPOCH_INTERVAL] as const
+      await lantern.write.declareLog([...args], { account: operator.account })
+      const logId = await lantern.read.computeLogId([operator.account.address, ...args])
       const cp: TestCheckpoint = {
         logId,
         epoch: 1n,
@@ -121,66 +219,84 @@ describe('CheckpointRegistry', async () => {
         rootHash: rootAt(TREE, 8),
         timestamp: start,
       }
-      const both = concat([await signCheckpoint(other, cp), await signCheckpoint(stranger, cp)])
+      const owners = concat([await signCheckpoint(other, cp), await signCheckpoint(other, cp)])
+      for (const signature of [owners, '0x' as Hex, await signCheckpoint(other, cp)]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          registry.write.anchor([cp, [], signature], { account: relayer.account }),
+          registry,
+          'CheckpointInvalidSignature',
+          [logId, 1n, contractSigner],
+        )
+      }
+      const fork = { ...cp, rootHash: rootAt(TREE, 7) }
       await viem.assertions.revertWithCustomErrorWithArgs(
-        registry.write.anchor([cp, [], await signCheckpoint(other, cp)], {
-          account: relayer.account,
-        }),
+        registry.write.reportEquivocation([
+          { checkpoint: cp, signature: owners },
+          { checkpoint: fork, signature: owners },
+        ]),
         registry,
-        'CheckpointInvalidSignature',
-        [logId, 1n, multisig.address],
+        'CheckpointSignerNotInHistory',
+        [logId, 1n, zeroAddress],
       )
-      await viem.assertions.emitWithArgs(
-        registry.write.anchor([cp, [], both], { account: relayer.account }),
-        registry,
-        'CheckpointAnchored',
-        [logId, 1n, 8n, cp.rootHash, cp.timestamp],
-      )
+      expect(await registry.read.logStatus([logId])).to.equal(LogStatus.Active)
     })
 
-    it('behavior: after a signer rotation the new signer signs the next epochs, old epochs keep the old one', async () => {
-      const { viem, lantern, registry, logId, checkpoint, anchor, accounts } = await load()
-      const { signer, newSigner, operator } = accounts
+    it('behavior: after a key rotation the new key signs from its epoch on, earlier epochs keep the old one', async () => {
+      const { viem, registry, logId, checkpoint, anchor, accounts, rotation, rotate } = await load()
+      const { signer, newSigner } = accounts
       await anchor(checkpoint(1n, 4), null)
       await anchor(checkpoint(2n, 6), 4)
-      await viem.assertions.emitWithArgs(
-        lantern.write.rotateSigner([logId, newSigner.account.address], {
-          account: operator.account,
-        }),
-        lantern,
-        'LogSignerRotated',
-        [logId, signer.account.address, newSigner.account.address, 3n],
-      )
+      // Relayed ahead: epochs 3 and 4 still belong to the old key, 5 on to the new one.
+      const statement = rotation(1n, 5n, newSigner)
+      await viem.assertions.emitWithArgs(rotate(statement, signer), registry, 'KeysRotated', [
+        logId,
+        1n,
+        5n,
+        newSigner.account.address,
+        statement.receiptKey,
+      ])
       await viem.assertions.revertWithCustomErrorWithArgs(
-        anchor(checkpoint(3n, 9), 6, signer),
+        anchor(checkpoint(3n, 9), 6, newSigner),
         registry,
         'CheckpointInvalidSignature',
-        [logId, 3n, newSigner.account.address],
+        [logId, 3n, signer.account.address],
       )
-      await anchor(checkpoint(3n, 9), 6, newSigner)
-      expect(await registry.read.signerAt([logId, 0n])).to.equal(
-        '0x0000000000000000000000000000000000000000',
+      await anchor(checkpoint(3n, 9), 6, signer)
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        anchor(checkpoint(5n, 12), 9, signer),
+        registry,
+        'CheckpointInvalidSignature',
+        [logId, 5n, newSigner.account.address],
       )
-      expect((await registry.read.signerAt([logId, 1n])).toLowerCase()).to.equal(
+      await anchor(checkpoint(5n, 12), 9, newSigner)
+      expect(await registry.read.signerAt([logId, 0n])).to.equal(zeroAddress)
+      for (const [epoch, who] of [
+        [1n, signer],
+        [4n, signer],
+        [5n, newSigner],
+        [99n, newSigner],
+      ] as const) {
+        expect((await registry.read.signerAt([logId, epoch])).toLowerCase()).to.equal(
+          who.account.address,
+        )
+      }
+      const [oldKey, oldReceiptKey, oldIndex] = await registry.read.keysAt([logId, 4n])
+      expect([oldKey.toLowerCase(), oldReceiptKey, oldIndex]).to.deep.equal([
         signer.account.address,
-      )
-      expect((await registry.read.signerAt([logId, 2n])).toLowerCase()).to.equal(
-        signer.account.address,
-      )
-      expect((await registry.read.signerAt([logId, 3n])).toLowerCase()).to.equal(
+        RECEIPT_KEY,
+        0n,
+      ])
+      const [newKey, newReceiptKey, newIndex] = await registry.read.keysAt([logId, 5n])
+      expect([newKey.toLowerCase(), newReceiptKey, newIndex]).to.deep.equal([
         newSigner.account.address,
-      )
-      expect((await registry.read.signerAt([logId, 99n])).toLowerCase()).to.equal(
-        newSigner.account.address,
-      )
-      // An old checkpoint, signed by the old signer, still counts as evidence (see reportEquivocation).
+        statement.receiptKey,
+        1n,
+      ])
+      // An old checkpoint, signed by the old key in its period, still counts as evidence.
       const forged = checkpoint(2n, 6, { rootHash: keccak256(stringToHex('other root')) })
       await registry.write.reportEquivocation([
-        {
-          checkpoint: checkpoint(2n, 6),
-          signature: await signCheckpoint(signer, checkpoint(2n, 6)),
-        },
-        { checkpoint: forged, signature: await signCheckpoint(signer, forged) },
+        await signed(signer, checkpoint(2n, 6)),
+        await signed(signer, forged),
       ])
       expect(await registry.read.logStatus([logId])).to.equal(LogStatus.Compromised)
     })
@@ -197,39 +313,47 @@ describe('CheckpointRegistry', async () => {
         )
       })
 
-      it('reverts with CheckpointEpochNotNext for epoch 0, a gap, and the first epoch of an empty log', async () => {
+      it('reverts with CheckpointEpochNotAfterHead for epoch 0, and an epoch at or below the head not anchored here', async () => {
         const { viem, registry, logId, checkpoint, anchor } = await load()
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          anchor(checkpoint(2n, 1), null),
-          registry,
-          'CheckpointEpochNotNext',
-          [logId, 1n, 2n],
-        )
         await viem.assertions.revertWithCustomErrorWithArgs(
           anchor(checkpoint(0n, 1), null),
           registry,
-          'CheckpointEpochNotNext',
-          [logId, 1n, 0n],
+          'CheckpointEpochNotAfterHead',
+          [logId, 0n, 0n],
         )
-        await anchor(checkpoint(1n, 1), null)
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          anchor(checkpoint(3n, 2), 1),
-          registry,
-          'CheckpointEpochNotNext',
-          [logId, 2n, 3n],
-        )
+        // A chain may start at any epoch (it takes every k-th checkpoint, say).
+        await anchor(checkpoint(3n, 2), null)
+        for (const epoch of [0n, 1n, 2n]) {
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            anchor(checkpoint(epoch, 1), null),
+            registry,
+            'CheckpointEpochNotAfterHead',
+            [logId, 3n, epoch],
+          )
+        }
       })
 
-      it('reverts with CheckpointRootConflict for another root of an anchored epoch', async () => {
+      it('reverts with CheckpointRootConflict for another root, size or time of an anchored epoch', async () => {
         const { viem, registry, logId, checkpoint, anchor } = await load()
         await anchor(checkpoint(1n, 5), null)
         await anchor(checkpoint(2n, 8), 5)
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          anchor(checkpoint(1n, 6), null),
-          registry,
-          'CheckpointRootConflict',
-          [logId, 1n, rootAt(TREE, 5), rootAt(TREE, 6)],
-        )
+        for (const conflicting of [
+          checkpoint(1n, 6),
+          checkpoint(1n, 5, { timestamp: 1n }),
+          checkpoint(2n, 8, { rootHash: rootAt(TREE, 9) }),
+        ]) {
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            anchor(conflicting, null),
+            registry,
+            'CheckpointRootConflict',
+            [
+              logId,
+              conflicting.epoch,
+              structHashOf(checkpoint(conflicting.epoch, conflicting.epoch === 1n ? 5 : 8)),
+              structHashOf(conflicting),
+            ],
+          )
+        }
       })
 
       it('reverts with CheckpointTreeShrank when the tree gets smaller', async () => {
@@ -476,28 +600,38 @@ describe('CheckpointRegistry', async () => {
         }
       })
 
-      it('reverts with CheckpointInvalidSignature when a checkpoint is not signed by its epoch signer', async () => {
+      it("reverts with CheckpointSignerNotInHistory for a key that is not the log's, and CheckpointSignedOutsidePeriod outside its period", async () => {
         const { viem, registry, logId, checkpoint, accounts } = await load()
         const a = checkpoint(2n, 6)
         const b = checkpoint(2n, 7)
         await viem.assertions.revertWithCustomErrorWithArgs(
           registry.write.reportEquivocation([
-            { checkpoint: a, signature: await signCheckpoint(accounts.signer, a) },
-            { checkpoint: b, signature: await signCheckpoint(accounts.other, b) },
+            await signed(accounts.signer, a),
+            await signed(accounts.other, b),
           ]),
           registry,
-          'CheckpointInvalidSignature',
-          [logId, 2n, accounts.signer.account.address],
+          'CheckpointSignerNotInHistory',
+          [logId, 2n, accounts.other.account.address],
         )
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          registry.write.reportEquivocation([
+            await signed(accounts.signer, a),
+            { checkpoint: b, signature: slice(await signCheckpoint(accounts.signer, b), 0, 64) },
+          ]),
+          registry,
+          'CheckpointSignerNotInHistory',
+          [logId, 2n, zeroAddress],
+        )
+        // Epoch 0 is before period 0 (from epoch 1): reportOutOfPeriod is the way to report it.
         const zero = checkpoint(0n, 6)
         await viem.assertions.revertWithCustomErrorWithArgs(
           registry.write.reportEquivocation([
-            { checkpoint: zero, signature: await signCheckpoint(accounts.signer, zero) },
-            { checkpoint: b, signature: await signCheckpoint(accounts.signer, b) },
+            await signed(accounts.signer, zero),
+            await signed(accounts.signer, b),
           ]),
           registry,
-          'CheckpointInvalidSignature',
-          [logId, 0n, '0x0000000000000000000000000000000000000000'],
+          'CheckpointSignedOutsidePeriod',
+          [logId, 0n, accounts.signer.account.address, 0n],
         )
       })
 
@@ -600,9 +734,334 @@ describe('CheckpointRegistry', async () => {
     })
   })
 
+  describe('rotateKeys', () => {
+    it('default: a statement signed by the current key opens the next key period; anyone may relay it', async () => {
+      const { viem, registry, logId, accounts, rotation } = await load()
+      const { signer, newSigner, stranger } = accounts
+      const statement = rotation(1n, 10n, newSigner)
+      await viem.assertions.emitWithArgs(
+        registry.write.rotateKeys([statement, await signKeyRotation(signer, statement)], {
+          account: stranger.account,
+        }),
+        registry,
+        'KeysRotated',
+        [logId, 1n, 10n, newSigner.account.address, statement.receiptKey],
+      )
+      expect(await registry.read.keyPeriodCount([logId])).to.equal(2n)
+      const first = await registry.read.keyPeriodAt([logId, 0n])
+      expect([first.signer.toLowerCase(), first.receiptKey, first.fromEpoch]).to.deep.equal([
+        signer.account.address,
+        RECEIPT_KEY,
+        1n,
+      ])
+      const second = await registry.read.keyPeriodAt([logId, 1n])
+      expect([second.signer.toLowerCase(), second.receiptKey, second.fromEpoch]).to.deep.equal([
+        newSigner.account.address,
+        statement.receiptKey,
+        10n,
+      ])
+      expect(await registry.read.periodOf([logId, newSigner.account.address])).to.deep.equal([
+        true,
+        1n,
+      ])
+      expect(await registry.read.periodOf([logId, signer.account.address])).to.deep.equal([
+        true,
+        0n,
+      ])
+      expect(await registry.read.periodOf([logId, stranger.account.address])).to.deep.equal([
+        false,
+        0n,
+      ])
+    })
+
+    it('behavior: signerAt and keysAt find the period of any epoch among many (binary search)', async () => {
+      const { registry, logId, accounts, rotation, rotate } = await load()
+      const starts = [1n, 3n, 4n, 10n, 11n, 50n, 51n, 1000n]
+      const keys: TestSigner[] = [accounts.signer]
+      for (let i = 1; i < starts.length; i++) {
+        const next = privateKeyToAccount(keccak256(stringToHex(`period key ${i}`)))
+        await rotate(rotation(BigInt(i), starts[i] as bigint, next), keys[i - 1] as TestSigner)
+        keys.push(next)
+      }
+      const expected = (epoch: bigint) => {
+        let index = -1
+        starts.forEach((from, i) => {
+          if (from <= epoch) index = i
+        })
+        return index
+      }
+      for (const epoch of [0n, 1n, 2n, 3n, 4n, 9n, 10n, 11n, 49n, 50n, 51n, 999n, 1000n, 5000n]) {
+        const index = expected(epoch)
+        const [key, , periodIndex] = await registry.read.keysAt([logId, epoch])
+        const signerAt = await registry.read.signerAt([logId, epoch])
+        if (index < 0) {
+          expect([key, signerAt]).to.deep.equal([zeroAddress, zeroAddress])
+          continue
+        }
+        const want = (keys[index] as { address?: Hex; account?: { address: Hex } }).address
+        const address = (want ?? accounts.signer.account.address).toLowerCase()
+        expect(key.toLowerCase()).to.equal(address)
+        expect(signerAt.toLowerCase()).to.equal(address)
+        expect(periodIndex).to.equal(BigInt(index))
+      }
+    })
+
+    describe('errors', () => {
+      it('reverts with the error that names each bad statement', async () => {
+        const { viem, registry, logId, accounts, rotation, rotate } = await load()
+        const { signer, newSigner, other } = accounts
+        const cases: [ReturnType<typeof rotation>, TestSigner, string, unknown[]][] = [
+          [rotation(2n, 5n, newSigner), signer, 'CheckpointRotationIndexNotNext', [logId, 1n, 2n]],
+          [rotation(0n, 5n, newSigner), signer, 'CheckpointRotationIndexNotNext', [logId, 1n, 0n]],
+          [
+            rotation(1n, 5n, newSigner),
+            other,
+            'CheckpointRotationInvalidSignature',
+            [logId, 1n, signer.account.address],
+          ],
+          [
+            rotation(1n, 5n, newSigner),
+            newSigner,
+            'CheckpointRotationInvalidSignature',
+            [logId, 1n, signer.account.address],
+          ],
+          [
+            rotation(1n, 5n, newSigner, { signer: zeroAddress }),
+            signer,
+            'CheckpointInvalidSigner',
+            [zeroAddress],
+          ],
+          [
+            rotation(1n, 5n, newSigner, { receiptKey: zeroHash }),
+            signer,
+            'CheckpointZeroReceiptKey',
+            [logId],
+          ],
+          [
+            rotation(1n, 5n, signer),
+            signer,
+            'CheckpointSignerReused',
+            [logId, signer.account.address, 0n],
+          ],
+          [
+            rotation(1n, 1n, newSigner),
+            signer,
+            'CheckpointRotationEpochNotIncreasing',
+            [logId, 1n, 1n],
+          ],
+          [
+            rotation(1n, 5n, newSigner, { logId: keccak256(stringToHex('nobody')) }),
+            signer,
+            'CheckpointUnknownLog',
+            [keccak256(stringToHex('nobody'))],
+          ],
+        ]
+        for (const [statement, by, error, args] of cases) {
+          await revertsWith(viem.assertions, rotate(statement, by), registry, error, args)
+        }
+        // A key serves one period: going back to an earlier key is refused too.
+        await rotate(rotation(1n, 5n, newSigner), signer)
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          rotate(rotation(2n, 9n, signer), newSigner),
+          registry,
+          'CheckpointSignerReused',
+          [logId, signer.account.address, 0n],
+        )
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          rotate(rotation(2n, 5n, other), newSigner),
+          registry,
+          'CheckpointRotationEpochNotIncreasing',
+          [logId, 5n, 5n],
+        )
+      })
+
+      it('reverts with CheckpointLogRetired and CheckpointLogCompromised', async () => {
+        const { viem, lantern, registry, logId, accounts, rotation, rotate } = await load()
+        await lantern.write.retireLog([logId], { account: accounts.operator.account })
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          rotate(rotation(1n, 5n, accounts.newSigner), accounts.signer),
+          registry,
+          'CheckpointLogRetired',
+          [logId],
+        )
+        const other = await load()
+        const a = other.checkpoint(1n, 2)
+        const b = other.checkpoint(1n, 3)
+        await other.registry.write.reportEquivocation([
+          await signed(other.accounts.signer, a),
+          await signed(other.accounts.signer, b),
+        ])
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          other.rotate(other.rotation(1n, 5n, other.accounts.newSigner), other.accounts.signer),
+          other.registry,
+          'CheckpointLogCompromised',
+          [other.logId],
+        )
+      })
+    })
+  })
+
+  describe('reportOutOfPeriod', () => {
+    it('default: the old key signing at or after its handover, or the new key before its period, is proof', async () => {
+      const { viem, registry, logId, checkpoint, accounts, rotation, rotate } = await load()
+      const { signer, newSigner, stranger } = accounts
+      await rotate(rotation(1n, 5n, newSigner), signer)
+      await viem.assertions.emitWithArgs(
+        registry.write.reportOutOfPeriod([await signed(signer, checkpoint(7n, 9))], {
+          account: stranger.account,
+        }),
+        registry,
+        'EquivocationReported',
+        [logId, stranger.account.address, Kind.SignedOutsidePeriod, 7n, 5n],
+      )
+      expect(await registry.read.logStatus([logId])).to.equal(LogStatus.Compromised)
+
+      const again = await load()
+      await again.rotate(again.rotation(1n, 5n, again.accounts.newSigner), again.accounts.signer)
+      await viem.assertions.emitWithArgs(
+        again.registry.write.reportOutOfPeriod([
+          await signed(again.accounts.newSigner, again.checkpoint(4n, 9)),
+        ]),
+        again.registry,
+        'EquivocationReported',
+        [again.logId, anyValue, Kind.SignedOutsidePeriod, 4n, 5n],
+      )
+    })
+
+    describe('errors', () => {
+      it('reverts with CheckpointEquivocationNotProven inside the period, CheckpointSignerNotInHistory for a stranger key', async () => {
+        const { viem, registry, logId, checkpoint, accounts, rotation, rotate } = await load()
+        await rotate(rotation(1n, 5n, accounts.newSigner), accounts.signer)
+        for (const [by, epoch] of [
+          [accounts.signer, 1n],
+          [accounts.signer, 4n],
+          [accounts.newSigner, 5n],
+          [accounts.newSigner, 500n],
+        ] as const) {
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            registry.write.reportOutOfPeriod([await signed(by, checkpoint(epoch, 3))]),
+            registry,
+            'CheckpointEquivocationNotProven',
+            [logId, epoch, epoch],
+          )
+        }
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          registry.write.reportOutOfPeriod([await signed(accounts.other, checkpoint(9n, 3))]),
+          registry,
+          'CheckpointSignerNotInHistory',
+          [logId, 9n, accounts.other.account.address],
+        )
+        const unknown = keccak256(stringToHex('nobody'))
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          registry.write.reportOutOfPeriod([
+            await signed(accounts.signer, checkpoint(9n, 3, { logId: unknown })),
+          ]),
+          registry,
+          'CheckpointUnknownLog',
+          [unknown],
+        )
+      })
+    })
+  })
+
+  describe('reportKeyFork', () => {
+    it('default: two different statements for one key period, both signed by the key before it, are proof', async () => {
+      const { viem, registry, logId, accounts, rotation } = await load()
+      const { signer, newSigner, other, stranger } = accounts
+      const toB = rotation(1n, 5n, newSigner)
+      const toC = rotation(1n, 5n, other)
+      await viem.assertions.emitWithArgs(
+        registry.write.reportKeyFork(
+          [toB, await signKeyRotation(signer, toB), toC, await signKeyRotation(signer, toC)],
+          { account: stranger.account },
+        ),
+        registry,
+        'EquivocationReported',
+        [logId, stranger.account.address, Kind.KeyFork, 5n, 5n],
+      )
+      expect(await registry.read.logStatus([logId])).to.equal(LogStatus.Compromised)
+    })
+
+    describe('errors', () => {
+      it('reverts with the error that names each bad pair', async () => {
+        const { viem, registry, logId, accounts, rotation } = await load()
+        const { signer, newSigner, other } = accounts
+        const sign = (r: ReturnType<typeof rotation>, by: TestSigner = signer) =>
+          signKeyRotation(by, r)
+        const toB = rotation(1n, 5n, newSigner)
+        const cases: [
+          ReturnType<typeof rotation>,
+          Hex,
+          ReturnType<typeof rotation>,
+          Hex,
+          string,
+          unknown[],
+        ][] = [
+          [
+            toB,
+            await sign(toB),
+            toB,
+            await sign(toB),
+            'CheckpointEquivocationNotProven',
+            [logId, 5n, 5n],
+          ],
+          [
+            toB,
+            await sign(toB),
+            rotation(2n, 6n, other),
+            await sign(rotation(2n, 6n, other)),
+            'CheckpointKeyForkIndexMismatch',
+            [logId, 1n, 2n],
+          ],
+          [
+            rotation(0n, 5n, newSigner),
+            await sign(rotation(0n, 5n, newSigner)),
+            rotation(0n, 5n, other),
+            await sign(rotation(0n, 5n, other)),
+            'CheckpointRotationIndexOutOfRange',
+            [logId, 0n, 1n],
+          ],
+          [
+            rotation(2n, 5n, newSigner),
+            await sign(rotation(2n, 5n, newSigner)),
+            rotation(2n, 5n, other),
+            await sign(rotation(2n, 5n, other)),
+            'CheckpointRotationIndexOutOfRange',
+            [logId, 2n, 1n],
+          ],
+          [
+            toB,
+            await sign(toB),
+            rotation(1n, 5n, other),
+            await sign(rotation(1n, 5n, other), other),
+            'CheckpointRotationInvalidSignature',
+            [logId, 1n, signer.account.address],
+          ],
+          [
+            toB,
+            await sign(toB),
+            rotation(1n, 5n, other, { logId: keccak256(stringToHex('x')) }),
+            await sign(rotation(1n, 5n, other, { logId: keccak256(stringToHex('x')) })),
+            'CheckpointEquivocationLogMismatch',
+            [logId, keccak256(stringToHex('x'))],
+          ],
+        ]
+        for (const [a, sigA, b, sigB, error, args] of cases) {
+          await revertsWith(
+            viem.assertions,
+            registry.write.reportKeyFork([a, sigA, b, sigB]),
+            registry,
+            error,
+            args,
+          )
+        }
+      })
+    })
+  })
+
   describe('verifyInclusion', () => {
-    it('default: proves a leaf of an anchored epoch; false for a stranger leaf or an epoch not anchored', async () => {
-      const { registry, logId, checkpoint, anchor } = await load()
+    it('default: proves a leaf of an anchored checkpoint; false for a stranger leaf, a wrong size, or a checkpoint not anchored', async () => {
+      const { registry, checkpoint, anchor } = await load()
       await anchor(checkpoint(1n, 20), null)
       await anchor(checkpoint(2n, 33), 20)
       for (const [epoch, treeSize] of [
@@ -614,9 +1073,7 @@ describe('CheckpointRegistry', async () => {
           const leafHash = TREE.leafHashes[leafIndex] as Hex
           expect(
             await registry.read.verifyInclusion([
-              logId,
-              epoch,
-              BigInt(treeSize),
+              checkpoint(epoch, treeSize),
               BigInt(leafIndex),
               leafHash,
               proof,
@@ -625,26 +1082,40 @@ describe('CheckpointRegistry', async () => {
         }
       }
       const proof = await TREE.inclusionProof(3, 20)
+      const leaf3 = TREE.leafHashes[3] as Hex
       expect(
-        await registry.read.verifyInclusion([logId, 1n, 20n, 3n, TREE.leafHashes[4] as Hex, proof]),
+        await registry.read.verifyInclusion([
+          checkpoint(1n, 20),
+          3n,
+          TREE.leafHashes[4] as Hex,
+          proof,
+        ]),
       ).to.equal(false)
+      // The tree of 20 leaves exists, but epoch 3 did not anchor it, and epoch 1 did not anchor it at another time.
+      expect(await registry.read.verifyInclusion([checkpoint(3n, 20), 3n, leaf3, proof])).to.equal(
+        false,
+      )
       expect(
-        await registry.read.verifyInclusion([logId, 3n, 20n, 3n, TREE.leafHashes[3] as Hex, proof]),
+        await registry.read.verifyInclusion([
+          checkpoint(1n, 20, { timestamp: 5n }),
+          3n,
+          leaf3,
+          proof,
+        ]),
       ).to.equal(false)
     })
   })
 
   describe('configuration (LanternRegistry only)', () => {
-    it('reverts with CheckpointUnauthorizedCaller for registerLog, rotateSigner and retireLog from anyone else', async () => {
+    it('reverts with CheckpointUnauthorizedCaller for registerLog and retireLog from anyone else', async () => {
       const { viem, registry, logId, accounts } = await load()
       const caller = accounts.operator
       const calls = [
         () =>
-          registry.write.registerLog([keccak256(stringToHex('x')), caller.account.address], {
-            account: caller.account,
-          }),
-        () =>
-          registry.write.rotateSigner([logId, caller.account.address], { account: caller.account }),
+          registry.write.registerLog(
+            [keccak256(stringToHex('x')), caller.account.address, RECEIPT_KEY],
+            { account: caller.account },
+          ),
         () => registry.write.retireLog([logId], { account: caller.account }),
       ]
       for (const call of calls) {
@@ -657,7 +1128,7 @@ describe('CheckpointRegistry', async () => {
       }
     })
 
-    it('reverts with CheckpointLogExists and CheckpointInvalidSigner for a log registered twice or a zero signer', async () => {
+    it('reverts with CheckpointLogExists, CheckpointInvalidSigner and CheckpointZeroReceiptKey', async () => {
       const { viem, accounts } = await load()
       // A registry whose "lantern" is a plain account, to call the configuration functions directly.
       const direct = await viem.deployContract('CheckpointRegistry', [
@@ -666,24 +1137,25 @@ describe('CheckpointRegistry', async () => {
       const id = keccak256(stringToHex('direct'))
       expect((await direct.read.lantern()).toLowerCase()).to.equal(accounts.admin.account.address)
       await viem.assertions.revertWithCustomErrorWithArgs(
-        direct.write.registerLog([id, '0x0000000000000000000000000000000000000000']),
+        direct.write.registerLog([id, zeroAddress, RECEIPT_KEY]),
         direct,
         'CheckpointInvalidSigner',
-        ['0x0000000000000000000000000000000000000000'],
+        [zeroAddress],
       )
-      await direct.write.registerLog([id, accounts.signer.account.address])
-      expect(await direct.read.logStatus([id])).to.equal(LogStatus.Active)
       await viem.assertions.revertWithCustomErrorWithArgs(
-        direct.write.registerLog([id, accounts.signer.account.address]),
+        direct.write.registerLog([id, accounts.signer.account.address, zeroHash]),
+        direct,
+        'CheckpointZeroReceiptKey',
+        [id],
+      )
+      await direct.write.registerLog([id, accounts.signer.account.address, RECEIPT_KEY])
+      expect(await direct.read.logStatus([id])).to.equal(LogStatus.Active)
+      expect(await direct.read.keyPeriodCount([id])).to.equal(1n)
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        direct.write.registerLog([id, accounts.signer.account.address, RECEIPT_KEY]),
         direct,
         'CheckpointLogExists',
         [id],
-      )
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        direct.write.rotateSigner([id, '0x0000000000000000000000000000000000000000']),
-        direct,
-        'CheckpointInvalidSigner',
-        ['0x0000000000000000000000000000000000000000'],
       )
       const unknown = keccak256(stringToHex('unknown'))
       await viem.assertions.revertWithCustomErrorWithArgs(
@@ -695,12 +1167,6 @@ describe('CheckpointRegistry', async () => {
       await direct.write.retireLog([id])
       await viem.assertions.revertWithCustomErrorWithArgs(
         direct.write.retireLog([id]),
-        direct,
-        'CheckpointLogRetired',
-        [id],
-      )
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        direct.write.rotateSigner([id, accounts.other.account.address]),
         direct,
         'CheckpointLogRetired',
         [id],

@@ -1,14 +1,20 @@
-// The contract's EIP-712 digest of a checkpoint is the one viem and core compute, and a checkpoint
-// signed by core's signCheckpoint anchors.
+// The contract's EIP-712 digests of a checkpoint and a key rotation are the ones viem and core
+// compute, and a checkpoint signed by core's signCheckpoint anchors.
 import { describe, it } from 'node:test'
 import { signCheckpoint as coreSignCheckpoint, hashCheckpoint } from '@tml/core'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { network } from 'hardhat'
-import { bytesToHex, hashDomain, hashTypedData } from 'viem'
+import { bytesToHex, hashDomain, hashStruct, hashTypedData } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { CHECKPOINT_DOMAIN, CHECKPOINT_TYPES, type TestCheckpoint } from '../helpers/checkpoints.ts'
-import { deployRegistries } from '../helpers/registries.ts'
+import {
+  CHECKPOINT_DOMAIN,
+  CHECKPOINT_TYPES,
+  KEY_ROTATION_TYPES,
+  type TestCheckpoint,
+} from '../helpers/checkpoints.ts'
+import { deployRegistries, MAX_EPOCH_INTERVAL, RECEIPT_KEY, TREE } from '../helpers/registries.ts'
+import { rootAt } from '../helpers/tree.ts'
 
 const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })
 const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => bytesToHex(b))
@@ -56,14 +62,55 @@ describe('CheckpointTypedData', async () => {
     )
   })
 
+  it('behavior: the key rotation digest equals viem hashTypedData under the same domain', async () => {
+    const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => bytesToHex(b))
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          logId: bytes32,
+          index: u64,
+          fromEpoch: u64,
+          signer: address,
+          receiptKey: bytes32,
+        }),
+        async (rotation) => {
+          expect(await harness.read.keyRotationDigest([rotation])).to.equal(
+            hashTypedData({
+              domain: CHECKPOINT_DOMAIN,
+              types: KEY_ROTATION_TYPES,
+              primaryType: 'KeyRotation',
+              message: rotation,
+            }),
+          )
+        },
+      ),
+      { numRuns: 40 },
+    )
+  })
+
+  it('behavior: the struct hash the registry stores per epoch is viem hashStruct of the checkpoint', async () => {
+    await fc.assert(
+      fc.asyncProperty(checkpointArbitrary, async (checkpoint) => {
+        expect(await harness.read.structHash([checkpoint])).to.equal(
+          hashStruct({ data: checkpoint, types: CHECKPOINT_TYPES, primaryType: 'Checkpoint' }),
+        )
+      }),
+      { numRuns: 30 },
+    )
+  })
+
   it('behavior: a checkpoint signed by core anchors', async () => {
-    const { registry, lantern, logId, accounts, checkpoint } = await deployRegistries(connection)
+    const { viem, lantern, accounts, start } = await deployRegistries(connection)
     const key = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d' // Hardhat account #1
     const account = privateKeyToAccount(key)
-    await lantern.write.rotateSigner([logId, account.address], {
-      account: accounts.operator.account,
-    })
-    const cp = checkpoint(1n, 9)
+    const args = ['core-signed', account.address, RECEIPT_KEY, MAX_EPOCH_INTERVAL] as const
+    await lantern.write.declareLog([...args], { account: accounts.operator.account })
+    const logId = await lantern.read.computeLogId([accounts.operator.account.address, ...args])
+    const registry = await viem.getContractAt(
+      'CheckpointRegistry',
+      await lantern.read.checkpointRegistry(),
+    )
+    const cp = { logId, epoch: 1n, treeSize: 9n, rootHash: rootAt(TREE, 9), timestamp: start }
     const signature = await coreSignCheckpoint({ checkpoint: cp, account })
     await registry.write.anchor([cp, [], signature])
     expect((await registry.read.head([logId]))[1]).to.equal(cp.rootHash)

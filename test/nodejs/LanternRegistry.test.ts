@@ -1,7 +1,15 @@
 import { describe, it } from 'node:test'
 import { expect } from 'chai'
 import { network } from 'hardhat'
-import { encodeAbiParameters, keccak256, stringToHex, zeroAddress, zeroHash } from 'viem'
+import {
+  encodeAbiParameters,
+  encodePacked,
+  type Hex,
+  keccak256,
+  stringToHex,
+  zeroAddress,
+  zeroHash,
+} from 'viem'
 import { signCheckpoint } from '../helpers/checkpoints.ts'
 import {
   deployRegistries,
@@ -10,6 +18,8 @@ import {
   LOG_NAME,
   MAX_EPOCH_INTERVAL,
   METADATA_URI,
+  MODEL_HASH,
+  POLICY_HASHES,
   PROFILE,
   RECEIPT_KEY,
 } from '../helpers/registries.ts'
@@ -100,13 +110,25 @@ describe('LanternRegistry', async () => {
   })
 
   describe('logs', () => {
-    it('default: declareLog derives the id from operator and name, registers the signer, emits LogDeclared', async () => {
+    it('default: declareLog derives the id from operator, name, first keys and interval, registers key period 0, emits LogDeclared', async () => {
       const { viem, lantern, registry, accounts } = await load()
       const { operator, signer } = accounts
       const expected = keccak256(
         encodeAbiParameters(
-          [{ type: 'address' }, { type: 'bytes32' }],
-          [operator.account.address, keccak256(stringToHex('gateway-2'))],
+          [
+            { type: 'address' },
+            { type: 'bytes32' },
+            { type: 'address' },
+            { type: 'bytes32' },
+            { type: 'uint64' },
+          ],
+          [
+            operator.account.address,
+            keccak256(stringToHex('gateway-2')),
+            signer.account.address,
+            RECEIPT_KEY,
+            600n,
+          ],
         ),
       )
       await viem.assertions.emitWithArgs(
@@ -124,9 +146,15 @@ describe('LanternRegistry', async () => {
           600n,
         ],
       )
-      expect(await lantern.read.computeLogId([operator.account.address, 'gateway-2'])).to.equal(
-        expected,
-      )
+      expect(
+        await lantern.read.computeLogId([
+          operator.account.address,
+          'gateway-2',
+          signer.account.address,
+          RECEIPT_KEY,
+          600n,
+        ]),
+      ).to.equal(expected)
       const log = await lantern.read.logInfo([expected])
       expect(log.operator.toLowerCase()).to.equal(operator.account.address)
       expect(log.name).to.equal('gateway-2')
@@ -137,28 +165,63 @@ describe('LanternRegistry', async () => {
       expect(log.retired).to.equal(false)
       const ids = await lantern.read.logsOf([operator.account.address])
       expect(ids).to.deep.equal([
-        await lantern.read.computeLogId([operator.account.address, LOG_NAME]),
+        await lantern.read.computeLogId([
+          operator.account.address,
+          LOG_NAME,
+          signer.account.address,
+          RECEIPT_KEY,
+          MAX_EPOCH_INTERVAL,
+        ]),
         expected,
       ])
       expect(await registry.read.logStatus([expected])).to.equal(1)
-      expect((await registry.read.signerAt([expected, 1n])).toLowerCase()).to.equal(
+      const [first, receiptKey, index] = await registry.read.keysAt([expected, 1n])
+      expect([first.toLowerCase(), receiptKey, index]).to.deep.equal([
         signer.account.address,
-      )
+        RECEIPT_KEY,
+        0n,
+      ])
+      expect(await registry.read.keyPeriodCount([expected])).to.equal(1n)
     })
 
-    it('behavior: two operators get different ids for the same name', async () => {
-      const { lantern, accounts } = await load()
+    it('behavior: two operators get different ids for the same name and keys; other keys give another id', async () => {
+      const { lantern, logId, accounts } = await load()
       await lantern.write.registerOperator([METADATA_URI, LICENSE_HASH], {
         account: accounts.other.account,
       })
-      await lantern.write.declareLog(
-        [LOG_NAME, accounts.signer.account.address, RECEIPT_KEY, 60n],
-        {
-          account: accounts.other.account,
-        },
-      )
-      const mine = await lantern.read.computeLogId([accounts.operator.account.address, LOG_NAME])
-      const theirs = await lantern.read.computeLogId([accounts.other.account.address, LOG_NAME])
+      const keys = [accounts.signer.account.address, RECEIPT_KEY, MAX_EPOCH_INTERVAL] as const
+      await lantern.write.declareLog([LOG_NAME, ...keys], { account: accounts.other.account })
+      const mine = await lantern.read.computeLogId([
+        accounts.operator.account.address,
+        LOG_NAME,
+        ...keys,
+      ])
+      const theirs = await lantern.read.computeLogId([
+        accounts.other.account.address,
+        LOG_NAME,
+        ...keys,
+      ])
+      expect(mine).to.equal(logId)
+      const op = accounts.operator.account.address
+      for (const id of [
+        await lantern.read.computeLogId([
+          op,
+          LOG_NAME,
+          accounts.newSigner.account.address,
+          RECEIPT_KEY,
+          MAX_EPOCH_INTERVAL,
+        ]),
+        await lantern.read.computeLogId([op, LOG_NAME, keys[0], zeroHash, MAX_EPOCH_INTERVAL]),
+        await lantern.read.computeLogId([
+          op,
+          LOG_NAME,
+          keys[0],
+          RECEIPT_KEY,
+          MAX_EPOCH_INTERVAL + 1n,
+        ]),
+      ]) {
+        expect(id).to.not.equal(mine)
+      }
       expect(mine).to.not.equal(theirs)
       expect((await lantern.read.logInfo([theirs])).operator.toLowerCase()).to.equal(
         accounts.other.account.address,
@@ -226,15 +289,25 @@ describe('LanternRegistry', async () => {
             args as any,
           )
         }
-        const logId = await lantern.read.computeLogId([operator.account.address, LOG_NAME])
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          lantern.write.declareLog([LOG_NAME, signer.account.address, RECEIPT_KEY, 60n], {
-            account: operator.account,
-          }),
-          lantern,
-          'LanternLogAlreadyDeclared',
-          [logId],
-        )
+        const logId = await lantern.read.computeLogId([
+          operator.account.address,
+          LOG_NAME,
+          signer.account.address,
+          RECEIPT_KEY,
+          MAX_EPOCH_INTERVAL,
+        ])
+        // A name is one log of its operator on a chain, whatever keys it is declared with again.
+        for (const keys of [
+          [signer.account.address, RECEIPT_KEY, MAX_EPOCH_INTERVAL],
+          [other.account.address, RECEIPT_KEY, 60n],
+        ] as const) {
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            lantern.write.declareLog([LOG_NAME, ...keys], { account: operator.account }),
+            lantern,
+            'LanternLogAlreadyDeclared',
+            [logId],
+          )
+        }
         await lantern.write.declareLog(['log', signer.account.address, RECEIPT_KEY, max], {
           account: operator.account,
         })
@@ -259,25 +332,15 @@ describe('LanternRegistry', async () => {
         )
       })
 
-      it('reverts rotateSigner and retireLog with LanternUnknownLog, LanternNotLogOperator, LanternLogRetired', async () => {
+      it('reverts retireLog with LanternUnknownLog, LanternNotLogOperator, LanternLogRetired', async () => {
         const { viem, lantern, logId, accounts } = await load()
-        const { operator, other, newSigner, signer } = accounts
+        const { operator, other } = accounts
         const unknown = keccak256(stringToHex('unknown log'))
         await viem.assertions.revertWithCustomErrorWithArgs(
-          lantern.write.rotateSigner([unknown, newSigner.account.address], {
-            account: operator.account,
-          }),
+          lantern.write.retireLog([unknown], { account: operator.account }),
           lantern,
           'LanternUnknownLog',
           [unknown],
-        )
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          lantern.write.rotateSigner([logId, newSigner.account.address], {
-            account: other.account,
-          }),
-          lantern,
-          'LanternNotLogOperator',
-          [logId, other.account.address],
         )
         await viem.assertions.revertWithCustomErrorWithArgs(
           lantern.write.retireLog([logId], { account: other.account }),
@@ -285,29 +348,7 @@ describe('LanternRegistry', async () => {
           'LanternNotLogOperator',
           [logId, other.account.address],
         )
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          lantern.write.rotateSigner([logId, zeroAddress], { account: operator.account }),
-          lantern,
-          'LanternInvalidSigner',
-          [zeroAddress],
-        )
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          lantern.write.rotateSigner([logId, signer.account.address], {
-            account: operator.account,
-          }),
-          lantern,
-          'LanternSignerUnchanged',
-          [logId, signer.account.address],
-        )
         await lantern.write.retireLog([logId], { account: operator.account })
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          lantern.write.rotateSigner([logId, newSigner.account.address], {
-            account: operator.account,
-          }),
-          lantern,
-          'LanternLogRetired',
-          [logId],
-        )
         await viem.assertions.revertWithCustomErrorWithArgs(
           lantern.write.retireLog([logId], { account: operator.account }),
           lantern,
@@ -316,7 +357,7 @@ describe('LanternRegistry', async () => {
         )
       })
 
-      it('reverts rotateSigner and retireLog of a compromised log with CheckpointLogCompromised', async () => {
+      it('reverts retireLog of a compromised log with CheckpointLogCompromised', async () => {
         const { viem, lantern, registry, logId, checkpoint, accounts } = await load()
         const a = checkpoint(1n, 2)
         const b = checkpoint(1n, 3)
@@ -324,20 +365,12 @@ describe('LanternRegistry', async () => {
           { checkpoint: a, signature: await signCheckpoint(accounts.signer, a) },
           { checkpoint: b, signature: await signCheckpoint(accounts.signer, b) },
         ])
-        for (const call of [
-          () =>
-            lantern.write.rotateSigner([logId, accounts.newSigner.account.address], {
-              account: accounts.operator.account,
-            }),
-          () => lantern.write.retireLog([logId], { account: accounts.operator.account }),
-        ]) {
-          await viem.assertions.revertWithCustomErrorWithArgs(
-            call(),
-            registry,
-            'CheckpointLogCompromised',
-            [logId],
-          )
-        }
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          lantern.write.retireLog([logId], { account: accounts.operator.account }),
+          registry,
+          'CheckpointLogCompromised',
+          [logId],
+        )
       })
     })
   })
@@ -348,12 +381,24 @@ describe('LanternRegistry', async () => {
       const { operator, certifier } = accounts
       const expiresAt = (await now()) + 30n * DAY
       await viem.assertions.emitWithArgs(
-        lantern.write.grantCertification([operator.account.address, PROFILE, expiresAt, EVIDENCE], {
-          account: certifier.account,
-        }),
+        lantern.write.grantCertification(
+          [operator.account.address, PROFILE, expiresAt, EVIDENCE, POLICY_HASHES, MODEL_HASH],
+          {
+            account: certifier.account,
+          },
+        ),
         lantern,
         'CertificationGranted',
-        [operator.account.address, certifier.account.address, 0n, PROFILE, expiresAt, EVIDENCE],
+        [
+          operator.account.address,
+          certifier.account.address,
+          0n,
+          PROFILE,
+          expiresAt,
+          EVIDENCE,
+          keccak256(encodePacked(['bytes32[]'], [POLICY_HASHES])),
+          MODEL_HASH,
+        ],
       )
       expect(await lantern.read.certificationCount([operator.account.address])).to.equal(1n)
       const c = await lantern.read.certificationAt([operator.account.address, 0n])
@@ -362,9 +407,65 @@ describe('LanternRegistry', async () => {
         evidenceHash: EVIDENCE,
         expiresAt,
         revokedAt: 0n,
+        modelHash: MODEL_HASH,
       })
       expect(c.certifier.toLowerCase()).to.equal(certifier.account.address)
       expect(c.issuedAt).to.equal(await now())
+      expect(await lantern.read.certifiedPolicies([operator.account.address, 0n])).to.deep.equal(
+        POLICY_HASHES,
+      )
+      expect(await lantern.read.MAX_CERTIFIED_POLICIES()).to.equal(32n)
+    })
+
+    it('behavior: isCertifiedPolicy is true for a certified policy in force, false otherwise', async () => {
+      const { lantern, accounts, networkHelpers } = await load()
+      const op = accounts.operator.account.address
+      const [general, finance, medical] = POLICY_HASHES as [Hex, Hex, Hex]
+      const loosened = keccak256(stringToHex('policy general, thresholds loosened'))
+      expect(await lantern.read.isCertifiedPolicy([op, general])).to.equal(false)
+      const expiresAt = (await now()) + 10n * DAY
+      await lantern.write.grantCertification(
+        [op, PROFILE, expiresAt, EVIDENCE, [finance, medical], zeroHash],
+        {
+          account: accounts.certifier.account,
+        },
+      )
+      expect(await lantern.read.isCertifiedPolicy([op, finance])).to.equal(true)
+      expect(await lantern.read.isCertifiedPolicy([op, medical])).to.equal(true)
+      expect(await lantern.read.isCertifiedPolicy([op, general])).to.equal(false)
+      expect(await lantern.read.isCertifiedPolicy([op, loosened])).to.equal(false)
+      expect(await lantern.read.isCertifiedPolicy([op, zeroHash])).to.equal(false)
+      expect((await lantern.read.certificationAt([op, 0n])).modelHash).to.equal(zeroHash)
+      expect(
+        await lantern.read.isCertifiedPolicy([accounts.stranger.account.address, finance]),
+      ).to.equal(false)
+      // Expired, then revoked: no policy is certified any more.
+      await networkHelpers.time.increaseTo(expiresAt)
+      expect(await lantern.read.isCertifiedPolicy([op, finance])).to.equal(false)
+      await lantern.write.renewCertification([op, expiresAt + 10n * DAY, EVIDENCE], {
+        account: accounts.certifier.account,
+      })
+      expect(await lantern.read.isCertifiedPolicy([op, finance])).to.equal(true)
+      await lantern.write.revokeCertification([op, REASON], { account: accounts.certifier.account })
+      expect(await lantern.read.isCertifiedPolicy([op, finance])).to.equal(false)
+    })
+
+    it('behavior: a certification names up to 32 policies, and finds each of them', async () => {
+      const { lantern, accounts } = await load()
+      const op = accounts.operator.account.address
+      const many = Array.from({ length: 32 }, (_, i) =>
+        keccak256(stringToHex(`policy ${i}`)),
+      ).sort()
+      await lantern.write.grantCertification(
+        [op, PROFILE, (await now()) + DAY, EVIDENCE, many, MODEL_HASH],
+        {
+          account: accounts.certifier.account,
+        },
+      )
+      expect(await lantern.read.certifiedPolicies([op, 0n])).to.deep.equal(many)
+      for (const policyHash of many) {
+        expect(await lantern.read.isCertifiedPolicy([op, policyHash])).to.equal(true)
+      }
     })
 
     it('behavior: renewals and revocations append to a history that stays readable', async () => {
@@ -372,9 +473,12 @@ describe('LanternRegistry', async () => {
       const { operator, certifier } = accounts
       const op = operator.account.address
       const first = (await now()) + 10n * DAY
-      await lantern.write.grantCertification([op, PROFILE, first, EVIDENCE], {
-        account: certifier.account,
-      })
+      await lantern.write.grantCertification(
+        [op, PROFILE, first, EVIDENCE, POLICY_HASHES, MODEL_HASH],
+        {
+          account: certifier.account,
+        },
+      )
       await networkHelpers.time.increase(20n * DAY)
       const renewed = (await now()) + 30n * DAY
       const evidence2 = keccak256(stringToHex('second audit'))
@@ -391,15 +495,21 @@ describe('LanternRegistry', async () => {
         [op, certifier.account.address, 1n, REASON],
       )
       const profile2 = keccak256(stringToHex('lantern/critical'))
-      await lantern.write.grantCertification([op, profile2, renewed, EVIDENCE], {
-        account: certifier.account,
-      })
+      await lantern.write.grantCertification(
+        [op, profile2, renewed, EVIDENCE, POLICY_HASHES, MODEL_HASH],
+        {
+          account: certifier.account,
+        },
+      )
       expect(await lantern.read.certificationCount([op])).to.equal(3n)
       const history = await Promise.all(
         [0n, 1n, 2n].map((i) => lantern.read.certificationAt([op, i])),
       )
       expect(history.map((c) => c.expiresAt)).to.deep.equal([first, renewed, renewed])
       expect(history.map((c) => c.profile)).to.deep.equal([PROFILE, PROFILE, profile2])
+      // The renewal keeps the scope of what it renews: same policies, same model.
+      expect(history.map((c) => c.modelHash)).to.deep.equal([MODEL_HASH, MODEL_HASH, MODEL_HASH])
+      expect(await lantern.read.certifiedPolicies([op, 1n])).to.deep.equal(POLICY_HASHES)
       expect(history[1]?.revocationReason).to.equal(REASON)
       expect(history[1]?.revokedAt).to.not.equal(0n)
       expect(history[0]?.revokedAt).to.equal(0n)
@@ -413,17 +523,23 @@ describe('LanternRegistry', async () => {
         const op = operator.account.address
         const t = await now()
         await viem.assertions.revertWithCustomErrorWithArgs(
-          lantern.write.grantCertification([op, PROFILE, t + DAY, EVIDENCE], {
-            account: other.account,
-          }),
+          lantern.write.grantCertification(
+            [op, PROFILE, t + DAY, EVIDENCE, POLICY_HASHES, MODEL_HASH],
+            {
+              account: other.account,
+            },
+          ),
           lantern,
           'AccessControlUnauthorizedAccount',
           [other.account.address, await lantern.read.CERTIFIER_ROLE()],
         )
         await viem.assertions.revertWithCustomErrorWithArgs(
-          lantern.write.grantCertification([other.account.address, PROFILE, t + DAY, EVIDENCE], {
-            account: certifier.account,
-          }),
+          lantern.write.grantCertification(
+            [other.account.address, PROFILE, t + DAY, EVIDENCE, POLICY_HASHES, MODEL_HASH],
+            {
+              account: certifier.account,
+            },
+          ),
           lantern,
           'LanternOperatorNotRegistered',
           [other.account.address],
@@ -433,9 +549,12 @@ describe('LanternRegistry', async () => {
           [PROFILE, zeroHash],
         ] as const) {
           await viem.assertions.revertWithCustomErrorWithArgs(
-            lantern.write.grantCertification([op, profile, t + DAY, evidence], {
-              account: certifier.account,
-            }),
+            lantern.write.grantCertification(
+              [op, profile, t + DAY, evidence, POLICY_HASHES, MODEL_HASH],
+              {
+                account: certifier.account,
+              },
+            ),
             lantern,
             'LanternZeroHash',
             [],
@@ -443,24 +562,65 @@ describe('LanternRegistry', async () => {
         }
         // The next block is one second later: an expiry at that second is already past.
         await viem.assertions.revertWithCustomErrorWithArgs(
-          lantern.write.grantCertification([op, PROFILE, t + 1n, EVIDENCE], {
-            account: certifier.account,
-          }),
+          lantern.write.grantCertification(
+            [op, PROFILE, t + 1n, EVIDENCE, POLICY_HASHES, MODEL_HASH],
+            {
+              account: certifier.account,
+            },
+          ),
           lantern,
           'LanternInvalidExpiry',
           [t + 1n, t + 2n],
         )
-        await lantern.write.grantCertification([op, PROFILE, t + DAY, EVIDENCE], {
-          account: certifier.account,
-        })
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          lantern.write.grantCertification([op, PROFILE, t + 2n * DAY, EVIDENCE], {
+        await lantern.write.grantCertification(
+          [op, PROFILE, t + DAY, EVIDENCE, POLICY_HASHES, MODEL_HASH],
+          {
             account: certifier.account,
-          }),
+          },
+        )
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          lantern.write.grantCertification(
+            [op, PROFILE, t + 2n * DAY, EVIDENCE, POLICY_HASHES, MODEL_HASH],
+            {
+              account: certifier.account,
+            },
+          ),
           lantern,
           'LanternAlreadyCertified',
           [op, t + DAY],
         )
+      })
+
+      it('reverts grantCertification with the error that names each bad policy list: empty, over 32, zero, unsorted, duplicate', async () => {
+        const { viem, lantern, accounts } = await load()
+        const op = accounts.operator.account.address
+        const t = await now()
+        const [p0, p1, p2] = POLICY_HASHES as [Hex, Hex, Hex]
+        const over = Array.from({ length: 33 }, (_, i) => keccak256(stringToHex(`p${i}`))).sort()
+        const cases: [Hex[], string, readonly unknown[]][] = [
+          [[], 'LanternPolicyCount', [0n, 32n]],
+          [over, 'LanternPolicyCount', [33n, 32n]],
+          [[zeroHash, p0], 'LanternZeroPolicyHash', [0n]],
+          [[zeroHash], 'LanternZeroPolicyHash', [0n]],
+          [[p0, p2, p1], 'LanternPolicyHashesNotSorted', [2n, p2, p1]],
+          [[p1, p0], 'LanternPolicyHashesNotSorted', [1n, p1, p0]],
+          [[p0, p1, p1], 'LanternDuplicatePolicyHash', [2n, p1]],
+        ]
+        for (const [policies, error, args] of cases) {
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            lantern.write.grantCertification(
+              [op, PROFILE, t + DAY, EVIDENCE, policies, MODEL_HASH],
+              {
+                account: accounts.certifier.account,
+              },
+            ),
+            lantern,
+            error as 'LanternPolicyCount',
+            // biome-ignore lint/suspicious/noExplicitAny: each row has the arguments of its own error
+            args as any,
+          )
+        }
+        expect(await lantern.read.certificationCount([op])).to.equal(0n)
       })
 
       it('reverts renewCertification and revokeCertification with LanternNotCertified, LanternCertificationRevoked, LanternInvalidExpiry, LanternZeroHash', async () => {
@@ -480,9 +640,12 @@ describe('LanternRegistry', async () => {
           'LanternNotCertified',
           [op],
         )
-        await lantern.write.grantCertification([op, PROFILE, t + 10n * DAY, EVIDENCE], {
-          account: certifier.account,
-        })
+        await lantern.write.grantCertification(
+          [op, PROFILE, t + 10n * DAY, EVIDENCE, POLICY_HASHES, MODEL_HASH],
+          {
+            account: certifier.account,
+          },
+        )
         await viem.assertions.revertWithCustomErrorWithArgs(
           lantern.write.renewCertification([op, t + 10n * DAY, EVIDENCE], {
             account: certifier.account,
@@ -546,9 +709,12 @@ describe('LanternRegistry', async () => {
         zeroHash,
       ])
       const expiresAt = (await now()) + 2n * 3600n
-      await lantern.write.grantCertification([op, PROFILE, expiresAt, EVIDENCE], {
-        account: certifier.account,
-      })
+      await lantern.write.grantCertification(
+        [op, PROFILE, expiresAt, EVIDENCE, POLICY_HASHES, MODEL_HASH],
+        {
+          account: certifier.account,
+        },
+      )
       expect(await lantern.read.lanternStatus([op])).to.deep.equal([true, Reason.None, zeroHash])
 
       // Keep the log fresh while the certification runs out.
@@ -578,9 +744,12 @@ describe('LanternRegistry', async () => {
       const { lantern, logId, accounts, networkHelpers, checkpoint, anchor } = await load()
       const { operator, certifier } = accounts
       const op = operator.account.address
-      await lantern.write.grantCertification([op, PROFILE, (await now()) + 30n * DAY, EVIDENCE], {
-        account: certifier.account,
-      })
+      await lantern.write.grantCertification(
+        [op, PROFILE, (await now()) + 30n * DAY, EVIDENCE, POLICY_HASHES, MODEL_HASH],
+        {
+          account: certifier.account,
+        },
+      )
       const declaredAt = (await lantern.read.logInfo([logId])).declaredAt
       await networkHelpers.time.increaseTo(declaredAt + MAX_EPOCH_INTERVAL)
       expect(await lantern.read.lanternStatus([op])).to.deep.equal([true, Reason.None, zeroHash])
@@ -601,9 +770,12 @@ describe('LanternRegistry', async () => {
       const { lantern, registry, logId, accounts, checkpoint } = await load()
       const { operator, certifier, signer } = accounts
       const op = operator.account.address
-      await lantern.write.grantCertification([op, PROFILE, (await now()) + 30n * DAY, EVIDENCE], {
-        account: certifier.account,
-      })
+      await lantern.write.grantCertification(
+        [op, PROFILE, (await now()) + 30n * DAY, EVIDENCE, POLICY_HASHES, MODEL_HASH],
+        {
+          account: certifier.account,
+        },
+      )
       await lantern.write.declareLog(['gateway-2', signer.account.address, RECEIPT_KEY, 60n], {
         account: operator.account,
       })

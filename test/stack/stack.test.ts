@@ -115,11 +115,30 @@ describe('the whole stack: npm start, demo, desk, verify, Ctrl-C', { timeout: 90
     assert.match(out, new RegExp(`chain 31337\\s+http://127\\.0\\.0\\.1:${ports.ethereum}`))
     assert.match(out, new RegExp(`chain 31338\\s+http://127\\.0\\.0\\.1:${ports.polygon}`))
     assert.match(out, /demo log id\s+0x[0-9a-f]{64}/)
+    assert.match(out, /the desk uses the development API key and signs as reviewer #4/)
+    assert.doesNotMatch(out, /without a wallet/)
+    assert.match(
+      out,
+      /gateway policies\s+\S+policies\s+\(the local stack's copy: deliberative pauses stay open 15 min\)/,
+    )
     assert.match(out, /CheckpointRegistry\s+0x[0-9a-fA-F]{40}/)
     assert.ok(out.includes(DEV_REVIEWER) && out.includes("Hardhat's well-known"))
     assert.match(apiKey, /^[A-Za-z0-9_-]{16,}$/)
     const mode = spawnSync('stat', ['-c', '%a', join(dataDir, 'dev-api-key')], { encoding: 'utf8' })
     assert.equal(mode.stdout.trim(), '600')
+  })
+
+  it('behavior: the log id printed is the one the gateway runs with, and the only one printed', async () => {
+    const out = stack.output()
+    const logId = /demo log id\s+(0x[0-9a-f]{64})/.exec(out)?.[1] ?? ''
+    // Every "log id" the start printed (the keys step's placeholder was one) is this one.
+    const named = [...out.matchAll(/log[ _]id\W+(0x[0-9a-f]{64})/gi)].map((m) =>
+      m[1]?.toLowerCase(),
+    )
+    assert.deepEqual([...new Set(named)], [logId], out)
+    const served = await fetch(`${gateway}/v1/logs/${logId}/checkpoints?limit=1`)
+    assert.equal(served.status, 200, await served.clone().text())
+    assert.equal(((await served.json()) as { log_id: string }).log_id.toLowerCase(), logId)
   })
 
   it('behavior: npm run demo shows each scenario’s outcome and saves an anchored bundle', async () => {
@@ -144,6 +163,15 @@ describe('the whole stack: npm start, demo, desk, verify, Ctrl-C', { timeout: 90
     assert.equal((JSON.parse(bundle) as { v: string }).v, 'tml-proof/1')
     assert.ok(demo.output.includes(`${web}/${bundleToFragment(bundle)}`), 'the verify link')
     assert.ok(demo.output.includes(`${web}/?view=desk`), 'the desk link')
+    // How long the pauses wait: the local stack's general pauses 15 min, said with the time.
+    assert.match(demo.output, /the pauses stay open until their profile’s pause\.timeout_ms/)
+    assert.match(
+      demo.output,
+      /\n {2}general\s+2 pauses open until \S+.* \(1[0-4] min from now\)/,
+      demo.output,
+    )
+    const mtl = (JSON.parse(bundle) as { mtl: { log_id: string } }).mtl
+    assert.match(stack.output(), new RegExp(`demo log id\\s+${mtl.log_id}`))
   })
 
   it('behavior: the reviewer approves the mammogram pause on the desk; the waiting caller gets +1', async () => {

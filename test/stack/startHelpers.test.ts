@@ -1,16 +1,27 @@
 // The pure and file-level helpers of `npm start` and `npm run demo`, on real temporary files.
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { loadPolicies } from '../../gateway/src/policy/loadPolicies.ts'
 import { assertPortsFree } from '../../scripts/assertPortsFree.ts'
 import { ensureDevApiKey, readDevApiKey } from '../../scripts/devApiKey.ts'
 import { webBuildReason } from '../../scripts/ensureWebBuild.ts'
 import { formatTable } from '../../scripts/formatTable.ts'
+import { LOCAL_PAUSE_MS, writeLocalPolicies } from '../../scripts/localPolicies.ts'
 import { readDeployment } from '../../scripts/readDeployment.ts'
 import { stackPorts } from '../../scripts/stackPorts.ts'
+import { stackSummary } from '../../scripts/stackSummary.ts'
 
 const temp = () => mkdtempSync(join(tmpdir(), 'tml-start-'))
 
@@ -128,6 +139,75 @@ describe('formatTable', () => {
     assert.equal(
       formatTable(['a', 'state', 'why'], [['long name', '+1', 'because']]),
       'a          state  why\n---------  -----  -------\nlong name  +1     because',
+    )
+  })
+})
+
+describe('writeLocalPolicies', () => {
+  const shippedDir = join(import.meta.dirname, '..', '..', 'gateway', 'policies')
+  it('behavior: deliberative pauses of the copy last 15 min; the rest is as shipped, labelled', () => {
+    const dataDir = temp()
+    const { dir, changes } = writeLocalPolicies({ shippedDir, dataDir })
+    assert.equal(dir, join(dataDir, 'policies'))
+    const shipped = loadPolicies({ paths: [shippedDir] })
+    const local = loadPolicies({ paths: [dir] })
+    assert.deepEqual([...local.keys()].sort(), [...shipped.keys()].sort())
+    for (const [profile, { policy }] of local) {
+      const before = shipped.get(profile)?.policy
+      assert.ok(before)
+      const expected =
+        policy.timing === 'deliberative'
+          ? Math.max(before.pause.timeoutMs, LOCAL_PAUSE_MS)
+          : before.pause.timeoutMs
+      assert.equal(policy.pause.timeoutMs, expected, profile)
+      assert.deepEqual(
+        { ...policy, pause: before.pause },
+        before,
+        `${profile}: nothing else changed`,
+      )
+    }
+    assert.equal(local.get('general')?.policy.pause.timeoutMs, 15 * 60_000)
+    assert.equal(local.get('autonomous_vehicles')?.policy.pause.timeoutMs, 100)
+    assert.deepEqual(
+      changes.find((c) => c.profile === 'general'),
+      { profile: 'general', fromMs: 60_000, toMs: 900_000 },
+    )
+    const text = readFileSync(join(dir, 'general.yaml'), 'utf8')
+    assert.match(text, /^# THE LOCAL STACK'S COPY of gateway\/policies\/general\.yaml/)
+    assert.match(text, /# Changed: pause\.timeout_ms 60000 → 900000/)
+  })
+  it('behavior: rewritten at every start: files of an earlier copy go', () => {
+    const dataDir = temp()
+    mkdirSync(join(dataDir, 'policies'))
+    writeFileSync(join(dataDir, 'policies', 'old.yaml'), 'v: nonsense\n')
+    const { dir } = writeLocalPolicies({ shippedDir, dataDir })
+    assert.equal(existsSync(join(dir, 'old.yaml')), false)
+  })
+})
+
+describe('stackSummary', () => {
+  it('behavior: says how the desk signs and which policies run, truthfully', () => {
+    const text = stackSummary({
+      webUrl: 'http://127.0.0.1:5173',
+      gatewayUrl: 'http://127.0.0.1:8787',
+      calendarUrl: 'http://127.0.0.1:8788',
+      chains: [],
+      logId: `0x${'ab'.repeat(32)}`,
+      dataDir: '/d',
+      policiesDir: '/d/policies',
+      pauseMinutes: 15,
+      devApiKeyFile: '/d/dev-api-key',
+      reviewer: '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65',
+      seconds: 1,
+    })
+    assert.match(
+      text,
+      /the desk uses the development API key and signs as reviewer #4\s+with the page's test account/,
+    )
+    assert.doesNotMatch(text, /without a wallet/)
+    assert.match(
+      text,
+      /gateway policies\s+\/d\/policies {2}\(the local stack's copy: deliberative pauses stay open 15 min\)/,
     )
   })
 })

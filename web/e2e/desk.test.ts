@@ -80,12 +80,21 @@ describe('reviewer desk', { timeout: 600_000 }, () => {
     await card.locator('[data-evidence="checked"]').waitFor()
     assert.match(await page.locator('[data-stream]').innerText(), /Lantern on: pauses open/)
     assert.equal(await card.getByRole('button', { name: 'Approve (+1)' }).isDisabled(), true)
+    assert.equal(
+      await card.locator('[data-sign-hint]').innerText(),
+      'Connect your wallet and write your rationale to approve or refuse.',
+    )
     await screenshot(page, 'desk-pending-desktop')
   })
 
   it('errors: an unlisted reviewer is refused by the gateway, and the pause stays', async () => {
     await openDesk(page, ROLES.certifier)
     const card = page.locator('li[data-pause]')
+    // Connected, no rationale yet: the buttons say what they wait for.
+    assert.equal(
+      await card.locator('[data-sign-hint]').innerText(),
+      'Write your rationale above to approve or refuse.',
+    )
     await card.getByLabel(/Your rationale/).fill('Looks fine to me.')
     await card.getByRole('button', { name: 'Approve (+1)' }).click()
     const alert = card.getByRole('alert')
@@ -144,6 +153,40 @@ describe('reviewer desk', { timeout: 600_000 }, () => {
       errors.filter((e) => !/Failed to load resource/.test(e)),
       [],
     )
+  })
+
+  it('behavior: on the local stack the page carries the development key and the desk connects by itself', async () => {
+    const local = await openPage(browser)
+    server.config.value = {
+      chains: pageChains(world),
+      gatewayUrl: `${server.url}/gateway`,
+      testing: { mockAccounts: [ROLES.reviewer], devApiKey: API_KEY },
+    }
+    await local.page.goto(`${server.url}/?view=desk`)
+    await local.page.locator('[data-stream="live"]').waitFor()
+    await local.page.locator('[data-pauses-state="done"]').waitFor()
+    assert.match(
+      await local.page.locator('[data-dev-key]').innerText(),
+      /development key of the local stack/,
+    )
+    assert.match(
+      await local.page.locator('section[aria-labelledby="desk-heading"] .hint').innerText(),
+      /data\/dev-api-key/,
+    )
+    await screenshot(local.page, 'desk-local-stack')
+    await local.context.close()
+    // A page whose gateway is not on this machine ignores such a key, and says so.
+    server.config.value = {
+      chains: pageChains(world),
+      gatewayUrl: 'https://gateway.example.org',
+      testing: { devApiKey: API_KEY },
+    }
+    const remote = await openPage(browser)
+    await remote.page.goto(`${server.url}/?view=desk`)
+    await remote.page.getByText("The page's configuration has 1 problem(s)").waitFor()
+    assert.equal(await remote.page.locator('[data-pauses-state]').count(), 0)
+    assert.equal(await remote.page.getByLabel('API key (reads the pauses)').inputValue(), '')
+    await remote.context.close()
   })
 
   it('behavior: the page calls the real gateway directly from another origin (CORS)', async () => {

@@ -1,13 +1,14 @@
 // The epoch history end to end: epochs read from a real local chain's events, the late epoch
 // standing out, consistency checked in the browser with proofs from a (mock) gateway, CSV and
 // JSON exports, and a proven equivocation turning the log's page red.
+
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
+import { checkpointRegistryAbi } from '@tml/core'
 import type { Browser, Page } from 'playwright-core'
 import { privateKeyToAccount } from 'viem/accounts'
 import { type Checkpoint, signCheckpoint } from '../../core/src/index.ts'
-import { checkpointRegistryAbi } from '../src/contracts/abis.ts'
 import { launchBrowser, openPage, PHONE, screenshot } from './support/browser.ts'
 import { buildPage, type PageServer, servePage } from './support/pageServer.ts'
 import { DEV_KEYS, pageChains, ROLES, startWorld, type World } from './support/world.ts'
@@ -18,13 +19,13 @@ let browser: Browser
 let page: Page
 let errors: string[]
 
+/** Opens the history: the chain's first log loads by itself, with no click. */
 async function showHistory(p: Page) {
   await p.goto(`${server.url}/?view=history`)
   await p
     .getByLabel('Log', { exact: true })
     .locator('option', { hasText: 'gateway-1' })
     .waitFor({ state: 'attached' })
-  await p.getByRole('button', { name: 'Show history' }).click()
   await p.locator('table.epochs tbody tr').first().waitFor()
 }
 
@@ -95,6 +96,31 @@ describe('epoch history view', { timeout: 600_000 }, () => {
       /Chart of 4 epochs: at most 2 entries per epoch; 1 gap longer than the maximum epoch interval of 1 h/,
     )
     assert.equal(await page.locator('svg.chart rect[fill="#b3261e"]').count(), 1)
+    // Every non-zero gap bar is drawn tall enough to see (the chart's scale is logarithmic).
+    const bars = await page
+      .locator('svg.chart rect')
+      .evaluateAll((rects) =>
+        rects.map((r) => [r.textContent ?? '', Number(r.getAttribute('height'))] as const),
+      )
+    assert.equal(bars.length, 8)
+    for (const [title, h] of bars.slice(4))
+      if (!/: 0 s$/.test(title)) assert.ok(h >= 3, `the bar of ${title} is ${h}px high`)
+    // The chain and log selects show their whole text (room for it beside the arrow).
+    const room = await page.locator('form select').evaluateAll((selects) =>
+      selects.map((s) => {
+        const select = s as HTMLSelectElement
+        const style = getComputedStyle(select)
+        const canvas = document.createElement('canvas').getContext('2d')
+        if (canvas === null) return -1
+        canvas.font = `${style.fontSize} ${style.fontFamily}`
+        const text = select.options[select.selectedIndex]?.text ?? ''
+        const inner =
+          select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20
+        return Math.round(inner - canvas.measureText(text).width)
+      }),
+    )
+    assert.equal(room.length, 2)
+    for (const r of room) assert.ok(r >= 0, `a select is ${-r}px too narrow for its text`)
     await screenshot(page, 'history-desktop')
     assert.deepEqual(errors, [])
   })
@@ -179,7 +205,10 @@ describe('epoch history view', { timeout: 600_000 }, () => {
       await page.locator('#filter-problem').innerText(),
       /No log on this chain has that id or operator/,
     )
-    assert.equal(await page.getByRole('button', { name: 'Show history' }).isDisabled(), true)
+    assert.equal(
+      await page.getByRole('button', { name: 'Read the chain again' }).isDisabled(),
+      true,
+    )
   })
 
   it('behavior: a late log and a proven equivocation stand out', async () => {
@@ -220,7 +249,6 @@ describe('epoch history view', { timeout: 600_000 }, () => {
       .getByLabel('Log', { exact: true })
       .locator('option', { hasText: 'gateway-1' })
       .waitFor({ state: 'attached' })
-    await phone.page.getByRole('button', { name: 'Show history' }).click()
     const status = phone.page.getByRole('status')
     await status.filter({ hasText: 'caught equivocating' }).waitFor()
     assert.match(

@@ -2,15 +2,18 @@
 // node holds the test accounts and signs): an operator registers (accepting the License) and
 // declares a log, a certifier lights its Lantern and revokes it, the operator retires its log;
 // refused writes show why.
+
 import assert from 'node:assert/strict'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { checkpointRegistryAbi, lanternRegistryAbi, signKeyRotation } from '@tml/core'
 import type { Browser, Page } from 'playwright-core'
-import { keccak256, stringToHex } from 'viem'
-import { lanternRegistryAbi } from '../src/contracts/abis.ts'
+import { type Hex, keccak256, type LocalAccount, stringToHex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
 import { LICENSE_TEXT } from '../src/lantern/license.ts'
-import { launchBrowser, openPage, PHONE, screenshot } from './support/browser.ts'
+import { ARTIFACTS, launchBrowser, openPage, PHONE, screenshot } from './support/browser.ts'
 import { buildPage, type PageServer, servePage } from './support/pageServer.ts'
-import { pageChains, ROLES, startWorld, type World } from './support/world.ts'
+import { DEV_KEYS, pageChains, ROLES, startWorld, type World } from './support/world.ts'
 
 let world: World
 let server: PageServer
@@ -91,6 +94,20 @@ describe('Lantern registry and consoles', { timeout: 600_000 }, () => {
       await page.locator('.wallet-bar').innerText(),
       /No wallet connected: everything below can be read without one/,
     )
+    // Headless Chromium has no wallet: the greyed button says why.
+    assert.equal(
+      await page.getByRole('button', { name: 'Connect browser wallet' }).isDisabled(),
+      true,
+    )
+    assert.match(
+      await page.locator('[data-wallet-problem="no-wallet"]').innerText(),
+      /^No browser wallet found in this browser/,
+    )
+    // The operator's https metadata is a link.
+    assert.equal(
+      await item.locator('[data-metadata] a').getAttribute('href'),
+      'https://operator.example/tml.json',
+    )
     await screenshot(page, 'lantern-read-only')
   })
 
@@ -103,7 +120,10 @@ describe('Lantern registry and consoles', { timeout: 600_000 }, () => {
       await register.locator('[data-license-hash]').innerText(),
       keccak256(stringToHex(LICENSE_TEXT)),
     )
-    await register.getByLabel('Metadata URI').fill('https://new-operator.example/tml.json')
+    // Inline metadata, as `npm start`'s demo operator registers it.
+    await register
+      .getByLabel('Metadata URI')
+      .fill('data:application/json,{"name":"Desk operator","contact":"ops@new-operator.example"}')
     assert.equal(
       await register.getByRole('button', { name: 'Register and accept the License' }).isDisabled(),
       true,
@@ -116,13 +136,19 @@ describe('Lantern registry and consoles', { timeout: 600_000 }, () => {
     const item = operatorItem(page, ROLES.newOperator)
     await item.waitFor()
     assert.equal(await item.locator('[data-lantern-reason]').innerText(), 'Dark: never certified.')
-    assert.match(await item.innerText(), /https:\/\/new-operator\.example\/tml\.json/)
+    // The data: URI is shown as its JSON fields, not as a raw URI.
+    const metadata = await item.locator('[data-metadata]').innerText()
+    assert.match(metadata, /name:\s*Desk operator/)
+    assert.match(metadata, /contact:\s*ops@new-operator\.example/)
+    assert.doesNotMatch(metadata, /data:application/)
 
     const declare = page.locator('form', {
       has: page.getByRole('heading', { name: 'Declare a log' }),
     })
     await declare.getByLabel('Log name').fill('desk-log')
     await declare.getByLabel('Receipt key (Ed25519 public key)').fill(`0x${'11'.repeat(32)}`)
+    // The id commits to the first keys and the interval; the form shows it before sending.
+    const preview = await declare.locator('[data-log-id-preview]').innerText()
     assert.match(await write(declare, 'Declare log'), /^Confirmed/)
     await item.getByText('1 log').waitFor()
     const lantern = world.chains[0]?.deployment.contracts.LanternRegistry.address ?? '0x'
@@ -141,20 +167,54 @@ describe('Lantern registry and consoles', { timeout: 600_000 }, () => {
       args: [ROLES.newOperator],
     })
     assert.equal(logs?.length, 1)
+    assert.equal(logs?.[0], preview)
     await screenshot(page, 'lantern-operator-console')
   })
 
   it('errors: a write the registry refuses shows its custom error', async () => {
-    const rotate = page.locator('form', {
-      has: page.getByRole('heading', { name: 'Rotate a log’s checkpoint signer' }),
-    })
-    await rotate.getByLabel('New checkpoint signer').fill(ROLES.newOperator)
-    const text = await write(rotate, 'Rotate signer')
+    // A statement for desk-log's first rotation, signed by a key that is not its signer.
+    const logId = (await logIdOf('desk-log')) as Hex
+    const relay = page.getByRole('form', { name: 'Relay a key rotation statement' })
+    await relay
+      .getByLabel('Signed statement (JSON)')
+      .fill(await statementJson(logId, privateKeyToAccount(DEV_KEYS[5])))
+    await relay.locator('[data-signed-by]', { hasText: ROLES.reviewer }).waitFor()
+    assert.match(await relay.innerText(), /the registry will refuse it/)
+    const text = await write(relay, 'Relay statement')
     assert.match(
       text,
-      /^Error: The registry refused: LanternSignerUnchanged\(0x[0-9a-f]{64}, 0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65\)$/,
+      /^Error: The registry refused: CheckpointRotationInvalidSignature\(0x[0-9a-f]{64}, 1, 0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65\)$/,
     )
-    assert.equal(await rotate.getByRole('button', { name: 'Rotate signer' }).isDisabled(), false)
+    assert.equal(await relay.getByRole('button', { name: 'Relay statement' }).isDisabled(), false)
+  })
+
+  it('behavior: an operator relays a key rotation statement its signer signed; the key history shows it', async () => {
+    const logId = (await logIdOf('desk-log')) as Hex
+    const relay = page.getByRole('form', { name: 'Relay a key rotation statement' })
+    // desk-log was declared with the operator's own account as checkpoint signer.
+    await relay
+      .getByLabel('Signed statement (JSON)')
+      .fill(await statementJson(logId, privateKeyToAccount(DEV_KEYS[4])))
+    await relay.locator('[data-signed-by]', { hasText: ROLES.newOperator }).waitFor()
+    assert.match(await write(relay, 'Relay statement'), /^Confirmed in block \d+/)
+    const history = page.locator(`[data-key-history="${logId}"]`)
+    await history.locator('tr[data-period="1"]').waitFor()
+    assert.match(
+      await history.locator('tr[data-period="1"]').innerText(),
+      new RegExp(`1\\s+40\\s+${ROLES.reviewer}\\s+0x${'77'.repeat(32)}`),
+    )
+    const [signer, receiptKey] = (await world.chains[0]?.publicClient.readContract({
+      address: world.chains[0].deployment.contracts.CheckpointRegistry.address,
+      abi: checkpointRegistryAbi,
+      functionName: 'keysAt',
+      args: [logId, 40n],
+    })) ?? ['0x', '0x']
+    assert.equal(signer, ROLES.reviewer)
+    assert.equal(receiptKey, `0x${'77'.repeat(32)}`)
+    await operatorItem(page, ROLES.newOperator)
+      .locator(`tr[data-log="${logId}"] [data-key-period="1"]`)
+      .waitFor({ state: 'attached' })
+    await screenshot(page, 'lantern-key-rotation')
   })
 
   it('behavior: a certifier grants a certification and the operator’s Lantern is lit, then revokes it', async () => {
@@ -163,6 +223,11 @@ describe('Lantern registry and consoles', { timeout: 600_000 }, () => {
     const grant = page.getByRole('form', { name: 'Grant a certification' })
     await grant.getByLabel('Operator').fill(ROLES.newOperator)
     await grant.getByLabel('Profile').selectOption('lantern/medical')
+    // Unsorted on purpose: the console sorts them, as the registry requires.
+    await grant
+      .getByLabel('Policy hashes (one per line)')
+      .fill(`0x${'bb'.repeat(32)}\n0x${'aa'.repeat(32)}`)
+    await grant.getByLabel('Model hash (optional)').fill(`0x${'cc'.repeat(32)}`)
     await grant.getByLabel('Evidence').fill('audit report 2026-01, section 4')
     assert.match(await write(grant, 'Grant certification'), /^Confirmed/)
     const item = operatorItem(page, ROLES.newOperator)
@@ -177,7 +242,16 @@ describe('Lantern registry and consoles', { timeout: 600_000 }, () => {
       await item.innerText(),
       /lantern\/medical[\s\S]*0x90F79bf6EB2c4f870365E785982E1f101E93b906[\s\S]*in force/,
     )
+    assert.equal(
+      await item.locator('[data-policies]').innerText(),
+      `0x${'aa'.repeat(32)}\n0x${'bb'.repeat(32)}`,
+    )
+    assert.equal(await item.locator('[data-model]').innerText(), `0x${'cc'.repeat(32)}`)
+    assert.equal(await item.locator('[data-profile]').innerText(), 'lantern/medical')
     await screenshot(page, 'lantern-lit-desktop')
+    await page
+      .locator('section', { has: page.getByRole('heading', { name: 'Certifier console' }) })
+      .screenshot({ path: join(ARTIFACTS, 'lantern-certifier-console.png') })
     const phone = await openPage(browser, PHONE)
     await phone.page.goto(`${server.url}/?view=lantern`)
     await operatorItem(phone.page, ROLES.newOperator).waitFor()
@@ -241,7 +315,7 @@ describe('Lantern registry and consoles', { timeout: 600_000 }, () => {
       args: [(await logIdOf('desk-log')) as `0x${string}`],
     })
     assert.equal(info?.retired, true)
-    // No active log is left, so the rotate and retire forms keep only their last status.
+    // No active log is left, so the retire form keeps only its last status.
     assert.equal(await page.getByLabel('Log to retire').count(), 0)
     await operatorItem(page, ROLES.newOperator).getByText('1 log (1 retired)').click()
     assert.match(await row.innerText(), /desk-log\s*retired/)
@@ -252,6 +326,22 @@ describe('Lantern registry and consoles', { timeout: 600_000 }, () => {
     )
   })
 })
+
+/** A signed statement for period 1 of `logId` (reviewer's key and a new receipt key from epoch 40). */
+async function statementJson(logId: Hex, by: LocalAccount): Promise<string> {
+  const rotation = {
+    logId,
+    index: 1n,
+    fromEpoch: 40n,
+    signer: ROLES.reviewer,
+    receiptKey: `0x${'77'.repeat(32)}` as Hex,
+  }
+  const signature = await signKeyRotation({ rotation, account: by })
+  return JSON.stringify({
+    rotation: { ...rotation, index: 1, fromEpoch: 40 },
+    signature,
+  })
+}
 
 /** The id of the new operator's log named `name`, read from the chain. */
 async function logIdOf(name: string): Promise<string> {

@@ -189,7 +189,7 @@ describe('verify view', { timeout: 600_000 }, () => {
         b.checkpoint.epoch = 2
       },
       fails: ['anchor:31337', 'anchor:31338', 'anchored', 'checkpointSignature'],
-      says: /chain 31337 holds root 0x[0-9a-f]{64} for epoch 2, the bundle's checkpoint has 0x/,
+      says: /chain 31337 holds checkpoint hash 0x[0-9a-f]{64} for epoch 2, the bundle's checkpoint hashes to 0x/,
     },
     {
       field: 'checkpointSignature',

@@ -13,11 +13,17 @@ export function fixtureConfig(): AppConfig {
         tx: 'https://explorer.example/tx/{hash}',
         block: 'https://explorer.example/block/{number}',
       },
+      nativeCurrency:
+        chainId === 11155111
+          ? { name: 'Sepolia Ether', symbol: 'ETH', decimals: 18 }
+          : { name: 'POL', symbol: 'POL', decimals: 18 },
+      multicall3: undefined,
       lanternRegistry: { address: '0x0000000000000000000000000000000000000001', blockNumber: 1 },
       checkpointRegistry: { address: registry, blockNumber: 2 },
     })),
     gatewayUrl: undefined,
     mockAccounts: [],
     mockRejectSignatures: false,
+    devApiKey: undefined,
   }
 }

@@ -41,7 +41,7 @@ const QUOTED_ISSUES = 10
  * `bundle` (shape), `mtl` (schema), `leafHash` (receipt and leaf index match the MTL),
  * `inclusion` (RFC 9162 proof of the MTL's leaf against the checkpoint root),
  * `checkpointSignature` (EIP-712), `receiptSignature` (Ed25519), one `anchor:<chainId>` per anchor
- * (the chain's registry holds the checkpoint's root and size for its epoch) and `anchored` (at
+ * (the chain's registry holds the checkpoint's struct hash for its epoch) and `anchored` (at
  * least one chain confirms). Every step runs even after an earlier one fails, as far as its own
  * inputs are well-formed, so that a verifier sees every failure; each failure says what was
  * expected and what was found. Never throws, whatever the bundle or the reader do.

@@ -13,6 +13,17 @@ export { hashMtl } from './hashMtl.ts'
 export { InvalidMtlError } from './InvalidMtlError.ts'
 export type { JsonSchema, JsonSchemaType } from './JsonSchema.ts'
 export { mtlSchema } from './mtlSchema.ts'
+export {
+  HEX_BYTES_PATTERN,
+  HEX32_PATTERN,
+  IDENTIFIER_PATTERN,
+  PATTERN_LABELS,
+  SUBJECT_PATTERN,
+  TIMESTAMP_PATTERN,
+  TOKEN_PATTERN,
+  UNICODE_TEXT_PATTERN,
+  UUID_PATTERN,
+} from './patterns.ts'
 export type {
   ArbiterKind,
   CausalNode,

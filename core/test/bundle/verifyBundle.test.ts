@@ -5,6 +5,7 @@ import type { AnchoredCheckpoint, ReadCheckpoint } from '../../src/bundle/ReadCh
 import { type TrustedKeys, verifyBundle } from '../../src/bundle/verifyBundle.ts'
 import { bytesToHex, type Hex } from '../../src/bytes/hex.ts'
 import { checkpointFromJson } from '../../src/checkpoint/checkpointFromJson.ts'
+import { checkpointStructHash } from '../../src/checkpoint/checkpointStructHash.ts'
 import { signCheckpoint } from '../../src/checkpoint/signCheckpoint.ts'
 import { hashMtl } from '../../src/mtl/hashMtl.ts'
 import type { Mtl } from '../../src/mtl/types.ts'
@@ -312,7 +313,8 @@ const tampers: Tamper[] = [
   {
     desc: 'checkpoint.timestamp changed',
     mutate: setTo('checkpoint.timestamp', 1741944701),
-    fails: ['checkpointSignature'],
+    // The registry's struct hash commits to the time too.
+    fails: ['checkpointSignature', ...ANCHOR_FAILS],
   },
   {
     desc: 'checkpoint re-signed by the log with another root (equivocation)',
@@ -555,25 +557,38 @@ const tampers: Tamper[] = [
     reason: 'epoch 1 not anchored on chain 11155111',
   },
   {
-    desc: 'chain 80002 holds another root for the epoch',
+    desc: 'chain 80002 holds another checkpoint for the epoch (another root)',
     mutate: (_, ctx) => {
       const key = chainKey(AMOY.chainId, AMOY.registry, fixture.checkpoint.logId, 1n)
       ctx.chains.set(key, {
-        ...(ctx.chains.get(key) as AnchoredCheckpoint),
-        rootHash: otherHash(8),
+        checkpointHash: checkpointStructHash({ ...fixture.checkpoint, rootHash: otherHash(8) }),
       })
     },
     fails: ['anchor:80002'],
-    reason: `chain 80002 holds root ${otherHash(8)} for epoch 1, the bundle's checkpoint has 0x`,
+    reason: "for epoch 1, the bundle's checkpoint hashes to 0x",
   },
   {
     desc: 'chain 11155111 holds another tree size for the epoch',
     mutate: (_, ctx) => {
       const key = chainKey(SEPOLIA.chainId, SEPOLIA.registry, fixture.checkpoint.logId, 1n)
-      ctx.chains.set(key, { ...(ctx.chains.get(key) as AnchoredCheckpoint), treeSize: 6n })
+      ctx.chains.set(key, {
+        checkpointHash: checkpointStructHash({ ...fixture.checkpoint, treeSize: 6n }),
+      })
     },
     fails: ['anchor:11155111'],
-    reason: "chain 11155111 holds treeSize 6 for epoch 1, the bundle's checkpoint has 5",
+    reason: 'chain 11155111 holds checkpoint hash 0x',
+  },
+  {
+    desc: 'chain 11155111 holds the epoch with another time',
+    mutate: (_, ctx) => {
+      const key = chainKey(SEPOLIA.chainId, SEPOLIA.registry, fixture.checkpoint.logId, 1n)
+      const timestamp = fixture.checkpoint.timestamp + 1n
+      ctx.chains.set(key, {
+        checkpointHash: checkpointStructHash({ ...fixture.checkpoint, timestamp }),
+      })
+    },
+    fails: ['anchor:11155111'],
+    reason: '(another tree size, root or time)',
   },
   {
     desc: 'the reader throws',
@@ -588,7 +603,7 @@ const tampers: Tamper[] = [
   {
     desc: 'the reader answers garbage',
     mutate: (_, ctx) => {
-      ctx.reader = async () => ({ rootHash: 5 }) as unknown as AnchoredCheckpoint
+      ctx.reader = async () => ({ checkpointHash: 5 }) as unknown as AnchoredCheckpoint
     },
     fails: ANCHOR_FAILS,
     reason: 'the reader of chain 11155111 returned a malformed answer: an object',
@@ -798,29 +813,25 @@ describe('verifyBundle', () => {
   })
 })
 
-describe('behavior: an older epoch, whose size the registry no longer keeps', () => {
-  // The CheckpointRegistry keeps tree size and time for the head epoch only: for older epochs
-  // `checkpointAt` answers (root, 0, 0). The root alone must then settle the anchor step.
-  test('a matching root with treeSize 0 passes every step', async () => {
+describe("behavior: an older epoch, below the chain's head", () => {
+  // The CheckpointRegistry keeps every anchored epoch's struct hash, so an older epoch's tree
+  // size and time are checked as the head's are: the hash of the same root with another size fails.
+  test('a checkpoint of another size with the same root fails its anchor steps', async () => {
     const chains = new Map(fixture.chains)
-    for (const [key, held] of chains) chains.set(key, { ...held, treeSize: 0n, timestamp: 0n })
-    const result = await verifyBundle(fixture.bundle, { readCheckpoint: fakeReader(chains) })
-    assert.deepEqual(
-      result.steps.filter((s) => !s.ok).map((s) => s.id),
-      [],
-    )
-    assert.equal(result.valid, true)
-  })
-
-  test('a different root with treeSize 0 still fails', async () => {
-    const chains = new Map(fixture.chains)
-    for (const [key, held] of chains) {
-      chains.set(key, { ...held, rootHash: otherHash(9), treeSize: 0n, timestamp: 0n })
-    }
+    const other = checkpointStructHash({ ...fixture.checkpoint, treeSize: 4n })
+    for (const key of chains.keys()) chains.set(key, { checkpointHash: other })
     const result = await verifyBundle(fixture.bundle, { readCheckpoint: fakeReader(chains) })
     assert.deepEqual(
       result.steps.filter((s) => !s.ok).map((s) => s.id),
       ['anchor:11155111', 'anchor:80002', 'anchored'],
     )
+  })
+
+  test('the hash compares case-insensitively (a reader may answer upper-case hex)', async () => {
+    const chains = new Map(fixture.chains)
+    const upper = `0x${checkpointStructHash(fixture.checkpoint).slice(2).toUpperCase()}` as const
+    for (const key of chains.keys()) chains.set(key, { checkpointHash: upper })
+    const result = await verifyBundle(fixture.bundle, { readCheckpoint: fakeReader(chains) })
+    assert.equal(result.valid, true)
   })
 })

@@ -1,16 +1,16 @@
 import type { Hex, Sha256 } from '@tml/core'
 import type { LocalAccount } from 'viem'
+import type { CheckpointSigners } from '../keys/CheckpointKeyHistory.ts'
 import type { LogStore } from '../memory/LogStore.ts'
 import { OtsStamper } from '../ots/OtsStamper.ts'
 import { Sequencer, type SequencerCrashPoint } from '../sequencer/Sequencer.ts'
+import type { AnchorHold } from './AnchorHold.ts'
 import type { AnchorStore } from './AnchorStore.ts'
 import { type AnchorPolicy, anchoringHealth, type ChainLag } from './anchoringHealth.ts'
-import {
-  ChainAnchorer,
-  type ChainAnchorStatus,
-  type ChainConfig,
-  settleWithin,
-} from './ChainAnchorer.ts'
+import { ChainAnchorer, type ChainAnchorStatus, type ChainConfig } from './ChainAnchorer.ts'
+import { ChainHeadGuard } from './ChainHeadGuard.ts'
+import { RoundLoop } from './RoundLoop.ts'
+import { chainHeadReader } from './readChainHead.ts'
 
 /** Hooks the lane calls after each new checkpoint (OpenTimestamps stamping, for one). */
 export type CheckpointListener = (epoch: number) => void
@@ -20,8 +20,8 @@ export type AnchoringLaneParameters = {
   logId: Hex
   logStore: LogStore
   store: AnchorStore
-  /** The log's checkpoint signer. */
-  signer: LocalAccount
+  /** The log's checkpoint signer, or its key history (the sequencer signs each epoch with its period's key). */
+  signer: LocalAccount | CheckpointSigners
   /** The relayer that pays for `anchor` transactions (a separate account). */
   relayer: LocalAccount
   chains: readonly ChainConfig[]
@@ -47,8 +47,9 @@ export type AnchoringLaneParameters = {
 
 /**
  * The anchoring lane of one log: the sequencer (epochs, signed checkpoints), one anchorer per
- * chain, and the health that No Log = No Action reads. `status()` is synchronous (the decision
- * path calls it for every request): it answers from a snapshot refreshed every round.
+ * chain, the guard that compares the chains' heads with the store before anything is signed,
+ * and the health that No Log = No Action reads. `status()` is synchronous (the decision path
+ * calls it for every request): it answers from a snapshot refreshed every round.
  *
  * Spec: ARCHITECTURE.md (sequencer, anchorers, No Log = No Action); issue 5.
  *
@@ -57,9 +58,11 @@ export type AnchoringLaneParameters = {
  * lane.start()
  * createGateway({ …, anchoring: () => lane.status() })
  */
-export class AnchoringLane {
+export class AnchoringLane implements AnchorHold {
   readonly sequencer: Sequencer
   readonly anchorers: readonly ChainAnchorer[]
+  /** Compares every chain's head with the store at start and before each signature. */
+  readonly guard: ChainHeadGuard
   readonly store: AnchorStore
   readonly policy: AnchorPolicy
   readonly maxEpochIntervalMs: number
@@ -69,10 +72,9 @@ export class AnchoringLane {
   readonly #listeners = new Set<CheckpointListener>()
   // Held answers: each checks on progress, and is released (false) when the lane stops.
   readonly #progress = new Set<(stopping?: boolean) => void>()
-  #timer: NodeJS.Timeout | undefined
-  #running = false
-  #inFlight: Promise<void> = Promise.resolve()
-  #stopped = true
+  readonly #loop: RoundLoop
+  /** Set by {@link stop}: held answers stop waiting (a lane never started is driven by hand). */
+  #ended = false
   #status: { available: boolean; reason?: string } = { available: true }
   #lags: ChainLag[] = []
   #lastUpgradeMs = 0
@@ -82,7 +84,8 @@ export class AnchoringLane {
    *   checkpoints never pays for or sends transactions.
    */
   constructor(p: AnchoringLaneParameters) {
-    if (p.relayer.address.toLowerCase() === p.signer.address.toLowerCase()) {
+    const signers = 'signerFor' in p.signer ? p.signer.addresses() : [p.signer.address]
+    if (signers.some((a) => a.toLowerCase() === p.relayer.address.toLowerCase())) {
       throw new RangeError('the relayer must be another account than the checkpoint signer')
     }
     this.#p = p
@@ -90,7 +93,16 @@ export class AnchoringLane {
     this.store = p.store
     this.policy = p.policy ?? { require: 'all' }
     this.maxEpochIntervalMs = p.maxEpochIntervalMs ?? 60_000
+    this.guard = new ChainHeadGuard({
+      chains: p.chains.map((chain) => ({
+        name: chain.name,
+        readHead: chainHeadReader({ chain, logId: p.logId }),
+      })),
+      store: p.store,
+      ...(p.onEvent ? { onEvent: p.onEvent } : {}),
+    })
     this.sequencer = new Sequencer({
+      guard: this.guard,
       logId: p.logId,
       entries: p.logStore,
       store: p.store,
@@ -116,6 +128,17 @@ export class AnchoringLane {
         }),
     )
     for (const a of this.anchorers) a.onProgress(() => this.#notify())
+    const tickMs = p.tickMs ?? 100
+    this.#loop = new RoundLoop({
+      round: async () => {
+        await this.round()
+        return { delayMs: tickMs }
+      },
+      onError: (error) => {
+        this.#p.onEvent?.({ level: 'error', message: 'sequencer round failed', error })
+        return { delayMs: tickMs }
+      },
+    })
     this.ots =
       p.ots && p.ots.calendars.length > 0
         ? new OtsStamper({
@@ -127,22 +150,27 @@ export class AnchoringLane {
   }
 
   start(): void {
-    if (!this.#stopped) return
-    this.#stopped = false
+    if (!this.#loop.stopped) return
+    this.#ended = false
     for (const a of this.anchorers) a.start()
-    this.#schedule(0)
+    this.#loop.start()
   }
 
   /** Stops the sequencer and the anchorers; resolves once their rounds in flight are over. */
   async stop(): Promise<void> {
-    this.#stopped = true
-    if (this.#timer) clearTimeout(this.#timer)
+    this.#ended = true
+    const stopped = this.#loop.stop(2_000)
     for (const check of [...this.#progress]) check(true)
-    await Promise.all([settleWithin(this.#inFlight, 2_000), ...this.anchorers.map((a) => a.stop())])
+    await Promise.all([stopped, ...this.anchorers.map((a) => a.stop())])
   }
 
-  /** Anchoring health for the decision path (No Log = No Action). */
+  /**
+   * Anchoring health for the decision path (No Log = No Action): unavailable while a chain
+   * contradicts the store or has not been compared with it, or while chains are behind.
+   */
   status(): { available: boolean; reason?: string } {
+    const { verdict } = this.guard
+    if (verdict.state !== 'clear') return { available: false, reason: verdict.reason }
     return this.#status
   }
 
@@ -181,6 +209,7 @@ export class AnchoringLane {
    */
   waitAnchored(seq: number, timeoutMs: number): Promise<boolean> {
     if (this.isAnchored(seq)) return Promise.resolve(true)
+    if (this.#ended) return Promise.resolve(false)
     return new Promise((resolve) => {
       const check = (stopping?: boolean) => {
         if (stopping) done(false)
@@ -193,12 +222,14 @@ export class AnchoringLane {
         resolve(value)
       }
       this.#progress.add(check)
-      this.#schedule(0)
+      this.#loop.poke()
     })
   }
 
   /** One sequencer round, then a health refresh. Exposed for tests and the benchmark. */
   async round(): Promise<void> {
+    // A chain not read at start is asked again every round: until it answers, the log is held.
+    if (this.guard.verdict.state === 'unknown') await this.guard.check()
     const checkpoint = await this.sequencer.tick()
     if (checkpoint) {
       for (const a of this.anchorers) a.poke()
@@ -260,26 +291,5 @@ export class AnchoringLane {
 
   #notify(): void {
     for (const check of [...this.#progress]) check()
-  }
-
-  #schedule(ms: number): void {
-    if (this.#stopped) return
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = setTimeout(() => {
-      this.#inFlight = this.#loop()
-    }, ms)
-  }
-
-  async #loop(): Promise<void> {
-    if (this.#running || this.#stopped) return
-    this.#running = true
-    try {
-      await this.round()
-    } catch (error) {
-      this.#p.onEvent?.({ level: 'error', message: 'sequencer round failed', error })
-    } finally {
-      this.#running = false
-    }
-    this.#schedule(this.#p.tickMs ?? 100)
   }
 }

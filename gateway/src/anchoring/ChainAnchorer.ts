@@ -1,18 +1,27 @@
-import { buildConsistencyProof, type Hex, type Sha256 } from '@tml/core'
+import {
+  buildConsistencyProof,
+  type Checkpoint,
+  checkpointRegistryAbi,
+  checkpointStructHash,
+  type Hex,
+  type Sha256,
+} from '@tml/core'
 import {
   type Address,
   createPublicClient,
   createWalletClient,
-  defineChain,
   encodeFunctionData,
   http,
   keccak256,
   type LocalAccount,
   type PublicClient,
   type WalletClient,
+  zeroHash,
 } from 'viem'
 import type { AnchorRecord, AnchorStore, StoredCheckpoint } from './AnchorStore.ts'
-import { CHECKPOINT_REGISTRY_ABI } from './registryAbi.ts'
+import { chainDefinition } from './chainDefinition.ts'
+import { RoundLoop, type RoundOutcome } from './RoundLoop.ts'
+import { type BlockSpan, searchBlocksBackward } from './searchBlocksBackward.ts'
 
 /** One chain the log anchors on. */
 export type ChainConfig = {
@@ -67,8 +76,11 @@ export type ChainAnchorStatus = {
 }
 
 const DEFAULT_FEE_CAP = 200_000_000_000n
-/** Blocks per event query: within the limits of common public RPC providers (10 000 or less). */
-const EVENT_WINDOW = 5_000n
+/**
+ * Blocks of the first event query: within the limits of common public RPC providers (10,000
+ * or less); the search halves it for a node that refuses it and grows it for one that does not.
+ */
+const FIRST_EVENT_SPAN = 5_000n
 
 /**
  * Anchors a log's checkpoints on one chain's CheckpointRegistry, in epoch order, from a relayer
@@ -78,7 +90,7 @@ const EVENT_WINDOW = 5_000n
  * Transactions are signed and recorded before they are broadcast, so a crash never loses track
  * of one. RPC errors back off exponentially up to `maxBackoffMs`.
  *
- * Spec: contracts/interfaces/ICheckpointRegistry.sol (`anchor`, `head`, `checkpointAt`); RFC 9162
+ * Spec: contracts/interfaces/ICheckpointRegistry.sol (`anchor`, `head`, `checkpointHashAt`); RFC 9162
  * §2.1.4 (consistency proofs); EIP-1559 fees.
  *
  * @example
@@ -91,26 +103,20 @@ export class ChainAnchorer {
   readonly #client: PublicClient
   readonly #wallet: WalletClient
   readonly #clock: () => number
-  #timer: NodeJS.Timeout | undefined
-  #running = false
-  #inFlight: Promise<void> = Promise.resolve()
-  #stopped = true
+  readonly #loop: RoundLoop
   #failures = 0
   #lastError: string | null = null
   #confirmedEpoch = 0
   #confirmedTreeSize = 0
   readonly #listeners = new Set<() => void>()
+  /** Blocks per event query, as this chain's RPC node has taught the searches so far. */
+  readonly #eventSpan: BlockSpan = { blocks: FIRST_EVENT_SPAN }
 
   constructor(p: ChainAnchorerParameters) {
     this.#p = p
     this.chain = p.chain
     this.#clock = p.clock ?? Date.now
-    const chain = defineChain({
-      id: p.chain.chainId,
-      name: p.chain.name,
-      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-      rpcUrls: { default: { http: [p.chain.rpcUrl] } },
-    })
+    const chain = chainDefinition(p.chain)
     // Retries are this class's job (with backoff and state), not the transport's.
     const transport = http(p.chain.rpcUrl, { retryCount: 0, timeout: 10_000 })
     this.#client = createPublicClient({ chain, transport, pollingInterval: 50 }) as PublicClient
@@ -118,26 +124,25 @@ export class ChainAnchorer {
     for (const r of p.store.anchors(p.chain.chainId, p.chain.registry)) {
       if (r.status === 'confirmed' && r.epoch > this.#confirmedEpoch) this.#noteConfirmed(r.epoch)
     }
+    this.#loop = new RoundLoop({
+      round: () => this.#runRound(),
+      onError: (error) => this.#backOff(error),
+    })
   }
 
   /** Runs rounds until {@link stop}. */
   start(): void {
-    if (!this.#stopped) return
-    this.#stopped = false
-    this.#schedule(0)
+    this.#loop.start()
   }
 
   /** Stops the rounds; resolves once the round in flight is over (at most `graceMs`). */
-  async stop(graceMs = 2_000): Promise<void> {
-    this.#stopped = true
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = undefined
-    await settleWithin(this.#inFlight, graceMs)
+  stop(graceMs = 2_000): Promise<void> {
+    return this.#loop.stop(graceMs)
   }
 
   /** Runs a round soon (a new checkpoint is in). */
   poke(): void {
-    if (!this.#stopped && !this.#running) this.#schedule(0)
+    this.#loop.poke()
   }
 
   /** Calls `listener` whenever the confirmed epoch moves. */
@@ -158,44 +163,32 @@ export class ChainAnchorer {
     }
   }
 
-  #schedule(ms: number): void {
-    if (this.#stopped) return
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = setTimeout(() => {
-      this.#inFlight = this.#loop()
-    }, ms)
+  // A round that changed something is followed at once; an idle one waits `pollMs`.
+  async #runRound(): Promise<RoundOutcome> {
+    const progressed = await this.round()
+    if (this.#failures > 0) {
+      this.#p.onEvent?.({ level: 'info', message: `anchoring on ${this.chain.name} recovered` })
+    }
+    this.#failures = 0
+    this.#lastError = null
+    return { delayMs: progressed ? 0 : (this.chain.pollMs ?? 250) }
   }
 
-  async #loop(): Promise<void> {
-    if (this.#running || this.#stopped) return
-    this.#running = true
-    let delay = this.chain.pollMs ?? 250
-    try {
-      const progressed = await this.round()
-      if (this.#failures > 0) {
-        this.#p.onEvent?.({ level: 'info', message: `anchoring on ${this.chain.name} recovered` })
-      }
-      this.#failures = 0
-      this.#lastError = null
-      if (progressed) delay = 0
-    } catch (error) {
-      this.#failures++
-      this.#lastError =
-        error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)
-      delay = Math.min(
-        this.chain.maxBackoffMs ?? 10_000,
-        (this.chain.pollMs ?? 250) * 2 ** this.#failures,
-      )
-      this.#p.onEvent?.({
-        level: 'warn',
-        message: `anchoring on ${this.chain.name} failed; retrying in ${delay} ms`,
-        error: this.#lastError,
-        failures: this.#failures,
-      })
-    } finally {
-      this.#running = false
-    }
-    this.#schedule(delay)
+  // RPC errors back off exponentially from `pollMs`, up to `maxBackoffMs`.
+  #backOff(error: unknown): RoundOutcome {
+    this.#failures++
+    this.#lastError = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)
+    const delayMs = Math.min(
+      this.chain.maxBackoffMs ?? 10_000,
+      (this.chain.pollMs ?? 250) * 2 ** this.#failures,
+    )
+    this.#p.onEvent?.({
+      level: 'warn',
+      message: `anchoring on ${this.chain.name} failed; retrying in ${delayMs} ms`,
+      error: this.#lastError,
+      failures: this.#failures,
+    })
+    return { delayMs }
   }
 
   /**
@@ -207,7 +200,7 @@ export class ChainAnchorer {
     const { chainId, registry } = this.chain
     const [headEpochBig, headRoot, headSizeBig] = await this.#client.readContract({
       address: registry,
-      abi: CHECKPOINT_REGISTRY_ABI,
+      abi: checkpointRegistryAbi,
       functionName: 'head',
       args: [logId],
     })
@@ -283,7 +276,8 @@ export class ChainAnchorer {
     return tx !== null && tx.blockNumber === null
   }
 
-  // The chain holds `cp.epoch`: check it is our root, find the transaction (ours, or anyone's
+  // The chain holds `cp.epoch`: check it is our checkpoint (the registry keeps each epoch's
+  // EIP-712 struct hash, so root, tree size and time), find the transaction (ours, or anyone's
   // through the event: the chain already holding an epoch is success), count confirmations.
   async #settle(
     cp: StoredCheckpoint,
@@ -292,15 +286,25 @@ export class ChainAnchorer {
   ): Promise<boolean> {
     const { store, logId } = this.#p
     const { chainId, registry } = this.chain
-    const [root] = await this.#client.readContract({
+    const checkpoint = toCheckpoint(logId, cp)
+    const held = await this.#client.readContract({
       address: registry,
-      abi: CHECKPOINT_REGISTRY_ABI,
-      functionName: 'checkpointAt',
-      args: [logId, BigInt(cp.epoch)],
+      abi: checkpointRegistryAbi,
+      functionName: 'checkpointHashAt',
+      args: [logId, checkpoint.epoch],
     })
-    if (root.toLowerCase() !== cp.rootHash.toLowerCase()) {
+    const ours = checkpointStructHash(checkpoint)
+    if (held === zeroHash) {
+      // The chain's head is past this epoch but it never anchored it: someone relayed a later
+      // checkpoint of ours first (a chain may skip epochs). This anchorer sends every epoch; an
+      // epoch skipped on a chain cannot be anchored there any more, so say so rather than wait.
       throw new Error(
-        `chain ${chainId} holds root ${root} for epoch ${cp.epoch}, not ${cp.rootHash}`,
+        `chain ${chainId} skipped epoch ${cp.epoch} (a later checkpoint was anchored first): it cannot be anchored there`,
+      )
+    }
+    if (held.toLowerCase() !== ours) {
+      throw new Error(
+        `chain ${chainId} holds checkpoint hash ${held} for epoch ${cp.epoch}, this log signed ${ours} (root ${cp.rootHash}, tree size ${cp.treeSize}, timestamp ${cp.timestamp})`,
       )
     }
     let txHash = r?.txHash ?? null
@@ -338,30 +342,34 @@ export class ChainAnchorer {
 
   /**
    * The CheckpointAnchored event of `epoch`, searched from the newest blocks back to the
-   * registry's deployment block in windows of {@link EVENT_WINDOW} blocks: public RPC nodes cap
-   * the block range of one log query, and an epoch held by the chain is most likely recent.
+   * registry's deployment block, in ranges the RPC node accepts ({@link searchBlocksBackward}):
+   * public nodes cap the block range of one log query, and an epoch held by the chain is most
+   * likely recent.
    */
-  async #findAnchoredEvent(
+  #findAnchoredEvent(
     epoch: number,
     latest: bigint,
   ): Promise<{ block: bigint; txHash: Hex } | undefined> {
     const { registry, deploymentBlock = 0n } = this.chain
-    for (let to = latest; to >= deploymentBlock; to -= EVENT_WINDOW) {
-      const from =
-        to - EVENT_WINDOW + 1n > deploymentBlock ? to - EVENT_WINDOW + 1n : deploymentBlock
-      const logs = await this.#client.getContractEvents({
-        address: registry,
-        abi: CHECKPOINT_REGISTRY_ABI,
-        eventName: 'CheckpointAnchored',
-        args: { logId: this.#p.logId, epoch: BigInt(epoch) },
-        fromBlock: from,
-        toBlock: to,
-      })
-      const log = logs[0]
-      if (log && log.blockNumber !== null && log.transactionHash !== null)
-        return { block: log.blockNumber, txHash: log.transactionHash }
-    }
-    return undefined
+    return searchBlocksBackward({
+      fromBlock: deploymentBlock,
+      toBlock: latest,
+      span: this.#eventSpan,
+      query: async (fromBlock, toBlock) => {
+        const logs = await this.#client.getContractEvents({
+          address: registry,
+          abi: checkpointRegistryAbi,
+          eventName: 'CheckpointAnchored',
+          args: { logId: this.#p.logId, epoch: BigInt(epoch) },
+          fromBlock,
+          toBlock,
+        })
+        const log = logs[0]
+        return log && log.blockNumber !== null && log.transactionHash !== null
+          ? { block: log.blockNumber, txHash: log.transactionHash }
+          : undefined
+      },
+    })
   }
 
   async #send(cp: StoredCheckpoint, headSize: number, r: AnchorRecord | undefined): Promise<void> {
@@ -373,23 +381,13 @@ export class ChainAnchorer {
         : (await buildConsistencyProof({ size1: headSize, size2: cp.treeSize, store, hash })).map(
             toHex,
           )
-    const args = [
-      {
-        logId,
-        epoch: BigInt(cp.epoch),
-        treeSize: BigInt(cp.treeSize),
-        rootHash: cp.rootHash,
-        timestamp: BigInt(cp.timestamp),
-      },
-      proof,
-      cp.signature,
-    ] as const
-    const data = encodeFunctionData({ abi: CHECKPOINT_REGISTRY_ABI, functionName: 'anchor', args })
+    const args = [toCheckpoint(logId, cp), proof, cp.signature] as const
+    const data = encodeFunctionData({ abi: checkpointRegistryAbi, functionName: 'anchor', args })
     // Estimation runs the call: a revert (wrong epoch, bad proof) surfaces here, before any gas.
     const [gas, fees, nonce] = await Promise.all([
       this.#client.estimateContractGas({
         address: registry,
-        abi: CHECKPOINT_REGISTRY_ABI,
+        abi: checkpointRegistryAbi,
         functionName: 'anchor',
         args,
         account: relayer,
@@ -458,7 +456,7 @@ export class ChainAnchorer {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const receipt = await this.#client.getTransactionReceipt({ hash }).catch(() => null)
-      if (receipt || Date.now() > deadline || this.#stopped) return receipt
+      if (receipt || Date.now() > deadline || this.#loop.stopped) return receipt
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
   }
@@ -474,18 +472,17 @@ export class ChainAnchorer {
   }
 }
 
-function toHex(bytes: Uint8Array): Hex {
-  return `0x${Buffer.from(bytes).toString('hex')}` as Hex
+// The checkpoint as the registry's struct (and core's EIP-712 types) have it.
+function toCheckpoint(logId: Hex, cp: StoredCheckpoint): Checkpoint {
+  return {
+    logId,
+    epoch: BigInt(cp.epoch),
+    treeSize: BigInt(cp.treeSize),
+    rootHash: cp.rootHash,
+    timestamp: BigInt(cp.timestamp),
+  }
 }
 
-/** Waits for `promise` (ignoring its outcome), at most `ms`. */
-export async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  await Promise.race([
-    promise.catch(() => {}),
-    new Promise((resolve) => {
-      timer = setTimeout(resolve, ms)
-    }),
-  ])
-  clearTimeout(timer)
+function toHex(bytes: Uint8Array): Hex {
+  return `0x${Buffer.from(bytes).toString('hex')}` as Hex
 }

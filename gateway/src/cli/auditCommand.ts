@@ -4,6 +4,7 @@ import {
   type CheckpointJson,
   CompactTree,
   canonicalBytes,
+  checkpointStructHash,
   type Hex,
   hashLeaf,
   isHex,
@@ -12,31 +13,47 @@ import {
 } from '@tml/core'
 import { type Address, isAddress } from 'viem'
 import { createReadCheckpoint } from '../proofs/createReadCheckpoint.ts'
-import { fetchLog } from './auditFetchLog.ts'
+import { type FetchedLog, fetchLog } from './auditFetchLog.ts'
 import type { CliIo } from './io.ts'
+import { readKeyHistory } from './readKeyHistory.ts'
 import { parsePairs } from './verifyCommand.ts'
 
-export const AUDIT_HELP = `Usage: tml audit --api URL --log LOGID --rpc CHAINID=URL [...] [options]
+export const AUDIT_HELP = `Usage: tml audit --log LOGID --api-key KEY --rpc CHAINID=URL [...] [options]
 
 Replays a log from a gateway's API and checks everything it promised: every MTL hashes to its
-leaf hash and receipt, every receipt is signed by the log's receipt key, epochs run 1, 2, 3…
-with no gap and a tree that never shrinks, every checkpoint root is recomputed from the entries,
-every checkpoint is signed by the log's signer, every checkpoint is anchored with the same root
-on every chain given, and every receipt's MTL is in a checkpoint closed within the log's maximum
-epoch interval. Prints each problem; exits 0 when there is none, 1 otherwise, 2 on a usage error.
+leaf hash and receipt, epochs run 1, 2, 3… with no gap and a tree that never shrinks, every
+checkpoint root is recomputed from the entries, every checkpoint is signed by the checkpoint
+signer and every receipt by the receipt key of the key period covering its epoch (read from the
+CheckpointRegistry of the first chain given: keysAt, so a log that rotated its keys is checked
+against each period's keys), every checkpoint is anchored with the same root on every chain
+given, and every receipt's MTL is in a checkpoint closed within the log's maximum epoch
+interval. Prints each problem; exits 0 when there is none, 1 otherwise, 2 on a usage error.
 
 Options:
-  --api URL                   The gateway (e.g. http://127.0.0.1:8080).
-  --token TOKEN               API key (or TML_API_TOKEN).
+  --api URL                   The gateway (default http://127.0.0.1:8787, the port of
+                              \`tml gateway start\` and \`npm start\`; or TML_GATEWAY_URL).
+  --api-key KEY               An API key of that gateway (or TML_API_KEY): it serves the log's
+                              entries to its callers only. \`npm start\` writes one to
+                              data/dev-api-key; a gateway's keys are in DATA/keys/api-keys
+                              (caller:key per line) or TML_API_KEYS.
   --log LOGID                 The log id (bytes32).
-  --rpc CHAINID=URL           A chain to check anchors on (repeatable).
-  --registry CHAINID=ADDR     The CheckpointRegistry to read on that chain (default: the anchors' registry).
-  --signer ADDRESS            The checkpoint signer declared on chain (default: the log's claim).
-  --receipt-key HEX           The receipt key declared on chain (default: the log's claim).
+  --rpc CHAINID=URL           A chain to check anchors on and read the log's keys from
+                              (repeatable).
+  --registry CHAINID=ADDR     The CheckpointRegistry to read on that chain (default: the anchors'
+                              registry).
+  --signer ADDRESS            Check every checkpoint against this signer instead of the key
+                              history (a log that never rotated its keys).
+  --receipt-key HEX           Check every receipt against this key instead of the key history.
   --max-epoch-interval SEC    The log's maximum epoch interval (default 3600).
   --json                      Print the report as JSON.
   -h, --help                  Show this help.
+
+Without --rpc, the keys the log claims (its API's answer) are used, and the audit says so.
+\`--token\` and TML_API_TOKEN, the former names of --api-key, still work.
 `
+
+/** The gateway's default address: where `tml gateway start` and `npm start` listen. */
+export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:8787'
 
 /** One thing the audit found wrong. */
 export type AuditProblem = { kind: string; message: string }
@@ -51,6 +68,7 @@ export async function auditCommand({ argv, io }: { argv: string[]; io: CliIo }):
   let values: ReturnType<typeof parse>['values']
   let rpc: Map<number, string>
   let registries: Map<number, string>
+  let api: string
   try {
     values = parse(argv).values
     if (values.help) {
@@ -59,8 +77,10 @@ export async function auditCommand({ argv, io }: { argv: string[]; io: CliIo }):
     }
     rpc = parsePairs(values.rpc, '--rpc')
     registries = parsePairs(values.registry, '--registry')
-    if (!values.api || !values.log || !isHex(values.log, 32))
-      throw new TypeError('need --api and --log (bytes32)')
+    if (!values.log || !isHex(values.log, 32)) throw new TypeError('need --log (bytes32)')
+    api = values.api ?? io.env.TML_GATEWAY_URL ?? DEFAULT_GATEWAY_URL
+    if (!URL.canParse(api) || !/^https?:$/.test(new URL(api).protocol))
+      throw new TypeError(`--api is not an http(s) URL: "${api}"`)
     if (values.signer !== undefined && !isAddress(values.signer))
       throw new TypeError('--signer is not an address')
     if (values['receipt-key'] !== undefined && !isHex(values['receipt-key'], 32))
@@ -74,24 +94,36 @@ export async function auditCommand({ argv, io }: { argv: string[]; io: CliIo }):
   let log: Awaited<ReturnType<typeof fetchLog>>
   try {
     log = await fetchLog({
-      api: values.api as string,
-      token: values.token ?? io.env.TML_API_TOKEN,
+      api,
+      token: values['api-key'] ?? values.token ?? io.env.TML_API_KEY ?? io.env.TML_API_TOKEN,
       logId,
     })
   } catch (e) {
-    io.err(`tml audit: cannot read the log: ${(e as Error).message}\n`)
+    io.err(`tml audit: ${(e as Error).message}\n`)
     return 1
   }
-  const signer = (values.signer ?? log.claimedKeys?.checkpointSigner) as Address | undefined
-  const receiptKey = (values['receipt-key'] ?? log.claimedKeys?.receiptPublicKey) as Hex | undefined
   const problems: AuditProblem[] = []
   const problem = (kind: string, message: string) => problems.push({ kind, message })
-  if (!signer || !receiptKey)
-    problem('keys', 'no checkpoint signer or receipt key to check against')
+  const notes: string[] = []
+  const keysOf = auditKeys({
+    logId,
+    log,
+    rpc,
+    registries,
+    signer: values.signer as Address | undefined,
+    receiptKey: values['receipt-key'] as Hex | undefined,
+    problem,
+    note: (text) => notes.push(text),
+  })
+  // The epoch whose key period covers an entry: the first checkpoint holding it, or the next
+  // epoch for an entry in none yet.
+  const epochOf = (seq: number): number =>
+    log.checkpoints.find((c) => c.checkpoint.treeSize > seq)?.checkpoint.epoch ??
+    (log.checkpoints.at(-1)?.checkpoint.epoch ?? 0) + 1
 
   // Entries: seq without gaps, leaf hash = SHA-256(0x00 || RFC 8785 of the MTL), receipt signed.
   const leaves: Uint8Array[] = []
-  log.entries.forEach((e, i) => {
+  for (const [i, e] of log.entries.entries()) {
     if (e.seq !== i) problem('gap', `entry ${i} has seq ${e.seq}`)
     let leaf: Uint8Array
     try {
@@ -113,10 +145,15 @@ export async function auditCommand({ argv, io }: { argv: string[]; io: CliIo }):
         'mtl',
         `entry ${e.seq}: MTL says seq ${String(e.mtl.seq)} of log ${String(e.mtl.log_id)}`,
       )
+    const epoch = epochOf(e.seq)
+    const { receiptKey, period } = await keysOf(epoch)
     if (receiptKey && !verifyReceipt({ receipt: e.receipt, publicKey: receiptKey }))
-      problem('receipt', `entry ${e.seq}: receipt signature invalid`)
+      problem(
+        'receipt',
+        `entry ${e.seq}: receipt signature invalid (epoch ${epoch}, receipt key ${receiptKey}${period})`,
+      )
     leaves.push(leaf)
-  })
+  }
 
   // Checkpoints: epochs 1, 2, 3…, sizes never shrink, roots recomputed, signatures.
   const tree = new CompactTree()
@@ -151,8 +188,9 @@ export async function auditCommand({ argv, io }: { argv: string[]; io: CliIo }):
         },
         signature: served.signature,
       })
+      const { signer, period } = await keysOf(cp.epoch)
       if (signer && by.toLowerCase() !== signer.toLowerCase())
-        problem('signature', `epoch ${cp.epoch}: signed by ${by}, not ${signer}`)
+        problem('signature', `epoch ${cp.epoch}: signed by ${by}, not ${signer}${period}`)
     } catch (error) {
       problem(
         'signature',
@@ -162,7 +200,8 @@ export async function auditCommand({ argv, io }: { argv: string[]; io: CliIo }):
     previous = cp
   }
 
-  // Anchors on every chain given: the registry holds each epoch with our root.
+  // Anchors on every chain given: the registry holds each epoch as the log serves it (the
+  // EIP-712 struct hash commits to root, tree size and time).
   const readCheckpoint = createReadCheckpoint({ rpc })
   for (const chainId of rpc.keys()) {
     for (const served of log.checkpoints) {
@@ -175,11 +214,18 @@ export async function auditCommand({ argv, io }: { argv: string[]; io: CliIo }):
       }
       try {
         const onChain = await readCheckpoint(chainId, registry, logId, BigInt(cp.epoch))
+        const served = checkpointStructHash({
+          logId,
+          epoch: BigInt(cp.epoch),
+          treeSize: BigInt(cp.treeSize),
+          rootHash: cp.rootHash,
+          timestamp: BigInt(cp.timestamp),
+        })
         if (!onChain) problem('anchor', `epoch ${cp.epoch}: not anchored on chain ${chainId}`)
-        else if (onChain.rootHash.toLowerCase() !== cp.rootHash.toLowerCase())
+        else if (onChain.checkpointHash.toLowerCase() !== served)
           problem(
             'anchor',
-            `epoch ${cp.epoch}: chain ${chainId} holds root ${onChain.rootHash}, the log serves ${cp.rootHash}`,
+            `epoch ${cp.epoch}: chain ${chainId} holds checkpoint hash ${onChain.checkpointHash}, the log serves one hashing to ${served} (root ${cp.rootHash}, tree size ${cp.treeSize})`,
           )
       } catch (error) {
         problem(
@@ -212,15 +258,16 @@ export async function auditCommand({ argv, io }: { argv: string[]; io: CliIo }):
     )
   } else {
     io.out(
-      `log ${logId}: ${log.entries.length} entries, ${log.checkpoints.length} checkpoints, ${rpc.size} chains\n`,
+      `log ${logId}: ${count(log.entries.length, 'entry', 'entries')}, ${count(log.checkpoints.length, 'checkpoint')}, ${count(rpc.size, 'chain')}\n`,
     )
+    for (const n of notes) io.out(`${n}\n`)
     for (const p of problems) io.out(`PROBLEM ${p.kind}: ${p.message}\n`)
   }
   if (problems.length === 0) {
     io.out('audit clean\n')
     return 0
   }
-  io.err(`tml audit: ${problems.length} problems\n`)
+  io.err(`tml audit: ${count(problems.length, 'problem')}\n`)
   return 1
 }
 
@@ -230,6 +277,7 @@ function parse(argv: string[]) {
     options: {
       help: { type: 'boolean', short: 'h' },
       api: { type: 'string' },
+      'api-key': { type: 'string' },
       token: { type: 'string' },
       log: { type: 'string' },
       rpc: { type: 'string', multiple: true },
@@ -240,4 +288,62 @@ function parse(argv: string[]) {
       json: { type: 'boolean' },
     },
   })
+}
+
+/** `1 chain`, `2 chains`, `0 entries`. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+/**
+ * The keys each epoch is checked against: `--signer` and `--receipt-key` when given (one key for
+ * the whole log), otherwise the key period covering the epoch in the registry of the chains
+ * given (`readKeyHistory`), otherwise what the log claims, with a note saying so. A registry that
+ * cannot answer is one problem, not one per epoch; `period` names the period for messages.
+ */
+function auditKeys(p: {
+  logId: Hex
+  log: FetchedLog
+  rpc: ReadonlyMap<number, string>
+  registries: ReadonlyMap<number, string>
+  signer: Address | undefined
+  receiptKey: Hex | undefined
+  problem: (kind: string, message: string) => void
+  note: (text: string) => void
+}): (
+  epoch: number,
+) => Promise<{ signer: Address | undefined; receiptKey: Hex | undefined; period: string }> {
+  const chains = [...p.rpc].flatMap(([chainId, rpcUrl]) => {
+    const registry = (p.registries.get(chainId) ??
+      p.log.checkpoints.flatMap((c) => c.anchors).find((a) => a.chainId === chainId)?.registry) as
+      | Address
+      | undefined
+    return registry ? [{ chainId, rpcUrl, registry }] : []
+  })
+  if (chains.length === 0) {
+    const signer = p.signer ?? (p.log.claimedKeys?.checkpointSigner as Address | undefined)
+    const receiptKey = p.receiptKey ?? p.log.claimedKeys?.receiptPublicKey
+    if (!signer || !receiptKey)
+      p.problem('keys', 'no checkpoint signer or receipt key to check against')
+    else if (!p.signer || !p.receiptKey)
+      p.note('keys: as the log claims them (no --rpc with a registry to read its key history from)')
+    return async () => ({ signer, receiptKey, period: '' })
+  }
+  const keysAt = readKeyHistory({ logId: p.logId, chains })
+  const failures = new Set<string>()
+  return async (epoch) => {
+    try {
+      const period = await keysAt(BigInt(epoch))
+      return {
+        signer: p.signer ?? period.checkpointSigner,
+        receiptKey: p.receiptKey ?? period.receiptPublicKey,
+        period: `, key period ${period.index} on chain ${period.chainId}`,
+      }
+    } catch (error) {
+      const message = (error as Error).message
+      if (!failures.has(message)) p.problem('keys', message)
+      failures.add(message)
+      return { signer: p.signer, receiptKey: p.receiptKey, period: '' }
+    }
+  }
 }

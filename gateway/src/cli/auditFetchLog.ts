@@ -36,8 +36,11 @@ const PAGE = 1000
  * Reads a log's checkpoints and entries from a gateway's API, page by page. Every answer is
  * untrusted: only its shape is checked here, the auditor checks the content.
  *
+ * @throws {Error} saying that the gateway cannot be reached (and why), refused the API key, or
+ *   is not a gateway; or naming the request that failed.
+ *
  * @example
- * const log = await fetchLog({ api: 'http://127.0.0.1:8080', token, logId })
+ * const log = await fetchLog({ api: 'http://127.0.0.1:8787', token, logId })
  */
 export async function fetchLog({
   api,
@@ -49,10 +52,30 @@ export async function fetchLog({
   logId: Hex
 }): Promise<FetchedLog> {
   const get = async (path: string): Promise<unknown> => {
-    const res = await fetch(new URL(path, api), {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    })
+    let res: Response
+    try {
+      res = await fetch(new URL(path, api), {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      })
+    } catch (error) {
+      // fetch says only "fetch failed"; why (refused, unknown host, reset) is in its cause.
+      const cause = (error as Error).cause as { message?: string } | undefined
+      throw new Error(
+        `cannot reach the gateway at ${api}: ${cause?.message ?? (error as Error).message}`,
+      )
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new Error(
+        `the gateway at ${api} refused ${token ? 'the API key' : 'a request without an API key'} (HTTP ${res.status}): pass --api-key or set TML_API_KEY`,
+      )
+    }
     if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status} ${await res.text()}`)
+    // Another server on that port (the page, a proxy) answers HTML, not a gateway's JSON.
+    if (!(res.headers.get('content-type') ?? '').includes('json')) {
+      throw new Error(
+        `${api} does not answer as a TML gateway (GET ${path}: ${res.headers.get('content-type') ?? 'no content type'})`,
+      )
+    }
     return res.json()
   }
   const checkpoints: ServedCheckpoint[] = []

@@ -4,10 +4,12 @@ import { isHex } from '@tml/core'
 import { fetchLog } from './auditFetchLog.ts'
 import type { CliIo } from './io.ts'
 
-export const EXPORT_HELP = `Usage: tml export --api URL --log LOGID --out FILE [--token TOKEN]
+export const EXPORT_HELP = `Usage: tml export --api URL --log LOGID --out FILE --api-key KEY
 
 Writes a log's MTLs (with receipts) and signed checkpoints (with anchors), read from a gateway's
-API, to FILE as JSON ({"v":"tml-export/1","log_id","log","checkpoints","entries"}).
+API, to FILE as JSON ({"v":"tml-export/1","log_id","log","checkpoints","entries"}). The API key
+(--api-key or TML_API_KEY; --token and TML_API_TOKEN are its former names) is one of the
+gateway's: \`npm start\` writes one to data/dev-api-key.
 `
 
 /**
@@ -35,7 +37,7 @@ export async function exportCommand({ argv, io }: { argv: string[]; io: CliIo })
   try {
     const log = await fetchLog({
       api: values.api,
-      token: values.token ?? io.env.TML_API_TOKEN,
+      token: values['api-key'] ?? values.token ?? io.env.TML_API_KEY ?? io.env.TML_API_TOKEN,
       logId: values.log,
     })
     const file = {
@@ -62,6 +64,7 @@ function parse(argv: string[]) {
     options: {
       help: { type: 'boolean', short: 'h' },
       api: { type: 'string' },
+      'api-key': { type: 'string' },
       token: { type: 'string' },
       log: { type: 'string' },
       out: { type: 'string' },

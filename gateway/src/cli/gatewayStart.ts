@@ -12,6 +12,9 @@ import { StoreError } from '../memory/StoreError.ts'
 import { loadPolicies } from '../policy/loadPolicies.ts'
 import { formatPolicyIssue, PolicyError } from '../policy/PolicyError.ts'
 import { createGateway } from '../service/createGateway.ts'
+import { DataDirLockedError } from '../service/DataDirLockedError.ts'
+import { startTileWriter } from '../tiles/startTileWriter.ts'
+import { TilesOriginError, tilesOrigin } from '../tiles/tilesOrigin.ts'
 import type { CliIo } from './io.ts'
 
 /** The policies shipped with the gateway. */
@@ -24,7 +27,7 @@ line and reason), loads the keys, opens the log store and serves the HTTP API.
 
 Options:
   --host HOST         Interface to listen on (default 127.0.0.1; TML_HOST).
-  --port PORT         Port (default 8080, 0 = any free port; TML_PORT).
+  --port PORT         Port (default 8787, 0 = any free port; TML_PORT).
   --data DIR          Data directory: log.db and, by default, keys/ (default ./data; TML_DATA_DIR).
   --keys DIR          Key directory (default DATA/keys; TML_KEYS_DIR).
   --policies PATH     Policy file or directory; repeatable (default: the shipped policies;
@@ -32,11 +35,14 @@ Options:
   --log-level LEVEL   pino level: fatal, error, warn, info, debug (default info; TML_LOG_LEVEL).
   --body-limit BYTES  Largest request body (default ${DEFAULT_BODY_LIMIT}).
   --writer MODE       worker (default: signing and fsync off the event loop) or inline.
-  --production        Never create missing keys (also when NODE_ENV=production).
+  --production        Never create missing keys (also when NODE_ENV=production), and refuse to
+                      start without a --chain unless --no-anchoring says so.
   --cors-origin ORIGIN  Allow this browser origin (scheme://host[:port]); repeatable (default: any
                       origin, *; TML_CORS_ORIGINS, comma-separated).
 
-Anchoring (off unless a chain is given):
+Anchoring (off unless a chain is given; required with --production):
+  --no-anchoring            Run without any chain on purpose (with --production); every MTL's
+                            causal graph then carries an anchoring_disabled node.
   --chain NETWORK=URL       Anchor on NETWORK through RPC URL; repeatable (TML_CHAINS, comma-separated).
                             The chain id and CheckpointRegistry come from DEPLOYMENTS/NETWORK.json.
   --deployments DIR         Deployment files (default ./deployments; TML_DEPLOYMENTS_DIR).
@@ -49,10 +55,15 @@ Anchoring (off unless a chain is given):
   --confirmations N         Confirmations per chain (default 1).
   --fee-cap-gwei N          Highest max fee per gas (default 200).
   --ots-calendar URL        OpenTimestamps calendar; repeatable (TML_OTS_CALENDARS, comma-separated).
+  --tiles-origin ORIGIN     Origin line of the C2SP checkpoint note and name of the note key
+                            (default tml-anchor/<log id>; TML_TILES_ORIGIN). With a lane and a note
+                            key, each checkpoint is published as DATA/tiles (C2SP tlog-tiles),
+                            served at /tiles.
   -h, --help          Show this help.
 
 In development, missing keys are created under DATA/keys on the first run, and the log says
-which files were created.
+which files were created. One gateway per data directory: a second one refuses to start, naming
+the holder of DATA/gateway.lock (a lock left by a process that no longer runs is taken over).
 `
 
 /**
@@ -60,7 +71,7 @@ which files were created.
  * group commit in flight and closes the store. Resolves with the exit code.
  *
  * @example
- * process.exitCode = await gatewayStart({ argv: ['--port', '8080'], io: processIo })
+ * process.exitCode = await gatewayStart({ argv: ['--port', '8787'], io: processIo })
  */
 export async function gatewayStart({
   argv,
@@ -95,6 +106,8 @@ export async function gatewayStart({
       confirmations: { type: 'string' },
       'fee-cap-gwei': { type: 'string' },
       'ots-calendar': { type: 'string', multiple: true },
+      'no-anchoring': { type: 'boolean' },
+      'tiles-origin': { type: 'string' },
     },
   })
   if (values.help) {
@@ -107,7 +120,7 @@ export async function gatewayStart({
   const policyPaths =
     values.policies ?? (env.TML_POLICIES ? env.TML_POLICIES.split(',') : [SHIPPED_POLICIES])
   const production = Boolean(values.production) || env.NODE_ENV === 'production'
-  const port = Number(values.port ?? env.TML_PORT ?? 8080)
+  const port = Number(values.port ?? env.TML_PORT ?? 8787)
   const host = values.host ?? env.TML_HOST ?? '127.0.0.1'
   const writer = values.writer ?? 'worker'
   if (
@@ -181,6 +194,31 @@ export async function gatewayStart({
     io.err(`tml gateway start: ${e.shortMessage}\n`)
     return 1
   }
+  const noAnchoring = Boolean(values['no-anchoring'])
+  if (lane && noAnchoring) {
+    io.err('tml gateway start: --no-anchoring contradicts the --chain options given\n')
+    return 2
+  }
+  // Fail closed: in production, decisions without anchoring are a choice the operator states,
+  // and that every MTL records, never the silent result of a missing option.
+  if (production && !lane && !noAnchoring) {
+    io.err(
+      'tml gateway start: --production needs at least one --chain NETWORK=RPC_URL (or TML_CHAINS): ' +
+        'without anchoring nothing proves the log was not rewritten. To run without anchoring on ' +
+        'purpose, pass --no-anchoring (recorded in every MTL).\n',
+    )
+    return 1
+  }
+  if (noAnchoring)
+    log.warn('anchoring disabled by --no-anchoring: every MTL records it (anchoring_disabled)')
+  const origin = values['tiles-origin'] ?? env.TML_TILES_ORIGIN
+  try {
+    tilesOrigin({ logId: keys.logId, origin })
+  } catch (e) {
+    if (!(e instanceof TilesOriginError)) throw e
+    io.err(`tml gateway start: ${e.message}\n`)
+    return 2
+  }
 
   let gateway: Awaited<ReturnType<typeof createGateway>>
   try {
@@ -190,6 +228,7 @@ export async function gatewayStart({
       dataDir,
       writer,
       ...(lane ? { lane } : {}),
+      ...(noAnchoring ? { anchoringDisabled: true } : {}),
       onEvent: ({ level, message, ...rest }) => log[level](rest, message),
     })
   } catch (e) {
@@ -197,14 +236,26 @@ export async function gatewayStart({
       io.err(`tml gateway start: cannot open the log store: ${e.shortMessage}\n`)
       return 1
     }
+    if (e instanceof DataDirLockedError) {
+      io.err(`tml gateway start: ${e.shortMessage}\n${e.details ?? ''}\n`)
+      return 1
+    }
     throw e
   }
+  // C2SP checkpoint note and tiles after each checkpoint, beside the lane (see src/tiles/).
+  const tiles = startTileWriter({
+    gateway,
+    dataDir,
+    origin,
+    onEvent: ({ level, message, ...rest }) => log[level](rest, message),
+  })
   const app = await buildServer({
     gateway,
     apiKeys: keys.apiKeys,
     logger: log,
     bodyLimit: Number(values['body-limit'] ?? DEFAULT_BODY_LIMIT),
     corsOrigins,
+    tilesDir: join(dataDir, 'tiles'),
   })
   const url = await app.listen({ host, port })
   log.info(
@@ -212,8 +263,13 @@ export async function gatewayStart({
       url,
       log_id: keys.logId,
       log_size: gateway.memory.size,
-      anchoring: lane ? lane.chains.map((c) => `${c.name}:${c.chainId}`) : 'off',
+      anchoring: lane
+        ? lane.chains.map((c) => `${c.name}:${c.chainId}`)
+        : noAnchoring
+          ? 'disabled (--no-anchoring)'
+          : 'off',
       restored_pauses: gateway.restoredPauses,
+      c2sp_origin: tiles?.origin ?? 'not published',
     },
     'listening',
   )
@@ -226,6 +282,7 @@ export async function gatewayStart({
   })
   log.info('shutting down')
   await app.close()
+  await tiles?.stop()
   await gateway.close()
   return 0
 }

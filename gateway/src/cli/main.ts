@@ -14,7 +14,9 @@ durable Moral Trace Log entry.
 
 Commands:
   gateway start        Start the gateway (HTTP API, decision engine, Always Memory).
-  keys [show|generate] Show the log's public keys, or create missing development keys.
+  keys [show|generate|rotate]
+                       Show the log's public keys and key history, create missing
+                       development keys, or rotate the checkpoint key on every chain.
   policy check FILE    Validate policy files and print their hashes.
   verify BUNDLE        Check a proof bundle completely (--rpc CHAINID=URL ...).
   audit                Replay a log from the API; check roots, signatures, anchors, receipts.

@@ -11,11 +11,12 @@ export const VERIFY_HELP = `Usage: tml verify BUNDLE --rpc CHAINID=URL [--rpc CH
 
 Checks a tml-proof/1 bundle completely: the MTL's schema and leaf hash, its inclusion proof
 against the checkpoint, the checkpoint's EIP-712 signature, the receipt's Ed25519 signature, and
-on every chain given with --rpc that the registry holds the checkpoint. Prints each step; exits 0
+on every chain given with --rpc that the registry holds the checkpoint (its EIP-712 hash). Prints each step; exits 0
 when every step holds, 1 naming the failing steps, 2 on a usage error.
 
 Trust: with --deployments or --registry, only those registries count, and the log's keys are read
-from them (CheckpointRegistry.signerAt, LanternRegistry.logInfo) instead of the bundle. Without
+from them (CheckpointRegistry.keysAt: the key period that covers the checkpoint's epoch) instead
+of the bundle. Without
 either, the bundle's own registry addresses and keys are used and a warning says so: that shows
 the bundle is consistent and anchored where it says, not that those are the operator's registries.
 

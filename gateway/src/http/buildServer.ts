@@ -2,10 +2,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { gatewayVersion } from '../gatewayVersion.ts'
 import type { ApiKey } from '../keys/loadKeys.ts'
 import type { Gateway } from '../service/createGateway.ts'
-import type { ApiContext } from './ApiContext.ts'
+import { createProofBundles } from '../service/createProofBundles.ts'
 import { registerCors } from './cors.ts'
 import { createAuthenticator } from './createAuthenticator.ts'
 import { errorHandler } from './errorHandler.ts'
+import { metricsText } from './metricsText.ts'
 import { openApiDocument, type RouteDescription } from './openApiDocument.ts'
 import { parseJsonBody } from './parseJsonBody.ts'
 import { decisionRoutes } from './routes/decisions.ts'
@@ -15,7 +16,9 @@ import { logRoutes } from './routes/logs.ts'
 import { pauseRoutes } from './routes/pauses.ts'
 import { proofRoutes } from './routes/proofs.ts'
 import { subjectRoutes } from './routes/subjects.ts'
+import { tileRoutes } from './routes/tiles.ts'
 import { traceRoutes } from './routes/traces.ts'
+import { errorResponses } from './schemas.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,6 +28,8 @@ declare module 'fastify' {
   interface FastifySchema {
     /** One line for /openapi.json. */
     summary?: string
+    /** The operation's name in /openapi.json, and the method name of generated clients. */
+    operationId?: string
   }
   interface FastifyContextConfig {
     /**
@@ -46,6 +51,8 @@ export type BuildServerParameters = {
   clock?: () => number
   /** Origins allowed by CORS (see `parseCorsOrigins`); every origin (`*`) by default. */
   corsOrigins?: readonly string[] | '*'
+  /** Folder of the C2SP checkpoint and tiles (`DATA/tiles`), served under /tiles when given. */
+  tilesDir?: string
 }
 
 /** Default largest request body: room for a 10 000-sample series, far below memory trouble. */
@@ -77,7 +84,10 @@ export async function buildServer(p: BuildServerParameters): Promise<FastifyInst
       },
     },
   })
-  const ctx: ApiContext = { gateway: p.gateway, clock: p.clock ?? Date.now }
+  // Response schemas document the answers (/openapi.json); handlers' objects are sent as they are.
+  // Fastify's default would serialize through them, silently dropping any field a schema does not
+  // list (a proof bundle would then fail verification) and turning a null into 0.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data))
   const authenticate = createAuthenticator(p.apiKeys)
 
   app.removeContentTypeParser(['application/json'])
@@ -133,18 +143,48 @@ export async function buildServer(p: BuildServerParameters): Promise<FastifyInst
       })
     }
   })
-  app.get('/openapi.json', { config: { public: true } }, async () =>
-    openApiDocument({ routes, version: gatewayVersion() }),
+  app.get(
+    '/openapi.json',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'openApiDocument',
+        summary: 'This OpenAPI 3.1 document',
+        response: { 200: { type: 'object' }, ...errorResponses },
+      },
+    },
+    async () => openApiDocument({ routes, version: gatewayVersion() }),
   )
 
-  decisionRoutes(app, ctx)
-  traceRoutes(app, ctx)
-  proofRoutes(app, ctx)
-  logRoutes(app, ctx)
-  pauseRoutes(app, ctx)
-  lanternRoutes(app, ctx)
-  subjectRoutes(app, ctx)
-  healthRoutes(app, ctx)
+  // Each route module gets the few services it uses, never the whole gateway (nor a key).
+  const g = p.gateway
+  decisionRoutes(app, { profiles: g.policies, decisions: g.service })
+  traceRoutes(app, { traces: g.store })
+  proofRoutes(app, {
+    proofs: createProofBundles({
+      store: g.store,
+      ...(g.lane ? { lane: g.lane } : {}),
+      logId: g.keys.logId,
+      checkpointSigner: g.checkpointSignerAt,
+      receiptPublicKey: g.signer.publicKey,
+    }),
+  })
+  logRoutes(app, {
+    logId: g.keys.logId,
+    claimedKeys: { checkpointSigner: g.checkpointSigner, receiptPublicKey: g.signer.publicKey },
+    checkpoints: g.lane?.store,
+    entries: g.store,
+  })
+  pauseRoutes(app, {
+    logId: g.memory.logId,
+    pauses: g.pauses,
+    reviewersOf: (profile) => g.policies.get(profile)?.policy.reviewers ?? [],
+    clock: p.clock ?? Date.now,
+  })
+  lanternRoutes(app, { lantern: g.lantern })
+  subjectRoutes(app, { erasures: g.service })
+  healthRoutes(app, { memory: g.memory, metrics: () => metricsText(g) })
+  if (p.tilesDir !== undefined) tileRoutes(app, { dir: p.tilesDir })
   await app.ready()
   return app
 }

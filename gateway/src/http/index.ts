@@ -1,4 +1,3 @@
-export type { ApiContext } from './ApiContext.ts'
 export { type BuildServerParameters, buildServer, DEFAULT_BODY_LIMIT } from './buildServer.ts'
 export { CorsOriginError } from './CorsOriginError.ts'
 export { registerCors } from './cors.ts'

@@ -1,4 +1,19 @@
-import type { Gateway } from '../service/createGateway.ts'
+/** Counters of Always Memory's group commits. */
+type GroupCommitStats = {
+  readonly commits: number
+  readonly appended: number
+  readonly failedCommits: number
+  readonly commitSeconds: number
+}
+
+/** What the metrics count: the gateway's parts that keep counters and gauges (a `Gateway` fits). */
+export type MetricsSources = {
+  /** Decisions answered, by `state:trigger_type`. */
+  service: { readonly counts: ReadonlyMap<string, number> }
+  memory: { readonly size: number; readonly available: boolean; readonly stats: GroupCommitStats }
+  pauses: { pending(): readonly unknown[] }
+  lantern: { readonly subscribers: number }
+}
 
 /**
  * The gateway's metrics in the Prometheus text exposition format (version 0.0.4): decisions by
@@ -9,7 +24,7 @@ import type { Gateway } from '../service/createGateway.ts'
  * @example
  * reply.type('text/plain; version=0.0.4').send(metricsText(gateway))
  */
-export function metricsText(gateway: Gateway): string {
+export function metricsText(gateway: MetricsSources): string {
   const lines: string[] = []
   const metric = (
     name: string,

@@ -1,12 +1,21 @@
 // JSON Schemas (draft 7, as Fastify's Ajv compiles them) of the API. They validate requests
 // before any handler runs, and the same objects make up /openapi.json, so the published
-// contract is exactly what is enforced. Patterns mirror core's mtl/1 patterns.
+// contract is exactly what is enforced. Patterns are core's mtl/1 patterns themselves: a value
+// the API accepts is one the MTL schema accepts.
 
-const HEX32 = '^0x[0-9a-f]{64}$'
-const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'
-const IDENTIFIER = '^[A-Za-z0-9._:/@+=-]{1,128}$'
+import {
+  BUNDLE_VERSION,
+  HEX_BYTES_PATTERN,
+  HEX32_PATTERN,
+  IDENTIFIER_PATTERN,
+  SUBJECT_PATTERN,
+  TOKEN_PATTERN,
+  UUID_PATTERN,
+} from '@tml/core'
+
 const fraction = { type: 'number', minimum: 0, maximum: 1 } as const
-const hex32 = { type: 'string', pattern: HEX32 } as const
+const hex32 = { type: 'string', pattern: HEX32_PATTERN } as const
+const uuid = { type: 'string', pattern: UUID_PATTERN } as const
 
 /** Longest wait a caller may ask for on a long poll, in milliseconds. */
 export const MAX_WAIT_MS = 120_000
@@ -78,7 +87,7 @@ export const decisionBodySchema = {
   properties: {
     profile: {
       type: 'string',
-      pattern: '^[a-z][a-z0-9_]{0,63}$',
+      pattern: TOKEN_PATTERN,
       description: 'Policy profile (general, medical, …).',
     },
     input: {
@@ -106,7 +115,7 @@ export const decisionBodySchema = {
       type: 'object',
       additionalProperties: false,
       required: ['id', 'version_hash'],
-      properties: { id: { type: 'string', pattern: IDENTIFIER }, version_hash: hex32 },
+      properties: { id: { type: 'string', pattern: IDENTIFIER_PATTERN }, version_hash: hex32 },
     },
     wait_ms: {
       type: 'integer',
@@ -125,7 +134,7 @@ export const receiptSchema = {
   properties: {
     v: { const: 'tml-receipt/1' },
     logId: hex32,
-    traceId: { type: 'string', pattern: UUID },
+    traceId: uuid,
     seq: { type: 'integer', minimum: 0 },
     leafHash: hex32,
     timestamp: { type: 'string' },
@@ -147,7 +156,7 @@ export const resolutionSchema = {
     'timestamp',
   ],
   properties: {
-    pause_id: { type: 'string', pattern: UUID },
+    pause_id: uuid,
     state: { enum: [1, -1] },
     arbiter: {
       type: 'object',
@@ -156,7 +165,7 @@ export const resolutionSchema = {
         id: { type: 'string' },
       },
     },
-    trace_id: { type: 'string', pattern: UUID, description: 'trace_id of the resolution MTL.' },
+    trace_id: { ...uuid, description: 'trace_id of the resolution MTL.' },
     seq: { type: 'integer' },
     leaf_hash: hex32,
     receipt: receiptSchema,
@@ -178,7 +187,7 @@ export const decisionAnswerSchema = {
     'final_state',
   ],
   properties: {
-    trace_id: { type: 'string', pattern: UUID },
+    trace_id: uuid,
     state: { enum: [1, 0, -1] },
     trigger_type: {
       enum: ['AMBIGUITY', 'HARM', 'CONTEXTUAL', 'MANDATE', 'MANUAL', 'BUDGET', 'LEDGER', 'NONE'],
@@ -197,7 +206,7 @@ export const decisionAnswerSchema = {
     pause: {
       type: 'object',
       properties: {
-        pause_id: { type: 'string', pattern: UUID },
+        pause_id: uuid,
         deadline: { type: 'string' },
         status: { enum: ['pending', 'resolved'] },
         resolution: resolutionSchema,
@@ -254,14 +263,14 @@ export const errorSchema = {
 export const traceIdParams = {
   type: 'object',
   required: ['traceId'],
-  properties: { traceId: { type: 'string', pattern: UUID } },
+  properties: { traceId: uuid },
 } as const
 
 /** Path parameters of `/v1/pauses/{pauseId}…`. */
 export const pauseIdParams = {
   type: 'object',
   required: ['pauseId'],
-  properties: { pauseId: { type: 'string', pattern: UUID } },
+  properties: { pauseId: uuid },
 } as const
 
 /** Path parameters of `/v1/subjects/{id}/erasure`. */
@@ -305,5 +314,322 @@ export const lanternQuery = {
       type: 'string',
       description: 'API key, for EventSource clients that cannot set headers.',
     },
+  },
+} as const
+
+/** Path parameters of `/v1/logs/{logId}/…`. */
+export const logIdParams = {
+  type: 'object',
+  required: ['logId'],
+  properties: { logId: { ...hex32, description: 'bytes32 id of the log, lower-case hex.' } },
+} as const
+
+/** Query of `GET /v1/logs/{logId}/checkpoints` (checked by the handler: decimal integers). */
+export const checkpointsQuery = {
+  type: 'object',
+  properties: {
+    from: { type: 'string', description: 'First epoch (>= 1, default 1).' },
+    limit: { type: 'string', description: 'Most checkpoints (1..1000, default 100).' },
+  },
+} as const
+
+/** Query of `GET /v1/logs/{logId}/consistency` (checked by the handler: decimal integers). */
+export const consistencyQuery = {
+  type: 'object',
+  properties: {
+    from: { type: 'string', description: 'Older tree size.' },
+    to: { type: 'string', description: "Newer tree size, at most the log's size." },
+  },
+} as const
+
+/** Query of `GET /v1/logs/{logId}/entries` (checked by the handler: decimal integers). */
+export const entriesQuery = {
+  type: 'object',
+  properties: {
+    start: { type: 'string', description: 'First seq (default 0).' },
+    end: { type: 'string', description: 'Seq after the last one (at most start + 1000).' },
+  },
+} as const
+
+/** Path parameters of the tile routes: Fastify names a wildcard `*`. */
+export const tilePathParams = {
+  type: 'object',
+  properties: {
+    '*': {
+      type: 'string',
+      description: 'Tile path after /tiles/tile/: <L>/<N>[.p/<W>] or entries/<N>[.p/<W>].',
+    },
+  },
+} as const
+
+// Answers. Handlers return plain objects (serialized by JSON.stringify, see buildServer); these
+// schemas say what they hold, for /openapi.json and for the clients generated from it.
+
+/** Every route may answer an error: 400 on validation, 401 without a key, 500, 503 on closing. */
+export const errorResponses = { '4XX': errorSchema, '5XX': errorSchema } as const
+
+/** A non-JSON answer of one media type, for /openapi.json. */
+export function mediaResponse(mediaType: string, description: string, schema: object) {
+  return { description, content: { [mediaType]: { schema } } } as const
+}
+
+const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const
+const mtl = {
+  type: 'object',
+  description: 'The MTL (mtl/1, core/schema/mtl-1.schema.json) exactly as stored and hashed.',
+} as const
+const metrics = { type: 'object', additionalProperties: { type: 'number' } } as const
+
+/** Answer of `GET /healthz`. */
+export const livenessSchema = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { const: 'ok' } },
+} as const
+
+/** Answer of `GET /readyz` when the store takes durable writes. */
+export const readySchema = {
+  type: 'object',
+  required: ['ready', 'log_size'],
+  properties: { ready: { const: true }, log_size: { type: 'integer', minimum: 0 } },
+} as const
+
+/** Answer 503 of `GET /readyz`: the gateway answers -1 until the store recovers. */
+export const notReadySchema = {
+  type: 'object',
+  required: ['ready', 'reason'],
+  properties: { ready: { const: false }, reason: { type: 'string' } },
+} as const
+
+/** A pause waiting for a resolution, with the EIP-712 message a reviewer signs. */
+export const pendingPauseSchema = {
+  type: 'object',
+  required: [
+    'pause_id',
+    'status',
+    'profile',
+    'trigger_type',
+    'trigger_detail',
+    'metrics',
+    'seq',
+    'leaf_hash',
+    'created',
+    'deadline',
+    'typed_data',
+  ],
+  properties: {
+    pause_id: uuid,
+    status: { const: 'pending' },
+    profile: { type: 'string' },
+    trigger_type: { type: 'string' },
+    trigger_detail: { type: 'string' },
+    metrics,
+    seq: { type: 'integer', minimum: 0 },
+    leaf_hash: hex32,
+    created: { type: 'string', description: 'Timestamp of the pause MTL.' },
+    deadline: { type: 'string', description: 'When the pause times out into -1 (ISO 8601).' },
+    typed_data: {
+      type: 'object',
+      description:
+        'What a reviewer signs, minus decision, rationaleHash and deadline (the reviewer’s choice).',
+      required: ['domain', 'types', 'primaryType', 'message'],
+      properties: {
+        domain: { type: 'object' },
+        types: { type: 'object' },
+        primaryType: { const: 'Resolution' },
+        message: {
+          type: 'object',
+          required: ['logId', 'pauseId', 'pauseLeafHash'],
+          properties: { logId: hex32, pauseId: uuid, pauseLeafHash: hex32 },
+        },
+      },
+    },
+  },
+} as const
+
+/** A resolved pause in `GET /v1/pauses?status=resolved`: its resolution, marked resolved. */
+export const resolvedPauseSchema = {
+  ...resolutionSchema,
+  required: ['status', ...resolutionSchema.required],
+  properties: { status: { const: 'resolved' }, ...resolutionSchema.properties },
+} as const
+
+/** Answer of `GET /v1/pauses`. */
+export const pauseListSchema = {
+  type: 'object',
+  required: ['pauses'],
+  properties: {
+    pauses: { type: 'array', items: { anyOf: [pendingPauseSchema, resolvedPauseSchema] } },
+  },
+} as const
+
+/** Answer of `GET /v1/pauses/{pauseId}`: pending, or resolved (with its resolution when known). */
+export const pauseSchema = {
+  anyOf: [
+    pendingPauseSchema,
+    {
+      type: 'object',
+      required: ['pause_id', 'status'],
+      properties: { pause_id: uuid, status: { const: 'resolved' }, resolution: resolutionSchema },
+    },
+  ],
+} as const
+
+/** Answer of `GET /v1/traces/{traceId}`. */
+export const traceSchema = {
+  type: 'object',
+  required: ['trace_id', 'seq', 'leaf_hash', 'mtl', 'receipt', 'resolved_by'],
+  properties: {
+    trace_id: uuid,
+    seq: { type: 'integer', minimum: 0 },
+    leaf_hash: hex32,
+    mtl,
+    receipt: receiptSchema,
+    resolved_by: {
+      type: ['string', 'null'],
+      pattern: UUID_PATTERN,
+      description: 'trace_id of the resolution of a pause, once resolved.',
+    },
+  },
+} as const
+
+/** Answer of `GET /v1/traces/{traceId}/proof` once anchored: a `tml-proof/1` bundle. */
+export const proofBundleSchema = {
+  type: 'object',
+  description: 'tml-proof/1: everything needed to check the MTL offline and against the chains.',
+  required: [
+    'v',
+    'mtl',
+    'leafIndex',
+    'treeSize',
+    'inclusionProof',
+    'checkpoint',
+    'checkpointSignature',
+    'receipt',
+    'log',
+    'anchors',
+  ],
+  properties: {
+    v: { const: BUNDLE_VERSION },
+    mtl,
+    leafIndex: { type: 'integer', minimum: 0 },
+    treeSize: { type: 'integer', minimum: 1 },
+    inclusionProof: { type: 'array', items: hex32 },
+    checkpoint: { type: 'object' },
+    checkpointSignature: { type: 'string', pattern: HEX_BYTES_PATTERN },
+    receipt: receiptSchema,
+    log: { type: 'object', description: "The log's keys." },
+    anchors: { type: 'array', items: { type: 'object' } },
+    ots: { type: 'string', description: 'OpenTimestamps proof (base64 of the .ots file).' },
+  },
+} as const
+
+/** Answer 202 of `GET /v1/traces/{traceId}/proof`: logged, not anchored yet (`Retry-After`). */
+export const proofPendingSchema = {
+  type: 'object',
+  required: ['status', 'trace_id', 'seq', 'message'],
+  properties: {
+    status: { const: 'pending' },
+    trace_id: uuid,
+    seq: { type: 'integer', minimum: 0 },
+    message: { type: 'string' },
+  },
+} as const
+
+/** Answer of `GET /v1/logs/{logId}/checkpoints`. */
+export const checkpointPageSchema = {
+  type: 'object',
+  required: ['log_id', 'log', 'checkpoints'],
+  properties: {
+    log_id: hex32,
+    log: {
+      type: 'object',
+      description: 'The keys the operator claims; auditors check them against the LanternRegistry.',
+      required: ['checkpointSigner', 'receiptPublicKey'],
+      properties: { checkpointSigner: address, receiptPublicKey: hex32 },
+    },
+    checkpoints: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['checkpoint', 'signature', 'anchors'],
+        properties: {
+          checkpoint: {
+            type: 'object',
+            required: ['logId', 'epoch', 'treeSize', 'rootHash', 'timestamp'],
+            properties: {
+              logId: hex32,
+              epoch: { type: 'integer', minimum: 1 },
+              treeSize: { type: 'integer', minimum: 0 },
+              rootHash: hex32,
+              timestamp: { type: 'integer', description: 'Unix seconds.' },
+            },
+          },
+          signature: { type: 'string', pattern: HEX_BYTES_PATTERN },
+          anchors: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['chainId', 'registry', 'status', 'txHash', 'blockNumber', 'confirmations'],
+              properties: {
+                chainId: { type: 'integer' },
+                registry: address,
+                status: { enum: ['pending', 'sent', 'confirmed'] },
+                txHash: { type: ['string', 'null'] },
+                blockNumber: { type: ['integer', 'null'] },
+                confirmations: { type: 'integer', minimum: 0 },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const
+
+/** Answer of `GET /v1/logs/{logId}/consistency`. */
+export const consistencySchema = {
+  type: 'object',
+  required: ['from', 'to', 'proof'],
+  properties: {
+    from: { type: 'integer', minimum: 0 },
+    to: { type: 'integer', minimum: 0 },
+    proof: { type: 'array', items: hex32, description: 'RFC 9162 §2.1.4 consistency proof.' },
+  },
+} as const
+
+/** Answer of `GET /v1/logs/{logId}/entries`. */
+export const entryPageSchema = {
+  type: 'object',
+  required: ['log_id', 'entries'],
+  properties: {
+    log_id: hex32,
+    entries: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['seq', 'trace_id', 'leaf_hash', 'mtl', 'receipt'],
+        properties: {
+          seq: { type: 'integer', minimum: 0 },
+          trace_id: uuid,
+          leaf_hash: hex32,
+          mtl,
+          receipt: receiptSchema,
+        },
+      },
+    },
+  },
+} as const
+
+/** Answer of `POST /v1/subjects/{id}/erasure`. */
+export const erasureSchema = {
+  type: 'object',
+  required: ['trace_id', 'seq', 'subject', 'leaf_hash', 'receipt'],
+  properties: {
+    trace_id: uuid,
+    seq: { type: 'integer', minimum: 0 },
+    subject: { type: 'string', pattern: SUBJECT_PATTERN },
+    leaf_hash: hex32,
+    receipt: receiptSchema,
   },
 } as const

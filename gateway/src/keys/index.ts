@@ -1,4 +1,13 @@
 export {
+  CHECKPOINT_KEYS_FILE,
+  CheckpointKeyHistory,
+  type CheckpointKeyHistoryParameters,
+  type CheckpointKeyPeriod,
+  type CheckpointSigners,
+  type PeriodSigner,
+  writeFileDurably,
+} from './CheckpointKeyHistory.ts'
+export {
   type CreateReceiptSignerOptions,
   createReceiptSigner,
   type Ed25519Backend,

@@ -1,9 +1,17 @@
-import { canonicalize, type Hex, MTL_VERSION, RECEIPT_VERSION, type SignedReceipt } from '@tml/core'
+import {
+  type CausalNode,
+  canonicalize,
+  type Hex,
+  MTL_VERSION,
+  RECEIPT_VERSION,
+  type SignedReceipt,
+} from '@tml/core'
 import type { ErasureMtlDraft } from './buildErasureMtl.ts'
 import type { DecisionDraft, MtlDraft } from './buildMtl.ts'
 import type { Committer, PlacedRecord, RecordEvidence, SealedRecord } from './Committer.ts'
 import type { LogStore, SubjectKey } from './LogStore.ts'
 import { StoreError } from './StoreError.ts'
+import { withCausalNotes } from './withCausalNotes.ts'
 
 /** What to append: an MTL draft and the columns and key changes that go with it. */
 export type AppendRequest = {
@@ -57,6 +65,12 @@ export type AlwaysMemoryParameters = {
    * large batch each (measured with a worker committer: ~+20 % decisions per second).
    */
   maxBatch?: number
+  /**
+   * Causal nodes every record carries, whoever builds it (decisions, resolutions, erasures): a
+   * standing fact of this run that a reader of any one MTL must see, such as anchoring disabled
+   * by the operator.
+   */
+  causalNotes?: readonly CausalNode[]
 }
 
 type Pending = {
@@ -103,10 +117,13 @@ export class AlwaysMemory {
   #inFlight = 0
   readonly #maxInFlight: number
   readonly #maxBatch: number
+  readonly #causalNotes: readonly CausalNode[]
   /** Bumped by every failure: batches of an older generation are never acknowledged. */
   #generation = 0
   #available = true
   #reason: string | undefined
+  /** Why appends are held (see {@link hold}); undefined while they are not. */
+  #held: string | undefined
   #probeTimer: NodeJS.Timeout | undefined
   #closed = false
   /** Counters for /metrics. */
@@ -121,6 +138,7 @@ export class AlwaysMemory {
     this.#onStatus = p.onStatus
     this.#maxInFlight = p.maxInFlight ?? 1
     this.#maxBatch = p.maxBatch ?? Number.POSITIVE_INFINITY
+    this.#causalNotes = p.causalNotes ?? []
     this.#committed = size
     this.#nextSeq = size
   }
@@ -130,14 +148,29 @@ export class AlwaysMemory {
     return new AlwaysMemory(parameters, await parameters.store.size())
   }
 
-  /** False while the store cannot take durable writes. */
+  /** False while the store cannot take durable writes, or appends are held. */
   get available(): boolean {
-    return this.#available
+    return this.#available && this.#held === undefined
   }
 
-  /** Why the store is unavailable. */
+  /** Why the store is unavailable (a hold first). */
   get reason(): string | undefined {
-    return this.#reason
+    return this.#held ?? this.#reason
+  }
+
+  /**
+   * Refuses every new append, with `reason`, until {@link release}: the store works, but a record
+   * written now would get a receipt the log cannot stand behind (a chain holds another history
+   * of this log, or the chains have not been compared with the store yet). Unlike a store
+   * failure, no probe ends a hold. Records already queued are committed as usual.
+   */
+  hold(reason: string): void {
+    this.#held = reason
+  }
+
+  /** Ends a {@link hold}. */
+  release(): void {
+    this.#held = undefined
   }
 
   /** Number of durable records. */
@@ -156,13 +189,24 @@ export class AlwaysMemory {
   append(request: AppendRequest): Promise<AppendResult> {
     if (this.#closed)
       return Promise.reject(new StoreError('Always Memory is closed', { code: 'TML_CLOSED' }))
+    if (this.#held !== undefined)
+      return Promise.reject(new StoreError(`log held: ${this.#held}`, { code: 'TML_HELD' }))
     if (!this.#available) {
       return Promise.reject(
         new StoreError(`log store unavailable: ${this.#reason}`, { code: 'TML_UNAVAILABLE' }),
       )
     }
+    const { draft } = request
     const record: PlacedRecord = {
-      mtl: { v: MTL_VERSION, log_id: this.logId, seq: this.#nextSeq++, ...request.draft },
+      mtl: {
+        v: MTL_VERSION,
+        log_id: this.logId,
+        seq: this.#nextSeq++,
+        ...draft,
+        ...(this.#causalNotes.length === 0
+          ? {}
+          : { causal_graph: withCausalNotes(draft.causal_graph, this.#causalNotes) }),
+      },
       receiptTimestamp: new Date(this.#clock()).toISOString(),
       profile: request.profile,
       pauseDeadlineMs: request.pauseDeadlineMs,

@@ -4,10 +4,10 @@ import {
   type Hex,
   type MtlArbiter,
   type MtlDecision,
-  type SignedReceipt,
   sha256,
   utf8ToBytes,
 } from '@tml/core'
+import type { AnchorHold } from '../anchoring/AnchorHold.ts'
 import type { ReceiptSigner } from '../keys/createReceiptSigner.ts'
 import type { AlwaysMemory } from '../memory/AlwaysMemory.ts'
 import { buildResolutionMtl } from '../memory/buildMtl.ts'
@@ -17,6 +17,8 @@ import type { LoadedPolicy } from '../policy/types.ts'
 import { PauseAlreadyResolvedError, PauseNotFoundError } from './errors.ts'
 import { httpVerificationHook } from './httpVerificationHook.ts'
 import type { Lantern } from './Lantern.ts'
+import type { PauseResolution } from './PauseResolution.ts'
+import type { VerificationHook } from './VerificationHook.ts'
 
 /** A pause (decision with state 0) waiting for its resolution. */
 export type OpenPause = {
@@ -27,48 +29,6 @@ export type OpenPause = {
   /** Unix ms when the pause times out into -1. */
   deadlineMs: number
 }
-
-/** How a pause ended, as answered to callers and long-pollers. */
-export type PauseResolution = {
-  pause_id: string
-  state: 1 | -1
-  arbiter: MtlArbiter
-  /** `trace_id`, `seq` and receipt of the resolution MTL. */
-  trace_id: string
-  seq: number
-  leaf_hash: Hex
-  receipt: SignedReceipt
-  timestamp: string
-}
-
-/** What a verification hook sees: the evidence of the pause, never raw request data. */
-export type VerificationInput = Pick<
-  MtlDecision,
-  'trace_id' | 'trigger_type' | 'trigger_detail' | 'metrics' | 'input_hash'
-> & {
-  /** The pause's id (the `trace_id` of its MTL, named as the resolution API names it). */
-  pause_id: string
-  /** Leaf hash of the pause MTL: the exact evidence a resolution is bound to. */
-  leaf_hash: Hex
-  profile: string
-  /** When the pause times out into -1 (ISO 8601). */
-  deadline: string
-}
-
-/** A hook's resolution of a pause; only SHA-256 of the rationale goes into the log. */
-export type VerificationVerdict = { decision: 1 | -1; rationale: string }
-
-/**
- * An automatic check that may resolve a pause before a reviewer does (spec §5 phase 3,
- * self-correction): return a decision, or undefined to leave the pause to a reviewer; a
- * rejection also leaves it, and is reported as a warning. `signal` aborts when the gateway
- * closes. Configured in code by name (`pause.verification_hook`) or, over HTTP, by URL in the
- * policy (`verification.hook`, see {@link httpVerificationHook}).
- */
-export type VerificationHook = (
-  pause: VerificationInput,
-  options?: { signal: AbortSignal },
-) => Promise<VerificationVerdict | undefined>
 
 /** Parameters of {@link PauseManager.resolve}. */
 export type ResolvePauseParameters = {
@@ -91,6 +51,12 @@ export type PauseManagerParameters = {
   retryMs?: number
   /** Reports hook failures and similar non-fatal events. */
   onWarning?: (message: string, error?: unknown) => void
+  /**
+   * Anchoring, when the log anchors: a +1 resolution of a deliberative profile's pause is
+   * released (to waiting callers, `wait`, `resolved()`, the Lantern) only once its MTL is
+   * anchored. Without it, resolutions are released as soon as they are durable.
+   */
+  anchorHold?: AnchorHold
 }
 
 /** SHA-256 of the fixed rationale of a timeout: "silence implies risk" (spec §6.2). */
@@ -108,6 +74,8 @@ type Entry = OpenPause & {
 }
 
 const RECENT_LIMIT = 1000
+/** How long one wait for a resolution's anchoring lasts before it is asked again. */
+const RELEASE_WAIT_MS = 60_000
 
 /**
  * The Sacred Pause lifecycle after ignition (spec §5, §6.1): a pause stays open with the Lantern
@@ -115,7 +83,10 @@ const RECENT_LIMIT = 1000
  * layer), a verification hook decides it, or its deadline passes (-1, spec §6.2). Each ending is
  * a new resolution MTL appended to the log before anyone is told: exactly one per pause, so a
  * second resolution gets {@link PauseAlreadyResolvedError}. Open pauses survive a restart: they
- * are re-read from the log and their timers re-armed.
+ * are re-read from the log and their timers re-armed. With `anchorHold`, a +1 that ends a pause
+ * of a deliberative profile is released only once its MTL is anchored: until then the pause
+ * looks open to callers (it cannot be resolved again), so no action rests on a record the chains
+ * do not hold.
  *
  * @example
  * pauses.open({ pauseId, profile, leafHash, mtl, deadlineMs })
@@ -134,6 +105,7 @@ export class PauseManager {
   readonly #onWarning: (message: string, error?: unknown) => void
   readonly #open = new Map<string, Entry>()
   readonly #recent = new Map<string, PauseResolution>()
+  readonly #anchorHold: AnchorHold | undefined
   #closed = false
 
   constructor(p: PauseManagerParameters) {
@@ -144,6 +116,7 @@ export class PauseManager {
     this.#clock = p.clock ?? Date.now
     this.#retryMs = p.retryMs ?? 250
     this.#onWarning = p.onWarning ?? (() => {})
+    this.#anchorHold = p.anchorHold
     const inCode = p.hooks ?? {}
     for (const [profile, { policy }] of this.#policies) {
       const name = policy.pause.verificationHook
@@ -245,7 +218,6 @@ export class PauseManager {
       entry.resolving = false
       throw e
     }
-    // Durable: only now is anyone told, and the pause closed.
     const resolution: PauseResolution = {
       pause_id: p.pauseId,
       state: p.decision,
@@ -256,20 +228,51 @@ export class PauseManager {
       receipt: appended.receipt,
       timestamp: appended.receipt.timestamp,
     }
+    // Durable: the timer has nothing left to do. The pause stays marked as resolving, so a second
+    // resolution is refused while the release waits for the chains.
     clearTimeout(entry.timer)
-    this.#open.delete(p.pauseId)
+    if (this.#mustAnchor(entry.profile, p.decision))
+      void this.#releaseWhenAnchored(entry, resolution)
+    else this.#release(entry, resolution)
+    return resolution
+  }
+
+  // Only now is anyone told, and the pause closed.
+  #release(entry: Entry, resolution: PauseResolution): void {
+    this.#open.delete(entry.pauseId)
     this.#remember(resolution)
     for (const w of entry.waiters) w(resolution)
     this.#lantern.resolved(
       {
-        pause_id: p.pauseId,
-        state: p.decision,
-        arbiter: p.arbiter,
+        pause_id: entry.pauseId,
+        state: resolution.state,
+        arbiter: resolution.arbiter,
         resolution_trace_id: resolution.trace_id,
       },
       this.#open.size,
     )
-    return resolution
+  }
+
+  // A -1 ends in no action, which needs no proof; a +1 of a deliberative profile lets an action
+  // go ahead, which waits until the chains hold its record.
+  #mustAnchor(profile: string, decision: 1 | -1): boolean {
+    return (
+      this.#anchorHold !== undefined &&
+      decision === 1 &&
+      this.#policies.get(profile)?.policy.timing === 'deliberative'
+    )
+  }
+
+  async #releaseWhenAnchored(entry: Entry, resolution: PauseResolution): Promise<void> {
+    const hold = this.#anchorHold as AnchorHold
+    while (!this.#closed) {
+      if (await hold.waitAnchored(resolution.seq, RELEASE_WAIT_MS)) {
+        if (!this.#closed) this.#release(entry, resolution)
+        return
+      }
+      // Anchoring stopped or is slow: ask again shortly (the timer does not keep the process up).
+      await new Promise((resolve) => setTimeout(resolve, this.#retryMs).unref?.())
+    }
   }
 
   /**
@@ -282,7 +285,7 @@ export class PauseManager {
     if (recent) return recent
     const entry = this.#open.get(pauseId)
     if (!entry) {
-      const e = await this.#notOpen(pauseId)
+      const e = await this.#notOpen(pauseId, ms)
       if (e instanceof PauseAlreadyResolvedError && e.resolution) return e.resolution
       throw e
     }
@@ -388,7 +391,14 @@ export class PauseManager {
     }
   }
 
-  async #notOpen(pauseId: string): Promise<PauseNotFoundError | PauseAlreadyResolvedError> {
+  /**
+   * Why a pause is not open: unknown, or resolved (with the resolution from the log once it may
+   * be released: a +1 that must be anchored is named only when it is, waiting up to `waitMs`).
+   */
+  async #notOpen(
+    pauseId: string,
+    waitMs = 0,
+  ): Promise<PauseNotFoundError | PauseAlreadyResolvedError> {
     const recent = this.#recent.get(pauseId)
     if (recent) return new PauseAlreadyResolvedError(pauseId, recent)
     const store = this.#memory.store
@@ -396,6 +406,12 @@ export class PauseManager {
     if (pause?.kind !== 'decision' || pause.state !== 0) return new PauseNotFoundError(pauseId)
     const r = await store.resolutionOf(pauseId)
     if (!r) return new PauseAlreadyResolvedError(pauseId)
+    // After a restart, a +1 resolved before it was anchored is still held.
+    if (
+      this.#mustAnchor(pause.profile ?? '', r.state === 1 ? 1 : -1) &&
+      !(await (this.#anchorHold as AnchorHold).waitAnchored(r.seq, waitMs))
+    )
+      return new PauseAlreadyResolvedError(pauseId)
     const mtl = JSON.parse(r.mtl) as { resolution: { arbiter: MtlArbiter } }
     return new PauseAlreadyResolvedError(pauseId, {
       pause_id: pauseId,

@@ -1,5 +1,5 @@
 import { BaseError } from '@tml/core'
-import type { PauseResolution } from './PauseManager.ts'
+import type { PauseResolution } from './PauseResolution.ts'
 
 /**
  * The pause does not exist (or is not a pause). Answered 404.

@@ -1,6 +1,6 @@
 import type { VerificationHookConfig } from '../policy/types.ts'
 import { VerificationHookError } from './errors.ts'
-import type { VerificationHook, VerificationVerdict } from './PauseManager.ts'
+import type { VerificationHook, VerificationVerdict } from './VerificationHook.ts'
 
 /** Version of the request body, so that a hook can refuse a shape it does not know. */
 export const VERIFICATION_REQUEST_VERSION = 'tml-verification-request/1'

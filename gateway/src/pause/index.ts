@@ -15,15 +15,17 @@ export {
   type OpenPause,
   PauseManager,
   type PauseManagerParameters,
-  type PauseResolution,
   type ResolvePauseParameters,
   TIMEOUT_RATIONALE_HASH,
-  type VerificationHook,
-  type VerificationInput,
-  type VerificationVerdict,
 } from './PauseManager.ts'
+export type { PauseResolution } from './PauseResolution.ts'
 export { refuseForBudget } from './refuseForBudget.ts'
 export { TokenBucket } from './TokenBucket.ts'
+export type {
+  VerificationHook,
+  VerificationInput,
+  VerificationVerdict,
+} from './VerificationHook.ts'
 export {
   type ResolutionRejection,
   type VerifyResolutionParameters,

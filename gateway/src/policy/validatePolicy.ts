@@ -1,3 +1,4 @@
+import { IDENTIFIER_PATTERN, TOKEN_PATTERN } from '@tml/core'
 import type {
   BucketConfig,
   Comparison,
@@ -30,14 +31,15 @@ const OPERATORS: readonly ComparisonOperator[] = [
   'contains',
 ]
 const RULE_TRIGGERS: readonly RuleTrigger[] = ['MANDATE', 'CONTEXTUAL', 'AMBIGUITY', 'HARM']
-const PROFILE_RE = /^[a-z][a-z0-9_]{0,63}$/
+/** Profile names are core's lower-case tokens, as the API's `profile` field requires: one rule. */
+const PROFILE_RE = new RegExp(TOKEN_PATTERN, 'u')
 const RULE_ID_RE = /^[a-z][a-z0-9_.-]{0,99}$/
 const FIELD_RE = /^(?=.{1,100}$)(input|context|signals)(\.[A-Za-z0-9_-]{1,64}){0,16}$/
 const PII_FIELD_RE = /^(?=.{1,100}$)(input|output|context)(\.[A-Za-z0-9_-]{1,64}){1,16}$/
 const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/
 const MAX_CONDITION_DEPTH = 8
 /** The MTL schema's arbiter id (`core/schema/mtl-1.schema.json`): a hook's id must fit it. */
-const ARBITER_ID_RE = /^[A-Za-z0-9._:/@+=-]{1,128}$/
+const ARBITER_ID_RE = new RegExp(IDENTIFIER_PATTERN, 'u')
 const MAX_URL_LENGTH = 2048
 /** Time a verification hook has to answer when its policy does not say. */
 const DEFAULT_HOOK_TIMEOUT_MS = 2000

@@ -18,7 +18,8 @@ export type BuildProofBundleParameters = {
   entry: StoredEntry
   store: AnchorStore
   logId: Hex
-  checkpointSigner: Address
+  /** The checkpoint signer, or the signer of the key period covering an epoch. */
+  checkpointSigner: Address | ((epoch: number) => Address)
   receiptPublicKey: Hex
   /** Highest confirmed epoch per chain (from the anchorers). */
   confirmedEpochs: readonly number[]
@@ -88,7 +89,13 @@ export async function buildProofBundle(
     },
     checkpointSignature: checkpoint.signature,
     receipt: entry.receipt,
-    log: { checkpointSigner: p.checkpointSigner, receiptPublicKey: p.receiptPublicKey },
+    log: {
+      checkpointSigner:
+        typeof p.checkpointSigner === 'function'
+          ? p.checkpointSigner(checkpoint.epoch)
+          : p.checkpointSigner,
+      receiptPublicKey: p.receiptPublicKey,
+    },
     anchors: anchors.map(
       (a): BundleAnchor => ({
         chainId: a.chainId,

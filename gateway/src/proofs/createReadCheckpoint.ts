@@ -1,13 +1,13 @@
-import type { AnchoredCheckpoint, Hex, ReadCheckpoint } from '@tml/core'
-import { type Address, createPublicClient, http } from 'viem'
-import { CHECKPOINT_REGISTRY_ABI } from '../anchoring/registryAbi.ts'
+import { checkpointRegistryAbi, type Hex, type ReadCheckpoint } from '@tml/core'
+import { type Address, createPublicClient, http, zeroHash } from 'viem'
 
 /**
- * A core `ReadCheckpoint` over JSON-RPC: reads `checkpointAt` of the CheckpointRegistry on each
- * chain whose RPC URL is given. A chain without a URL, or a registry outside `registries` (when
- * given, per chain), throws: the bundle's anchor on it is not trusted.
+ * A core `ReadCheckpoint` over JSON-RPC: reads `checkpointHashAt` of the CheckpointRegistry on
+ * each chain whose RPC URL is given (the EIP-712 struct hash of the epoch's anchored checkpoint;
+ * zero when that chain did not anchor it). A chain without a URL, or a registry outside
+ * `registries` (when given, per chain), throws: the bundle's anchor on it is not trusted.
  *
- * Spec: core/src/bundle/ReadCheckpoint.ts; ICheckpointRegistry.checkpointAt.
+ * Spec: core/src/bundle/ReadCheckpoint.ts; ICheckpointRegistry.checkpointHashAt.
  *
  * @example
  * const readCheckpoint = createReadCheckpoint({ rpc: new Map([[31337, 'http://127.0.0.1:8545']]) })
@@ -35,14 +35,12 @@ export function createReadCheckpoint({
     }
     const actual = await client.getChainId()
     if (actual !== chainId) throw new Error(`RPC for chain ${chainId} answers as chain ${actual}`)
-    const [rootHash, treeSize, timestamp] = await client.readContract({
+    const checkpointHash = await client.readContract({
       address: registry,
-      abi: CHECKPOINT_REGISTRY_ABI,
-      functionName: 'checkpointAt',
+      abi: checkpointRegistryAbi,
+      functionName: 'checkpointHashAt',
       args: [logId, epoch],
     })
-    if (/^0x0{64}$/.test(rootHash)) return null
-    const anchored: AnchoredCheckpoint = { rootHash, treeSize, timestamp }
-    return anchored
+    return checkpointHash === zeroHash ? null : { checkpointHash }
   }
 }

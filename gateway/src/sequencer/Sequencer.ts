@@ -3,11 +3,15 @@ import {
   CompactTree,
   type Hex,
   hexToBytes,
+  recoverCheckpointSigner,
   type Sha256,
   signCheckpoint,
 } from '@tml/core'
 import type { LocalAccount } from 'viem'
 import type { AnchorStore, CheckpointIntent, StoredCheckpoint } from '../anchoring/AnchorStore.ts'
+import type { ChainHeadGuard } from '../anchoring/ChainHeadGuard.ts'
+import type { CheckpointSigners } from '../keys/CheckpointKeyHistory.ts'
+import { KeysError } from '../keys/KeysError.ts'
 import type { LogStore } from '../memory/LogStore.ts'
 
 /** Where a test may make the sequencer "crash" (throw) to check what survives. */
@@ -18,8 +22,11 @@ export type SequencerParameters = {
   logId: Hex
   entries: Pick<LogStore, 'entries'>
   store: AnchorStore
-  /** The log's checkpoint signer (secp256k1, EIP-712). */
-  signer: LocalAccount
+  /**
+   * The log's checkpoint signer (secp256k1, EIP-712): one key, or the key history (each epoch is
+   * signed by the key of the period that covers it, asked before every signature).
+   */
+  signer: LocalAccount | CheckpointSigners
   /** Close an epoch once this long has passed since the last one and the tree grew (ms). */
   epochPeriodMs?: number
   /** Close an epoch as soon as this many new leaves are in (whatever the period). */
@@ -32,6 +39,12 @@ export type SequencerParameters = {
   clock?: () => number
   /** Fault injection for tests: called at each crash point; a throw there simulates a crash. */
   crashPoint?: (point: SequencerCrashPoint) => void
+  /**
+   * Asked before every checkpoint is committed or signed: false means a chain contradicts the
+   * store (or is not read yet), and nothing is signed. Without it the sequencer signs whenever an
+   * epoch is due (tests of the tree alone; a gateway always passes one).
+   */
+  guard?: Pick<ChainHeadGuard, 'clearToSign'>
 }
 
 /** Defaults that suit a local demo: an epoch every 2 s or 1,000 leaves, idle checkpoint every minute. */
@@ -50,7 +63,13 @@ export const SEQUENCER_DEFAULTS = {
  *
  * Never signs two different checkpoints for one epoch, whatever the crash: the checkpoint is
  * committed unsigned (intent) before it is signed, and after a restart the intent is signed as it
- * stands (ECDSA per RFC 6979 is deterministic, so a second signature is the same bytes).
+ * stands (ECDSA per RFC 6979 is deterministic, so a second signature is the same bytes). Nor
+ * whatever the data directory holds: before an intent is committed or signed, the `guard`
+ * compares the chains' heads with the store, and a chain ahead of it or holding another
+ * checkpoint (an older backup, an empty directory on the log's keys, a second gateway) stops it.
+ * With a key history, each epoch is signed by the key of its period, and never by a key outside
+ * it: a rotation whose first epoch this store already holds signed by the previous key (the
+ * history was written too late) is refused rather than followed.
  *
  * Spec: RFC 9162 §2.1 (tree), EIP-712 (checkpoint), ARCHITECTURE.md (Checkpoint).
  *
@@ -81,9 +100,11 @@ export class Sequencer {
    */
   async tick(): Promise<StoredCheckpoint | undefined> {
     const { store } = this.#p
-    // Crash point (restart): an intent without its signature survives; it is signed as it stands.
+    // Crash point (restart): an intent without its signature survives; it is signed as it stands,
+    // once the chains agree with the store (a restored backup may hold an intent the chains
+    // have overtaken).
     const left = store.intent()
-    if (left) return this.#sign(left)
+    if (left) return (await this.#clearToSign()) ? this.#sign(left) : undefined
     await this.#integrate()
     const due = this.#due()
     if (!due) return undefined
@@ -93,11 +114,15 @@ export class Sequencer {
   /** Closes an epoch now if the tree grew since the last checkpoint (used by tests and benches). */
   async closeNow(): Promise<StoredCheckpoint | undefined> {
     const left = this.#p.store.intent()
-    if (left) return this.#sign(left)
+    if (left) return (await this.#clearToSign()) ? this.#sign(left) : undefined
     await this.#integrate()
     const latest = this.#p.store.latestCheckpoint()
     if (this.#tree === undefined || this.#tree.size === (latest?.treeSize ?? 0)) return undefined
     return this.#close()
+  }
+
+  async #clearToSign(): Promise<boolean> {
+    return this.#p.guard ? this.#p.guard.clearToSign() : true
   }
 
   async #integrate(): Promise<void> {
@@ -159,7 +184,10 @@ export class Sequencer {
     return since >= idle
   }
 
-  async #close(): Promise<StoredCheckpoint> {
+  async #close(): Promise<StoredCheckpoint | undefined> {
+    // Guard: nothing is written before it answers, so a refusal leaves the store as it was and a
+    // later round (after the operator's recovery) starts from the same place.
+    if (!(await this.#clearToSign())) return undefined
     const tree = this.#tree as CompactTree
     const latest = this.#p.store.latestCheckpoint()
     // The registry refuses a timestamp before the head's: never let a clock step back show.
@@ -177,6 +205,7 @@ export class Sequencer {
   }
 
   async #sign(intent: CheckpointIntent): Promise<StoredCheckpoint> {
+    const account = await this.#signerFor(intent.epoch)
     const signature = await signCheckpoint({
       checkpoint: {
         logId: this.#p.logId,
@@ -185,7 +214,7 @@ export class Sequencer {
         rootHash: intent.rootHash,
         timestamp: BigInt(intent.timestamp),
       },
-      account: this.#p.signer,
+      account,
     })
     // Crash point: a signature not yet stored has left no trace; the restart signs the same
     // intent again and gets the same bytes (RFC 6979).
@@ -195,5 +224,35 @@ export class Sequencer {
     // one transaction; anchorers pick the checkpoint up from the store.
     this.#p.store.putCheckpoint(checkpoint)
     return checkpoint
+  }
+
+  // The key of the period covering `epoch`, read from the history just before it signs (a
+  // rotation written while the gateway runs is followed from its first epoch on).
+  async #signerFor(epoch: number): Promise<LocalAccount> {
+    const { signer, store, logId } = this.#p
+    if (!('signerFor' in signer)) return signer
+    const period = await signer.signerFor(epoch)
+    if (period.index > 0 && epoch > period.fromEpoch) {
+      // The period's first epoch must be its key's: one signed by the previous key means the
+      // handover is already broken, and following the history would sign on top of it.
+      const first = store.checkpoint(period.fromEpoch)
+      const by = first
+        ? await recoverCheckpointSigner({
+            checkpoint: {
+              logId,
+              epoch: BigInt(first.epoch),
+              treeSize: BigInt(first.treeSize),
+              rootHash: first.rootHash,
+              timestamp: BigInt(first.timestamp),
+            },
+            signature: first.signature,
+          })
+        : period.account.address
+      if (by !== period.account.address)
+        throw new KeysError(
+          `key period ${period.index} starts at epoch ${period.fromEpoch}, which this store holds signed by ${by}: the rotation came too late, signing nothing (remove the rotation if it was never relayed, see gateway/README.md "Rotating the checkpoint key")`,
+        )
+    }
+    return period.account
   }
 }

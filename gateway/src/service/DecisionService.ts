@@ -10,6 +10,7 @@ import {
   type Sha256,
   type SignedReceipt,
 } from '@tml/core'
+import type { AnchorHold } from '../anchoring/AnchorHold.ts'
 import { decide } from '../engine/decide.ts'
 import type { Decision, Signals, TriggerType } from '../engine/types.ts'
 import { nodeSha256 } from '../keys/nodeSha256.ts'
@@ -20,7 +21,8 @@ import type { Pseudonymizer } from '../memory/Pseudonymizer.ts'
 import { StoreError } from '../memory/StoreError.ts'
 import { uuidv7 } from '../memory/uuidv7.ts'
 import type { PauseBudget } from '../pause/PauseBudget.ts'
-import type { PauseManager, PauseResolution } from '../pause/PauseManager.ts'
+import type { PauseManager } from '../pause/PauseManager.ts'
+import type { PauseResolution } from '../pause/PauseResolution.ts'
 import { refuseForBudget } from '../pause/refuseForBudget.ts'
 import type { LoadedPolicy } from '../policy/types.ts'
 
@@ -101,8 +103,14 @@ export type DecisionServiceParameters = {
   hash?: Sha256
   /** Model recorded when a request names none. */
   defaultModel?: MtlModel
-  /** Anchoring health (the next issue's anchorers); always available until they exist. */
+  /** Anchoring health (No Log = No Action): unavailable → every decision is -1 LEDGER. */
   anchoring?: () => { available: boolean; reason?: string }
+  /**
+   * The deliberative hold: an answer of a `timing: deliberative` profile waits until its MTL is
+   * anchored, at most `limitMs`, and is -1 LEDGER when it is not. Without it (no anchoring),
+   * nothing is held.
+   */
+  anchorHold?: { hold: AnchorHold; limitMs: number }
 }
 
 const UNSPECIFIED_MODEL: MtlModel = { id: 'unspecified', version_hash: GATEWAY_MODEL.version_hash }
@@ -114,7 +122,9 @@ const UNSPECIFIED_MODEL: MtlModel = { id: 'unspecified', version_hash: GATEWAY_M
  * log cannot take the record, the answer is -1 with trigger LEDGER and the reason, and nothing
  * took effect. Hashing the evidence and the MTL and signing the receipt belong to the committer
  * (the commit worker's thread by default), so the event loop does only what must happen before
- * the record is placed: the decision and the checks that can refuse a request.
+ * the record is placed: the decision and the checks that can refuse a request. An answer of a
+ * deliberative profile is also held until its MTL is anchored (`anchorHold`): one the chains do
+ * not hold within the limit is answered -1 LEDGER, never a silent +1.
  *
  * Spec: Sacred Pause Protocol §3.2, §5, §8 (gateway pseudocode), §11.3, §12.
  *
@@ -132,6 +142,7 @@ export class DecisionService {
   readonly #hash: Sha256
   readonly #defaultModel: MtlModel
   readonly #anchoring: () => { available: boolean; reason?: string }
+  readonly #anchorHold: DecisionServiceParameters['anchorHold']
   /** Hash of the whole policy set, for records that belong to no single profile (erasures). */
   readonly policySetHash: Hex
   /** Counters for /metrics, by `state:trigger`. */
@@ -147,6 +158,7 @@ export class DecisionService {
     this.#hash = p.hash ?? nodeSha256
     this.#defaultModel = p.defaultModel ?? UNSPECIFIED_MODEL
     this.#anchoring = p.anchoring ?? (() => ({ available: true }))
+    this.#anchorHold = p.anchorHold
     this.policySetHash = bytesToHex(
       this.#hash(
         canonicalBytes(
@@ -255,7 +267,6 @@ export class DecisionService {
       })
     }
     if (subject.newKey) this.#pseudonymizer.markPersisted([subject.newKey])
-    this.#count(decision)
 
     const answer: DecisionAnswer = {
       trace_id: traceId,
@@ -271,20 +282,32 @@ export class DecisionService {
       lantern: paused,
       final_state: decision.state,
     }
-    if (!paused || deadlineMs === null) return answer
-
-    this.#pauses.open({
-      pauseId: traceId,
-      profile: policy.profile,
-      leafHash: appended.leafHash,
-      mtl: appended.mtl as unknown as MtlDecision,
-      deadlineMs,
-    })
-    answer.pause = {
-      pause_id: traceId,
-      deadline: new Date(deadlineMs).toISOString(),
-      status: 'pending',
+    if (paused && deadlineMs !== null) {
+      this.#pauses.open({
+        pauseId: traceId,
+        profile: policy.profile,
+        leafHash: appended.leafHash,
+        mtl: appended.mtl as unknown as MtlDecision,
+        deadlineMs,
+      })
+      answer.pause = {
+        pause_id: traceId,
+        deadline: new Date(deadlineMs).toISOString(),
+        status: 'pending',
+      }
     }
+    // The deliberative hold: the record is durable and its receipt signed; the answer waits for
+    // the chains. Not anchored in time → -1 LEDGER (the pause, if any, stays open in the log).
+    if (this.#anchorHold && policy.timing === 'deliberative') {
+      const { hold, limitMs } = this.#anchorHold
+      if (!(await hold.waitAnchored(appended.receipt.seq, limitMs))) {
+        const refused = notAnchored(answer, limitMs)
+        this.#count(refused)
+        return refused
+      }
+    }
+    this.#count(decision)
+    if (!answer.pause) return answer
     // Not capped at the deadline: at the deadline the timeout's resolution (-1) is still being
     // written, and a caller who asked to wait that long is owed it rather than a pending pause.
     const waitMs = input.wait_ms ?? 0
@@ -366,9 +389,23 @@ export class DecisionService {
     }
   }
 
-  #count(decision: Decision): void {
+  #count(decision: Pick<Decision, 'state' | 'trigger_type'>): void {
     const key = `${decision.state}:${decision.trigger_type}`
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
+  }
+}
+
+/**
+ * A logged answer that the chains did not hold within the hold's limit: -1 LEDGER, naming what
+ * was logged (its record and receipt stay in the answer: the log holds it).
+ */
+function notAnchored(answer: DecisionAnswer, limitMs: number): DecisionAnswer {
+  return {
+    ...answer,
+    state: -1,
+    trigger_type: 'LEDGER',
+    trigger_detail: `not anchored within ${limitMs} ms: decision ${answer.state} (${answer.trigger_type}) logged at seq ${answer.seq} is not released (No Log = No Action)`,
+    final_state: -1,
   }
 }
 

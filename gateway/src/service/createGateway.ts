@@ -1,9 +1,10 @@
 import { join } from 'node:path'
-import type { MtlModel } from '@tml/core'
+import type { CausalNode, MtlModel } from '@tml/core'
+import type { Address } from 'viem'
 import { type LocalAccount, privateKeyToAccount } from 'viem/accounts'
 import { AnchoringLane, type AnchoringLaneParameters } from '../anchoring/AnchoringLane.ts'
 import type { AnchorStore } from '../anchoring/AnchorStore.ts'
-import { holdUntilAnchored } from '../anchoring/holdUntilAnchored.ts'
+import type { HeadVerdict } from '../anchoring/ChainHeadGuard.ts'
 import { SqliteAnchorStore } from '../anchoring/SqliteAnchorStore.ts'
 import { createReceiptSigner, type ReceiptSigner } from '../keys/createReceiptSigner.ts'
 import type { GatewayKeys } from '../keys/loadKeys.ts'
@@ -17,9 +18,19 @@ import { SqliteLogStore } from '../memory/SqliteLogStore.ts'
 import { WorkerCommitter } from '../memory/WorkerCommitter.ts'
 import { Lantern } from '../pause/Lantern.ts'
 import { PauseBudget } from '../pause/PauseBudget.ts'
-import { PauseManager, type VerificationHook } from '../pause/PauseManager.ts'
+import { PauseManager } from '../pause/PauseManager.ts'
+import type { VerificationHook } from '../pause/VerificationHook.ts'
 import type { LoadedPolicy } from '../policy/types.ts'
+import { DataDirLock } from './DataDirLock.ts'
 import { DecisionService } from './DecisionService.ts'
+import type { LockHolder } from './LockHolder.ts'
+
+/** The causal node every MTL carries when the operator turned anchoring off explicitly. */
+export const ANCHORING_DISABLED_NODE: CausalNode = {
+  id: 'anchoring:disabled',
+  kind: 'anchoring_disabled',
+  inputs: [],
+}
 
 /** Parameters of {@link createGateway}. */
 export type CreateGatewayParameters = {
@@ -38,14 +49,19 @@ export type CreateGatewayParameters = {
   /** Probe and retry interval after a store failure, in milliseconds. */
   retryMs?: number
   defaultModel?: MtlModel
-  /** Anchoring health, for the anchorers of the next issue: unavailable → every decision is -1 LEDGER. */
+  /** Anchoring health, overriding the lane's (tests): unavailable → every decision is -1 LEDGER. */
   anchoring?: () => { available: boolean; reason?: string }
+  /**
+   * The operator runs without anchoring on purpose (`--no-anchoring`): every MTL's causal graph
+   * then says so ({@link ANCHORING_DISABLED_NODE}). Refused together with a lane.
+   */
+  anchoringDisabled?: boolean
   /**
    * The anchoring lane (sequencer, anchorers): when given, it runs with the gateway, and its
    * health is the `anchoring` option unless that one is given too.
    */
   lane?: GatewayLaneOptions
-  /** Non-fatal events (store down and up, hook failures). */
+  /** Non-fatal events (store down and up, hook failures, a stale data directory lock taken over). */
   onEvent?: (event: {
     level: 'info' | 'warn' | 'error'
     message: string
@@ -80,6 +96,16 @@ export type Gateway = {
   store: LogStore
   committer: Committer
   keys: GatewayKeys
+  /**
+   * Address of the checkpoint key: what the log claims as its checkpoint signer. Derived once
+   * here, so that readers of the log's keys never touch the private key.
+   */
+  checkpointSigner: Address
+  /**
+   * The checkpoint signer of the key period covering `epoch`, from the key history as it is now
+   * (what proof bundles claim for their checkpoint). Public material only.
+   */
+  checkpointSignerAt(epoch: number): Address
   /** The anchoring lane, when configured. */
   lane?: AnchoringLane
   /** Pauses re-opened from the log at start. */
@@ -88,17 +114,52 @@ export type Gateway = {
 }
 
 /**
- * Wires a gateway: store (SQLite in `dataDir` by default), Always Memory, pseudonymizer, Lantern,
- * pause budget and lifecycle (re-opening pauses left open by a previous run), decision service.
+ * Wires a gateway: the data directory's lock (one writer per log), store (SQLite in `dataDir` by
+ * default), Always Memory, pseudonymizer, Lantern, pause budget and lifecycle (re-opening pauses
+ * left open by a previous run), decision service. With a lane, nothing is appended until every
+ * chain's head has been compared with the store (a stale store's receipts would contradict those
+ * already given), and deliberative answers and +1 resolutions wait for the chains.
  * The HTTP server and the CLI sit on top of this; tests and the benchmark use it directly.
  *
+ * @throws {DataDirLockedError} when another gateway holds the data directory.
+ * @throws {RangeError} when `anchoringDisabled` is given with a lane.
  * @example
  * const gateway = await createGateway({ keys, policies: loadPolicies({ paths: ['policies'] }), dataDir: './data' })
  * await gateway.service.decide({ input, caller: 'app' })
  */
 export async function createGateway(p: CreateGatewayParameters): Promise<Gateway> {
+  if (p.anchoringDisabled && p.lane)
+    throw new RangeError('anchoring cannot be both disabled and configured')
   const onEvent = p.onEvent ?? (() => {})
-  const path = join(p.dataDir ?? './data', 'log.db')
+  const dataDir = p.dataDir ?? './data'
+  // The lock comes first: a second gateway must not even open the store of a running one.
+  const usesDataDir = !p.store || (p.lane !== undefined && !p.lane.store)
+  const lock = usesDataDir
+    ? DataDirLock.acquire({
+        dir: dataDir,
+        onStale: (holder: LockHolder) =>
+          onEvent({
+            level: 'warn',
+            message: `stale lock of the data directory taken over: pid ${holder.pid} on this host (started ${holder.started}) no longer runs`,
+            holder,
+          }),
+      })
+    : undefined
+  try {
+    return await wire(p, dataDir, onEvent, lock)
+  } catch (e) {
+    lock?.release()
+    throw e
+  }
+}
+
+async function wire(
+  p: CreateGatewayParameters,
+  dataDir: string,
+  onEvent: NonNullable<CreateGatewayParameters['onEvent']>,
+  lock: DataDirLock | undefined,
+): Promise<Gateway> {
+  const path = join(dataDir, 'log.db')
   const store = p.store ?? SqliteLogStore.open({ path, logId: p.keys.logId })
   const signer = createReceiptSigner(p.keys.receiptKey)
   const clock = p.clock ?? Date.now
@@ -120,6 +181,7 @@ export async function createGateway(p: CreateGatewayParameters): Promise<Gateway
     // Small batches, several in flight: the worker seals one while the event loop answers
     // another (one large batch each would make them take turns). Measured in bench/gateway.ts.
     ...(writer === 'worker' ? { maxInFlight: 4, maxBatch: 32 } : { maxInFlight: 1 }),
+    ...(p.anchoringDisabled ? { causalNotes: [ANCHORING_DISABLED_NODE] } : {}),
     clock,
     retryMs: p.retryMs ?? 250,
     onStatus: (s) =>
@@ -131,6 +193,30 @@ export async function createGateway(p: CreateGatewayParameters): Promise<Gateway
             reason: s.reason,
           }),
   })
+  const checkpointAccount = privateKeyToAccount(p.keys.checkpointKey)
+  const lane = p.lane
+    ? new AnchoringLane({
+        ...p.lane,
+        logId: p.keys.logId,
+        logStore: store,
+        store: p.lane.store ?? SqliteAnchorStore.open({ path }),
+        // The key history, re-read before each signature: a rotation written by `tml keys
+        // rotate` is followed from its first epoch on.
+        signer: p.keys.checkpointKeys,
+        hash: nodeSha256,
+        clock,
+        onEvent,
+      })
+    : undefined
+  if (lane) {
+    // Nothing is appended (no receipt given, no pause timed out) until every chain's head agrees
+    // with this store; a contradiction holds the log for good (see ChainHeadGuard).
+    memory.hold("comparing the chains' heads with this log's store")
+    const follow = (v: HeadVerdict) =>
+      v.state === 'clear' ? memory.release() : memory.hold(v.reason)
+    lane.guard.onChange(follow)
+    follow(await lane.guard.check())
+  }
   const lantern = new Lantern()
   const pauses = new PauseManager({
     memory,
@@ -140,21 +226,10 @@ export async function createGateway(p: CreateGatewayParameters): Promise<Gateway
     clock,
     retryMs: p.retryMs ?? 250,
     ...(p.hooks ? { hooks: p.hooks } : {}),
+    ...(lane ? { anchorHold: lane } : {}),
     onWarning: (message, error) => onEvent({ level: 'warn', message, error }),
   })
   const budget = new PauseBudget()
-  const lane = p.lane
-    ? new AnchoringLane({
-        ...p.lane,
-        logId: p.keys.logId,
-        logStore: store,
-        store: p.lane.store ?? SqliteAnchorStore.open({ path }),
-        signer: privateKeyToAccount(p.keys.checkpointKey),
-        hash: nodeSha256,
-        clock,
-        onEvent,
-      })
-    : undefined
   const anchoring = p.anchoring ?? (lane ? () => lane.status() : undefined)
   const service = new DecisionService({
     policies: p.policies,
@@ -165,15 +240,10 @@ export async function createGateway(p: CreateGatewayParameters): Promise<Gateway
     clock,
     ...(p.defaultModel ? { defaultModel: p.defaultModel } : {}),
     ...(anchoring ? { anchoring } : {}),
+    ...(lane
+      ? { anchorHold: { hold: lane, limitMs: p.lane?.holdMs ?? lane.maxEpochIntervalMs } }
+      : {}),
   })
-  if (lane) {
-    holdUntilAnchored({
-      service,
-      lane,
-      policies: p.policies,
-      holdMs: p.lane?.holdMs ?? lane.maxEpochIntervalMs,
-    })
-  }
   const restoredPauses = await pauses.restore()
   if (lane && !p.lane?.manual) lane.start()
   return {
@@ -187,6 +257,12 @@ export async function createGateway(p: CreateGatewayParameters): Promise<Gateway
     store,
     committer,
     keys: p.keys,
+    checkpointSigner: checkpointAccount.address,
+    checkpointSignerAt: (epoch) =>
+      (p.keys.checkpointKeys
+        .periods()
+        .filter((k) => k.fromEpoch <= epoch)
+        .at(-1)?.address ?? checkpointAccount.address) as Address,
     ...(lane ? { lane } : {}),
     restoredPauses,
     async close() {
@@ -196,6 +272,7 @@ export async function createGateway(p: CreateGatewayParameters): Promise<Gateway
       memory.close()
       await committer.close()
       await store.close()
+      lock?.release()
     },
   }
 }

@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { type CliIo, main } from '../../src/cli/index.ts'
+import type { CliIo } from '../../src/cli/io.ts'
+import { main } from '../../src/cli/main.ts'
 import { tempDir } from '../helpers/memory.ts'
 import { POLICY_DIR } from '../helpers/policies.ts'
 
@@ -90,6 +91,11 @@ describe('tml', () => {
     assert.equal(await main({ argv: ['keys', '--keys', dir], io: show }), 0)
     assert.match(show.stdout(), /receipt public key {5}0x[0-9a-f]{64}\n/)
     assert.match(show.stdout(), /checkpoint signer {6}0x[0-9a-fA-F]{40}\n/)
+    // The C2SP verifier key of Go's sumdb/note: name (the origin) + key ID + base64(0x01 ‖ key).
+    assert.match(
+      show.stdout(),
+      /note verifier key {6}tml-anchor\/[0-9a-f]{64}\+[0-9a-f]{8}\+A[A-Za-z0-9+/]{43}\n/,
+    )
     assert.ok(!show.stdout().includes('created'))
     const missing = capture()
     assert.equal(await main({ argv: ['keys', '--keys', join(dir, 'none')], io: missing }), 1)

@@ -93,15 +93,19 @@ export function writeDeployments(fixture: Fixture, dir = tempDir()): string {
 /** A gateway with its anchoring lane, behind its HTTP API (see `startTestGateway`). */
 export type AnchoredGateway = TestGateway
 
-/** A gateway (shipped policies + a deliberative copy of `general`) anchoring on the fixture's chains. */
+/**
+ * A gateway (the shipped policies, `general` among them deliberative, and the policy files of
+ * `policies`, file name → YAML text) anchoring on the fixture's chains.
+ */
 export async function startAnchoredGateway(
   fixture: Fixture,
   lane: Partial<GatewayLaneOptions> = {},
   dir = tempDir(),
+  policies: Record<string, string> = {},
 ): Promise<AnchoredGateway> {
   const gateway = await createGateway({
     keys: fixture.keys,
-    policies: loadPolicies({ paths: [policyDirWith(dir)] }),
+    policies: loadPolicies({ paths: [policyDirWith(dir, policies)] }),
     dataDir: dir,
     writer: 'inline',
     retryMs: 20,

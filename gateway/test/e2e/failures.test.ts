@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
-import { bytesToHex, type Hex } from '@tml/core'
+import { bytesToHex, checkpointRegistryAbi, type Hex } from '@tml/core'
 import { createPublicClient, http } from 'viem'
 import type { AnchorRecord } from '../../src/anchoring/AnchorStore.ts'
-import { CHECKPOINT_REGISTRY_ABI } from '../../src/anchoring/registryAbi.ts'
 import { auth, SMALLEST } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
 import {
@@ -39,7 +38,7 @@ async function chainHead(url: string, registry: Hex, logId: Hex) {
   const client = createPublicClient({ transport: http(url) })
   const [epoch, rootHash] = await client.readContract({
     address: registry,
-    abi: CHECKPOINT_REGISTRY_ABI,
+    abi: checkpointRegistryAbi,
     functionName: 'head',
     args: [logId],
   })
@@ -317,7 +316,7 @@ describe('a lagging RPC node', () => {
       }
       for (const c of fixture.chains) {
         const settled = () => {
-          const records = lane.store.anchors(c.chainId, c.registry)
+          const records: readonly AnchorRecord[] = lane.store.anchors(c.chainId, c.registry)
           return records.length >= EPOCHS && records.every((r) => r.status === 'confirmed')
         }
         await eventually(
@@ -327,7 +326,7 @@ describe('a lagging RPC node', () => {
         )
         const status = lane.chainStatus().find((s) => s.chainId === c.chainId)
         assert.ok((status?.confirmedEpoch ?? 0) >= EPOCHS)
-        const records = lane.store.anchors(c.chainId, c.registry)
+        const records: readonly AnchorRecord[] = lane.store.anchors(c.chainId, c.registry)
         for (let i = 1; i < records.length; i++) {
           assert.equal(records[i]?.epoch, (records[i - 1]?.epoch ?? 0) + 1)
           assert.ok((records[i]?.blockNumber ?? 0) > (records[i - 1]?.blockNumber ?? 0))

@@ -254,7 +254,7 @@ export async function startLocalChain({
     address: lantern,
     abi: lanternArtifact.abi,
     functionName: 'computeLogId',
-    args: [operator.account.address, LOG_NAME],
+    args: [operator.account.address, LOG_NAME, signer, receiptKey, BigInt(maxEpochIntervalS)],
   })) as Hex
   const proxy = await startProxy(nodeUrl)
   return {

@@ -250,7 +250,7 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
       desc: 'a stored checkpoint root',
       tamper: () => flipBlob('checkpoints', 'root_hash', 'epoch', 1),
       problem:
-        /PROBLEM checkpoint: epoch 1: root 0x[0-9a-f]{64}, recomputed[\s\S]*PROBLEM anchor: epoch 1: chain 31337 holds root/,
+        /PROBLEM checkpoint: epoch 1: root 0x[0-9a-f]{64}, recomputed[\s\S]*PROBLEM anchor: epoch 1: chain 31337 holds checkpoint hash/,
     },
     {
       desc: 'a stored checkpoint signature',

@@ -6,7 +6,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { type BuildServerParameters, buildServer } from '../../src/http/buildServer.ts'
 import { loadKeys } from '../../src/keys/loadKeys.ts'
 import type { LogStore } from '../../src/memory/LogStore.ts'
-import type { VerificationHook } from '../../src/pause/PauseManager.ts'
+import type { VerificationHook } from '../../src/pause/VerificationHook.ts'
 import { loadPolicies } from '../../src/policy/loadPolicies.ts'
 import {
   type CreateGatewayParameters,

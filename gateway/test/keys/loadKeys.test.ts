@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { receiptPublicKey } from '@tml/core'
@@ -14,12 +14,13 @@ describe('loadKeys', () => {
     const first = loadKeys({ dir, create: true })
     assert.deepEqual(
       first.created.map((f) => f.slice(dir.length + 1)),
-      ['receipt.key', 'checkpoint.key', 'subject-index.key', 'log-id', 'api-keys'],
+      ['receipt.key', 'checkpoint.key', 'subject-index.key', 'log-id', 'api-keys', 'note.key'],
     )
     for (const f of first.created) assert.equal(statSync(f).mode & 0o777, 0o600)
     const second = loadKeys({ dir, create: true })
     assert.deepEqual(second.created, [])
     assert.deepEqual(second.receiptKey, first.receiptKey)
+    assert.deepEqual(second.noteKey, first.noteKey)
     assert.equal(second.logId, first.logId)
     assert.equal(second.apiKeys[0]?.caller, 'dev')
   })
@@ -58,5 +59,21 @@ describe('loadKeys', () => {
     assert.throws(() => parseApiKeys('a:short'), KeysError)
     assert.throws(() => parseApiKeys('# only a comment'), /No API key/)
     assert.match(readFileSync(join(dir, 'api-keys'), 'utf8'), /^dev:/)
+  })
+
+  test('behavior: the note key may be missing outside development (no C2SP note then)', () => {
+    const dir = join(tempDir(), 'keys')
+    loadKeys({ dir, create: true })
+    rmSync(join(dir, 'note.key'))
+    assert.equal(loadKeys({ dir, create: false }).noteKey, undefined)
+    const seed = `0x${'02'.repeat(32)}` as const
+    assert.deepEqual(
+      loadKeys({ dir, create: false, env: { TML_NOTE_KEY: seed } }).noteKey,
+      new Uint8Array(32).fill(2),
+    )
+    assert.throws(
+      () => loadKeys({ dir, create: false, env: { TML_NOTE_KEY: '0x12' } }),
+      /TML_NOTE_KEY \/ note.key is not 32 bytes of 0x hex/,
+    )
   })
 })

@@ -24,8 +24,10 @@ import {
   bytesToHex,
   type Checkpoint,
   CompactTree,
+  checkpointRegistryAbi,
   checkpointToJson,
   hashMtl,
+  lanternRegistryAbi,
   MemoryNodeStore,
   type Mtl,
   type ProofBundle,
@@ -38,7 +40,6 @@ import {
   samplePauseMtl,
   sampleResolutionMtl,
 } from '../../../core/test/fixtures/mtl.ts'
-import { checkpointRegistryAbi, lanternRegistryAbi } from '../../src/contracts/abis.ts'
 import { pendingOts } from './ots.ts'
 import { freePort, ROOT, type Running, runNode, startNode, stop, waitForLine } from './processes.ts'
 
@@ -227,7 +228,7 @@ async function seed(
       address: lantern,
       abi: lanternRegistryAbi,
       functionName: 'computeLogId',
-      args: [ROLES.operator, LOG_NAME],
+      args: [ROLES.operator, LOG_NAME, ROLES.signer, receiptKey, MAX_EPOCH_INTERVAL],
     })
   }
   if (logId === undefined) throw new Error('no chain')

@@ -1,7 +1,6 @@
-import type { BundleAnchor, CheckpointJson } from '@tml/core'
+import { type BundleAnchor, type CheckpointJson, checkpointRegistryAbi } from '@tml/core'
 import { type Hex, isAddressEqual, parseEventLogs } from 'viem'
 import type { AppConfig } from '../config/AppConfig.ts'
-import { checkpointRegistryAbi } from '../contracts/abis.ts'
 import { errorText } from '../ui/errorText.ts'
 import { chainById } from './chainById.ts'
 import { publicClientFor } from './publicClientFor.ts'
@@ -22,7 +21,7 @@ export type AnchorDetails = {
 /**
  * Reads the anchor transaction a bundle names: its block, the block's time, and whether it
  * emitted `CheckpointAnchored` for the bundle's checkpoint. Informative: the verdict rests on the
- * registry's view (`checkpointAt`), which no transaction hash can fake. Never throws.
+ * registry's view (`checkpointHashAt`), which no transaction hash can fake. Never throws.
  *
  * @example const details = await readAnchorDetails({ config, anchor, checkpoint })
  */

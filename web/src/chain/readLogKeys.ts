@@ -1,8 +1,7 @@
-import type { Hex } from '@tml/core'
+import { checkpointRegistryAbi, type Hex, lanternRegistryAbi } from '@tml/core'
 import type { Address } from 'viem'
 import { zeroAddress } from 'viem'
 import type { AppConfig } from '../config/AppConfig.ts'
-import { checkpointRegistryAbi, lanternRegistryAbi } from '../contracts/abis.ts'
 import { errorText } from '../ui/errorText.ts'
 import { publicClientFor } from './publicClientFor.ts'
 
@@ -27,10 +26,10 @@ export type LogKeys =
   | { ok: false; reason: string }
 
 /**
- * Reads a log's keys from the chain, so that signatures are checked against what the operator
- * declared on chain rather than what the bundle claims: the checkpoint signer in charge of
- * `epoch` (`CheckpointRegistry.signerAt`, which keeps rotated-away signers for their epochs) and
- * the Ed25519 receipt key (`LanternRegistry.logInfo`).
+ * Reads a log's keys from the chain, so that signatures are checked against the log's key history
+ * rather than what the bundle claims: the checkpoint signer and Ed25519 receipt key of the key
+ * period that covers `epoch` (`CheckpointRegistry.keysAt`; period 0 is the declared keys, later
+ * ones signed rotation statements), and the log's declaration (`LanternRegistry.logInfo`).
  *
  * @example
  * const read = await readLogKeys({ config, logId, epoch: 3n, chainIds: [31337] })
@@ -51,7 +50,7 @@ export async function readLogKeys({
     }
     try {
       const client = publicClientFor(chain)
-      const [log, signer] = await Promise.all([
+      const [log, [signer, receiptKey]] = await Promise.all([
         client.readContract({
           address: chain.lanternRegistry.address,
           abi: lanternRegistryAbi,
@@ -61,7 +60,7 @@ export async function readLogKeys({
         client.readContract({
           address: chain.checkpointRegistry.address,
           abi: checkpointRegistryAbi,
-          functionName: 'signerAt',
+          functionName: 'keysAt',
           args: [logId, epoch],
         }),
       ])
@@ -72,7 +71,7 @@ export async function readLogKeys({
       return {
         ok: true,
         chainId,
-        keys: { checkpointSigner: signer, receiptPublicKey: log.receiptKey },
+        keys: { checkpointSigner: signer, receiptPublicKey: receiptKey },
         operator: log.operator,
         name: log.name,
         maxEpochInterval: log.maxEpochInterval,

@@ -6,6 +6,9 @@ import type { Address } from 'viem'
  */
 export type ExplorerPatterns = { tx?: string; block?: string; address?: string }
 
+/** A chain's native currency, as wallets show it (`viem/chains`' `nativeCurrency`). */
+export type NativeCurrency = { name: string; symbol: string; decimals: number }
+
 /** Where one registry lives on a chain, and the block from which to read its events. */
 export type ContractDeployment = { address: Address; blockNumber: number }
 
@@ -16,6 +19,10 @@ export type ChainConfig = {
   /** JSON-RPC endpoint; without one the chain is listed but cannot be read. */
   rpcUrl: string | undefined
   explorer: ExplorerPatterns
+  /** From `viem/chains` (POL on Polygon, ETH on Ethereum); Ether for a chain viem does not know. */
+  nativeCurrency: NativeCurrency
+  /** Multicall3's address where viem knows it: reads made together go out as one `eth_call`. */
+  multicall3: Address | undefined
   lanternRegistry: ContractDeployment | undefined
   checkpointRegistry: ContractDeployment | undefined
 }
@@ -36,4 +43,10 @@ export type AppConfig = {
   mockAccounts: Address[]
   /** Test deployments only: the mock connector refuses to sign, as a reviewer who says no. */
   mockRejectSignatures: boolean
+  /**
+   * The local stack only (`npm start` serves it in tml.config.json as `testing.devApiKey`): the
+   * development API key of a gateway on this machine, so the desk reads the pauses with no paste.
+   * Never part of a build; taken only with a loopback `gatewayUrl`.
+   */
+  devApiKey: string | undefined
 }

@@ -43,6 +43,8 @@ export function buildTimeConfig(
       gatewayUrl: isHttpUrl(gateway) ? gateway : undefined,
       mockAccounts: [],
       mockRejectSignatures: false,
+      // Never from the build: only a local stack's tml.config.json carries it.
+      devApiKey: undefined,
     },
     issues,
   }

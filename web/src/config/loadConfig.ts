@@ -14,21 +14,32 @@ export const RUNTIME_CONFIG_FILE = 'tml.config.json'
 export async function loadConfig(
   fetchFn: typeof fetch = fetch,
 ): Promise<{ config: AppConfig; issues: string[] }> {
+  return configWith(await readOverlay(fetchFn))
+}
+
+type Overlay = { value: unknown } | { issue: string } | undefined
+
+function configWith(overlay: Overlay): { config: AppConfig; issues: string[] } {
   const base = buildTimeConfig()
+  if (overlay === undefined) return base
+  if ('issue' in overlay) return { config: base.config, issues: [...base.issues, overlay.issue] }
+  const merged = mergeConfig(base.config, overlay.value)
+  return { config: merged.config, issues: [...base.issues, ...merged.issues] }
+}
+
+async function readOverlay(fetchFn: typeof fetch): Promise<Overlay> {
   let response: Response
   try {
     response = await fetchFn(RUNTIME_CONFIG_FILE, { cache: 'no-store' })
   } catch {
-    return base
+    return undefined
   }
   // A host without the file may answer 404, or its SPA fallback page (HTML): both mean none.
-  if (!response.ok || !(response.headers.get('content-type') ?? '').includes('json')) return base
-  let overlay: unknown
+  if (!response.ok || !(response.headers.get('content-type') ?? '').includes('json'))
+    return undefined
   try {
-    overlay = await response.json()
+    return { value: await response.json() }
   } catch {
-    return { config: base.config, issues: [...base.issues, `${RUNTIME_CONFIG_FILE}: not JSON`] }
+    return { issue: `${RUNTIME_CONFIG_FILE}: not JSON` }
   }
-  const merged = mergeConfig(base.config, overlay)
-  return { config: merged.config, issues: [...base.issues, ...merged.issues] }
 }

@@ -1,6 +1,6 @@
 import { getAddress, isAddress } from 'viem'
 import type { AppConfig, ChainConfig } from './AppConfig.ts'
-import { KNOWN_CHAINS } from './knownChains.ts'
+import { KNOWN_CHAINS, UNKNOWN_CURRENCY } from './knownChains.ts'
 import { type ChainEntry, isHttpUrl, isObject, readChainEntry } from './readChainEntry.ts'
 
 /**
@@ -18,6 +18,8 @@ export function chainFromEntries(entries: ChainEntry[]): ChainConfig {
     name: known?.name ?? `Chain ${first.chainId}`,
     rpcUrl: known?.rpcUrl,
     explorer: known?.explorer ?? {},
+    nativeCurrency: known?.nativeCurrency ?? UNKNOWN_CURRENCY,
+    multicall3: known?.multicall3,
     lanternRegistry: undefined,
     checkpointRegistry: undefined,
   }
@@ -76,8 +78,35 @@ export function mergeConfig(
   }
   if (isObject(overlay.testing) && typeof overlay.testing.mockRejectSignatures === 'boolean')
     mockRejectSignatures = overlay.testing.mockRejectSignatures
+  let { devApiKey } = base
+  if (isObject(overlay.testing) && overlay.testing.devApiKey !== undefined) {
+    const key = overlay.testing.devApiKey
+    if (typeof key !== 'string' || !/^[\x21-\x7e]{8,256}$/.test(key))
+      issues.push(
+        'tml.config.json: testing.devApiKey must be a token (8 to 256 printable characters)',
+      )
+    else if (!isLoopbackUrl(gatewayUrl))
+      issues.push(
+        'tml.config.json: testing.devApiKey is ignored: it is for a gateway on this machine (gatewayUrl on 127.0.0.1 or localhost)',
+      )
+    else devApiKey = key
+  }
   const chains = [...entries.values()].map(chainFromEntries)
-  return { config: { chains, gatewayUrl, mockAccounts, mockRejectSignatures }, issues }
+  return {
+    config: { chains, gatewayUrl, mockAccounts, mockRejectSignatures, devApiKey },
+    issues,
+  }
+}
+
+/** Whether a URL points at this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackUrl(url: string | undefined): boolean {
+  if (url === undefined) return false
+  try {
+    const host = new URL(url).hostname
+    return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host)
+  } catch {
+    return false
+  }
 }
 
 function chainToEntry(chain: ChainConfig): ChainEntry {

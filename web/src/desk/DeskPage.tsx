@@ -15,8 +15,16 @@ type Pauses =
 export function DeskPage() {
   const { config } = useConfig()
   const [url, setUrl] = useState(config.gatewayUrl ?? '')
-  const [apiKey, setApiKey] = useState('')
-  const [access, setAccess] = useState<GatewayAccess | undefined>()
+  // The local stack's page carries its development key (tml.config.json, loopback gateway only):
+  // the desk connects by itself there. Elsewhere the reviewer pastes the key they were given.
+  const devKey = config.gatewayUrl !== undefined ? config.devApiKey : undefined
+  const [apiKey, setApiKey] = useState(devKey ?? '')
+  const [access, setAccess] = useState<GatewayAccess | undefined>(() =>
+    devKey !== undefined && config.gatewayUrl !== undefined
+      ? { url: config.gatewayUrl, apiKey: devKey }
+      : undefined,
+  )
+  const usingDevKey = devKey !== undefined && apiKey === devKey
   const [pauses, setPauses] = useState<Pauses>({ state: 'idle' })
   const [lanternOn, setLanternOn] = useState<boolean | undefined>()
   const [resolved, setResolved] = useState<string[]>([])
@@ -92,7 +100,15 @@ export function DeskPage() {
             />
           </div>
           <div className="field">
-            <label htmlFor={ids.key}>API key (reads the pauses)</label>
+            <label htmlFor={ids.key}>
+              API key (reads the pauses)
+              {usingDevKey && (
+                <span className="tag" data-dev-key>
+                  {' '}
+                  development key of the local stack
+                </span>
+              )}
+            </label>
             <input
               id={ids.key}
               type="password"
@@ -106,11 +122,19 @@ export function DeskPage() {
             Connect to the gateway
           </button>
         </form>
-        <p className="hint">
-          The gateway’s operator gives each reviewer an API key (on the local stack of{' '}
-          <code>npm start</code>: the part after the colon in <code>data/keys/api-keys</code>). The
-          page calls the gateway directly; the key stays in this tab.
-        </p>
+        {usingDevKey ? (
+          <p className="hint">
+            This is the local stack of <code>npm start</code>: the page was served with its
+            development API key (<code>data/dev-api-key</code>, for this machine only; a production
+            page never carries one), so the desk connected by itself.
+          </p>
+        ) : (
+          <p className="hint">
+            The gateway’s operator gives each reviewer an API key (on the local stack of{' '}
+            <code>npm start</code>: the key in <code>data/dev-api-key</code>). The page calls the
+            gateway directly; the key stays in this tab.
+          </p>
+        )}
         {access !== undefined && (
           <p data-stream={stream}>
             Lantern stream:{' '}

@@ -91,6 +91,17 @@ export function PauseCard({
 
   const canSign =
     connection.status === 'connected' && rationale.trim() !== '' && busy === undefined && left > 0
+  // Why Approve and Refuse are greyed, next to them.
+  const why =
+    left <= 0
+      ? 'The pause timed out: it can no longer be resolved here.'
+      : connection.status !== 'connected'
+        ? rationale.trim() === ''
+          ? 'Connect your wallet and write your rationale to approve or refuse.'
+          : 'Connect your wallet to sign.'
+        : rationale.trim() === ''
+          ? 'Write your rationale above to approve or refuse.'
+          : undefined
   return (
     <li className="pause-card" data-pause={pause.pauseId} aria-labelledby={`${rationaleId}-title`}>
       <h3 id={`${rationaleId}-title`}>
@@ -145,6 +156,7 @@ export function PauseCard({
           type="button"
           className="primary"
           disabled={!canSign}
+          aria-describedby={why ? `${rationaleId}-why` : undefined}
           onClick={() => void resolve(1)}
         >
           {busy === 1 ? 'Signing…' : 'Approve (+1)'}
@@ -153,12 +165,15 @@ export function PauseCard({
           type="button"
           className="danger"
           disabled={!canSign}
+          aria-describedby={why ? `${rationaleId}-why` : undefined}
           onClick={() => void resolve(-1)}
         >
           {busy === -1 ? 'Signing…' : 'Refuse (−1)'}
         </button>
-        {connection.status !== 'connected' && (
-          <span className="empty">Connect your wallet to sign.</span>
+        {why && (
+          <span id={`${rationaleId}-why`} className="hint" data-sign-hint>
+            {why}
+          </span>
         )}
       </div>
       {outcome && (

@@ -76,20 +76,30 @@ export default function HistoryPage() {
         : undefined
   const logId = (matching.find((l) => l.logId === selected) ?? matching[0])?.logId
 
-  const show = async () => {
-    if (chainId === undefined || logId === undefined) return
+  // The chosen log's history loads by itself (the first log of the chain when none is chosen),
+  // again when the choice changes, and when asked to read the chain again.
+  const [reloads, setReloads] = useState(0)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `reloads` reads the chain again on request.
+  useEffect(() => {
     setConsistency(new Map())
+    if (chainId === undefined || logId === undefined) {
+      setHistory({ state: 'idle' })
+      return
+    }
+    let live = true
     setHistory({ state: 'loading' })
     const url = new URL(window.location.href)
     url.searchParams.set('chain', String(chainId))
     url.searchParams.set('log', logId)
     window.history.replaceState(null, '', url)
-    try {
-      setHistory({ state: 'done', value: await readEpochHistory({ config, chainId, logId }) })
-    } catch (error) {
-      setHistory({ state: 'error', message: errorText(error) })
+    readEpochHistory({ config, chainId, logId }).then(
+      (value) => live && setHistory({ state: 'done', value }),
+      (error: unknown) => live && setHistory({ state: 'error', message: errorText(error) }),
+    )
+    return () => {
+      live = false
     }
-  }
+  }, [config, chainId, logId, reloads])
 
   const analysis = history.state === 'done' ? analyzeEpochs(history.value) : undefined
   const explorer = config.chains.find((c) => c.chainId === chainId)?.explorer ?? {}
@@ -134,13 +144,13 @@ export default function HistoryPage() {
           proven equivocations stand out.
         </p>
         <form
-          className="form-grid"
+          className="history-form"
           onSubmit={(event) => {
             event.preventDefault()
-            void show()
+            setReloads((n) => n + 1)
           }}
         >
-          <div>
+          <div className="field">
             <label htmlFor={ids.chain}>Chain</label>
             <select
               id={ids.chain}
@@ -154,7 +164,7 @@ export default function HistoryPage() {
               ))}
             </select>
           </div>
-          <div>
+          <div className="field">
             <label htmlFor={ids.filter}>Operator address or log id (optional)</label>
             <input
               id={ids.filter}
@@ -165,31 +175,27 @@ export default function HistoryPage() {
               aria-describedby={filterProblem ? 'filter-problem' : undefined}
             />
           </div>
-          <div>
+          <div className="field field-wide">
             <label htmlFor={ids.log}>Log</label>
-            <select
-              id={ids.log}
-              value={logId ?? ''}
-              onChange={(e) => setSelected(e.target.value)}
-              disabled={matching.length === 0}
-            >
-              {logs.state === 'loading' && <option value="">Loading logs…</option>}
-              {logs.state === 'done' && matching.length === 0 && <option value="">No log</option>}
-              {matching.map((l) => (
-                <option key={l.logId} value={l.logId}>
-                  {l.name} — operator {l.operator.slice(0, 10)}…
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <button
-              type="submit"
-              className="primary"
-              disabled={logId === undefined || history.state === 'loading'}
-            >
-              {history.state === 'loading' ? 'Reading the chain…' : 'Show history'}
-            </button>
+            <div className="select-row">
+              <select
+                id={ids.log}
+                value={logId ?? ''}
+                onChange={(e) => setSelected(e.target.value)}
+                disabled={matching.length === 0}
+              >
+                {logs.state === 'loading' && <option value="">Loading logs…</option>}
+                {logs.state === 'done' && matching.length === 0 && <option value="">No log</option>}
+                {matching.map((l) => (
+                  <option key={l.logId} value={l.logId}>
+                    {l.name} — operator {l.operator.slice(0, 6)}…{l.operator.slice(-4)}
+                  </option>
+                ))}
+              </select>
+              <button type="submit" disabled={logId === undefined || history.state === 'loading'}>
+                {history.state === 'loading' ? 'Reading the chain…' : 'Read the chain again'}
+              </button>
+            </div>
           </div>
         </form>
         {filterProblem && (

@@ -1,9 +1,9 @@
+import { lanternRegistryAbi } from '@tml/core'
 import type { Address, Hex } from 'viem'
 import { chainById } from '../chain/chainById.ts'
-import { getEventsChunked } from '../chain/getEventsChunked.ts'
+import { getEventsChunked, logRangeMemory } from '../chain/getEventsChunked.ts'
 import { publicClientFor } from '../chain/publicClientFor.ts'
 import type { AppConfig } from '../config/AppConfig.ts'
-import { lanternRegistryAbi } from '../contracts/abis.ts'
 
 /** A log as its `LogDeclared` event announced it. */
 export type DeclaredLog = {
@@ -35,6 +35,7 @@ export async function readDeclaredLogs({
   const client = publicClientFor(chain)
   const latest = await client.getBlockNumber({ cacheTime: 0 })
   const events = await getEventsChunked({
+    memory: logRangeMemory(chain),
     fromBlock: BigInt(lantern.blockNumber),
     toBlock: latest,
     read: (fromBlock, toBlock) =>

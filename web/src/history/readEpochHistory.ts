@@ -1,9 +1,9 @@
+import { checkpointRegistryAbi, lanternRegistryAbi } from '@tml/core'
 import { type Address, type Hex, zeroAddress } from 'viem'
 import { chainById } from '../chain/chainById.ts'
-import { getEventsChunked } from '../chain/getEventsChunked.ts'
+import { getEventsChunked, logRangeMemory } from '../chain/getEventsChunked.ts'
 import { publicClientFor } from '../chain/publicClientFor.ts'
 import type { AppConfig } from '../config/AppConfig.ts'
-import { checkpointRegistryAbi, lanternRegistryAbi } from '../contracts/abis.ts'
 
 /** One anchored epoch, from its `CheckpointAnchored` event. */
 export type AnchoredEpoch = {
@@ -88,6 +88,7 @@ export async function readEpochHistory({
   const range = { fromBlock: BigInt(registry.blockNumber), toBlock: latest.number }
   const [anchored, reported] = await Promise.all([
     getEventsChunked({
+      memory: logRangeMemory(chain),
       ...range,
       read: (fromBlock, toBlock) =>
         client.getContractEvents({
@@ -100,6 +101,7 @@ export async function readEpochHistory({
         }),
     }),
     getEventsChunked({
+      memory: logRangeMemory(chain),
       ...range,
       read: (fromBlock, toBlock) =>
         client.getContractEvents({

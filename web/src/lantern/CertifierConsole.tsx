@@ -1,11 +1,12 @@
+import { lanternRegistryAbi } from '@tml/core'
 import { useId, useState } from 'react'
 import { type Address, isAddress, keccak256, stringToHex } from 'viem'
 import type { ContractDeployment } from '../config/AppConfig.ts'
-import { lanternRegistryAbi } from '../contracts/abis.ts'
 import { useRegistryWrite } from '../wallet/useRegistryWrite.ts'
 import { WriteStatus } from '../wallet/WriteStatus.tsx'
 import { hashOfText, PROFILE_LABELS } from './labels.ts'
 import type { OperatorView } from './readRegistry.ts'
+import { readScope } from './readScope.ts'
 
 type Props = {
   chainId: number
@@ -32,7 +33,8 @@ function inAYear(): string {
   return new Date(Date.now() + 365 * 86400_000).toISOString().slice(0, 10)
 }
 
-/** The certifier's console: grant, renew and revoke Lantern certifications. */
+/** The certifier's console: grant (naming the policies and model examined), renew and revoke
+ * Lantern certifications. */
 export function CertifierConsole(props: Props) {
   return (
     <section className="card" aria-labelledby="certifier-console">
@@ -59,6 +61,8 @@ function CertificationForm({
   const [profile, setProfile] = useState<string>(PROFILE_LABELS[0])
   const [expires, setExpires] = useState(inAYear)
   const [text, setText] = useState('')
+  const [policies, setPolicies] = useState('')
+  const [model, setModel] = useState('')
   const write = useRegistryWrite(chainId)
   const ids = {
     operator: useId(),
@@ -66,8 +70,11 @@ function CertificationForm({
     profile: useId(),
     expires: useId(),
     text: useId(),
+    policies: useId(),
+    model: useId(),
   }
   const expiresAt = endOfDay(expires)
+  const scope = action === 'grant' ? readScope(policies, model) : undefined
   const problem = !isAddress(operator.trim())
     ? 'Pick or type the operator’s address.'
     : action !== 'revoke' && expiresAt === undefined
@@ -76,22 +83,33 @@ function CertificationForm({
         ? action === 'revoke'
           ? 'Give the reason (text or its 32-byte hash).'
           : 'Give the evidence (text or its 32-byte hash).'
-        : undefined
+        : scope !== undefined && 'problem' in scope
+          ? scope.problem
+          : undefined
 
   const submit = () => {
     if (problem) return
     const who = operator.trim() as Address
     const hash = hashOfText(text)
-    const base = { address: lantern.address, abi: lanternRegistryAbi }
-    if (action === 'grant')
+    const base = { chainId, address: lantern.address, abi: lanternRegistryAbi } as const
+    if (action === 'revoke')
+      void write.send({ ...base, functionName: 'revokeCertification', args: [who, hash] })
+    else if (expiresAt === undefined) return
+    else if (action === 'renew')
+      void write.send({ ...base, functionName: 'renewCertification', args: [who, expiresAt, hash] })
+    else if (scope !== undefined && 'policyHashes' in scope)
       void write.send({
         ...base,
         functionName: 'grantCertification',
-        args: [who, keccak256(stringToHex(profile)), expiresAt, hash],
+        args: [
+          who,
+          keccak256(stringToHex(profile)),
+          expiresAt,
+          hash,
+          scope.policyHashes,
+          scope.modelHash,
+        ],
       })
-    else if (action === 'renew')
-      void write.send({ ...base, functionName: 'renewCertification', args: [who, expiresAt, hash] })
-    else void write.send({ ...base, functionName: 'revokeCertification', args: [who, hash] })
   }
 
   return (
@@ -105,10 +123,11 @@ function CertificationForm({
     >
       <h3>{ACTIONS[action].title}</h3>
       <div className="form-grid">
-        <div>
+        <div className="field-wide">
           <label htmlFor={ids.operator}>Operator</label>
           <input
             id={ids.operator}
+            className="hex-input"
             list={ids.list}
             value={operator}
             onChange={(e) => setOperator(e.target.value)}
@@ -144,7 +163,34 @@ function CertificationForm({
             />
           </div>
         )}
-        <div>
+        {action === 'grant' && (
+          <>
+            <div className="field-wide">
+              <label htmlFor={ids.policies}>Policy hashes (one per line)</label>
+              <textarea
+                id={ids.policies}
+                className="hex-input"
+                rows={3}
+                value={policies}
+                onChange={(e) => setPolicies(e.target.value)}
+                placeholder="0x… (the policy_hash of each policy examined, as in its MTLs)"
+                spellCheck={false}
+              />
+            </div>
+            <div className="field-wide">
+              <label htmlFor={ids.model}>Model hash (optional)</label>
+              <input
+                id={ids.model}
+                className="hex-input"
+                value={model}
+                onChange={(e) => setModel(e.target.value)}
+                placeholder="0x… (empty: no model named)"
+                spellCheck={false}
+              />
+            </div>
+          </>
+        )}
+        <div className="field-wide">
           <label htmlFor={ids.text}>{action === 'revoke' ? 'Reason' : 'Evidence'}</label>
           <input
             id={ids.text}
@@ -156,6 +202,9 @@ function CertificationForm({
           />
         </div>
       </div>
+      {scope !== undefined && 'problem' in scope && policies !== '' && (
+        <p className="notice warn">{scope.problem}</p>
+      )}
       <div className="actions">
         <button
           type="submit"

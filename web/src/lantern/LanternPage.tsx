@@ -60,7 +60,11 @@ export function LanternPage() {
     }
   }, [config, chain, account, version])
 
-  if (chain === undefined || chain.lanternRegistry === undefined)
+  if (
+    chain === undefined ||
+    chain.lanternRegistry === undefined ||
+    chain.checkpointRegistry === undefined
+  )
     return (
       <p className="notice warn">
         No chain is configured with its registries and an RPC URL: see tml.config.json.
@@ -107,6 +111,7 @@ export function LanternPage() {
             key={`${chain.chainId}-${account}`}
             chainId={chain.chainId}
             lantern={chain.lanternRegistry}
+            checkpointRegistry={chain.checkpointRegistry}
             account={account}
             registered={roles.operator}
             logs={mine?.logs ?? []}

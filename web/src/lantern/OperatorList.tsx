@@ -1,11 +1,70 @@
+import { Fragment } from 'react'
 import { explorerLink } from '../chain/explorerLink.ts'
 import type { ExplorerPatterns } from '../config/AppConfig.ts'
 import { formatDuration, formatTime } from '../ui/formatTime.ts'
 import { MaybeLink } from '../ui/MaybeLink.tsx'
-import { LANTERN_REASONS, profileName } from './labels.ts'
-import type { OperatorView } from './readRegistry.ts'
+import { describeProfile, LANTERN_REASONS } from './labels.ts'
+import { readMetadataUri } from './readMetadataUri.ts'
+import type { LogView, OperatorView } from './readRegistry.ts'
 
-/** Every operator with its Lantern lit or dark and why, its logs and keys, its certifications. */
+/** The keys a log signs with now: its last key period here, or its declared keys. */
+function currentKeys(log: LogView) {
+  const last = log.keyPeriods.at(-1)
+  if (last === undefined || last.index === 0)
+    return { signer: log.signer, receiptKey: log.receiptKey, index: 0, since: undefined }
+  return {
+    signer: last.signer,
+    receiptKey: last.receiptKey,
+    index: last.index,
+    since: last.fromEpoch,
+  }
+}
+
+/** An operator's metadata URI as people read it: the fields of inline JSON, a link, or text. */
+function Metadata({ uri }: { uri: string }) {
+  const view = readMetadataUri(uri)
+  if (view.kind === 'none') return <>—</>
+  if (view.kind === 'link')
+    return (
+      <a className="hex" href={view.href} target="_blank" rel="noopener noreferrer nofollow">
+        {view.text}
+      </a>
+    )
+  if (view.kind === 'text')
+    return (
+      <span className="hex">
+        {view.text}
+        {view.note && <span className="tag"> ({view.note})</span>}
+      </span>
+    )
+  return (
+    <span className="metadata-fields">
+      {view.fields.map((f) => (
+        <span key={f.name}>
+          <span className="metadata-name">{f.name}:</span> {f.value}
+        </span>
+      ))}
+      {view.more > 0 && <span className="tag">and {view.more} more fields</span>}
+      <span className="tag">(inline JSON in the registry)</span>
+    </span>
+  )
+}
+
+/** A certification's profile: its label when the hash is a known profile's, else "a hash". */
+function Profile({ profile }: { profile: string }) {
+  const view = describeProfile(profile)
+  if (view.known) return <>{view.label}</>
+  return (
+    <span>
+      unknown profile <span className="tag">(keccak256 of a label this page does not know)</span>
+      <br />
+      <span className="hex">{view.hash}</span>
+    </span>
+  )
+}
+
+/** Every operator with its Lantern lit or dark and why, its logs and current keys, its
+ * certifications with the policies and model each covers. */
 export function OperatorList({
   operators,
   explorer,
@@ -51,9 +110,11 @@ export function OperatorList({
             .
           </p>
           <dl className="facts">
-            <div>
+            <div className="wide-fact">
               <dt>Metadata</dt>
-              <dd className="hex">{op.metadataURI || '—'}</dd>
+              <dd data-metadata>
+                <Metadata uri={op.metadataURI} />
+              </dd>
             </div>
             <div>
               <dt>License hash accepted</dt>
@@ -78,31 +139,42 @@ export function OperatorList({
                   <thead>
                     <tr>
                       <th scope="col">Log</th>
-                      <th scope="col">Checkpoint signer</th>
-                      <th scope="col">Receipt key (Ed25519)</th>
+                      <th scope="col">Checkpoint signer (current)</th>
+                      <th scope="col">Receipt key (Ed25519, current)</th>
                       <th scope="col">Max interval</th>
                       <th scope="col">Head</th>
                     </tr>
                   </thead>
                   <tbody>
-                    {op.logs.map((log) => (
-                      <tr key={log.logId} data-log={log.logId} data-retired={String(log.retired)}>
-                        <th scope="row">
-                          {log.name}
-                          {log.retired && <span className="tag retired"> retired</span>}
-                          <br />
-                          <span className="hex">{log.logId}</span>
-                        </th>
-                        <td className="hex">{log.signer}</td>
-                        <td className="hex">{log.receiptKey}</td>
-                        <td>{formatDuration(Number(log.maxEpochInterval))}</td>
-                        <td>
-                          {log.headEpoch === 0n
-                            ? 'no checkpoint yet'
-                            : `epoch ${log.headEpoch}, ${formatTime(log.headTime)}`}
-                        </td>
-                      </tr>
-                    ))}
+                    {op.logs.map((log) => {
+                      const keys = currentKeys(log)
+                      return (
+                        <tr key={log.logId} data-log={log.logId} data-retired={String(log.retired)}>
+                          <th scope="row">
+                            {log.name}
+                            {log.retired && <span className="tag retired"> retired</span>}
+                            <br />
+                            <span className="hex">{log.logId}</span>
+                          </th>
+                          <td className="hex">
+                            {keys.signer}
+                            {keys.since !== undefined && (
+                              <span className="tag" data-key-period={keys.index}>
+                                {' '}
+                                key period {keys.index}, since epoch {String(keys.since)}
+                              </span>
+                            )}
+                          </td>
+                          <td className="hex">{keys.receiptKey}</td>
+                          <td>{formatDuration(Number(log.maxEpochInterval))}</td>
+                          <td>
+                            {log.headEpoch === 0n
+                              ? 'no checkpoint yet'
+                              : `epoch ${log.headEpoch}, ${formatTime(log.headTime)}`}
+                          </td>
+                        </tr>
+                      )
+                    })}
                   </tbody>
                 </table>
               </div>
@@ -121,6 +193,8 @@ export function OperatorList({
                     <tr>
                       <th scope="col">#</th>
                       <th scope="col">Profile</th>
+                      <th scope="col">Policies</th>
+                      <th scope="col">Model</th>
                       <th scope="col">Certifier</th>
                       <th scope="col">Issued</th>
                       <th scope="col">Expires</th>
@@ -131,7 +205,22 @@ export function OperatorList({
                     {[...op.certifications].reverse().map((c) => (
                       <tr key={c.index}>
                         <th scope="row">{c.index}</th>
-                        <td className="hex">{profileName(c.profile)}</td>
+                        <td data-profile>
+                          <Profile profile={c.profile} />
+                        </td>
+                        <td className="hex" data-policies>
+                          {c.policyHashes.length === 0
+                            ? '—'
+                            : c.policyHashes.map((hash, i) => (
+                                <Fragment key={hash}>
+                                  {i > 0 && <br />}
+                                  {hash}
+                                </Fragment>
+                              ))}
+                        </td>
+                        <td className="hex" data-model>
+                          {c.modelHash ?? 'none named'}
+                        </td>
                         <td className="hex">{c.certifier}</td>
                         <td>{formatTime(c.issuedAt)}</td>
                         <td>{formatTime(c.expiresAt)}</td>

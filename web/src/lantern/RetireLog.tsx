@@ -1,6 +1,6 @@
+import { lanternRegistryAbi } from '@tml/core'
 import { useId, useState } from 'react'
 import type { ContractDeployment } from '../config/AppConfig.ts'
-import { lanternRegistryAbi } from '../contracts/abis.ts'
 import { useRegistryWrite, type WriteState } from '../wallet/useRegistryWrite.ts'
 import { WriteStatus } from '../wallet/WriteStatus.tsx'
 import type { LogView } from './readRegistry.ts'
@@ -29,6 +29,7 @@ export function RetireLog({
       onConfirmed={onChanged}
       onRetire={(logId) =>
         void write.send({
+          chainId,
           address: lantern.address,
           abi: lanternRegistryAbi,
           functionName: 'retireLog',

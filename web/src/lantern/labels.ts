@@ -11,11 +11,34 @@ export const PROFILE_LABELS = [
   'lantern/high-impact',
 ] as const
 
-const BY_HASH = new Map(PROFILE_LABELS.map((label) => [keccak256(stringToHex(label)), label]))
+/**
+ * Every label a known profile may be certified under: the console's `lantern/…` labels and the
+ * gateway's policy profile names (`general`, `medical`, …: `npm start`'s demo certifies
+ * keccak256("general")).
+ */
+const KNOWN_LABELS = [
+  ...PROFILE_LABELS,
+  ...PROFILE_LABELS.map((label) => label.slice('lantern/'.length)),
+]
+const BY_HASH = new Map(KNOWN_LABELS.map((label) => [keccak256(stringToHex(label)), label]))
+
+/** A certification's profile as stored (a keccak256) and what it is the hash of, when known. */
+export type ProfileView = { known: true; label: string } | { known: false; hash: string }
+
+/**
+ * The label a profile hash stands for when it is the keccak256 of a known profile's label
+ * (`lantern/medical` or `medical`), else that it is only a hash.
+ * @example describeProfile(keccak256(stringToHex('general'))) // { known: true, label: 'general' }
+ */
+export function describeProfile(profile: string): ProfileView {
+  const label = BY_HASH.get(profile.toLowerCase() as `0x${string}`)
+  return label === undefined ? { known: false, hash: profile } : { known: true, label }
+}
 
 /** The profile's label when it is a known one, else its hash. */
 export function profileName(profile: string): string {
-  return BY_HASH.get(profile.toLowerCase() as `0x${string}`) ?? profile
+  const view = describeProfile(profile)
+  return view.known ? view.label : view.hash
 }
 
 /**

@@ -1,15 +1,27 @@
+import { checkpointRegistryAbi, lanternRegistryAbi } from '@tml/core'
 import { type Address, type Hex, zeroHash } from 'viem'
 import { chainById } from '../chain/chainById.ts'
-import { getEventsChunked } from '../chain/getEventsChunked.ts'
+import { getEventsChunked, logRangeMemory } from '../chain/getEventsChunked.ts'
 import { publicClientFor } from '../chain/publicClientFor.ts'
 import type { AppConfig } from '../config/AppConfig.ts'
-import { checkpointRegistryAbi, lanternRegistryAbi } from '../contracts/abis.ts'
+
+/** One period of a log's key history (CheckpointRegistry `keyPeriodAt`). */
+export type KeyPeriodView = {
+  index: number
+  signer: Address
+  receiptKey: Hex
+  /** The first epoch these keys sign (1 for period 0). */
+  fromEpoch: bigint
+}
 
 export type LogView = {
   logId: Hex
   name: string
+  /** The keys the log was declared with (key period 0; the log id commits to them). */
   signer: Address
   receiptKey: Hex
+  /** The key history on this chain, period 0 first; the last period is the current keys. */
+  keyPeriods: KeyPeriodView[]
   maxEpochInterval: bigint
   declaredAt: bigint
   retired: boolean
@@ -26,6 +38,10 @@ export type CertificationView = {
   revokedAt: bigint
   evidenceHash: Hex
   revocationReason: Hex
+  /** SHA-256 `policy_hash`es of the policies certified, sorted ascending. */
+  policyHashes: readonly Hex[]
+  /** Hash of the model certified; undefined when the certification names none. */
+  modelHash: Hex | undefined
 }
 
 export type OperatorView = {
@@ -44,12 +60,15 @@ export type OperatorView = {
 
 /** Most certifications read per operator (the latest ones). */
 const MOST_CERTIFICATIONS = 20
+/** Most key periods read per log (the latest ones; rotations are rare). */
+const MOST_KEY_PERIODS = 20
 
 /**
  * Every operator of a chain's LanternRegistry (its `OperatorRegistered` events) with its Lantern
- * status and why, its logs with their keys and heads, and its certification history.
+ * status and why, its logs with their key histories (CheckpointRegistry `keyPeriodAt`) and heads,
+ * and its certification history with the policies and model each certification covers.
  *
- * Spec: contracts/interfaces/ILanternRegistry.sol.
+ * Spec: contracts/interfaces/ILanternRegistry.sol, ICheckpointRegistry.sol.
  *
  * @example const operators = await readRegistry({ config, chainId: 31337 })
  */
@@ -67,6 +86,7 @@ export async function readRegistry({
   const client = publicClientFor(chain)
   const latest = await client.getBlockNumber({ cacheTime: 0 })
   const events = await getEventsChunked({
+    memory: logRangeMemory(chain),
     fromBlock: BigInt(lantern.blockNumber),
     toBlock: latest,
     read: (fromBlock, toBlock) =>
@@ -94,20 +114,41 @@ export async function readRegistry({
       const [logs, certifications] = await Promise.all([
         Promise.all(
           logIds.map(async (logId): Promise<LogView> => {
-            const [log, head] = await Promise.all([
+            const checkpoints = { address: registry.address, abi: checkpointRegistryAbi } as const
+            const [log, head, periodCount] = await Promise.all([
               client.readContract({ ...read, functionName: 'logInfo', args: [logId] }),
+              client.readContract({ ...checkpoints, functionName: 'head', args: [logId] }),
               client.readContract({
-                address: registry.address,
-                abi: checkpointRegistryAbi,
-                functionName: 'head',
+                ...checkpoints,
+                functionName: 'keyPeriodCount',
                 args: [logId],
               }),
             ])
+            const firstPeriod =
+              periodCount > BigInt(MOST_KEY_PERIODS) ? periodCount - BigInt(MOST_KEY_PERIODS) : 0n
+            const periodIndexes: bigint[] = []
+            for (let i = firstPeriod; i < periodCount; i++) periodIndexes.push(i)
+            const keyPeriods = await Promise.all(
+              periodIndexes.map(async (index): Promise<KeyPeriodView> => {
+                const period = await client.readContract({
+                  ...checkpoints,
+                  functionName: 'keyPeriodAt',
+                  args: [logId, index],
+                })
+                return {
+                  index: Number(index),
+                  signer: period.signer,
+                  receiptKey: period.receiptKey,
+                  fromEpoch: period.fromEpoch,
+                }
+              }),
+            )
             return {
               logId,
               name: log.name,
               signer: log.signer,
               receiptKey: log.receiptKey,
+              keyPeriods,
               maxEpochInterval: log.maxEpochInterval,
               declaredAt: log.declaredAt,
               retired: log.retired,
@@ -118,11 +159,18 @@ export async function readRegistry({
         ),
         Promise.all(
           indexes.map(async (index): Promise<CertificationView> => {
-            const c = await client.readContract({
-              ...read,
-              functionName: 'certificationAt',
-              args: [address, index],
-            })
+            const [c, policyHashes] = await Promise.all([
+              client.readContract({
+                ...read,
+                functionName: 'certificationAt',
+                args: [address, index],
+              }),
+              client.readContract({
+                ...read,
+                functionName: 'certifiedPolicies',
+                args: [address, index],
+              }),
+            ])
             return {
               index: Number(index),
               profile: c.profile,
@@ -132,6 +180,8 @@ export async function readRegistry({
               revokedAt: c.revokedAt,
               evidenceHash: c.evidenceHash,
               revocationReason: c.revocationReason,
+              policyHashes,
+              modelHash: c.modelHash === zeroHash ? undefined : c.modelHash,
             }
           }),
         ),

@@ -7,14 +7,20 @@ export function DecisionSummary({ mtl, verified }: { mtl: Mtl; verified: boolean
   return (
     <section className="card decision" aria-labelledby="decision-heading">
       <h2 id="decision-heading">The decision</h2>
-      <p className="decision-trust">
+      <p className={verified === false ? 'decision-trust unverified' : 'decision-trust'}>
         {verified === true
           ? 'This record is verified: it is exactly what the log committed to.'
           : verified === false
             ? 'Careful: this is what the bundle claims, and it did not verify.'
             : 'Checking the record…'}
       </p>
-      <p className={`decision-headline ${words.tone}`}>{words.headline}</p>
+      {/* Unverified, the claim keeps no colour of its own: a green "+1" must not read as checked. */}
+      <p
+        className={`decision-headline ${verified === false ? 'unverified' : words.tone}`}
+        data-tone={words.tone}
+      >
+        {verified === false ? `Claimed, not verified: ${words.headline}` : words.headline}
+      </p>
       <p>
         <strong>Why: </strong>
         {words.trigger}

@@ -20,6 +20,13 @@ const STATE_WORDS = {
   [-1]: ['refuse', 'Refuse (−1): the system refused to act.'],
 } as const
 
+/** Why a record has no output hash, by its state. */
+const NO_OUTPUT_WORDS = {
+  1: 'no output recorded',
+  0: 'none yet: the output is held while the decision is paused',
+  [-1]: 'none: the system refused, so no output was released',
+} as const
+
 const TRIGGER_WORDS: Record<string, string> = {
   AMBIGUITY: 'The model was not sure enough (uncertainty above the policy threshold).',
   HARM: 'The request risked harm (harm score in the ambiguous or critical band).',
@@ -57,10 +64,7 @@ export function describeDecision(mtl: Mtl): DecisionWords {
     { label: 'Policy hash', value: mtl.policy_hash },
     { label: 'Subject (pseudonym)', value: mtl.subject },
     { label: 'Input hash', value: mtl.input_hash },
-    {
-      label: 'Output hash',
-      value: mtl.output_hash ?? 'none: no output was released',
-    },
+    { label: 'Output hash', value: mtl.output_hash ?? NO_OUTPUT_WORDS[mtl.state] },
   ]
   let resolution: string | undefined
   let shownHeadline: string = headline

@@ -5,8 +5,9 @@ import type { AppConfig } from '../config/AppConfig.ts'
 
 /**
  * The wagmi configuration of the page: every configured chain that has an RPC URL, read through
- * that URL; the browser's injected wallet; and, only when the configuration lists test accounts,
- * wagmi's mock connector (it forwards signing to the chain's development node).
+ * that URL; every wallet the browser announces (EIP-6963 discovery: a user with two wallets picks
+ * one), plus the legacy `window.ethereum` one; and, only when the configuration lists test
+ * accounts, wagmi's mock connector (it forwards signing to the chain's development node).
  *
  * @example const wagmi = createWagmiConfig(config)
  */
@@ -29,6 +30,6 @@ export function createWagmiConfig(config: AppConfig): Config | undefined {
           ]),
     ],
     transports: Object.fromEntries(chains.map((c) => [c.id, http(c.rpcUrls.default.http[0])])),
-    multiInjectedProviderDiscovery: false,
+    multiInjectedProviderDiscovery: true,
   })
 }

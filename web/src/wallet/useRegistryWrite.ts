@@ -1,11 +1,13 @@
 import { useCallback } from 'react'
-import type { Abi } from 'viem'
+import type { Abi, ContractFunctionArgs, ContractFunctionName } from 'viem'
 import {
+  type Config,
   useConnection,
   useSwitchChain,
   useWaitForTransactionReceipt,
   useWriteContract,
 } from 'wagmi'
+import type { WriteContractVariables } from 'wagmi/query'
 import { writeErrorText } from './writeErrorText.ts'
 
 export type WriteState =
@@ -15,21 +17,28 @@ export type WriteState =
   | { status: 'confirmed'; hash: `0x${string}`; blockNumber: bigint }
   | { status: 'error'; message: string }
 
-export type WriteRequest = {
-  address: `0x${string}`
-  abi: Abi
-  functionName: string
-  args: readonly unknown[]
-}
+type Mutability = 'nonpayable' | 'payable'
 
 /**
- * One registry write: switch the wallet to the chain if needed, send, wait for the receipt.
+ * One contract write, typed by its const ABI (`@tml/core`'s generated ABIs) as wagmi's
+ * `writeContract` types it: the function name must be a state-changing function of that ABI and
+ * `args` its argument tuple. `chainId` is required: the wallet is switched to it first.
+ */
+export type WriteRequest<
+  abi extends Abi | readonly unknown[],
+  functionName extends ContractFunctionName<abi, Mutability>,
+  args extends ContractFunctionArgs<abi, Mutability, functionName>,
+> = WriteContractVariables<abi, functionName, args, Config, number> & { chainId: number }
+
+/**
+ * One registry write on `chainId`: switch the wallet to the chain if needed, send, wait for the
+ * receipt.
  * `state` says signing (waiting for the wallet), pending (sent), confirmed, or the error's short
  * message; `busy` is true while a write is under way (buttons stay disabled).
  *
  * @example
  * const write = useRegistryWrite(chainId, onConfirmed)
- * write.send({ address, abi, functionName: 'registerOperator', args: [uri, hash] })
+ * write.send({ address, abi: lanternRegistryAbi, functionName: 'registerOperator', args: [uri, hash], chainId })
  */
 export function useRegistryWrite(chainId: number, onConfirmed?: () => void) {
   const connection = useConnection()
@@ -42,16 +51,23 @@ export function useRegistryWrite(chainId: number, onConfirmed?: () => void) {
   })
 
   const send = useCallback(
-    async (request: WriteRequest) => {
+    async <
+      const abi extends Abi | readonly unknown[],
+      functionName extends ContractFunctionName<abi, Mutability>,
+      args extends ContractFunctionArgs<abi, Mutability, functionName>,
+    >(
+      request: WriteRequest<abi, functionName, args>,
+    ) => {
       write.reset()
       try {
-        if (connection.chainId !== chainId) await switchChain.mutateAsync({ chainId })
-        await write.mutateAsync({ ...request, chainId } as never)
+        if (connection.chainId !== request.chainId)
+          await switchChain.mutateAsync({ chainId: request.chainId })
+        await write.mutateAsync<abi, functionName, args, number>(request)
       } catch {
         // The mutation keeps the error; it is shown from `write.error`.
       }
     },
-    [write, connection.chainId, chainId, switchChain],
+    [write, connection.chainId, switchChain],
   )
 
   let state: WriteState = { status: 'idle' }

@@ -25,6 +25,8 @@ describe('buildTimeConfig', () => {
           name: 'Ethereum (local)',
           rpcUrl: 'http://127.0.0.1:8545',
           explorer: {},
+          nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+          multicall3: undefined,
           lanternRegistry: {
             address: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
             blockNumber: 1,
@@ -38,6 +40,7 @@ describe('buildTimeConfig', () => {
       gatewayUrl: undefined,
       mockAccounts: [],
       mockRejectSignatures: false,
+      devApiKey: undefined,
     })
   })
 
@@ -53,6 +56,26 @@ describe('buildTimeConfig', () => {
     expect(config.chains[0]?.rpcUrl).toBe('https://rpc.example/eth')
     expect(config.gatewayUrl).toBe('https://gw.example')
     expect(issues).toEqual(['VITE_RPC_URL_1 must be an http(s) URL'])
+  })
+})
+
+describe('chain metadata', () => {
+  test('behavior: names, currencies, explorers and Multicall3 come from viem/chains; local chains get their own', () => {
+    const { config } = mergeConfig(buildTimeConfig({}, {}).config, {
+      chains: [1, 137, 80002, 8453, 31337, 31338, 424242].map((chainId) => ({ chainId })),
+    })
+    expect(
+      config.chains.map((c) => [c.chainId, c.name, c.nativeCurrency.symbol, c.multicall3]),
+    ).toEqual([
+      [1, 'Ethereum', 'ETH', '0xca11bde05977b3631167028862be2a173976ca11'],
+      [137, 'Polygon', 'POL', '0xca11bde05977b3631167028862be2a173976ca11'],
+      [80002, 'Polygon Amoy', 'POL', '0xca11bde05977b3631167028862be2a173976ca11'],
+      [8453, 'Base', 'ETH', '0xca11bde05977b3631167028862be2a173976ca11'],
+      [31337, 'Ethereum (local)', 'ETH', undefined],
+      [31338, 'Polygon (local)', 'POL', undefined],
+      [424242, 'Chain 424242', 'ETH', undefined],
+    ])
+    expect(config.chains[1]?.explorer.address).toBe('https://polygonscan.com/address/{address}')
   })
 })
 
@@ -82,6 +105,23 @@ describe('mergeConfig', () => {
     expect(config.gatewayUrl).toBe('http://127.0.0.1:8080')
     expect(config.mockAccounts).toEqual(['0x70997970C51812dc3A010C7d01b50e0d17dc79C8'])
     expect(config.mockRejectSignatures).toBe(true)
+  })
+
+  test('behavior: the local stack’s development API key is taken with a loopback gateway only', () => {
+    const local = mergeConfig(base, {
+      gatewayUrl: 'http://127.0.0.1:8787',
+      testing: { devApiKey: 'dev-0123456789abcdef' },
+    })
+    expect(local.issues).toEqual([])
+    expect(local.config.devApiKey).toBe('dev-0123456789abcdef')
+    const remote = mergeConfig(base, {
+      gatewayUrl: 'https://gw.example',
+      testing: { devApiKey: 'dev-0123456789abcdef' },
+    })
+    expect(remote.config.devApiKey).toBeUndefined()
+    expect(remote.issues).toEqual([
+      'tml.config.json: testing.devApiKey is ignored: it is for a gateway on this machine (gatewayUrl on 127.0.0.1 or localhost)',
+    ])
   })
 
   describe('errors', () => {

@@ -1,4 +1,5 @@
 import { fireEvent, render, screen, within } from '@testing-library/react'
+import { lanternRegistryAbi } from '@tml/core'
 import {
   ContractFunctionExecutionError,
   ContractFunctionRevertedError,
@@ -8,12 +9,13 @@ import {
   UserRejectedRequestError,
 } from 'viem'
 import { describe, expect, test } from 'vitest'
-import { lanternRegistryAbi } from '../../src/contracts/abis.ts'
-import { hashOfText, profileName } from '../../src/lantern/labels.ts'
+import { describeProfile, hashOfText, profileName } from '../../src/lantern/labels.ts'
 import { LICENSE_TEXT, licenseHash } from '../../src/lantern/license.ts'
 import { OperatorList } from '../../src/lantern/OperatorList.tsx'
 import { RetireLogForm } from '../../src/lantern/RetireLog.tsx'
+import { readMetadataUri } from '../../src/lantern/readMetadataUri.ts'
 import type { LogView, OperatorView } from '../../src/lantern/readRegistry.ts'
+import { walletChoices } from '../../src/wallet/WalletBar.tsx'
 import { writeErrorText } from '../../src/wallet/writeErrorText.ts'
 
 const operator = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
@@ -25,6 +27,84 @@ describe('labels', () => {
     expect(profileName(keccak256(stringToHex('lantern/medical')))).toBe('lantern/medical')
     expect(profileName(`0x${'12'.repeat(32)}`)).toBe(`0x${'12'.repeat(32)}`)
     expect(licenseHash()).toBe(keccak256(stringToHex(LICENSE_TEXT)))
+  })
+
+  test('behavior: a profile is known by its console label or its gateway profile name, else it is a hash', () => {
+    expect(describeProfile(keccak256(stringToHex('general')))).toEqual({
+      known: true,
+      label: 'general',
+    })
+    expect(describeProfile(keccak256(stringToHex('lantern/finance')).toUpperCase())).toMatchObject({
+      known: true,
+    })
+    expect(describeProfile(`0x${'12'.repeat(32)}`)).toEqual({
+      known: false,
+      hash: `0x${'12'.repeat(32)}`,
+    })
+  })
+})
+
+describe('readMetadataUri', () => {
+  test('behavior: a data: URI of JSON shows its fields; https and ipfs are links; the rest is text', () => {
+    expect(readMetadataUri('data:application/json,{"name":"TML Anchor demo operator"}')).toEqual({
+      kind: 'fields',
+      fields: [{ name: 'name', value: 'TML Anchor demo operator' }],
+      more: 0,
+    })
+    const base64 = `data:application/json;base64,${btoa(JSON.stringify({ name: 'B', tags: ['x'] }))}`
+    expect(readMetadataUri(base64)).toEqual({
+      kind: 'fields',
+      fields: [
+        { name: 'name', value: 'B' },
+        { name: 'tags', value: '["x"]' },
+      ],
+      more: 0,
+    })
+    expect(readMetadataUri('https://operator.example/tml.json')).toEqual({
+      kind: 'link',
+      href: 'https://operator.example/tml.json',
+      text: 'https://operator.example/tml.json',
+    })
+    expect(readMetadataUri('ipfs://bafybeigdyrzt5/meta.json')).toMatchObject({
+      kind: 'link',
+      href: 'https://ipfs.io/ipfs/bafybeigdyrzt5/meta.json',
+    })
+    expect(readMetadataUri('javascript:alert(1)')).toEqual({
+      kind: 'text',
+      text: 'javascript:alert(1)',
+    })
+    expect(readMetadataUri('')).toEqual({ kind: 'none' })
+  })
+
+  test('errors: a data: URI that is not a JSON object or does not decode is text, said so', () => {
+    expect(readMetadataUri('data:text/plain,hello%20there')).toEqual({
+      kind: 'text',
+      text: 'hello there',
+      note: 'inline text',
+    })
+    expect(readMetadataUri('data:application/json,%E0%A4%A')).toMatchObject({
+      kind: 'text',
+      note: 'a data: URI that does not decode',
+    })
+  })
+})
+
+describe('walletChoices', () => {
+  const legacy = { id: 'injected', type: 'injected', uid: 'a' }
+  const rabby = { id: 'io.rabby', type: 'injected', uid: 'b' }
+  const mock = { id: 'mock', type: 'mock', uid: 'c' }
+  test('behavior: announced wallets (EIP-6963) replace the legacy one; with none, why the button is greyed', () => {
+    expect(walletChoices([legacy, rabby, mock], true)).toEqual({
+      wallets: [rabby],
+      mock: [mock],
+      missing: undefined,
+    })
+    expect(walletChoices([legacy, mock], true).wallets).toEqual([legacy])
+    expect(walletChoices([legacy, mock], false)).toEqual({
+      wallets: [],
+      mock: [mock],
+      missing: legacy,
+    })
   })
 })
 
@@ -76,6 +156,14 @@ describe('OperatorList', () => {
         retired: false,
         headEpoch: 3n,
         headTime: 1_700_000_600n,
+        keyPeriods: [
+          {
+            index: 0,
+            signer: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
+            receiptKey: `0x${'22'.repeat(32)}`,
+            fromEpoch: 1n,
+          },
+        ],
       },
     ],
     certifications: [
@@ -88,6 +176,8 @@ describe('OperatorList', () => {
         revokedAt: 0n,
         evidenceHash: `0x${'33'.repeat(32)}`,
         revocationReason: `0x${'00'.repeat(32)}`,
+        policyHashes: [`0x${'44'.repeat(32)}`, `0x${'55'.repeat(32)}`],
+        modelHash: undefined,
       },
     ],
   }
@@ -104,6 +194,33 @@ describe('OperatorList', () => {
     expect(tables[0]?.textContent).toContain('epoch 3, 2023-11-14 22:23:20 UTC')
     expect(tables[1]?.textContent).toContain('lantern/finance')
     expect(tables[1]?.textContent).toContain('in force')
+    expect(item.querySelector('[data-policies]')?.textContent).toBe(
+      `0x${'44'.repeat(32)}0x${'55'.repeat(32)}`,
+    )
+    expect(item.querySelector('[data-model]')?.textContent).toBe('none named')
+  })
+
+  test('behavior: a rotated log shows its current keys and since which epoch', () => {
+    const [log] = base.logs
+    if (log === undefined) throw new Error('fixture')
+    const rotated = {
+      ...log,
+      keyPeriods: [
+        ...log.keyPeriods,
+        {
+          index: 1,
+          signer: '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65' as const,
+          receiptKey: `0x${'66'.repeat(32)}` as const,
+          fromEpoch: 40n,
+        },
+      ],
+    }
+    render(<OperatorList operators={[{ ...base, logs: [rotated] }]} explorer={{}} now={0n} />)
+    const row = screen.getByRole('listitem').querySelector(`tr[data-log="${log.logId}"]`)
+    expect(row?.textContent).toContain(
+      '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65 key period 1, since epoch 40',
+    )
+    expect(row?.textContent).toContain(`0x${'66'.repeat(32)}`)
   })
 
   test('behavior: a lit Lantern; an empty registry', () => {
@@ -133,6 +250,7 @@ describe('RetireLogForm', () => {
     retired,
     headEpoch: 2n,
     headTime: 1_700_000_600n,
+    keyPeriods: [],
   })
   const logs = [log('old-log', 'aa', true), log('gateway-1', '11'), log('gateway-2', '12')]
 

@@ -14,6 +14,7 @@ const offlineConfig: AppConfig = {
   gatewayUrl: undefined,
   mockAccounts: [],
   mockRejectSignatures: false,
+  devApiKey: undefined,
 }
 
 function renderPage(config: AppConfig = offlineConfig) {

@@ -38,7 +38,16 @@ describe('describeDecision', () => {
     })
     expect(describeDecision(samplePauseMtl()).facts).toContainEqual({
       label: 'Output hash',
-      value: 'none: no output was released',
+      value: 'none yet: the output is held while the decision is paused',
     })
+  })
+
+  test('behavior: a missing output hash is worded by the state', () => {
+    const outputOf = (state: 1 | -1) =>
+      describeDecision(sampleDecisionMtl({ state, output_hash: null })).facts.find(
+        (f) => f.label === 'Output hash',
+      )?.value
+    expect(outputOf(1)).toBe('no output recorded')
+    expect(outputOf(-1)).toBe('none: the system refused, so no output was released')
   })
 })

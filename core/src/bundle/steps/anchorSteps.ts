@@ -1,6 +1,7 @@
 import { isHex } from '../../bytes/hex.ts'
+import { checkpointStructHash } from '../../checkpoint/checkpointStructHash.ts'
 import { describeValue } from '../../checkpoint/describeValue.ts'
-import type { ReadCheckpoint } from '../ReadCheckpoint.ts'
+import type { AnchoredCheckpoint, ReadCheckpoint } from '../ReadCheckpoint.ts'
 import type { BundleParts } from '../readBundle.ts'
 import type { VerificationStep } from '../VerificationStep.ts'
 import { errorMessage, Problems } from './Problems.ts'
@@ -12,12 +13,11 @@ export type AnchorStepsParameters = {
 
 /**
  * Steps `anchor:<chainId>`, one per well-formed anchor, then `anchored`: each chain's registry
- * holds, for the checkpoint's log and epoch, the checkpoint's root (and its tree size where the
- * registry still keeps it); at least one
- * does. The chains are read in parallel; a reader that throws fails its own step, never the
+ * holds, for the checkpoint's log and epoch, the checkpoint's EIP-712 struct hash (so its root,
+ * tree size and time); at least one does. The chains are read in parallel; a reader that throws fails its own step, never the
  * verification. Internal to verifyBundle.
  *
- * Spec: ARCHITECTURE.md, Contracts (CheckpointRegistry views).
+ * Spec: ARCHITECTURE.md, Contracts (CheckpointRegistry `checkpointHashAt`).
  *
  * @example await anchorSteps({ parts, readCheckpoint })
  */
@@ -47,15 +47,10 @@ export async function anchorSteps({
               `the reader of chain ${chainId} returned a malformed answer: ${describeValue(held)}`,
             )
           } else {
-            if (held.rootHash.toLowerCase() !== checkpoint.rootHash) {
+            const expected = checkpointStructHash(checkpoint)
+            if (held.checkpointHash.toLowerCase() !== expected) {
               problems.add(
-                `chain ${chainId} holds root ${held.rootHash.toLowerCase()} for epoch ${checkpoint.epoch}, the bundle's checkpoint has ${checkpoint.rootHash}`,
-              )
-            }
-            // 0 means "not kept for this epoch" (see AnchoredCheckpoint); the root decides then.
-            if (held.treeSize !== 0n && held.treeSize !== checkpoint.treeSize) {
-              problems.add(
-                `chain ${chainId} holds treeSize ${held.treeSize} for epoch ${checkpoint.epoch}, the bundle's checkpoint has ${checkpoint.treeSize}`,
+                `chain ${chainId} holds checkpoint hash ${held.checkpointHash.toLowerCase()} for epoch ${checkpoint.epoch}, the bundle's checkpoint hashes to ${expected} (another tree size, root or time)`,
               )
             }
           }
@@ -74,8 +69,7 @@ export async function anchorSteps({
   return [...steps, anchored.step('anchored', 'The checkpoint is anchored on at least one chain')]
 }
 
-function isAnchoredCheckpoint(value: unknown): value is { rootHash: string; treeSize: bigint } {
+function isAnchoredCheckpoint(value: unknown): value is AnchoredCheckpoint {
   if (typeof value !== 'object' || value === null) return false
-  const { rootHash, treeSize } = value as Record<string, unknown>
-  return isHex(rootHash, 32) && typeof treeSize === 'bigint'
+  return isHex((value as Record<string, unknown>).checkpointHash, 32)
 }

@@ -1,23 +1,68 @@
 import type { FastifyInstance } from 'fastify'
-import type { ApiContext } from '../ApiContext.ts'
-import { metricsText } from '../metricsText.ts'
+import {
+  errorResponses,
+  livenessSchema,
+  mediaResponse,
+  notReadySchema,
+  readySchema,
+} from '../schemas.ts'
+
+/** What the health routes use: the log store's state, and the metrics as text. */
+export type HealthRouteServices = {
+  /** Always Memory: whether it takes durable writes, why not, and how many MTLs it holds. */
+  memory: {
+    readonly available: boolean
+    readonly reason: string | undefined
+    readonly size: number
+  }
+  /** The Prometheus exposition of the gateway's counters. */
+  metrics: () => string
+}
 
 /** `/healthz` (the process runs), `/readyz` (it can log, so it can say +1), `/metrics`. */
-export function healthRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
+export function healthRoutes(app: FastifyInstance, { memory, metrics }: HealthRouteServices): void {
   const open = { config: { public: true } }
-  app.get('/healthz', { ...open, schema: { summary: 'Liveness' } }, async () => ({ status: 'ok' }))
+  app.get(
+    '/healthz',
+    {
+      ...open,
+      schema: {
+        operationId: 'liveness',
+        summary: 'Liveness',
+        response: { 200: livenessSchema, ...errorResponses },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  )
   app.get(
     '/readyz',
-    { ...open, schema: { summary: 'Readiness: the log store takes durable writes' } },
+    {
+      ...open,
+      schema: {
+        operationId: 'readiness',
+        summary: 'Readiness: the log store takes durable writes',
+        response: { 200: readySchema, ...errorResponses, 503: notReadySchema },
+      },
+    },
     async (_request, reply) => {
-      if (gateway.memory.available) return { ready: true, log_size: gateway.memory.size }
-      return reply.code(503).send({ ready: false, reason: gateway.memory.reason ?? 'unknown' })
+      if (memory.available) return { ready: true, log_size: memory.size }
+      return reply.code(503).send({ ready: false, reason: memory.reason ?? 'unknown' })
     },
   )
   app.get(
     '/metrics',
-    { ...open, schema: { summary: 'Prometheus metrics' } },
+    {
+      ...open,
+      schema: {
+        operationId: 'metrics',
+        summary: 'Prometheus metrics',
+        response: {
+          200: mediaResponse('text/plain', 'Prometheus text format 0.0.4', { type: 'string' }),
+          ...errorResponses,
+        },
+      },
+    },
     async (_request, reply) =>
-      reply.type('text/plain; version=0.0.4; charset=utf-8').send(metricsText(gateway)),
+      reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics()),
   )
 }

@@ -1,7 +1,17 @@
 import type { FastifyInstance } from 'fastify'
 import type { LanternEvent } from '../../pause/Lantern.ts'
-import type { ApiContext } from '../ApiContext.ts'
-import { lanternQuery } from '../schemas.ts'
+import { errorResponses, lanternQuery, mediaResponse } from '../schemas.ts'
+
+/** What the Lantern route uses: the Lantern's state and its events. */
+export type LanternRouteServices = {
+  lantern: {
+    readonly on: boolean
+    /** Open pauses. */
+    readonly pending: number
+    readonly subscribers: number
+    subscribe(listener: (event: LanternEvent) => void): () => void
+  }
+}
 
 /** Most simultaneous Lantern streams; more are answered 503. */
 export const MAX_LANTERN_CLIENTS = 256
@@ -13,12 +23,26 @@ export const MAX_LANTERN_CLIENTS = 256
  *
  * Spec: WHATWG HTML, server-sent events; Sacred Pause Protocol §5 phase 1 (Lantern signal).
  */
-export function lanternRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
+export function lanternRoutes(app: FastifyInstance, { lantern }: LanternRouteServices): void {
   app.get(
     '/v1/lantern',
-    { schema: { summary: 'Lantern event stream (SSE)', querystring: lanternQuery } },
+    {
+      schema: {
+        operationId: 'lanternEvents',
+        summary: 'Lantern event stream (SSE)',
+        querystring: lanternQuery,
+        response: {
+          200: mediaResponse(
+            'text/event-stream',
+            'Events status, pause and resolution (JSON data), and keep-alive comments',
+            { type: 'string' },
+          ),
+          ...errorResponses,
+        },
+      },
+    },
     async (request, reply) => {
-      if (gateway.lantern.subscribers >= MAX_LANTERN_CLIENTS) {
+      if (lantern.subscribers >= MAX_LANTERN_CLIENTS) {
         return reply
           .code(503)
           .send({ error: 'too_many_streams', message: 'too many Lantern streams' })
@@ -36,10 +60,8 @@ export function lanternRoutes(app: FastifyInstance, { gateway }: ApiContext): vo
       })
       const send = (type: string, data: unknown) =>
         res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`)
-      send('status', { lantern: gateway.lantern.on, pending: gateway.lantern.pending })
-      const unsubscribe = gateway.lantern.subscribe((event: LanternEvent) =>
-        send(event.type, event),
-      )
+      send('status', { lantern: lantern.on, pending: lantern.pending })
+      const unsubscribe = lantern.subscribe((event: LanternEvent) => send(event.type, event))
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000)
       heartbeat.unref()
       const stop = () => {

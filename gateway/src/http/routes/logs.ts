@@ -1,18 +1,32 @@
-import { buildConsistencyProof, bytesToHex } from '@tml/core'
+import { buildConsistencyProof, bytesToHex, type Hex } from '@tml/core'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { privateKeyToAccount } from 'viem/accounts'
+import type { Address } from 'viem'
+import type { AnchorStore } from '../../anchoring/AnchorStore.ts'
 import { nodeSha256 } from '../../keys/nodeSha256.ts'
-import type { ApiContext } from '../ApiContext.ts'
-import { errorSchema } from '../schemas.ts'
+import type { LogStore } from '../../memory/LogStore.ts'
+import {
+  checkpointPageSchema,
+  checkpointsQuery,
+  consistencyQuery,
+  consistencySchema,
+  entriesQuery,
+  entryPageSchema,
+  errorResponses,
+  logIdParams,
+} from '../schemas.ts'
 
 /** Most checkpoints or entries in one page. */
 export const LOG_PAGE_LIMIT = 1000
 
-const logIdParams = {
-  type: 'object',
-  required: ['logId'],
-  properties: { logId: { type: 'string', pattern: '^0x[0-9a-fA-F]{64}$' } },
-} as const
+/** What the log routes use: the log's id and public keys, its checkpoints, its entries. */
+export type LogRouteServices = {
+  logId: Hex
+  /** The keys the operator claims (public halves only); auditors check them on chain. */
+  claimedKeys: { checkpointSigner: Address; receiptPublicKey: Hex }
+  /** The anchoring lane's checkpoints, anchors and tree; absent without a lane (503). */
+  checkpoints: Pick<AnchorStore, 'checkpoints' | 'anchorsOf' | 'treeSize' | 'getNodes'> | undefined
+  entries: Pick<LogStore, 'entries'>
+}
 
 /**
  * The log's history for auditors:
@@ -26,19 +40,17 @@ const logIdParams = {
  * Checkpoints and consistency proofs hold only hashes and signatures, which are on chain anyway;
  * the web page reads them from another origin without an API key. Entries stay private.
  */
-export function logRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
-  // The keys the operator claims; auditors check them against the LanternRegistry.
-  const claimedKeys = {
-    checkpointSigner: privateKeyToAccount(gateway.keys.checkpointKey).address,
-    receiptPublicKey: gateway.signer.publicKey,
-  }
+export function logRoutes(
+  app: FastifyInstance,
+  { logId: ownLogId, claimedKeys, checkpoints: anchors, entries: log }: LogRouteServices,
+): void {
   type Req = { Params: { logId: string }; Querystring: Record<string, string | undefined> }
   const guard = (logId: string, reply: FastifyReply): boolean => {
-    if (logId.toLowerCase() !== gateway.keys.logId.toLowerCase()) {
+    if (logId.toLowerCase() !== ownLogId.toLowerCase()) {
       void reply.code(404).send({ error: 'not_found', message: `no log ${logId}` })
       return false
     }
-    if (!gateway.lane) {
+    if (!anchors) {
       void reply
         .code(503)
         .send({ error: 'no_anchoring', message: 'this gateway runs without an anchoring lane' })
@@ -46,16 +58,26 @@ export function logRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
     }
     return true
   }
-  const schema = (summary: string) => ({
+  const schema = (operationId: string, summary: string, querystring: object, answer: object) => ({
+    operationId,
     summary,
     params: logIdParams,
-    response: { '4XX': errorSchema, '5XX': errorSchema },
+    querystring,
+    response: { 200: answer, ...errorResponses },
   })
   const publicRoute = { public: true }
 
   app.get<Req>(
     '/v1/logs/:logId/checkpoints',
-    { config: publicRoute, schema: schema('Signed checkpoints and their anchors') },
+    {
+      config: publicRoute,
+      schema: schema(
+        'getCheckpoints',
+        'Signed checkpoints and their anchors',
+        checkpointsQuery,
+        checkpointPageSchema,
+      ),
+    },
     async (request, reply) => {
       if (!guard(request.params.logId, reply)) return reply
       const from = intParam(request.query.from, 1)
@@ -64,17 +86,16 @@ export function logRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
         return badQuery(reply, 'from must be an epoch >= 1 (decimal integer)', 'from')
       if (limit === undefined || limit < 1 || limit > LOG_PAGE_LIMIT)
         return badQuery(reply, `limit must be 1..${LOG_PAGE_LIMIT}`, 'limit')
-      const store = gateway.lane?.store
-      const checkpoints = (store?.checkpoints(from, limit) ?? []).map((c) => ({
+      const checkpoints = (anchors?.checkpoints(from, limit) ?? []).map((c) => ({
         checkpoint: {
-          logId: gateway.keys.logId,
+          logId: ownLogId,
           epoch: c.epoch,
           treeSize: c.treeSize,
           rootHash: c.rootHash,
           timestamp: c.timestamp,
         },
         signature: c.signature,
-        anchors: (store?.anchorsOf(c.epoch) ?? []).map((a) => ({
+        anchors: (anchors?.anchorsOf(c.epoch) ?? []).map((a) => ({
           chainId: a.chainId,
           registry: a.registry,
           status: a.status,
@@ -83,7 +104,7 @@ export function logRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
           confirmations: a.confirmations,
         })),
       }))
-      return { log_id: gateway.keys.logId, log: claimedKeys, checkpoints }
+      return { log_id: ownLogId, log: claimedKeys, checkpoints }
     },
   )
 
@@ -91,13 +112,18 @@ export function logRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
     '/v1/logs/:logId/consistency',
     {
       config: publicRoute,
-      schema: schema('RFC 9162 consistency proof between two tree sizes'),
+      schema: schema(
+        'getConsistencyProof',
+        'RFC 9162 consistency proof between two tree sizes',
+        consistencyQuery,
+        consistencySchema,
+      ),
     },
     async (request, reply) => {
       if (!guard(request.params.logId, reply)) return reply
       const from = intParam(request.query.from, undefined)
       const to = intParam(request.query.to, undefined)
-      const size = gateway.lane?.store.treeSize() ?? 0
+      const size = anchors?.treeSize() ?? 0
       if (from === undefined)
         return badQuery(reply, 'from must be a tree size (decimal integer)', 'from')
       if (to === undefined) return badQuery(reply, 'to must be a tree size (decimal integer)', 'to')
@@ -110,7 +136,7 @@ export function logRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
       const proof = await buildConsistencyProof({
         size1: from,
         size2: to,
-        store: gateway.lane?.store ?? { getNodes: () => [] },
+        store: anchors ?? { getNodes: () => [] },
         hash: nodeSha256,
       })
       return { from, to, proof: proof.map((h) => bytesToHex(h)) }
@@ -119,7 +145,14 @@ export function logRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
 
   app.get<Req>(
     '/v1/logs/:logId/entries',
-    { schema: schema('MTLs [start, end) with their receipts') },
+    {
+      schema: schema(
+        'getEntries',
+        'MTLs [start, end) with their receipts',
+        entriesQuery,
+        entryPageSchema,
+      ),
+    },
     async (request, reply) => {
       if (!guard(request.params.logId, reply)) return reply
       const start = intParam(request.query.start, 0)
@@ -132,7 +165,7 @@ export function logRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
         return badQuery(reply, `need 0 <= start <= end, at most ${LOG_PAGE_LIMIT} entries`)
       }
       const limit = end === undefined ? LOG_PAGE_LIMIT : end - start
-      const entries = limit === 0 ? [] : await gateway.store.entries(start, limit)
+      const entries = limit === 0 ? [] : await log.entries(start, limit)
       // Stored MTL text goes out as is: its bytes are exactly what the leaf hash covers.
       const items = entries.map(
         (e) =>
@@ -140,7 +173,7 @@ export function logRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
       )
       return reply
         .type('application/json; charset=utf-8')
-        .send(`{"log_id":"${gateway.keys.logId}","entries":[${items.join(',')}]}`)
+        .send(`{"log_id":"${ownLogId}","entries":[${items.join(',')}]}`)
     },
   )
 }

@@ -2,18 +2,30 @@ import { type Hex, RESOLUTION_DOMAIN, RESOLUTION_TYPES } from '@tml/core'
 import type { FastifyInstance } from 'fastify'
 import { StoreError } from '../../memory/StoreError.ts'
 import { PauseAlreadyResolvedError, PauseNotFoundError } from '../../pause/errors.ts'
-import type { OpenPause } from '../../pause/PauseManager.ts'
+import type { OpenPause, PauseManager } from '../../pause/PauseManager.ts'
 import { verifyResolution } from '../../pause/verifyResolution.ts'
-import type { ApiContext } from '../ApiContext.ts'
 import {
-  errorSchema,
+  errorResponses,
   MAX_WAIT_MS,
   pauseIdParams,
+  pauseListSchema,
+  pauseSchema,
   pausesQuery,
   resolutionBodySchema,
   resolutionSchema,
   waitQuery,
 } from '../schemas.ts'
+
+/** What the pause routes use: the open and resolved pauses, who may resolve them, the time. */
+export type PauseRouteServices = {
+  /** The log's id: reviewers sign it into every resolution. */
+  logId: Hex
+  pauses: Pick<PauseManager, 'get' | 'pending' | 'resolved' | 'wait' | 'resolve'>
+  /** Addresses of the reviewers the profile's policy lists. */
+  reviewersOf(profile: string): readonly string[]
+  /** Unix ms (signature deadlines). */
+  clock: () => number
+}
 
 type ResolutionBody = { decision: 1 | -1; rationale_hash: Hex; deadline: number; signature: Hex }
 
@@ -22,7 +34,10 @@ type ResolutionBody = { decision: 1 | -1; rationale_hash: Hex; deadline: number;
  * resolution route is authenticated by that signature, not by an API key: only the policy's
  * reviewers can produce one.
  */
-export function pauseRoutes(app: FastifyInstance, { gateway, clock }: ApiContext): void {
+export function pauseRoutes(
+  app: FastifyInstance,
+  { logId, pauses, reviewersOf, clock }: PauseRouteServices,
+): void {
   const view = (p: OpenPause) => ({
     pause_id: p.pauseId,
     status: 'pending' as const,
@@ -39,19 +54,24 @@ export function pauseRoutes(app: FastifyInstance, { gateway, clock }: ApiContext
       domain: RESOLUTION_DOMAIN,
       types: RESOLUTION_TYPES,
       primaryType: 'Resolution',
-      message: { logId: gateway.memory.logId, pauseId: p.pauseId, pauseLeafHash: p.leafHash },
+      message: { logId, pauseId: p.pauseId, pauseLeafHash: p.leafHash },
     },
   })
 
   app.get<{ Querystring: { status?: 'pending' | 'resolved' } }>(
     '/v1/pauses',
     {
-      schema: { summary: 'Open pauses, or the most recent resolutions', querystring: pausesQuery },
+      schema: {
+        operationId: 'listPauses',
+        summary: 'Open pauses, or the most recent resolutions',
+        querystring: pausesQuery,
+        response: { 200: pauseListSchema, ...errorResponses },
+      },
     },
     async (request) => {
       if (request.query.status === 'resolved')
-        return { pauses: gateway.pauses.resolved().map((r) => ({ status: 'resolved', ...r })) }
-      return { pauses: gateway.pauses.pending().map(view) }
+        return { pauses: pauses.resolved().map((r) => ({ status: 'resolved', ...r })) }
+      return { pauses: pauses.pending().map(view) }
     },
   )
 
@@ -59,20 +79,21 @@ export function pauseRoutes(app: FastifyInstance, { gateway, clock }: ApiContext
     '/v1/pauses/:pauseId',
     {
       schema: {
+        operationId: 'getPause',
         summary: 'One pause; with wait_ms, held until it is resolved (long poll)',
         params: pauseIdParams,
         querystring: waitQuery,
-        response: { '4XX': errorSchema },
+        response: { 200: pauseSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
       const { pauseId } = request.params
       const waitMs = Math.min(Number(request.query.wait_ms ?? 0), MAX_WAIT_MS)
       try {
-        const open = gateway.pauses.get(pauseId)
-        const resolution = await gateway.pauses.wait(pauseId, waitMs)
+        const open = pauses.get(pauseId)
+        const resolution = await pauses.wait(pauseId, waitMs)
         if (resolution) return { pause_id: pauseId, status: 'resolved', resolution }
-        const still = gateway.pauses.get(pauseId) ?? open
+        const still = pauses.get(pauseId) ?? open
         if (still) return view(still)
         return reply.code(404).send({ error: 'not_found', message: `no pause ${pauseId}` })
       } catch (e) {
@@ -89,19 +110,20 @@ export function pauseRoutes(app: FastifyInstance, { gateway, clock }: ApiContext
     {
       config: { public: true },
       schema: {
+        operationId: 'resolvePause',
         summary: 'Resolve a pause with a listed reviewer’s EIP-712 signature',
         params: pauseIdParams,
         body: resolutionBodySchema,
-        response: { 200: resolutionSchema, '4XX': errorSchema },
+        response: { 200: resolutionSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
       const { pauseId } = request.params
       const body = request.body
-      const pause = gateway.pauses.get(pauseId)
+      const pause = pauses.get(pauseId)
       if (!pause) {
         try {
-          await gateway.pauses.wait(pauseId, 0)
+          await pauses.wait(pauseId, 0)
         } catch (e) {
           if (e instanceof PauseNotFoundError)
             return reply.code(404).send({ error: 'not_found', message: e.shortMessage })
@@ -111,10 +133,10 @@ export function pauseRoutes(app: FastifyInstance, { gateway, clock }: ApiContext
           .code(409)
           .send({ error: 'already_resolved', message: `pause ${pauseId} is already resolved` })
       }
-      const reviewers = gateway.policies.get(pause.profile)?.policy.reviewers ?? []
+      const reviewers = reviewersOf(pause.profile)
       const verdict = await verifyResolution({
         message: {
-          logId: gateway.memory.logId,
+          logId,
           pauseId,
           pauseLeafHash: pause.leafHash,
           decision: body.decision,
@@ -134,7 +156,7 @@ export function pauseRoutes(app: FastifyInstance, { gateway, clock }: ApiContext
         })
       }
       try {
-        return await gateway.pauses.resolve({
+        return await pauses.resolve({
           pauseId,
           decision: body.decision,
           arbiter: { kind: 'reviewer', id: verdict.reviewer },

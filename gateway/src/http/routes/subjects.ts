@@ -1,25 +1,34 @@
 import type { FastifyInstance } from 'fastify'
 import { StoreError } from '../../memory/StoreError.ts'
-import type { ApiContext } from '../ApiContext.ts'
-import { errorSchema, subjectParams } from '../schemas.ts'
+import type { ErasureAnswer } from '../../service/DecisionService.ts'
+import { erasureSchema, errorResponses, subjectParams } from '../schemas.ts'
+
+/** What the erasure route uses: the erasure itself. */
+export type SubjectRouteServices = {
+  erasures: {
+    /** Undefined when the subject has no secret (never seen, or already erased). */
+    erase(p: { subjectId: string; caller: string }): Promise<ErasureAnswer | undefined>
+  }
+}
 
 /**
  * `POST /v1/subjects/{id}/erasure`: crypto-shreds a subject's secret and logs the erasure
  * without personal data. 404 when the subject has no secret (never seen or already erased).
  */
-export function subjectRoutes(app: FastifyInstance, { gateway }: ApiContext): void {
+export function subjectRoutes(app: FastifyInstance, { erasures }: SubjectRouteServices): void {
   app.post<{ Params: { id: string } }>(
     '/v1/subjects/:id/erasure',
     {
       schema: {
+        operationId: 'eraseSubject',
         summary: 'Erase a subject (crypto-shredding), logged',
         params: subjectParams,
-        response: { '4XX': errorSchema },
+        response: { 200: erasureSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
       try {
-        const erased = await gateway.service.erase({
+        const erased = await erasures.erase({
           subjectId: request.params.id,
           caller: request.caller,
         })

@@ -1,0 +1,36 @@
+export {
+  InvalidNoteError,
+  InvalidNoteKeyError,
+  InvalidTileError,
+  InvalidTlogCheckpointError,
+  UnverifiedNoteError,
+} from './C2spErrors.ts'
+export { NOTE_ED25519, noteKeyHash } from './noteKeyHash.ts'
+export { isValidNoteKeyName } from './noteKeyName.ts'
+export {
+  type NoteVerifier,
+  noteSignerPublicKey,
+  noteVerifierKey,
+  parseNoteVerifierKey,
+} from './noteVerifierKey.ts'
+export { type OpenedNote, openNote } from './openNote.ts'
+export { MAX_NOTE_SIGNATURES, type NoteSignature, type ParsedNote, parseNote } from './parseNote.ts'
+export { type NoteSigner, signNote } from './signNote.ts'
+export {
+  decodeEntryBundle,
+  decodeHashTile,
+  encodeEntryBundle,
+  encodeHashTile,
+  entryBundlePath,
+  MAX_BUNDLED_ENTRY,
+  type ParsedTilePath,
+  parseTilePath,
+  TILE_HASH_SIZE,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  type Tile,
+  tileNodeIds,
+  tilePath,
+  tilesToPublish,
+} from './tiles.ts'
+export { formatTlogCheckpoint, parseTlogCheckpoint, type TlogCheckpoint } from './tlogCheckpoint.ts'

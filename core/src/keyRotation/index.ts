@@ -1,0 +1,8 @@
+export { hashKeyRotation } from './hashKeyRotation.ts'
+export { InvalidKeyRotationError } from './InvalidKeyRotationError.ts'
+export type { KeyRotation, KeyRotationStatement } from './KeyRotation.ts'
+export { keyRotationStatementFromJson } from './keyRotationStatementFromJson.ts'
+export { type KeyRotationTypedData, keyRotationTypedData } from './keyRotationTypedData.ts'
+export { KEY_ROTATION_DOMAIN, KEY_ROTATION_TYPE, KEY_ROTATION_TYPES } from './keyRotationTypes.ts'
+export { recoverKeyRotationSigner } from './recoverKeyRotationSigner.ts'
+export { type SignKeyRotationParameters, signKeyRotation } from './signKeyRotation.ts'

@@ -1,5 +1,0 @@
-export { GATEWAY_START_HELP, gatewayStart, SHIPPED_POLICIES } from './gatewayStart.ts'
-export { type CliIo, processIo } from './io.ts'
-export { KEYS_HELP, keysCommand } from './keysCommand.ts'
-export { MAIN_HELP, main } from './main.ts'
-export { POLICY_CHECK_HELP, policyCheck } from './policyCheck.ts'

@@ -1,0 +1,318 @@
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs'
+import { dirname, join } from 'node:path'
+import {
+  type Hex,
+  isHex,
+  type KeyRotationStatement,
+  keyRotationStatementFromJson,
+  recoverKeyRotationSigner,
+} from '@tml/core'
+import { type Address, getAddress, isAddress } from 'viem'
+import { type LocalAccount, privateKeyToAccount } from 'viem/accounts'
+import { KeysError } from './KeysError.ts'
+
+/** The key history file in the keys directory. */
+export const CHECKPOINT_KEYS_FILE = 'checkpoint-keys.json'
+
+/**
+ * One period of the log's checkpoint keys. Period 0 is the key the log was declared with
+ * (`checkpoint.key` or `TML_CHECKPOINT_KEY`), from epoch 1; period n ≥ 1 is rotation statement n
+ * of `checkpoint-keys.json`, signed by the key of period n − 1.
+ */
+export type CheckpointKeyPeriod = {
+  index: number
+  /** First epoch the period covers. */
+  fromEpoch: number
+  /** The period's checkpoint signer. */
+  address: Address
+  /** Key file in the keys directory; undefined for a period 0 given by `TML_CHECKPOINT_KEY`. */
+  keyFile: string | undefined
+  /** The signed statement that opened the period (undefined for period 0). */
+  statement: KeyRotationStatement | undefined
+}
+
+/** The key that signs one epoch: the account of the period covering it, and where that period starts. */
+export type PeriodSigner = { index: number; fromEpoch: number; account: LocalAccount }
+
+/**
+ * What the sequencer needs of a key history: the key of the period that covers an epoch. It must
+ * never give a key outside its period (that signature would compromise the log).
+ */
+export type CheckpointSigners = {
+  signerFor(epoch: number): Promise<PeriodSigner>
+  /** Every checkpoint signer of the history (the relayer must be none of them). */
+  addresses(): readonly Address[]
+}
+
+/** Parameters of {@link CheckpointKeyHistory}. */
+export type CheckpointKeyHistoryParameters = {
+  /** The keys directory that holds `checkpoint-keys.json` and the key files it names. */
+  dir: string
+  logId: Hex
+  /** Period 0's key (from `checkpoint.key` or `TML_CHECKPOINT_KEY`). */
+  periodZeroKey: Hex
+  /** `checkpoint.key` when period 0's key came from that file, undefined from the environment. */
+  periodZeroKeyFile: string | undefined
+  /** The receipt public key: in this version every statement repeats it. */
+  receiptPublicKey: Hex
+}
+
+/** A rotation entry as `checkpoint-keys.json` stores it (uint64s as JSON numbers). */
+type RotationJson = {
+  index: number
+  fromEpoch: number
+  address: string
+  keyFile: string
+  statement: unknown
+}
+
+const KEY_FILE_RE = /^[A-Za-z0-9._-]{1,64}$/
+
+/**
+ * The log's checkpoint key history, kept in the keys directory: period 0 is `checkpoint.key` (or
+ * `TML_CHECKPOINT_KEY`), and `checkpoint-keys.json` lists the rotations
+ * `{ logId, rotations: [{ index, fromEpoch, address, keyFile, statement: { rotation, signature } }] }`
+ * with one key file (mode 0600) per period. The file is re-read by every call, so a running
+ * gateway picks up a rotation written by `tml keys rotate` before its next signature; a file
+ * that does not check (wrong order, a statement not signed by the previous period's key, a key
+ * file for another address) makes {@link signerFor} throw: nothing is signed until it is fixed.
+ *
+ * Spec: contracts/README.md ("Key history: one on every chain").
+ *
+ * @example
+ * const history = new CheckpointKeyHistory({ dir, logId, periodZeroKey, periodZeroKeyFile: 'checkpoint.key', receiptPublicKey })
+ * const { account } = await history.signerFor(42)
+ */
+export class CheckpointKeyHistory implements CheckpointSigners {
+  readonly dir: string
+  /** Path of `checkpoint-keys.json`. */
+  readonly path: string
+  readonly logId: Hex
+  readonly receiptPublicKey: Hex
+  readonly #p: CheckpointKeyHistoryParameters
+  readonly #periodZero: LocalAccount
+  // Statement signatures already recovered: signature → signer (ECDSA recovery once per statement).
+  readonly #recovered = new Map<Hex, Address>()
+
+  constructor(p: CheckpointKeyHistoryParameters) {
+    this.#p = p
+    this.dir = p.dir
+    this.path = join(p.dir, CHECKPOINT_KEYS_FILE)
+    this.logId = p.logId
+    this.receiptPublicKey = p.receiptPublicKey
+    this.#periodZero = privateKeyToAccount(p.periodZeroKey)
+  }
+
+  /**
+   * The periods, period 0 first, as the file holds them now (order, addresses, key files and
+   * statement fields checked; the statements' signatures are {@link verify}'s).
+   *
+   * @throws {KeysError} when the file does not check.
+   */
+  periods(): CheckpointKeyPeriod[] {
+    const zero: CheckpointKeyPeriod = {
+      index: 0,
+      fromEpoch: 1,
+      address: this.#periodZero.address,
+      keyFile: this.#p.periodZeroKeyFile,
+      statement: undefined,
+    }
+    if (!existsSync(this.path)) return [zero]
+    const fail = (message: string): never => {
+      throw new KeysError(`${this.path}: ${message}`)
+    }
+    let json: { logId?: unknown; rotations?: unknown }
+    try {
+      json = JSON.parse(readFileSync(this.path, 'utf8')) as typeof json
+    } catch (error) {
+      return fail(`not JSON (${(error as Error).message})`)
+    }
+    if (typeof json.logId !== 'string' || json.logId.toLowerCase() !== this.logId.toLowerCase())
+      fail(`logId ${String(json.logId)} is not this log's (${this.logId})`)
+    if (!Array.isArray(json.rotations)) fail('rotations is not an array')
+    const periods = [zero]
+    for (const [i, raw] of (json.rotations as RotationJson[]).entries()) {
+      const previous = periods[periods.length - 1] as CheckpointKeyPeriod
+      const at = `rotations[${i}]`
+      if (raw?.index !== i + 1) fail(`${at}.index must be ${i + 1}`)
+      if (!Number.isSafeInteger(raw.fromEpoch) || raw.fromEpoch <= previous.fromEpoch)
+        fail(`${at}.fromEpoch must be an integer above ${previous.fromEpoch}`)
+      if (typeof raw.address !== 'string' || !isAddress(raw.address))
+        fail(`${at}.address is not an address`)
+      const address = getAddress(raw.address)
+      if (periods.some((p) => p.address === address))
+        fail(`${at}.address ${address} already served a period (one key, one period)`)
+      if (typeof raw.keyFile !== 'string' || !KEY_FILE_RE.test(raw.keyFile))
+        fail(`${at}.keyFile must be a file name in ${this.dir}`)
+      let statement: KeyRotationStatement
+      try {
+        statement = keyRotationStatementFromJson(raw.statement)
+      } catch (error) {
+        return fail(`${at}.statement: ${(error as Error).message}`)
+      }
+      const r = statement.rotation
+      if (
+        r.logId !== this.logId.toLowerCase() ||
+        r.index !== BigInt(raw.index) ||
+        r.fromEpoch !== BigInt(raw.fromEpoch) ||
+        r.signer !== address
+      )
+        fail(`${at}.statement does not state this entry (log, index, fromEpoch, signer)`)
+      if (r.receiptKey !== this.receiptPublicKey.toLowerCase())
+        fail(`${at}.statement names receipt key ${r.receiptKey}, not this gateway's`)
+      periods.push({
+        index: raw.index,
+        fromEpoch: raw.fromEpoch,
+        address,
+        keyFile: raw.keyFile,
+        statement,
+      })
+    }
+    return periods
+  }
+
+  /**
+   * {@link periods}, with each statement's signature recovered and checked against the previous
+   * period's signer.
+   *
+   * @throws {KeysError} when the file does not check or a statement is not the previous key's.
+   */
+  async verify(): Promise<CheckpointKeyPeriod[]> {
+    const periods = this.periods()
+    for (const period of periods.slice(1)) {
+      const statement = period.statement as KeyRotationStatement
+      let signer = this.#recovered.get(statement.signature)
+      if (signer === undefined) {
+        try {
+          signer = await recoverKeyRotationSigner(statement)
+        } catch (error) {
+          throw new KeysError(
+            `${this.path}: statement ${period.index}: ${(error as Error).message}`,
+          )
+        }
+        this.#recovered.set(statement.signature, signer)
+      }
+      const previous = periods[period.index - 1] as CheckpointKeyPeriod
+      if (signer !== previous.address)
+        throw new KeysError(
+          `${this.path}: statement ${period.index} is signed by ${signer}, not by period ${previous.index}'s key ${previous.address}`,
+        )
+    }
+    return periods
+  }
+
+  /**
+   * The account of period `index`, read from its key file (which must hold that address's key).
+   *
+   * @throws {KeysError} when the key file is missing or holds another key.
+   */
+  account(period: CheckpointKeyPeriod): LocalAccount {
+    if (period.index === 0) return this.#periodZero
+    const path = join(this.dir, period.keyFile as string)
+    if (!existsSync(path))
+      throw new KeysError(`the key of period ${period.index} (${path}) is missing`)
+    const key = readFileSync(path, 'utf8').trim()
+    if (!isHex(key, 32)) throw new KeysError(`${path} is not 32 bytes of 0x hex`)
+    const account = privateKeyToAccount(key as Hex)
+    if (account.address !== period.address)
+      throw new KeysError(
+        `${path} holds the key of ${account.address}, not period ${period.index}'s ${period.address}`,
+      )
+    return account
+  }
+
+  /**
+   * The key of the period that covers `epoch`, from the file as it is now (re-read and checked
+   * on every call).
+   *
+   * @throws {KeysError} when the history does not check or the key file is missing.
+   */
+  async signerFor(epoch: number): Promise<PeriodSigner> {
+    const periods = await this.verify()
+    const period =
+      periods.filter((p) => p.fromEpoch <= epoch).at(-1) ?? (periods[0] as CheckpointKeyPeriod)
+    return { index: period.index, fromEpoch: period.fromEpoch, account: this.account(period) }
+  }
+
+  addresses(): readonly Address[] {
+    return this.periods().map((p) => p.address)
+  }
+
+  /**
+   * Adds rotation `period` (the next index) to the file, durably and atomically (a temporary
+   * file, fsync, rename, fsync of the directory): once this returns, a crash leaves the
+   * statement in the history, so a re-run relays it rather than signing a second one.
+   */
+  append(period: CheckpointKeyPeriod & { keyFile: string; statement: KeyRotationStatement }): void {
+    const periods = this.periods()
+    if (period.index !== periods.length)
+      throw new KeysError(`rotation ${period.index} is not the next one (${periods.length})`)
+    this.#write([...periods.slice(1), period])
+  }
+
+  /** Removes the last rotation (only one never relayed anywhere, see `tml keys rotate`). */
+  removeLast(index: number): void {
+    const periods = this.periods()
+    if (periods.length - 1 !== index || index === 0)
+      throw new KeysError(`rotation ${index} is not the last one`)
+    this.#write(periods.slice(1, -1))
+  }
+
+  #write(rotations: CheckpointKeyPeriod[]): void {
+    const json = {
+      logId: this.logId,
+      rotations: rotations.map((p) => {
+        const s = p.statement as KeyRotationStatement
+        return {
+          index: p.index,
+          fromEpoch: p.fromEpoch,
+          address: p.address,
+          keyFile: p.keyFile,
+          statement: {
+            rotation: {
+              logId: s.rotation.logId,
+              index: Number(s.rotation.index),
+              fromEpoch: Number(s.rotation.fromEpoch),
+              signer: s.rotation.signer,
+              receiptKey: s.rotation.receiptKey,
+            },
+            signature: s.signature,
+          },
+        }
+      }),
+    }
+    writeFileDurably(this.path, `${JSON.stringify(json, null, 2)}\n`)
+  }
+}
+
+/**
+ * Writes a file so that after a crash it holds either its old or its new content, and the new
+ * content once this returns: temporary file (mode 0600), fsync, rename, fsync of the directory.
+ *
+ * @example writeFileDurably('keys/checkpoint-keys.json', text)
+ */
+export function writeFileDurably(path: string, text: string, { exclusive = false } = {}): void {
+  const target = exclusive ? path : `${path}.tmp`
+  const fd = openSync(target, exclusive ? 'wx' : 'w', 0o600)
+  try {
+    writeSync(fd, text)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  if (!exclusive) renameSync(target, path)
+  const dir = openSync(dirname(path), 'r')
+  try {
+    fsyncSync(dir)
+  } finally {
+    closeSync(dir)
+  }
+}

@@ -1,0 +1,50 @@
+// A checkpoint key history for tests: period 0 = A, rotation 1 = B.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Hex, signKeyRotation } from '@tml/core'
+import { privateKeyToAccount } from 'viem/accounts'
+import { CheckpointKeyHistory } from '../../src/keys/CheckpointKeyHistory.ts'
+import { tempDir } from './memory.ts'
+
+const LOG_ID: Hex = `0x${'ab'.repeat(32)}`
+const RECEIPT: Hex = `0x${'cd'.repeat(32)}`
+const A: Hex = `0x${'41'.repeat(32)}`
+const B: Hex = `0x${'42'.repeat(32)}`
+
+/** A history with period 0 = A and rotation 1 = B from `fromEpoch`, signed by `signedBy`. */
+export async function historyWithRotation({
+  fromEpoch = 5,
+  signedBy = A,
+  dir = tempDir(),
+}: {
+  fromEpoch?: number
+  signedBy?: Hex
+  dir?: string
+} = {}) {
+  mkdirSync(dir, { recursive: true })
+  const history = new CheckpointKeyHistory({
+    dir,
+    logId: LOG_ID,
+    periodZeroKey: A,
+    periodZeroKeyFile: 'checkpoint.key',
+    receiptPublicKey: RECEIPT,
+  })
+  const b = privateKeyToAccount(B)
+  writeFileSync(join(dir, 'checkpoint-1.key'), `${B}\n`, { mode: 0o600 })
+  const rotation = {
+    logId: LOG_ID,
+    index: 1n,
+    fromEpoch: BigInt(fromEpoch),
+    signer: b.address,
+    receiptKey: RECEIPT,
+  }
+  const signature = await signKeyRotation({ rotation, account: privateKeyToAccount(signedBy) })
+  history.append({
+    index: 1,
+    fromEpoch,
+    address: b.address,
+    keyFile: 'checkpoint-1.key',
+    statement: { rotation, signature },
+  })
+  return history
+}
