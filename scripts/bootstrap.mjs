@@ -36,20 +36,53 @@ function installed() {
 /** Installs the dependencies from the lock file when node_modules is missing. */
 export function ensureInstalled() {
   if (installed() && (isRecentNode() || existsSync(bundledNode))) return
+  install()
+}
+
+/**
+ * `npm ci`, then, on a Node older than {@link MINIMUM} where the project brought its own Node 22,
+ * npm once more on that Node: npm skips an optional package whose `engines` the running Node
+ * fails (EDR's native binary needs Node 22), so the first pass leaves it out; the second pass
+ * adds what the lock file lists for Node 22 and changes nothing else (`--no-save`).
+ */
+export function install() {
   console.log('bootstrap: installing dependencies (npm ci) …')
   if (!isRecentNode()) {
     console.log(
       `bootstrap: this Node is ${process.version}; the project needs ${MINIMUM.join('.')} or later and brings its own on Linux x64, so npm warns EBADENGINE for packages that need Node 22 (harmless: they run on the bundled one)`,
     )
   }
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+  npm(process.execPath, ['ci'])
+  if (isRecentNode() || !existsSync(bundledNode)) return
+  console.log('bootstrap: adding the packages that need Node 22, with the bundled Node …')
+  npm(bundledNode, ['install', '--no-save'])
+}
+
+// Runs npm's own command-line script on `node`, so that npm checks engines against that Node.
+function npm(node, args) {
+  const cli = npmCli()
+  const result = spawnSync(node, [cli, ...args, '--no-audit', '--no-fund'], {
     cwd: root,
     stdio: 'inherit',
   })
   if (result.status !== 0) {
-    console.error(`bootstrap: npm ci failed (exit ${result.status ?? result.signal})`)
+    console.error(
+      `bootstrap: npm ${args.join(' ')} failed (exit ${result.status ?? result.signal})`,
+    )
     process.exit(1)
   }
+}
+
+function npmCli() {
+  const fromNpm = process.env.npm_execpath
+  if (fromNpm && /npm-cli\.js$/.test(fromNpm) && existsSync(fromNpm)) return fromNpm
+  const globalRoot = spawnSync('npm', ['root', '--global'], { encoding: 'utf8' }).stdout?.trim()
+  const cli = globalRoot ? join(globalRoot, 'npm', 'bin', 'npm-cli.js') : ''
+  if (!cli || !existsSync(cli)) {
+    console.error('bootstrap: cannot find npm (npm-cli.js); install npm and run the command again')
+    process.exit(1)
+  }
+  return cli
 }
 
 /**
