@@ -8,10 +8,10 @@
 // from a tree of 2^20 leaves, from the previous size that needs the longest proof. A report about
 // an old epoch is measured after 1,000 key rotations (`reportGasAfter1000Rotations`), next to the
 // same report on a log that never rotated: rotations must not make evidence expensive.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import hre, { network } from 'hardhat'
+import { network } from 'hardhat'
 import type { Hex } from 'viem'
 import { keccak256, stringToHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -23,6 +23,7 @@ import {
   type TestSigner,
 } from '../test/helpers/checkpoints.ts'
 import { buildTestTree, rootAt } from '../test/helpers/tree.ts'
+import { toolchain } from './toolchain.ts'
 
 const TREE_SIZE = 2 ** 20
 // From 2^20 - 1, the proof to 2^20 is the longest one (21 hashes, 39 SHA-256 calls on chain).
@@ -31,8 +32,6 @@ const TARGET = { maxRatio: 2.0, maxGas: 95_000 }
 const ROTATIONS = 1000
 
 const here = dirname(fileURLToPath(import.meta.url))
-const versionOf = (pkg: string): string =>
-  JSON.parse(readFileSync(join(here, '..', 'node_modules', pkg, 'package.json'), 'utf8')).version
 
 console.log(`bench:gas: building a tree of ${TREE_SIZE} leaves with core …`)
 const started = performance.now()
@@ -176,8 +175,6 @@ for (let index = 1; index <= ROTATIONS; index++) {
 const reportGasAfter1000Rotations = await reportGas(logId)
 
 const ratio = anchorGasUsed / referenceGas
-const production = hre.config.solidity.profiles.production
-const compiler = production?.compilers[0]
 const result = {
   anchorGas: anchorGasUsed,
   referenceGas,
@@ -200,18 +197,7 @@ const result = {
   rotateKeysGasAfter1000Rotations: rotationGas[rotationGas.length - 1],
   reportGasNoRotations,
   reportGasAfter1000Rotations,
-  compiler: {
-    solc: compiler?.version,
-    profile: 'production',
-    optimizer: compiler?.settings?.optimizer,
-    viaIR: compiler?.settings?.viaIR,
-    evmVersion: compiler?.settings?.evmVersion,
-  },
-  chain: {
-    hardhat: versionOf('hardhat'),
-    edr: versionOf('@nomicfoundation/edr'),
-    hardfork: 'osaka (Hardhat default)',
-  },
+  ...toolchain(),
   measuredAt: new Date().toISOString(),
 }
 const out = join(here, 'results', 'gas.json')

@@ -27,11 +27,11 @@ import {
   sign as nodeSign,
   verify as nodeVerify,
 } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import hre, { network } from 'hardhat'
+import { network } from 'hardhat'
 import { type Hex, keccak256, stringToHex, toHex } from 'viem'
 import { privateKeyToAccount, sign as secpSign } from 'viem/accounts'
 import { p256 as nobleP256 } from '../core/node_modules/@noble/curves/nist.js'
@@ -47,10 +47,9 @@ import {
 import { createReceiptSigner } from '../gateway/src/keys/createReceiptSigner.ts'
 import { buildTestTree, leafHashOf } from '../test/helpers/tree.ts'
 import { median } from './stats.ts'
+import { toolchain, versionOf } from './toolchain.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const versionOf = (pkg: string): string =>
-  JSON.parse(readFileSync(join(here, '..', 'node_modules', pkg, 'package.json'), 'utf8')).version
 
 const TREE_SIZE = 2 ** 20
 const SEQ = 777_777 // the receipt's index: its proof in a tree of 2^20 has 20 hashes
@@ -471,8 +470,6 @@ const nodeTimings = {
 const ratio = (a: number | null, b: number | null) =>
   a === null || b === null ? null : Number((a / b).toFixed(2))
 const signatureShare = (gas: number | null) => (gas === null ? null : gas - reportGas.unsigned)
-const production = hre.config.solidity.profiles.production
-const compiler = production?.compilers[0]
 const result = {
   receiptBytes: edBytes.length,
   treeSize: TREE_SIZE,
@@ -559,18 +556,7 @@ const result = {
       licence: 'MIT',
     },
   },
-  compiler: {
-    solc: compiler?.version,
-    profile: 'production',
-    optimizer: compiler?.settings?.optimizer,
-    viaIR: compiler?.settings?.viaIR,
-    evmVersion: compiler?.settings?.evmVersion,
-  },
-  chain: {
-    hardhat: versionOf('hardhat'),
-    edr: versionOf('@nomicfoundation/edr'),
-    hardfork: 'osaka (Hardhat default)',
-  },
+  ...toolchain(),
   machine: {
     model: os.cpus()[0]?.model,
     cpus: os.cpus().length,

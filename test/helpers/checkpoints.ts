@@ -1,7 +1,8 @@
 // Checkpoints and key rotation statements as the contracts see them, signed with viem's
 // signTypedData under the TML Anchor EIP-712 domain (no chainId, no verifyingContract), as core
 // signs them.
-import type { Account, Hex, LocalAccount, WalletClient } from 'viem'
+import { KEY_ROTATION_TYPES } from '@tml/core'
+import type { Account, Hex, LocalAccount, TypedDataDefinition, WalletClient } from 'viem'
 
 export type TestCheckpoint = {
   logId: Hex
@@ -35,16 +36,6 @@ export const CHECKPOINT_TYPES = {
   ],
 } as const
 
-export const KEY_ROTATION_TYPES = {
-  KeyRotation: [
-    { name: 'logId', type: 'bytes32' },
-    { name: 'index', type: 'uint64' },
-    { name: 'fromEpoch', type: 'uint64' },
-    { name: 'signer', type: 'address' },
-    { name: 'receiptKey', type: 'bytes32' },
-  ],
-} as const
-
 function isLocal(by: TestSigner): by is LocalAccount {
   return 'type' in by && by.type === 'local'
 }
@@ -62,8 +53,7 @@ export async function signCheckpoint(signer: TestSigner, checkpoint: TestCheckpo
     primaryType: 'Checkpoint',
     message: checkpoint,
   } as const
-  if (isLocal(signer)) return signer.signTypedData(data)
-  return signer.signTypedData({ account: signer.account as Account, ...data })
+  return signTyped(signer, data)
 }
 
 /** Signs the key rotation statement `rotation` with `signer` (the previous period's key). */
@@ -74,6 +64,10 @@ export async function signKeyRotation(signer: TestSigner, rotation: TestKeyRotat
     primaryType: 'KeyRotation',
     message: rotation,
   } as const
+  return signTyped(signer, data)
+}
+
+function signTyped(signer: TestSigner, data: TypedDataDefinition): Promise<Hex> {
   if (isLocal(signer)) return signer.signTypedData(data)
   return signer.signTypedData({ account: signer.account as Account, ...data })
 }

@@ -1,30 +1,16 @@
 // The contract's EIP-712 digests of a checkpoint and a key rotation are the ones viem and core
 // compute, and a checkpoint signed by core's signCheckpoint anchors.
 import { describe, it } from 'node:test'
-import { signCheckpoint as coreSignCheckpoint, hashCheckpoint } from '@tml/core'
+import { signCheckpoint as coreSignCheckpoint, hashCheckpoint, KEY_ROTATION_TYPES } from '@tml/core'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { network } from 'hardhat'
-import { bytesToHex, hashDomain, hashStruct, hashTypedData } from 'viem'
+import { hashDomain, hashStruct, hashTypedData } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import {
-  CHECKPOINT_DOMAIN,
-  CHECKPOINT_TYPES,
-  KEY_ROTATION_TYPES,
-  type TestCheckpoint,
-} from '../helpers/checkpoints.ts'
+import { checkpointArbitrary, keyRotationArbitrary } from '../../core/test/fixtures/arbitraries.ts'
+import { CHECKPOINT_DOMAIN, CHECKPOINT_TYPES } from '../helpers/checkpoints.ts'
 import { deployRegistries, MAX_EPOCH_INTERVAL, RECEIPT_KEY, TREE } from '../helpers/registries.ts'
 import { rootAt } from '../helpers/tree.ts'
-
-const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })
-const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => bytesToHex(b))
-const checkpointArbitrary: fc.Arbitrary<TestCheckpoint> = fc.record({
-  logId: bytes32,
-  epoch: u64,
-  treeSize: u64,
-  rootHash: bytes32,
-  timestamp: u64,
-})
 
 describe('CheckpointTypedData', async () => {
   const connection = await network.create()
@@ -63,27 +49,17 @@ describe('CheckpointTypedData', async () => {
   })
 
   it('behavior: the key rotation digest equals viem hashTypedData under the same domain', async () => {
-    const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => bytesToHex(b))
     await fc.assert(
-      fc.asyncProperty(
-        fc.record({
-          logId: bytes32,
-          index: u64,
-          fromEpoch: u64,
-          signer: address,
-          receiptKey: bytes32,
-        }),
-        async (rotation) => {
-          expect(await harness.read.keyRotationDigest([rotation])).to.equal(
-            hashTypedData({
-              domain: CHECKPOINT_DOMAIN,
-              types: KEY_ROTATION_TYPES,
-              primaryType: 'KeyRotation',
-              message: rotation,
-            }),
-          )
-        },
-      ),
+      fc.asyncProperty(keyRotationArbitrary, async (rotation) => {
+        expect(await harness.read.keyRotationDigest([rotation])).to.equal(
+          hashTypedData({
+            domain: CHECKPOINT_DOMAIN,
+            types: KEY_ROTATION_TYPES,
+            primaryType: 'KeyRotation',
+            message: rotation,
+          }),
+        )
+      }),
       { numRuns: 40 },
     )
   })

@@ -1,15 +1,8 @@
 import { describe, it } from 'node:test'
+import { computeLogId } from '@tml/core'
 import { expect } from 'chai'
 import { network } from 'hardhat'
-import {
-  encodeAbiParameters,
-  encodePacked,
-  type Hex,
-  keccak256,
-  stringToHex,
-  zeroAddress,
-  zeroHash,
-} from 'viem'
+import { encodePacked, type Hex, keccak256, stringToHex, zeroAddress, zeroHash } from 'viem'
 import { signCheckpoint } from '../helpers/checkpoints.ts'
 import {
   deployRegistries,
@@ -113,24 +106,13 @@ describe('LanternRegistry', async () => {
     it('default: declareLog derives the id from operator, name, first keys and interval, registers key period 0, emits LogDeclared', async () => {
       const { viem, lantern, registry, accounts } = await load()
       const { operator, signer } = accounts
-      const expected = keccak256(
-        encodeAbiParameters(
-          [
-            { type: 'address' },
-            { type: 'bytes32' },
-            { type: 'address' },
-            { type: 'bytes32' },
-            { type: 'uint64' },
-          ],
-          [
-            operator.account.address,
-            keccak256(stringToHex('gateway-2')),
-            signer.account.address,
-            RECEIPT_KEY,
-            600n,
-          ],
-        ),
-      )
+      const expected = computeLogId({
+        operator: operator.account.address,
+        name: 'gateway-2',
+        signer: signer.account.address,
+        receiptKey: RECEIPT_KEY,
+        maxEpochInterval: 600n,
+      })
       await viem.assertions.emitWithArgs(
         lantern.write.declareLog(['gateway-2', signer.account.address, RECEIPT_KEY, 600n], {
           account: operator.account,

@@ -7,6 +7,34 @@ import type { SignedReceipt } from '../receipt/Receipt.ts'
 /** The format version every proof bundle carries in `v`. */
 export const BUNDLE_VERSION = 'tml-proof/1' as const
 
+/**
+ * The fields every {@link ProofBundle} has (the API's JSON Schema requires them).
+ *
+ * @example
+ * BUNDLE_REQUIRED_FIELDS.filter((f) => !(f in value)) // the missing ones
+ */
+export const BUNDLE_REQUIRED_FIELDS = [
+  'v',
+  'mtl',
+  'leafIndex',
+  'treeSize',
+  'inclusionProof',
+  'checkpoint',
+  'checkpointSignature',
+  'receipt',
+  'log',
+  'anchors',
+] as const
+
+/**
+ * Every field a {@link ProofBundle} may have: the required ones and the optional `ots`; a
+ * reader refuses any other.
+ *
+ * @example
+ * Object.keys(value).filter((f) => !BUNDLE_FIELDS.includes(f)) // the unknown ones
+ */
+export const BUNDLE_FIELDS: readonly string[] = [...BUNDLE_REQUIRED_FIELDS, 'ots']
+
 /** Where a checkpoint was anchored: the CheckpointRegistry on one chain, and the transaction. */
 export type BundleAnchor = {
   /** EIP-155 chain id; one anchor per chain in a bundle. */

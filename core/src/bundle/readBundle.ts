@@ -8,23 +8,15 @@ import { appendPath } from '../jcs/appendPath.ts'
 import type { SignedReceipt } from '../receipt/Receipt.ts'
 import { validateReceipt } from '../receipt/validateReceipt.ts'
 import { BUNDLE_LIMITS } from './bundleLimits.ts'
-import { BUNDLE_VERSION, type BundleAnchor, type BundleLogKeys } from './ProofBundle.ts'
+import {
+  BUNDLE_FIELDS,
+  BUNDLE_VERSION,
+  type BundleAnchor,
+  type BundleLogKeys,
+} from './ProofBundle.ts'
 
 type Issue = { path: string; message: string }
 
-const FIELDS = [
-  'v',
-  'mtl',
-  'leafIndex',
-  'treeSize',
-  'inclusionProof',
-  'checkpoint',
-  'checkpointSignature',
-  'receipt',
-  'log',
-  'anchors',
-  'ots',
-]
 const LOG_FIELDS = ['checkpointSigner', 'receiptPublicKey']
 const ANCHOR_FIELDS = ['chainId', 'registry', 'txHash', 'blockNumber']
 
@@ -51,9 +43,10 @@ export type ReadBundleReturnType = { issues: Issue[]; parts: BundleParts }
 
 /**
  * Reads an untrusted `tml-proof/1` bundle field by field: the shape of every field except the
- * contents of `mtl` (the MTL schema is its own verification step). Internal to the bundle area:
- * `validateBundle` and `verifyBundle` share it. Never throws on values from `JSON.parse`; the
- * callers catch what hostile objects (getters, proxies) might throw.
+ * contents of `mtl` (the MTL schema is its own verification step). `validateBundle` and
+ * `verifyBundle` share it, and it is exported for readers that need a bundle's parts (anchors,
+ * checkpoint) without verifying it. Never throws on values from `JSON.parse`; the callers catch
+ * what hostile objects (getters, proxies) might throw.
  *
  * Spec: ARCHITECTURE.md, Formats, Proof bundle; bounds in {@link BUNDLE_LIMITS}.
  *
@@ -74,7 +67,7 @@ export function readBundle(value: unknown): ReadBundleReturnType {
       message: got === undefined ? 'missing' : `expected ${expected}, got ${describeValue(got)}`,
     })
 
-  unknownFields({ record: value, known: FIELDS, path: '$', issues })
+  unknownFields({ record: value, known: BUNDLE_FIELDS, path: '$', issues })
 
   if (field('v') !== BUNDLE_VERSION) expect('$.v', `"${BUNDLE_VERSION}"`, field('v'))
 
@@ -262,7 +255,7 @@ function unknownFields({
   issues,
 }: {
   record: Record<string, unknown>
-  known: string[]
+  known: readonly string[]
   path: string
   issues: Issue[]
 }) {

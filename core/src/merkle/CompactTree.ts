@@ -1,5 +1,7 @@
 import { type Sha256, sha256 } from '../hash/sha256.ts'
 import { InvalidNodeHashError, NodeCountMismatchError, TreeRangeError } from './errors.ts'
+import type { NodeId } from './NodeId.ts'
+import { rangeNodes, toNodeIds } from './rangeNodes.ts'
 import { onesCountSafe, toSafeIndex } from './u64.ts'
 import { isHash } from './untrusted.ts'
 
@@ -82,12 +84,7 @@ export class CompactTree {
     parameters: { size: number | bigint; hashes: readonly Uint8Array[] } & CompactTreeParameters,
   ): CompactTree {
     const { size, hashes, ...rest } = parameters
-    const n = toSafeIndex(size)
-    if (n === undefined) {
-      throw new TreeRangeError(`Compact tree size ${String(size)} is out of range.`, {
-        details: 'Sizes are integers from 0 to 2^53-1.',
-      })
-    }
+    const n = checkedSize(size)
     const expected = onesCountSafe(n)
     if (!Array.isArray(hashes) || hashes.length !== expected) {
       throw new NodeCountMismatchError(
@@ -109,6 +106,20 @@ export class CompactTree {
     }
     tree.#size = n
     return tree
+  }
+
+  /**
+   * The ids of the nodes whose hashes `fromState` takes for a tree of `size` leaves: the perfect
+   * subtrees of the compact range [0, size), largest first, one per set bit of `size`. A store
+   * that kept what `onNode` reported resumes the tree from them.
+   *
+   * @throws {TreeRangeError} unless `size` is an integer from 0 to 2^53-1.
+   *
+   * @example
+   * CompactTree.fromState({ size, hashes: store.getNodes(CompactTree.nodeIds(size)) })
+   */
+  static nodeIds(size: number | bigint): NodeId[] {
+    return toNodeIds(rangeNodes(0n, BigInt(checkedSize(size))))
   }
 
   /** Number of leaves appended. */
@@ -182,4 +193,14 @@ export class CompactTree {
     }
     return { size: this.#size, hashes }
   }
+}
+
+function checkedSize(size: number | bigint): number {
+  const n = toSafeIndex(size)
+  if (n === undefined) {
+    throw new TreeRangeError(`Compact tree size ${String(size)} is out of range.`, {
+      details: 'Sizes are integers from 0 to 2^53-1.',
+    })
+  }
+  return n
 }

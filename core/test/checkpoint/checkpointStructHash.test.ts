@@ -1,42 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { encodeAbiParameters, keccak256, toBytes } from 'viem'
-import type { Checkpoint } from '../../src/checkpoint/Checkpoint.ts'
 import { checkpointStructHash } from '../../src/checkpoint/checkpointStructHash.ts'
-import { CHECKPOINT_TYPE } from '../../src/checkpoint/checkpointTypes.ts'
 import { InvalidCheckpointError } from '../../src/checkpoint/InvalidCheckpointError.ts'
+import { CHECKPOINT, referenceCheckpointStructHash } from '../fixtures/typedData.ts'
 
-const checkpoint: Checkpoint = {
-  logId: `0x${'11'.repeat(32)}`,
-  epoch: 1n,
-  treeSize: 3n,
-  rootHash: `0x${'ab'.repeat(32)}`,
-  timestamp: 1767225600n,
-}
+const checkpoint = CHECKPOINT
 
 describe('checkpointStructHash', () => {
   test('behavior: equals keccak256(abi.encode(CHECKPOINT_TYPEHASH, fields…)), what the registry stores', () => {
-    const reference = keccak256(
-      encodeAbiParameters(
-        [
-          { type: 'bytes32' },
-          { type: 'bytes32' },
-          { type: 'uint64' },
-          { type: 'uint64' },
-          { type: 'bytes32' },
-          { type: 'uint64' },
-        ],
-        [
-          keccak256(toBytes(CHECKPOINT_TYPE)),
-          checkpoint.logId,
-          checkpoint.epoch,
-          checkpoint.treeSize,
-          checkpoint.rootHash,
-          checkpoint.timestamp,
-        ],
-      ),
-    )
-    assert.equal(checkpointStructHash(checkpoint), reference)
+    assert.equal(checkpointStructHash(checkpoint), referenceCheckpointStructHash(checkpoint))
   })
 
   test('behavior: tree size and time change it, as the root does (every epoch is checkable)', () => {

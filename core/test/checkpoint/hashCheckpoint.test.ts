@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { concat, encodeAbiParameters, keccak256, toBytes } from 'viem'
+import { keccak256, toBytes } from 'viem'
 import type { Checkpoint } from '../../src/checkpoint/Checkpoint.ts'
 import { checkpointTypedData } from '../../src/checkpoint/checkpointTypedData.ts'
 import {
@@ -10,44 +10,18 @@ import {
 } from '../../src/checkpoint/checkpointTypes.ts'
 import { hashCheckpoint } from '../../src/checkpoint/hashCheckpoint.ts'
 import { InvalidCheckpointError } from '../../src/checkpoint/InvalidCheckpointError.ts'
+import {
+  CHECKPOINT,
+  referenceCheckpointStructHash,
+  referenceTypedDataDigest,
+} from '../fixtures/typedData.ts'
 
-const checkpoint: Checkpoint = {
-  logId: `0x${'11'.repeat(32)}`,
-  epoch: 1n,
-  treeSize: 3n,
-  rootHash: `0x${'ab'.repeat(32)}`,
-  timestamp: 1767225600n,
-}
+const checkpoint = CHECKPOINT
 
 // Plain EIP-712 from the spec's definitions, written out by hand: the reference that the viem
 // path in hashCheckpoint must agree with, and what the Solidity contract computes.
-function referenceDigest(cp: Checkpoint) {
-  const typeHash = keccak256(toBytes(CHECKPOINT_TYPE))
-  const structHash = keccak256(
-    encodeAbiParameters(
-      [
-        { type: 'bytes32' },
-        { type: 'bytes32' },
-        { type: 'uint64' },
-        { type: 'uint64' },
-        { type: 'bytes32' },
-        { type: 'uint64' },
-      ],
-      [typeHash, cp.logId, cp.epoch, cp.treeSize, cp.rootHash, cp.timestamp],
-    ),
-  )
-  const domainSeparator = keccak256(
-    encodeAbiParameters(
-      [{ type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes32' }],
-      [
-        keccak256(toBytes('EIP712Domain(string name,string version)')),
-        keccak256(toBytes('TML Anchor')),
-        keccak256(toBytes('1')),
-      ],
-    ),
-  )
-  return keccak256(concat(['0x1901', domainSeparator, structHash]))
-}
+const referenceDigest = (cp: Checkpoint) =>
+  referenceTypedDataDigest(referenceCheckpointStructHash(cp))
 
 describe('hashCheckpoint', () => {
   test('default: known-answer digest', () => {

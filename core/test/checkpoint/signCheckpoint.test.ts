@@ -2,11 +2,11 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import type { Checkpoint } from '../../src/checkpoint/Checkpoint.ts'
 import { InvalidCheckpointSignatureError } from '../../src/checkpoint/InvalidCheckpointSignatureError.ts'
 import { recoverCheckpointSigner } from '../../src/checkpoint/recoverCheckpointSigner.ts'
 import { signCheckpoint } from '../../src/checkpoint/signCheckpoint.ts'
 import { verifyCheckpointSignature } from '../../src/checkpoint/verifyCheckpointSignature.ts'
+import { CHECKPOINT } from '../fixtures/typedData.ts'
 
 // Hardhat's well-known test account #0: a public test key, never to hold real funds.
 const HARDHAT_ACCOUNT_0_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
@@ -18,13 +18,7 @@ const other = privateKeyToAccount(
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
 
-const checkpoint: Checkpoint = {
-  logId: `0x${'11'.repeat(32)}`,
-  epoch: 1n,
-  treeSize: 3n,
-  rootHash: `0x${'ab'.repeat(32)}`,
-  timestamp: 1767225600n,
-}
+const checkpoint = CHECKPOINT
 
 // The malleable twin of a signature: (r, n − s, v flipped) recovers the same key.
 function highS(signature: Hex): Hex {

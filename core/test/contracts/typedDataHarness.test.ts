@@ -10,7 +10,6 @@ import { network } from 'hardhat'
 import {
   type Abi,
   type Address,
-  bytesToHex,
   createPublicClient,
   createWalletClient,
   custom,
@@ -24,10 +23,13 @@ import { lanternRegistryAbi } from '../../src/contracts/abis.ts'
 import { hashKeyRotation } from '../../src/keyRotation/hashKeyRotation.ts'
 import type { KeyRotation } from '../../src/keyRotation/KeyRotation.ts'
 import { computeLogId } from '../../src/logId/computeLogId.ts'
-
-const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })
-const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => bytesToHex(b))
-const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => bytesToHex(b))
+import {
+  address,
+  bytes32,
+  checkpointArbitrary,
+  keyRotationArbitrary,
+  u64,
+} from '../fixtures/arbitraries.ts'
 
 describe('EIP-712 hashes against the contracts', { timeout: 120_000 }, () => {
   let connection: Awaited<ReturnType<typeof network.create>>
@@ -69,18 +71,15 @@ describe('EIP-712 hashes against the contracts', { timeout: 120_000 }, () => {
 
   test('behavior: checkpointStructHash equals CheckpointTypedData.structHash for any checkpoint', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.record({ logId: bytes32, epoch: u64, treeSize: u64, rootHash: bytes32, timestamp: u64 }),
-        async (checkpoint: Checkpoint) => {
-          const onChain = await client.readContract({
-            address: harness,
-            abi,
-            functionName: 'structHash',
-            args: [checkpoint],
-          })
-          assert.equal(onChain, checkpointStructHash(checkpoint))
-        },
-      ),
+      fc.asyncProperty(checkpointArbitrary, async (checkpoint: Checkpoint) => {
+        const onChain = await client.readContract({
+          address: harness,
+          abi,
+          functionName: 'structHash',
+          args: [checkpoint],
+        })
+        assert.equal(onChain, checkpointStructHash(checkpoint))
+      }),
       { numRuns: 25 },
     )
   })
@@ -117,24 +116,15 @@ describe('EIP-712 hashes against the contracts', { timeout: 120_000 }, () => {
 
   test('behavior: hashKeyRotation equals KeyRotationTypedData.digest for any statement', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.record({
-          logId: bytes32,
-          index: u64,
-          fromEpoch: u64,
-          signer: address,
-          receiptKey: bytes32,
-        }),
-        async (rotation: KeyRotation) => {
-          const onChain = await client.readContract({
-            address: harness,
-            abi,
-            functionName: 'keyRotationDigest',
-            args: [rotation],
-          })
-          assert.equal(onChain, hashKeyRotation(rotation))
-        },
-      ),
+      fc.asyncProperty(keyRotationArbitrary, async (rotation: KeyRotation) => {
+        const onChain = await client.readContract({
+          address: harness,
+          abi,
+          functionName: 'keyRotationDigest',
+          args: [rotation],
+        })
+        assert.equal(onChain, hashKeyRotation(rotation))
+      }),
       { numRuns: 25 },
     )
   })

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { concat, encodeAbiParameters, keccak256, toBytes } from 'viem'
+import { encodeAbiParameters, keccak256, toBytes } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { hashCheckpoint } from '../../src/checkpoint/hashCheckpoint.ts'
 import { hashKeyRotation } from '../../src/keyRotation/hashKeyRotation.ts'
@@ -11,6 +11,7 @@ import { keyRotationTypedData } from '../../src/keyRotation/keyRotationTypedData
 import { KEY_ROTATION_TYPE, KEY_ROTATION_TYPES } from '../../src/keyRotation/keyRotationTypes.ts'
 import { recoverKeyRotationSigner } from '../../src/keyRotation/recoverKeyRotationSigner.ts'
 import { signKeyRotation } from '../../src/keyRotation/signKeyRotation.ts'
+import { referenceTypedDataDigest } from '../fixtures/typedData.ts'
 
 // Hardhat's well-known test account #2 (a public test key).
 const outgoing = privateKeyToAccount(
@@ -47,17 +48,7 @@ function referenceDigest(r: KeyRotation) {
       ],
     ),
   )
-  const domainSeparator = keccak256(
-    encodeAbiParameters(
-      [{ type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes32' }],
-      [
-        keccak256(toBytes('EIP712Domain(string name,string version)')),
-        keccak256(toBytes('TML Anchor')),
-        keccak256(toBytes('1')),
-      ],
-    ),
-  )
-  return keccak256(concat(['0x1901', domainSeparator, structHash]))
+  return referenceTypedDataDigest(structHash)
 }
 
 describe('key rotation typed data', () => {

@@ -69,6 +69,25 @@ describe('CompactTree', () => {
     )
   })
 
+  test('behavior: nodeIds names the nodes of the state, so a node store resumes the tree', () => {
+    const store = new MemoryNodeStore()
+    const tree = new CompactTree({ onNode: (level, index, hash) => store.put(level, index, hash) })
+    assert.deepEqual(CompactTree.nodeIds(0), [])
+    for (let n = 1; n <= 300; n++) {
+      tree.append(leaves[n - 1] as Uint8Array)
+      const ids = CompactTree.nodeIds(n)
+      assert.deepEqual(store.getNodes(ids), tree.state().hashes, `size ${n}`)
+    }
+    // 13 = 8 + 4 + 1, largest first.
+    assert.deepEqual(CompactTree.nodeIds(13n), [
+      { level: 3, index: 0 },
+      { level: 2, index: 2 },
+      { level: 0, index: 12 },
+    ])
+    assert.throws(() => CompactTree.nodeIds(-1), TreeRangeError)
+    assert.throws(() => CompactTree.nodeIds(2 ** 53), TreeRangeError)
+  })
+
   test('behavior: a state with a bigint size resumes', () => {
     const tree = new CompactTree()
     for (const leaf of leaves.slice(0, 6)) tree.append(leaf)

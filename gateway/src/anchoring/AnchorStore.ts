@@ -1,4 +1,4 @@
-import type { Hex } from '@tml/core'
+import type { Checkpoint, Hex } from '@tml/core'
 
 /** A checkpoint as the sequencer stored it, with the log signer's EIP-712 signature. */
 export type StoredCheckpoint = {
@@ -15,6 +15,17 @@ export type StoredCheckpoint = {
 
 /** A checkpoint the sequencer committed to but had not signed yet when it stopped. */
 export type CheckpointIntent = Omit<StoredCheckpoint, 'signature' | 'createdMs'>
+
+/** A stored checkpoint (or intent) of log `logId` as the registry's struct (and core's EIP-712 types) have it. */
+export function toCheckpoint(logId: Hex, cp: CheckpointIntent): Checkpoint {
+  return {
+    logId,
+    epoch: BigInt(cp.epoch),
+    treeSize: BigInt(cp.treeSize),
+    rootHash: cp.rootHash,
+    timestamp: BigInt(cp.timestamp),
+  }
+}
 
 /**
  * Where one checkpoint stands on one chain. `pending`: not sent (or to be sent again);

@@ -1,6 +1,5 @@
 import {
   buildConsistencyProof,
-  type Checkpoint,
   checkpointRegistryAbi,
   checkpointStructHash,
   type Hex,
@@ -18,7 +17,12 @@ import {
   type WalletClient,
   zeroHash,
 } from 'viem'
-import type { AnchorRecord, AnchorStore, StoredCheckpoint } from './AnchorStore.ts'
+import {
+  type AnchorRecord,
+  type AnchorStore,
+  type StoredCheckpoint,
+  toCheckpoint,
+} from './AnchorStore.ts'
 import { chainDefinition } from './chainDefinition.ts'
 import { RoundLoop, type RoundOutcome } from './RoundLoop.ts'
 import { type BlockSpan, searchBlocksBackward } from './searchBlocksBackward.ts'
@@ -469,17 +473,6 @@ export class ChainAnchorer {
     this.#confirmedEpoch = epoch
     this.#confirmedTreeSize = epoch === 0 ? 0 : (this.#p.store.checkpoint(epoch)?.treeSize ?? 0)
     for (const l of this.#listeners) l()
-  }
-}
-
-// The checkpoint as the registry's struct (and core's EIP-712 types) have it.
-function toCheckpoint(logId: Hex, cp: StoredCheckpoint): Checkpoint {
-  return {
-    logId,
-    epoch: BigInt(cp.epoch),
-    treeSize: BigInt(cp.treeSize),
-    rootHash: cp.rootHash,
-    timestamp: BigInt(cp.timestamp),
   }
 }
 

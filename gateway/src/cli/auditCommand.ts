@@ -12,6 +12,7 @@ import {
   verifyReceipt,
 } from '@tml/core'
 import { type Address, isAddress } from 'viem'
+import { toCheckpoint } from '../anchoring/AnchorStore.ts'
 import { createReadCheckpoint } from '../proofs/createReadCheckpoint.ts'
 import { type FetchedLog, fetchLog } from './auditFetchLog.ts'
 import type { CliIo } from './io.ts'
@@ -179,13 +180,7 @@ export async function auditCommand({ argv, io }: { argv: string[]; io: CliIo }):
     }
     try {
       const by = await recoverCheckpointSigner({
-        checkpoint: {
-          ...cp,
-          logId,
-          epoch: BigInt(cp.epoch),
-          treeSize: BigInt(cp.treeSize),
-          timestamp: BigInt(cp.timestamp),
-        },
+        checkpoint: toCheckpoint(logId, cp),
         signature: served.signature,
       })
       const { signer, period } = await keysOf(cp.epoch)
@@ -214,13 +209,7 @@ export async function auditCommand({ argv, io }: { argv: string[]; io: CliIo }):
       }
       try {
         const onChain = await readCheckpoint(chainId, registry, logId, BigInt(cp.epoch))
-        const served = checkpointStructHash({
-          logId,
-          epoch: BigInt(cp.epoch),
-          treeSize: BigInt(cp.treeSize),
-          rootHash: cp.rootHash,
-          timestamp: BigInt(cp.timestamp),
-        })
+        const served = checkpointStructHash(toCheckpoint(logId, cp))
         if (!onChain) problem('anchor', `epoch ${cp.epoch}: not anchored on chain ${chainId}`)
         else if (onChain.checkpointHash.toLowerCase() !== served)
           problem(

@@ -12,7 +12,7 @@ import {
 } from '@tml/core'
 import { createPublicClient, createWalletClient, http, type PublicClient } from 'viem'
 import { type LocalAccount, privateKeyToAccount } from 'viem/accounts'
-import type { AnchorStore } from '../anchoring/AnchorStore.ts'
+import { type AnchorStore, toCheckpoint } from '../anchoring/AnchorStore.ts'
 import type { ChainConfig } from '../anchoring/ChainAnchorer.ts'
 import { chainDefinition } from '../anchoring/chainDefinition.ts'
 import { LaneConfigError, loadLaneConfig } from '../anchoring/loadLaneConfig.ts'
@@ -279,13 +279,7 @@ async function handoverBroken(
   const first = store.checkpoint(period.fromEpoch)
   if (!first) return undefined
   const by = await recoverCheckpointSigner({
-    checkpoint: {
-      logId,
-      epoch: BigInt(first.epoch),
-      treeSize: BigInt(first.treeSize),
-      rootHash: first.rootHash,
-      timestamp: BigInt(first.timestamp),
-    },
+    checkpoint: toCheckpoint(logId, first),
     signature: first.signature,
   })
   return by === period.address

@@ -4,6 +4,7 @@
 // the API accepts is one the MTL schema accepts.
 
 import {
+  BUNDLE_REQUIRED_FIELDS,
   BUNDLE_VERSION,
   HEX_BYTES_PATTERN,
   HEX32_PATTERN,
@@ -497,18 +498,7 @@ export const traceSchema = {
 export const proofBundleSchema = {
   type: 'object',
   description: 'tml-proof/1: everything needed to check the MTL offline and against the chains.',
-  required: [
-    'v',
-    'mtl',
-    'leafIndex',
-    'treeSize',
-    'inclusionProof',
-    'checkpoint',
-    'checkpointSignature',
-    'receipt',
-    'log',
-    'anchors',
-  ],
+  required: [...BUNDLE_REQUIRED_FIELDS],
   properties: {
     v: { const: BUNDLE_VERSION },
     mtl,

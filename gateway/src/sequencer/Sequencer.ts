@@ -8,7 +8,12 @@ import {
   signCheckpoint,
 } from '@tml/core'
 import type { LocalAccount } from 'viem'
-import type { AnchorStore, CheckpointIntent, StoredCheckpoint } from '../anchoring/AnchorStore.ts'
+import {
+  type AnchorStore,
+  type CheckpointIntent,
+  type StoredCheckpoint,
+  toCheckpoint,
+} from '../anchoring/AnchorStore.ts'
 import type { ChainHeadGuard } from '../anchoring/ChainHeadGuard.ts'
 import type { CheckpointSigners } from '../keys/CheckpointKeyHistory.ts'
 import { KeysError } from '../keys/KeysError.ts'
@@ -157,15 +162,7 @@ export class Sequencer {
     if (this.#tree) return this.#tree
     const { store, hash } = this.#p
     const size = store.treeSize()
-    const ids: { level: number; index: number }[] = []
-    let start = 0
-    for (let level = 52; level >= 0; level--) {
-      const width = 2 ** level
-      if (Math.floor(size / width) % 2 === 1) {
-        ids.push({ level, index: start / width })
-        start += width
-      }
-    }
+    const ids = CompactTree.nodeIds(size)
     this.#tree = CompactTree.fromState({ size, hashes: store.getNodes(ids), hash })
     return this.#tree
   }
@@ -207,13 +204,7 @@ export class Sequencer {
   async #sign(intent: CheckpointIntent): Promise<StoredCheckpoint> {
     const account = await this.#signerFor(intent.epoch)
     const signature = await signCheckpoint({
-      checkpoint: {
-        logId: this.#p.logId,
-        epoch: BigInt(intent.epoch),
-        treeSize: BigInt(intent.treeSize),
-        rootHash: intent.rootHash,
-        timestamp: BigInt(intent.timestamp),
-      },
+      checkpoint: toCheckpoint(this.#p.logId, intent),
       account,
     })
     // Crash point: a signature not yet stored has left no trace; the restart signs the same
@@ -238,13 +229,7 @@ export class Sequencer {
       const first = store.checkpoint(period.fromEpoch)
       const by = first
         ? await recoverCheckpointSigner({
-            checkpoint: {
-              logId,
-              epoch: BigInt(first.epoch),
-              treeSize: BigInt(first.treeSize),
-              rootHash: first.rootHash,
-              timestamp: BigInt(first.timestamp),
-            },
+            checkpoint: toCheckpoint(logId, first),
             signature: first.signature,
           })
         : period.account.address

@@ -1,15 +1,28 @@
 // A gateway with its anchoring lane on the local chains of `localChains.ts`.
+import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { after, before } from 'node:test'
 import { bytesToHex, type Hex } from '@tml/core'
 import { privateKeyToAccount } from 'viem/accounts'
 import type { ChainConfig } from '../../src/anchoring/ChainAnchorer.ts'
 import { createReceiptSigner } from '../../src/keys/createReceiptSigner.ts'
 import { type GatewayKeys, loadKeys } from '../../src/keys/loadKeys.ts'
 import { loadPolicies } from '../../src/policy/loadPolicies.ts'
-import { createGateway, type GatewayLaneOptions } from '../../src/service/createGateway.ts'
-import { API_TOKEN, policyDirWith, serveTestGateway, type TestGateway } from '../helpers/gateway.ts'
+import {
+  createGateway,
+  type Gateway,
+  type GatewayLaneOptions,
+} from '../../src/service/createGateway.ts'
+import {
+  API_TOKEN,
+  auth,
+  policyDirWith,
+  SMALLEST,
+  serveTestGateway,
+  type TestGateway,
+} from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
 import { DEV_KEYS, type LocalChain, startLocalChain } from './localChains.ts'
 
@@ -54,6 +67,29 @@ export async function startChains({ maxEpochIntervalS = 3600 } = {}): Promise<Fi
     stop: async () => {
       await Promise.all(chains.map((c) => c.stop()))
     },
+  }
+}
+
+/**
+ * Both local chains (`startChains`) for the tests of the `describe` it is called in: started
+ * before them and stopped after them. `started` runs once they are up (to start a gateway on
+ * them, say), `stopping` before they stop. Returns a getter for the fixture.
+ */
+export function useChains(
+  hooks: { started?: (fixture: Fixture) => Promise<void>; stopping?: () => Promise<void> } = {},
+): () => Fixture {
+  let fixture: Fixture | undefined
+  before(async () => {
+    fixture = await startChains()
+    await hooks.started?.(fixture)
+  })
+  after(async () => {
+    await hooks.stopping?.()
+    await fixture?.stop()
+  })
+  return () => {
+    assert.ok(fixture, 'the chains are started before the tests')
+    return fixture
   }
 }
 
@@ -103,7 +139,18 @@ export async function startAnchoredGateway(
   dir = tempDir(),
   policies: Record<string, string> = {},
 ): Promise<AnchoredGateway> {
-  const gateway = await createGateway({
+  const gateway = await createAnchoredGateway(fixture, lane, dir, policies)
+  return serveTestGateway(gateway, dir, { apiKeys: fixture.keys.apiKeys })
+}
+
+/** The gateway of `startAnchoredGateway`, not yet behind its HTTP API. */
+export function createAnchoredGateway(
+  fixture: Fixture,
+  lane: Partial<GatewayLaneOptions> = {},
+  dir = tempDir(),
+  policies: Record<string, string> = {},
+): Promise<Gateway> {
+  return createGateway({
     keys: fixture.keys,
     policies: loadPolicies({ paths: [policyDirWith(dir, policies)] }),
     dataDir: dir,
@@ -118,7 +165,21 @@ export async function startAnchoredGateway(
       ...lane,
     },
   })
-  return serveTestGateway(gateway, dir, { apiKeys: fixture.keys.apiKeys })
+}
+
+/** POSTs a decision (the smallest request, `payload` over it), asserts a 200 and returns the answer. */
+export async function postDecision<T>(
+  gw: AnchoredGateway,
+  payload: Record<string, unknown>,
+): Promise<T> {
+  const res = await gw.app.inject({
+    method: 'POST',
+    url: '/v1/decisions',
+    headers: auth,
+    payload: { ...SMALLEST, ...payload },
+  })
+  assert.equal(res.statusCode, 200, res.body)
+  return res.json() as T
 }
 
 /** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs`. */

@@ -4,45 +4,42 @@ import { base64ToBytes, bytesToHex, type ProofBundle, verifyBundle } from '@tml/
 import OpenTimestamps from 'opentimestamps'
 import { type LocalCalendar, startLocalCalendar } from '../../src/ots/localCalendar.ts'
 import { createReadCheckpoint } from '../../src/proofs/createReadCheckpoint.ts'
-import { auth, SMALLEST } from '../helpers/gateway.ts'
+import { auth } from '../helpers/gateway.ts'
 import {
   type AnchoredGateway,
   eventually,
-  type Fixture,
+  postDecision,
   startAnchoredGateway,
-  startChains,
+  useChains,
 } from './anchoredGateway.ts'
 
 describe('anchoring lane on two local chains', () => {
-  let fixture: Fixture
   let gw: AnchoredGateway
   let calendar: LocalCalendar
   before(async () => {
     calendar = await startLocalCalendar()
-    fixture = await startChains()
-    gw = await startAnchoredGateway(fixture, { ots: { calendars: [calendar.url], upgradeMs: 50 } })
+  })
+  const fixture = useChains({
+    started: async (chains) => {
+      gw = await startAnchoredGateway(chains, {
+        ots: { calendars: [calendar.url], upgradeMs: 50 },
+      })
+    },
+    stopping: async () => {
+      await gw?.close()
+    },
   })
   after(async () => {
-    await gw?.close()
-    await fixture?.stop()
     await calendar?.close()
   })
 
-  const decide = async (profile = 'general') => {
-    const res = await gw.app.inject({
-      method: 'POST',
-      url: '/v1/decisions',
-      headers: auth,
-      payload: { ...SMALLEST, profile },
-    })
-    assert.equal(res.statusCode, 200, res.body)
-    return res.json() as { trace_id: string; seq: number; state: number }
-  }
+  const decide = (profile = 'general') =>
+    postDecision<{ trace_id: string; seq: number; state: number }>(gw, { profile })
 
   test('behavior: decisions → epochs → anchored on both chains → bundles that verify', async () => {
     const answers = await Promise.all(Array.from({ length: 12 }, () => decide('finance')))
     const readCheckpoint = createReadCheckpoint({
-      rpc: new Map(fixture.chains.map((c) => [c.chainId, c.nodeUrl])),
+      rpc: new Map(fixture().chains.map((c) => [c.chainId, c.nodeUrl])),
     })
     for (const answer of answers) {
       const bundle = await eventually(
@@ -119,7 +116,10 @@ describe('anchoring lane on two local chains', () => {
       headers: auth,
     })
     assert.equal(res.statusCode, 404)
-    const cps = await gw.app.inject({ url: `/v1/logs/${fixture.logId}/checkpoints`, headers: auth })
+    const cps = await gw.app.inject({
+      url: `/v1/logs/${fixture().logId}/checkpoints`,
+      headers: auth,
+    })
     assert.equal(cps.statusCode, 200)
     const body = cps.json() as {
       checkpoints: { checkpoint: { epoch: number; treeSize: number } }[]
@@ -131,7 +131,7 @@ describe('anchoring lane on two local chains', () => {
     )
     const last = body.checkpoints.at(-1)?.checkpoint.treeSize ?? 0
     const cons = await gw.app.inject({
-      url: `/v1/logs/${fixture.logId}/consistency?from=1&to=${last}`,
+      url: `/v1/logs/${fixture().logId}/consistency?from=1&to=${last}`,
       headers: auth,
     })
     assert.equal(cons.statusCode, 200, cons.body)

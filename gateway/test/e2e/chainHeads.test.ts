@@ -3,15 +3,15 @@
 // signs nothing, answers -1 LEDGER with the reason, and is not ready.
 import assert from 'node:assert/strict'
 import { cpSync, rmSync } from 'node:fs'
-import { after, before, describe, test } from 'node:test'
-import { auth, SMALLEST, sleep } from '../helpers/gateway.ts'
+import { describe, test } from 'node:test'
+import { sleep } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
 import {
   type AnchoredGateway,
   eventually,
-  type Fixture,
+  postDecision,
   startAnchoredGateway,
-  startChains,
+  useChains,
 } from './anchoredGateway.ts'
 
 type Answer = {
@@ -22,16 +22,7 @@ type Answer = {
   seq: number | null
 }
 
-async function decide(gw: AnchoredGateway, profile = 'finance'): Promise<Answer> {
-  const res = await gw.app.inject({
-    method: 'POST',
-    url: '/v1/decisions',
-    headers: auth,
-    payload: { ...SMALLEST, profile },
-  })
-  assert.equal(res.statusCode, 200, res.body)
-  return res.json() as Answer
-}
+const decide = (gw: AnchoredGateway, profile = 'finance') => postDecision<Answer>(gw, { profile })
 
 /** Decides once and waits until the epoch holding it is confirmed on every chain. */
 async function decideAnchored(gw: AnchoredGateway): Promise<number> {
@@ -71,19 +62,13 @@ async function assertRefuses(gw: AnchoredGateway, reason: RegExp, epoch: number 
 }
 
 describe('a chain ahead of the store', () => {
-  let fixture: Fixture
-  before(async () => {
-    fixture = await startChains()
-  })
-  after(async () => {
-    await fixture?.stop()
-  })
+  const fixture = useChains()
 
   test('behavior: restore an older backup (copied after epoch 2, chains at epoch 4): no new checkpoint is signed, decisions -1 LEDGER', async () => {
     const dir = tempDir()
     const backup = tempDir()
     const lane = { epochSize: 1 }
-    let gw = await startAnchoredGateway(fixture, lane, dir)
+    let gw = await startAnchoredGateway(fixture(), lane, dir)
     try {
       assert.equal(await decideAnchored(gw), 1)
       assert.equal(await decideAnchored(gw), 2)
@@ -91,7 +76,7 @@ describe('a chain ahead of the store', () => {
       await gw.close()
     }
     cpSync(dir, backup, { recursive: true })
-    gw = await startAnchoredGateway(fixture, lane, dir)
+    gw = await startAnchoredGateway(fixture(), lane, dir)
     try {
       assert.equal(await decideAnchored(gw), 3)
       assert.equal(await decideAnchored(gw), 4)
@@ -101,7 +86,7 @@ describe('a chain ahead of the store', () => {
     rmSync(dir, { recursive: true })
     cpSync(backup, dir, { recursive: true })
 
-    gw = await startAnchoredGateway(fixture, lane, dir)
+    gw = await startAnchoredGateway(fixture(), lane, dir)
     try {
       await assertRefuses(
         gw,
@@ -114,7 +99,7 @@ describe('a chain ahead of the store', () => {
   })
 
   test("behavior: an empty data directory with the log's keys, against chains that already hold epochs: nothing signed, -1 LEDGER", async () => {
-    const gw = await startAnchoredGateway(fixture, { epochSize: 1 }, tempDir())
+    const gw = await startAnchoredGateway(fixture(), { epochSize: 1 }, tempDir())
     try {
       await assertRefuses(
         gw,
@@ -128,18 +113,12 @@ describe('a chain ahead of the store', () => {
 })
 
 describe('two gateways on the same keys, each with its own data directory', () => {
-  let fixture: Fixture
-  before(async () => {
-    fixture = await startChains()
-  })
-  after(async () => {
-    await fixture?.stop()
-  })
+  const fixture = useChains()
 
   test('behavior: once one has anchored an epoch, the other signs nothing and answers -1 LEDGER; the first goes on', async () => {
-    const first = await startAnchoredGateway(fixture, { epochSize: 1 })
+    const first = await startAnchoredGateway(fixture(), { epochSize: 1 })
     // The second one's rounds are driven by hand, so that it closes its epoch after the first.
-    const second = await startAnchoredGateway(fixture, { epochSize: 1, manual: true })
+    const second = await startAnchoredGateway(fixture(), { epochSize: 1, manual: true })
     try {
       assert.equal(first.gateway.lane?.guard.verdict.state, 'clear')
       assert.equal(second.gateway.lane?.guard.verdict.state, 'clear')

@@ -2,15 +2,16 @@
 // LEDGER (never a silent +1), and a +1 that ends a deliberative pause is released only once its
 // own MTL is anchored.
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import { auth, reviewer, reviewPolicy, SMALLEST } from '../helpers/gateway.ts'
+import { describe, test } from 'node:test'
+import { auth, reviewer, reviewPolicy } from '../helpers/gateway.ts'
 import { signedResolution } from '../helpers/review.ts'
 import {
   type AnchoredGateway,
   eventually,
   type Fixture,
+  postDecision,
   startAnchoredGateway,
-  startChains,
+  useChains,
 } from './anchoredGateway.ts'
 
 type Answer = {
@@ -23,34 +24,20 @@ type Answer = {
   pause?: { pause_id: string; status: string; resolution?: { state: number; seq: number } }
 }
 
-async function decide(gw: AnchoredGateway, payload: Record<string, unknown>): Promise<Answer> {
-  const res = await gw.app.inject({
-    method: 'POST',
-    url: '/v1/decisions',
-    headers: auth,
-    payload: { ...SMALLEST, ...payload },
-  })
-  assert.equal(res.statusCode, 200, res.body)
-  return res.json() as Answer
-}
+const decide = (gw: AnchoredGateway, payload: Record<string, unknown>) =>
+  postDecision<Answer>(gw, payload)
 
 const setDown = (fixture: Fixture, down: boolean) => {
   for (const c of fixture.chains) c.setDown(down)
 }
 
 describe('fail closed on anchoring', () => {
-  let fixture: Fixture
-  before(async () => {
-    fixture = await startChains()
-  })
-  after(async () => {
-    await fixture?.stop()
-  })
+  const fixture = useChains()
 
   test('behavior: hold time-out: a deliberative answer not anchored within its limit is -1 LEDGER, never +1', async () => {
-    const gw = await startAnchoredGateway(fixture, { holdMs: 400 })
+    const gw = await startAnchoredGateway(fixture(), { holdMs: 400 })
     try {
-      fixture.chains[1]?.setDown(true)
+      fixture().chains[1]?.setDown(true)
       const held = await decide(gw, { profile: 'general' })
       assert.equal(held.state, -1)
       assert.equal(held.final_state, -1)
@@ -62,7 +49,7 @@ describe('fail closed on anchoring', () => {
       assert.equal(held.logged, true, 'the record is in the log all the same')
       // A real-time profile is not held.
       assert.equal((await decide(gw, { profile: 'finance' })).state, 1)
-      fixture.chains[1]?.setDown(false)
+      fixture().chains[1]?.setDown(false)
       const released = await eventually(
         async () => {
           const a = await decide(gw, { profile: 'general' })
@@ -73,7 +60,7 @@ describe('fail closed on anchoring', () => {
       )
       assert.equal(gw.gateway.lane?.isAnchored(released.seq as number), true)
     } finally {
-      fixture.chains[1]?.setDown(false)
+      fixture().chains[1]?.setDown(false)
       await gw.close()
     }
   })
@@ -82,20 +69,14 @@ describe('fail closed on anchoring', () => {
 // Its own chains: the log of the test above holds epochs there, which a new data directory on
 // the same keys would contradict.
 describe('fail closed on anchoring: resolutions', () => {
-  let fixture: Fixture
-  before(async () => {
-    fixture = await startChains()
-  })
-  after(async () => {
-    await fixture?.stop()
-  })
+  const fixture = useChains()
 
   test('behavior: unanchored resolution: a reviewer +1 ending a deliberative pause is released only once its MTL is anchored', async () => {
     const deliberative = reviewPolicy().replace(
       'profile: review\n',
       'profile: review\ntiming: deliberative\n',
     )
-    const gw = await startAnchoredGateway(fixture, {}, undefined, { 'review.yaml': deliberative })
+    const gw = await startAnchoredGateway(fixture(), {}, undefined, { 'review.yaml': deliberative })
     const lane = gw.gateway.lane
     assert.ok(lane)
     try {
@@ -113,7 +94,7 @@ describe('fail closed on anchoring: resolutions', () => {
         20_000,
         'the pause MTL anchored',
       )
-      setDown(fixture, true)
+      setDown(fixture(), true)
       const posted = await gw.app.inject({
         method: 'POST',
         url: `/v1/pauses/${pause.pauseId}/resolution`,
@@ -140,7 +121,7 @@ describe('fail closed on anchoring: resolutions', () => {
       })
       assert.equal(again.statusCode, 409, 'resolved once, in the log')
 
-      setDown(fixture, false)
+      setDown(fixture(), false)
       const answer = await waiting
       assert.equal(lane.isAnchored(resolution.seq), true, 'released only once anchored')
       assert.equal(answer.state, 0)
@@ -151,7 +132,7 @@ describe('fail closed on anchoring: resolutions', () => {
       assert.equal(after.json().status, 'resolved')
       assert.equal(after.json().resolution.state, 1)
     } finally {
-      setDown(fixture, false)
+      setDown(fixture(), false)
       await gw.close()
     }
   })

@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { bytesToHex, checkpointRegistryAbi, type Hex } from '@tml/core'
 import { createPublicClient, http } from 'viem'
 import type { AnchorRecord } from '../../src/anchoring/AnchorStore.ts'
-import { auth, SMALLEST } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
 import {
   type AnchoredGateway,
   chainConfigs,
   eventually,
-  type Fixture,
+  postDecision,
   startAnchoredGateway,
-  startChains,
+  useChains,
 } from './anchoredGateway.ts'
 
 type Answer = {
@@ -23,16 +22,7 @@ type Answer = {
   trigger_detail: string
 }
 
-async function decide(gw: AnchoredGateway, profile = 'finance'): Promise<Answer> {
-  const res = await gw.app.inject({
-    method: 'POST',
-    url: '/v1/decisions',
-    headers: auth,
-    payload: { ...SMALLEST, profile },
-  })
-  assert.equal(res.statusCode, 200, res.body)
-  return res.json() as Answer
-}
+const decide = (gw: AnchoredGateway, profile = 'finance') => postDecision<Answer>(gw, { profile })
 
 async function chainHead(url: string, registry: Hex, logId: Hex) {
   const client = createPublicClient({ transport: http(url) })
@@ -46,19 +36,18 @@ async function chainHead(url: string, registry: Hex, logId: Hex) {
 }
 
 describe('a chain RPC stopped', () => {
-  let fixture: Fixture
   let gw: AnchoredGateway
-  before(async () => {
-    fixture = await startChains()
-    gw = await startAnchoredGateway(fixture, { maxEpochIntervalMs: 1500 })
-  })
-  after(async () => {
-    await gw?.close()
-    await fixture?.stop()
+  const fixture = useChains({
+    started: async (chains) => {
+      gw = await startAnchoredGateway(chains, { maxEpochIntervalMs: 1500 })
+    },
+    stopping: async () => {
+      await gw?.close()
+    },
   })
 
   test('behavior: retries, the other chain goes on, fail-closed after the interval, recovery, backlog in order', async () => {
-    const [ethereum, polygon] = fixture.chains
+    const [ethereum, polygon] = fixture().chains
     assert.ok(ethereum && polygon)
     const lane = gw.gateway.lane
     assert.ok(lane)
@@ -138,17 +127,11 @@ describe('a chain RPC stopped', () => {
 })
 
 describe('a reorg and a crash', () => {
-  let fixture: Fixture
-  before(async () => {
-    fixture = await startChains()
-  })
-  after(async () => {
-    await fixture?.stop()
-  })
+  const fixture = useChains()
 
   test('behavior: a crash between recording and broadcasting an anchor; the restart completes the work', async () => {
     const dir = tempDir()
-    const first = await startAnchoredGateway(fixture, { manual: true, epochSize: 1 }, dir)
+    const first = await startAnchoredGateway(fixture(), { manual: true, epochSize: 1 }, dir)
     const a = await decide(first)
     const lane = first.gateway.lane
     assert.ok(lane)
@@ -156,7 +139,7 @@ describe('a reorg and a crash', () => {
     const cp = lane.store.latestCheckpoint()
     assert.equal(cp?.epoch, 1)
     // The crash: the anchorer recorded a signed transaction, then died before broadcasting it.
-    for (const c of fixture.chains) {
+    for (const c of fixture().chains) {
       lane.store.putAnchor({
         epoch: 1,
         chainId: c.chainId,
@@ -173,7 +156,7 @@ describe('a reorg and a crash', () => {
     }
     await first.close()
 
-    const second = await startAnchoredGateway(fixture, {}, dir)
+    const second = await startAnchoredGateway(fixture(), {}, dir)
     try {
       const lane2 = second.gateway.lane
       assert.ok(lane2)
@@ -182,17 +165,17 @@ describe('a reorg and a crash', () => {
         20_000,
         'anchored after restart',
       )
-      for (const c of fixture.chains) {
+      for (const c of fixture().chains) {
         const r: AnchorRecord | undefined = lane2.store.anchor(1, c.chainId, c.registry)
         assert.equal(r?.status, 'confirmed')
         assert.equal(r?.attempts, 2, 'sent again after the crash')
-        const head = await chainHead(c.nodeUrl, c.registry, fixture.logId)
+        const head = await chainHead(c.nodeUrl, c.registry, fixture().logId)
         assert.ok(head.epoch >= 1)
       }
       assert.equal(lane2.store.checkpoint(1)?.signature, cp?.signature, 'nothing signed twice')
 
       // Reorg: the node forgets a block holding an anchor; the anchorer sends the checkpoint again.
-      const ethereum = fixture.chains[0]
+      const ethereum = fixture().chains[0]
       assert.ok(ethereum)
       const snapshot = await ethereum.rpc('evm_snapshot')
       const b = await decide(second)
@@ -208,7 +191,7 @@ describe('a reorg and a crash', () => {
       await eventually(
         async () => {
           const r = lane2.store.anchor(epoch, ethereum.chainId, ethereum.registry)
-          const head = await chainHead(ethereum.nodeUrl, ethereum.registry, fixture.logId)
+          const head = await chainHead(ethereum.nodeUrl, ethereum.registry, fixture().logId)
           return r?.status === 'confirmed' &&
             (r.attempts ?? 0) > (before?.attempts ?? 0) &&
             head.epoch >= epoch
@@ -218,7 +201,7 @@ describe('a reorg and a crash', () => {
         20_000,
         're-anchored after the reorg',
       )
-      const head = await chainHead(ethereum.nodeUrl, ethereum.registry, fixture.logId)
+      const head = await chainHead(ethereum.nodeUrl, ethereum.registry, fixture().logId)
       assert.equal(head.rootHash, lane2.store.checkpoint(head.epoch)?.rootHash)
     } finally {
       await second.close()
@@ -228,24 +211,18 @@ describe('a reorg and a crash', () => {
 
 // Its own chains: the log's epochs it anchors would clash with another test's fresh log.
 describe('an anchor the store lost track of', () => {
-  let fixture: Fixture
-  before(async () => {
-    fixture = await startChains()
-  })
-  after(async () => {
-    await fixture?.stop()
-  })
+  const fixture = useChains()
 
   test('behavior: the chain holds an epoch whose transaction the store lost; its event is found, nothing is sent again', async () => {
     const dir = tempDir()
-    const first = await startAnchoredGateway(fixture, { epochSize: 1 }, dir)
+    const first = await startAnchoredGateway(fixture(), { epochSize: 1 }, dir)
     const a = await decide(first)
     const lane = first.gateway.lane
     assert.ok(lane)
     await eventually(() => (lane.isAnchored(a.seq) ? true : undefined), 20_000, 'anchored')
     const epoch = lane.store.latestCheckpoint()?.epoch ?? 0
     const real = new Map<number, AnchorRecord | undefined>()
-    for (const c of fixture.chains) {
+    for (const c of fixture().chains) {
       const r = lane.store.anchor(epoch, c.chainId, c.registry)
       assert.equal(r?.status, 'confirmed')
       real.set(c.chainId, r)
@@ -261,14 +238,14 @@ describe('an anchor the store lost track of', () => {
     await first.close()
 
     const second = await startAnchoredGateway(
-      fixture,
-      { epochSize: 1, chains: chainConfigs(fixture, { deploymentBlock: 1n }) },
+      fixture(),
+      { epochSize: 1, chains: chainConfigs(fixture(), { deploymentBlock: 1n }) },
       dir,
     )
     try {
       const lane2 = second.gateway.lane
       assert.ok(lane2)
-      for (const c of fixture.chains) {
+      for (const c of fixture().chains) {
         const r: AnchorRecord = await eventually<AnchorRecord>(
           (): AnchorRecord | undefined => {
             const x: AnchorRecord | undefined = lane2.store.anchor(epoch, c.chainId, c.registry)
@@ -291,17 +268,11 @@ describe('an anchor the store lost track of', () => {
 // node that served a receipt. The anchorer once counted such an answer as 0 confirmations, and the
 // next epoch's confirmation then carried its confirmed epoch past the unsettled one for good.
 describe('a lagging RPC node', () => {
-  let fixture: Fixture
-  before(async () => {
-    fixture = await startChains()
-  })
-  after(async () => {
-    await fixture?.stop()
-  })
+  const fixture = useChains()
 
   test('behavior: block numbers behind the receipts; every epoch is still confirmed, in order', async () => {
-    for (const c of fixture.chains) c.setLagging(true)
-    const gw = await startAnchoredGateway(fixture, { epochSize: 1 })
+    for (const c of fixture().chains) c.setLagging(true)
+    const gw = await startAnchoredGateway(fixture(), { epochSize: 1 })
     try {
       const lane = gw.gateway.lane
       assert.ok(lane)
@@ -314,7 +285,7 @@ describe('a lagging RPC node', () => {
           `epoch ${i + 1} signed`,
         )
       }
-      for (const c of fixture.chains) {
+      for (const c of fixture().chains) {
         const settled = () => {
           const records: readonly AnchorRecord[] = lane.store.anchors(c.chainId, c.registry)
           return records.length >= EPOCHS && records.every((r) => r.status === 'confirmed')

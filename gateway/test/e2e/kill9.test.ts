@@ -1,45 +1,44 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import type { ProofBundle } from '@tml/core'
 import { auditCommand } from '../../src/cli/auditCommand.ts'
 import { type ChildGateway, killHard, startChildGateway } from '../helpers/child.ts'
 import { API_TOKEN, auth, SMALLEST } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
-import { eventually, type Fixture, startChains, writeDeployments } from './anchoredGateway.ts'
+import { eventually, useChains, writeDeployments } from './anchoredGateway.ts'
 import { DEV_KEYS } from './localChains.ts'
 
 describe('kill -9 of a running gateway with its anchoring lane', () => {
-  let fixture: Fixture
   const dataDir = tempDir()
   const deployments = tempDir()
   let args: string[]
   let env: Record<string, string>
   let live: ChildGateway | undefined
-  before(async () => {
-    fixture = await startChains()
-    writeDeployments(fixture, deployments)
-    args = [
-      '--deployments',
-      deployments,
-      '--epoch-period',
-      '100',
-      '--policies',
-      join(import.meta.dirname, '..', '..', 'policies'),
-      ...fixture.chains.flatMap((c) => ['--chain', `${c.name}=${c.rpcUrl}`]),
-    ]
-    env = {
-      TML_LOG_ID: fixture.logId,
-      TML_CHECKPOINT_KEY: fixture.checkpointKey,
-      TML_RECEIPT_KEY: fixture.receiptSeed,
-      TML_SUBJECT_INDEX_KEY: `0x${'07'.repeat(32)}`,
-      TML_API_KEYS: `tester:${API_TOKEN}`,
-      TML_RELAYER_KEY: DEV_KEYS.relayer,
-    }
-  })
-  after(async () => {
-    if (live) await killHard(live)
-    await fixture?.stop()
+  const fixture = useChains({
+    started: async () => {
+      writeDeployments(fixture(), deployments)
+      args = [
+        '--deployments',
+        deployments,
+        '--epoch-period',
+        '100',
+        '--policies',
+        join(import.meta.dirname, '..', '..', 'policies'),
+        ...fixture().chains.flatMap((c) => ['--chain', `${c.name}=${c.rpcUrl}`]),
+      ]
+      env = {
+        TML_LOG_ID: fixture().logId,
+        TML_CHECKPOINT_KEY: fixture().checkpointKey,
+        TML_RECEIPT_KEY: fixture().receiptSeed,
+        TML_SUBJECT_INDEX_KEY: `0x${'07'.repeat(32)}`,
+        TML_API_KEYS: `tester:${API_TOKEN}`,
+        TML_RELAYER_KEY: DEV_KEYS.relayer,
+      }
+    },
+    stopping: async () => {
+      if (live) await killHard(live)
+    },
   })
 
   test('behavior: every restart completes sequencing and anchoring; the audit finds nothing wrong', async () => {
@@ -100,8 +99,8 @@ describe('kill -9 of a running gateway with its anchoring lane', () => {
         '--token',
         API_TOKEN,
         '--log',
-        fixture.logId,
-        ...fixture.chains.flatMap((c) => ['--rpc', `${c.chainId}=${c.nodeUrl}`]),
+        fixture().logId,
+        ...fixture().chains.flatMap((c) => ['--rpc', `${c.chainId}=${c.nodeUrl}`]),
       ],
       io,
     })

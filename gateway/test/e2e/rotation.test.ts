@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import {
   bytesToHex,
   checkpointRegistryAbi,
@@ -22,7 +22,7 @@ import {
   eventually,
   type Fixture,
   startAnchoredGateway,
-  startChains,
+  useChains,
   writeDeployments,
 } from './anchoredGateway.ts'
 import { DEV_KEYS } from './localChains.ts'
@@ -46,7 +46,6 @@ function captureIo(env: Record<string, string>) {
 }
 
 describe('checkpoint key rotation on two local chains', () => {
-  let fixture: Fixture
   let gw: AnchoredGateway
   let keys: GatewayKeys
   let env: Record<string, string>
@@ -56,33 +55,33 @@ describe('checkpoint key rotation on two local chains', () => {
   let rotateArgs: string[]
   const seqs: { trace_id: string; seq: number }[] = []
 
-  before(async () => {
-    fixture = await startChains()
-    // Period 0 from the environment, as the other e2e tests; the rotations live in the keys dir.
-    env = {
-      TML_LOG_ID: fixture.logId,
-      TML_CHECKPOINT_KEY: fixture.checkpointKey,
-      TML_RECEIPT_KEY: fixture.receiptSeed,
-      TML_SUBJECT_INDEX_KEY: bytesToHex(new Uint8Array(32).fill(7)),
-      TML_API_KEYS: `tester:${API_TOKEN}`,
-      TML_RELAYER_KEY: DEV_KEYS.relayer,
-    }
-    keys = loadKeys({ dir: keysDir, env, create: false })
-    gw = await startAnchoredGateway({ ...fixture, keys }, {}, dataDir)
-    deployments = writeDeployments(fixture)
-    rotateArgs = [
-      ...fixture.chains.flatMap((c) => ['--chain', `${c.name}=${c.rpcUrl}`]),
-      '--deployments',
-      deployments,
-      '--data',
-      dataDir,
-      '--keys',
-      keysDir,
-    ]
-  })
-  after(async () => {
-    await gw?.close()
-    await fixture?.stop()
+  const fixture = useChains({
+    started: async () => {
+      // Period 0 from the environment, as the other e2e tests; the rotations live in the keys dir.
+      env = {
+        TML_LOG_ID: fixture().logId,
+        TML_CHECKPOINT_KEY: fixture().checkpointKey,
+        TML_RECEIPT_KEY: fixture().receiptSeed,
+        TML_SUBJECT_INDEX_KEY: bytesToHex(new Uint8Array(32).fill(7)),
+        TML_API_KEYS: `tester:${API_TOKEN}`,
+        TML_RELAYER_KEY: DEV_KEYS.relayer,
+      }
+      keys = loadKeys({ dir: keysDir, env, create: false })
+      gw = await startAnchoredGateway({ ...fixture(), keys }, {}, dataDir)
+      deployments = writeDeployments(fixture())
+      rotateArgs = [
+        ...fixture().chains.flatMap((c) => ['--chain', `${c.name}=${c.rpcUrl}`]),
+        '--deployments',
+        deployments,
+        '--data',
+        dataDir,
+        '--keys',
+        keysDir,
+      ]
+    },
+    stopping: async () => {
+      await gw?.close()
+    },
   })
 
   const decide = async () => {
@@ -106,7 +105,7 @@ describe('checkpoint key rotation on two local chains', () => {
       address: c.registry,
       abi: checkpointRegistryAbi,
       functionName: 'keysAt',
-      args: [fixture.logId, BigInt(epoch)],
+      args: [fixture().logId, BigInt(epoch)],
     })
     return { signer, index: Number(index) }
   }
@@ -116,7 +115,7 @@ describe('checkpoint key rotation on two local chains', () => {
         address: c.registry,
         abi: checkpointRegistryAbi,
         functionName: 'keyPeriodCount',
-        args: [fixture.logId],
+        args: [fixture().logId],
       }),
     )
   const signerOf = async (epoch: number) => {
@@ -124,7 +123,7 @@ describe('checkpoint key rotation on two local chains', () => {
     assert.ok(cp, `epoch ${epoch} stored`)
     return recoverCheckpointSigner({
       checkpoint: {
-        logId: fixture.logId,
+        logId: fixture().logId,
         epoch: BigInt(cp.epoch),
         treeSize: BigInt(cp.treeSize),
         rootHash: cp.rootHash,
@@ -158,7 +157,7 @@ describe('checkpoint key rotation on two local chains', () => {
     const code = await verifyCommand({
       argv: [
         file,
-        ...fixture.chains.flatMap((c) => ['--rpc', `${c.chainId}=${c.nodeUrl}`]),
+        ...fixture().chains.flatMap((c) => ['--rpc', `${c.chainId}=${c.nodeUrl}`]),
         '--deployments',
         deployments,
       ],
@@ -169,7 +168,7 @@ describe('checkpoint key rotation on two local chains', () => {
   }
 
   test('behavior: anchoring carries on across a rotation; A signs before E, B from E, keysAt gives B on both chains, bundles on both sides verify', async () => {
-    const a = privateKeyToAccount(fixture.checkpointKey).address
+    const a = privateKeyToAccount(fixture().checkpointKey).address
     for (let i = 0; i < 3; i++) {
       await decide()
       await eventually(() => (latestEpoch() >= i + 1 ? true : undefined), 10_000, 'an epoch')
@@ -189,7 +188,7 @@ describe('checkpoint key rotation on two local chains', () => {
     assert.equal(E, before + 2, 'max(store, heads) + the default margin of 2')
     const b = period.address
     assert.notEqual(b, a)
-    for (const c of fixture.chains) {
+    for (const c of fixture().chains) {
       assert.match(
         cli.out(),
         new RegExp(`${c.name}: statement 1 relayed, tx 0x[0-9a-f]{64}, block \\d+`),
@@ -212,7 +211,7 @@ describe('checkpoint key rotation on two local chains', () => {
     await anchoredEverywhere(latestEpoch())
     for (let epoch = 1; epoch <= latestEpoch(); epoch++)
       assert.equal(await signerOf(epoch), epoch < E ? a : b, `signer of epoch ${epoch}`)
-    for (const c of fixture.chains) {
+    for (const c of fixture().chains) {
       assert.deepEqual(await keysAt(c, E - 1), { signer: a, index: 0 })
       assert.deepEqual(await keysAt(c, E), { signer: b, index: 1 })
       for (const epoch of [E - 1, E, E + 1]) {
@@ -220,7 +219,7 @@ describe('checkpoint key rotation on two local chains', () => {
           address: c.registry,
           abi: checkpointRegistryAbi,
           functionName: 'checkpointHashAt',
-          args: [fixture.logId, BigInt(epoch)],
+          args: [fixture().logId, BigInt(epoch)],
         })
         assert.notEqual(hash, `0x${'00'.repeat(32)}`, `${c.name} holds epoch ${epoch}`)
       }
@@ -250,11 +249,11 @@ describe('checkpoint key rotation on two local chains', () => {
   test('behavior: an epoch at or below a chain head is refused before anything is signed', async () => {
     const historyBefore = readFileSync(join(keysDir, CHECKPOINT_KEYS_FILE), 'utf8')
     const filesBefore = readdirSync(keysDir).sort()
-    const [head] = await client(fixture.chains[0] as Fixture['chains'][number]).readContract({
-      address: (fixture.chains[0] as Fixture['chains'][number]).registry,
+    const [head] = await client(fixture().chains[0] as Fixture['chains'][number]).readContract({
+      address: (fixture().chains[0] as Fixture['chains'][number]).registry,
       abi: checkpointRegistryAbi,
       functionName: 'head',
-      args: [fixture.logId],
+      args: [fixture().logId],
     })
     const cli = captureIo(env)
     const code = await keysRotate({
@@ -265,7 +264,7 @@ describe('checkpoint key rotation on two local chains', () => {
     assert.match(cli.err(), /is not above \d+ \(.*ethereum head \d+.*\).*nothing was signed/)
     assert.equal(readFileSync(join(keysDir, CHECKPOINT_KEYS_FILE), 'utf8'), historyBefore)
     assert.deepEqual(readdirSync(keysDir).sort(), filesBefore)
-    for (const c of fixture.chains) assert.equal(await periodCount(c), 2)
+    for (const c of fixture().chains) assert.equal(await periodCount(c), 2)
   })
 
   test('behavior: a crash between writing the history and relaying; the re-run relays the same statement (no fork)', async () => {
@@ -282,7 +281,7 @@ describe('checkpoint key rotation on two local chains', () => {
     assert.equal(written.length, 3)
     const statement = written[2]?.statement
     assert.ok(statement)
-    for (const c of fixture.chains) assert.equal(await periodCount(c), 2, 'nothing relayed')
+    for (const c of fixture().chains) assert.equal(await periodCount(c), 2, 'nothing relayed')
 
     const rerun = captureIo(env)
     assert.equal(await keysRotate({ argv: rotateArgs, io: rerun.io }), 0, rerun.out() + rerun.err())
@@ -295,7 +294,7 @@ describe('checkpoint key rotation on two local chains', () => {
     assert.deepEqual(after[2]?.statement, statement)
     assert.equal(existsSync(join(keysDir, 'checkpoint-3.key')), false)
     const c2 = written[2] as (typeof written)[number]
-    for (const c of fixture.chains) {
+    for (const c of fixture().chains) {
       assert.equal(await periodCount(c), 3)
       assert.deepEqual(await keysAt(c, c2.fromEpoch), { signer: c2.address, index: 2 })
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import type { ProofBundle } from '@tml/core'
 import Database from 'better-sqlite3'
 import { auditCommand } from '../../src/cli/auditCommand.ts'
@@ -14,9 +14,8 @@ import { tempDir } from '../helpers/memory.ts'
 import {
   type AnchoredGateway,
   eventually,
-  type Fixture,
   startAnchoredGateway,
-  startChains,
+  useChains,
   writeDeployments,
 } from './anchoredGateway.ts'
 
@@ -41,51 +40,50 @@ function flip(hex: string, at = 3): string {
 }
 
 describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
-  let fixture: Fixture
   let gw: AnchoredGateway
   let api: string
   let bundle: ProofBundle
   let db: Database.Database
   const dir = tempDir()
-  const rpcArgs = () => fixture.chains.flatMap((c) => ['--rpc', `${c.chainId}=${c.nodeUrl}`])
+  const rpcArgs = () => fixture().chains.flatMap((c) => ['--rpc', `${c.chainId}=${c.nodeUrl}`])
 
-  before(async () => {
-    fixture = await startChains()
-    gw = await startAnchoredGateway(fixture, {}, dir)
-    await gw.app.listen({ host: '127.0.0.1', port: 0 })
-    api = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}`
-    const answers = []
-    for (let i = 0; i < 5; i++) {
-      const res = await gw.app.inject({
-        method: 'POST',
-        url: '/v1/decisions',
-        headers: auth,
-        payload: { ...SMALLEST, profile: 'finance' },
-      })
-      answers.push(res.json() as { trace_id: string; seq: number })
-    }
-    const target = answers[2] as { trace_id: string }
-    bundle = await eventually(
-      async () => {
+  const fixture = useChains({
+    started: async () => {
+      gw = await startAnchoredGateway(fixture(), {}, dir)
+      await gw.app.listen({ host: '127.0.0.1', port: 0 })
+      api = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}`
+      const answers = []
+      for (let i = 0; i < 5; i++) {
         const res = await gw.app.inject({
-          url: `/v1/traces/${target.trace_id}/proof`,
+          method: 'POST',
+          url: '/v1/decisions',
           headers: auth,
+          payload: { ...SMALLEST, profile: 'finance' },
         })
-        const b = res.statusCode === 200 ? (res.json() as ProofBundle) : undefined
-        return b && b.anchors.length === 2 && b.treeSize === 5 ? b : undefined
-      },
-      30_000,
-      'bundle',
-    )
-    // Stop the lane so that it does not react to the tampering (the audit is what must).
-    await gw.gateway.lane?.stop()
-    db = new Database(join(dir, 'log.db'))
-    db.exec('DROP TRIGGER IF EXISTS entries_no_update')
-  })
-  after(async () => {
-    db?.close()
-    await gw?.close()
-    await fixture?.stop()
+        answers.push(res.json() as { trace_id: string; seq: number })
+      }
+      const target = answers[2] as { trace_id: string }
+      bundle = await eventually(
+        async () => {
+          const res = await gw.app.inject({
+            url: `/v1/traces/${target.trace_id}/proof`,
+            headers: auth,
+          })
+          const b = res.statusCode === 200 ? (res.json() as ProofBundle) : undefined
+          return b && b.anchors.length === 2 && b.treeSize === 5 ? b : undefined
+        },
+        30_000,
+        'bundle',
+      )
+      // Stop the lane so that it does not react to the tampering (the audit is what must).
+      await gw.gateway.lane?.stop()
+      db = new Database(join(dir, 'log.db'))
+      db.exec('DROP TRIGGER IF EXISTS entries_no_update')
+    },
+    stopping: async () => {
+      db?.close()
+      await gw?.close()
+    },
   })
 
   const verify = async (b: unknown) => {
@@ -98,7 +96,7 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
   const audit = async () => {
     const io = bufferIo()
     const code = await auditCommand({
-      argv: ['--api', api, '--token', API_TOKEN, '--log', fixture.logId, ...rpcArgs()],
+      argv: ['--api', api, '--token', API_TOKEN, '--log', fixture().logId, ...rpcArgs()],
       io,
     })
     return { code, text: io.text() }
@@ -115,7 +113,7 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
   test('behavior: tml verify trusts the given registries and reads the keys from them', async () => {
     const file = join(tempDir(), 'bundle.json')
     writeFileSync(file, JSON.stringify(bundle))
-    const deployments = writeDeployments(fixture)
+    const deployments = writeDeployments(fixture())
     const trusted = bufferIo()
     assert.equal(
       await verifyCommand({
@@ -133,7 +131,7 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
     assert.match(untrusted.text, /warning: no --deployments or --registry/)
 
     // A registry the verifier trusts that does not hold this log: no keys, no pass.
-    const ethereum = fixture.chains[0]
+    const ethereum = fixture().chains[0]
     assert.ok(ethereum)
     const other = bufferIo()
     const code = await verifyCommand({
@@ -158,7 +156,7 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
     const file = join(tempDir(), 'export.json')
     const io = bufferIo()
     const code = await exportCommand({
-      argv: ['--api', api, '--token', API_TOKEN, '--log', fixture.logId, '--out', file],
+      argv: ['--api', api, '--token', API_TOKEN, '--log', fixture().logId, '--out', file],
       io,
     })
     assert.equal(code, 0, io.text())

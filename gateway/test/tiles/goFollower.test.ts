@@ -7,20 +7,17 @@ import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { noteVerifierKey, openNote, parseTlogCheckpoint } from '@tml/core'
 import type { FastifyInstance } from 'fastify'
-import { privateKeyToAccount } from 'viem/accounts'
 import { ensureGo, GO_BIN, GO_INSTALL_HINT, GOPATH } from '../../../scripts/ensure-go.mjs'
 import { buildServer } from '../../src/http/buildServer.ts'
-import { loadPolicies } from '../../src/policy/loadPolicies.ts'
-import { createGateway, type Gateway } from '../../src/service/createGateway.ts'
+import type { Gateway } from '../../src/service/createGateway.ts'
 import { type GatewayTiles, startTileWriter } from '../../src/tiles/startTileWriter.ts'
-import { chainConfigs, eventually, type Fixture, startChains } from '../e2e/anchoredGateway.ts'
-import { DEV_KEYS } from '../e2e/localChains.ts'
-import { auth, policyDirWith, SMALLEST } from '../helpers/gateway.ts'
+import { createAnchoredGateway, eventually, useChains } from '../e2e/anchoredGateway.ts'
+import { auth, SMALLEST } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
 
 const FOLLOWER = join(dirname(fileURLToPath(import.meta.url)), 'go', 'follow.go')
@@ -56,7 +53,6 @@ async function follow(
 }
 
 describe('C2SP tiles read by Go’s sumdb/note and sumdb/tlog', () => {
-  let fixture: Fixture
   let gateway: Gateway
   let tiles: GatewayTiles
   let app: FastifyInstance
@@ -64,37 +60,30 @@ describe('C2SP tiles read by Go’s sumdb/note and sumdb/tlog', () => {
   let vkey: string
   let dir: string
 
-  before(async () => {
+  before(() => {
     // No skipping: a machine without Go fails here and says how to install it.
     assert.ok(ensureGo(), `Go and golang.org/x/mod are needed: ${GO_INSTALL_HINT}`)
-    fixture = await startChains()
-    dir = tempDir()
-    const noteKey = new Uint8Array(randomBytes(32))
-    gateway = await createGateway({
-      keys: { ...fixture.keys, noteKey },
-      policies: loadPolicies({ paths: [policyDirWith(dir)] }),
-      dataDir: dir,
-      writer: 'inline',
-      retryMs: 20,
-      lane: {
-        chains: chainConfigs(fixture),
-        relayer: privateKeyToAccount(DEV_KEYS.relayer),
-        epochPeriodMs: 200,
-        tickMs: 25,
-        maxEpochIntervalMs: 60_000,
-      },
-    })
-    tiles = startTileWriter({ gateway, dataDir: dir }) as GatewayTiles
-    assert.ok(tiles)
-    vkey = noteVerifierKey({ name: tiles.origin, privateKey: noteKey })
-    app = await buildServer({ gateway, apiKeys: fixture.keys.apiKeys, tilesDir: tiles.dir })
-    prefix = `${await app.listen({ host: '127.0.0.1', port: 0 })}/tiles`
   })
-  after(async () => {
-    await app?.close()
-    await tiles?.stop()
-    await gateway?.close()
-    await fixture?.stop()
+  useChains({
+    started: async (fixture) => {
+      dir = tempDir()
+      const noteKey = new Uint8Array(randomBytes(32))
+      gateway = await createAnchoredGateway(
+        { ...fixture, keys: { ...fixture.keys, noteKey } },
+        {},
+        dir,
+      )
+      tiles = startTileWriter({ gateway, dataDir: dir }) as GatewayTiles
+      assert.ok(tiles)
+      vkey = noteVerifierKey({ name: tiles.origin, privateKey: noteKey })
+      app = await buildServer({ gateway, apiKeys: fixture.keys.apiKeys, tilesDir: tiles.dir })
+      prefix = `${await app.listen({ host: '127.0.0.1', port: 0 })}/tiles`
+    },
+    stopping: async () => {
+      await app?.close()
+      await tiles?.stop()
+      await gateway?.close()
+    },
   })
 
   test(`behavior: ${DECISIONS} decisions over several epochs; the Go follower verifies note, tiles, entries and proofs`, async () => {
