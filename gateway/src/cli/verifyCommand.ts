@@ -14,11 +14,12 @@ against the checkpoint, the checkpoint's EIP-712 signature, the receipt's Ed2551
 on every chain given with --rpc that the registry holds the checkpoint (its EIP-712 hash). Prints each step; exits 0
 when every step holds, 1 naming the failing steps, 2 on a usage error.
 
-Trust: with --deployments or --registry, only those registries count, and the log's keys are read
-from them (CheckpointRegistry.keysAt: the key period that covers the checkpoint's epoch) instead
-of the bundle. Without
-either, the bundle's own registry addresses and keys are used and a warning says so: that shows
-the bundle is consistent and anchored where it says, not that those are the operator's registries.
+Trust: name the registries you trust with --deployments or --registry; only those count, and the
+log's keys are read from them (CheckpointRegistry.keysAt: the key period that covers the
+checkpoint's epoch) instead of the bundle. Without either, tml verify refuses (exit 2) unless you
+pass --trust-bundle: then the bundle's own registry addresses and keys are used and a warning says
+so, which shows that the bundle is consistent and anchored where it says, not that those are the
+operator's registries.
 
 Options:
   --rpc CHAINID=URL        JSON-RPC endpoint of a chain (repeatable). Anchors on other chains fail.
@@ -26,7 +27,8 @@ Options:
   --registry CHAINID=ADDR  Trust this CheckpointRegistry on that chain (repeatable).
   --signer ADDRESS         The log's checkpoint signer (instead of reading it from the chain).
   --receipt-key HEX        The log's Ed25519 receipt public key (instead of reading it).
-  --json                   Print the verdict as JSON.
+  --trust-bundle           Without pinned registries, use the ones the bundle names (see Trust).
+  --json                   Print only the verdict, as JSON, on stdout (messages go to stderr).
   -h, --help               Show this help.
 `
 
@@ -85,6 +87,12 @@ export async function verifyCommand({ argv, io }: { argv: string[]; io: CliIo })
       throw new TypeError('--signer is not an address')
     if (parsed.values['receipt-key'] !== undefined && !isHex(parsed.values['receipt-key'], 32))
       throw new TypeError('--receipt-key is not 32 bytes of hex')
+    // A forged bundle can name registries of its own: checking it against them proves nothing
+    // about the operator, so that takes an explicit choice.
+    if (registries === undefined && !parsed.values['trust-bundle'])
+      throw new TypeError(
+        'no registries to trust: pass --deployments DIR or --registry CHAINID=ADDR, or --trust-bundle to check the bundle against the registries it names',
+      )
   } catch (e) {
     io.err(`tml verify: ${(e as Error).message}\n\n${VERIFY_HELP}`)
     return 2
@@ -100,7 +108,7 @@ export async function verifyCommand({ argv, io }: { argv: string[]; io: CliIo })
   let receiptPublicKey = parsed.values['receipt-key'] as Hex | undefined
   if (registries === undefined) {
     io.err(
-      'tml verify: warning: no --deployments or --registry: the registries and keys the bundle names are trusted\n',
+      'tml verify: warning: --trust-bundle: the registries and keys the bundle names are trusted\n',
     )
   } else if (checkpointSigner === undefined || receiptPublicKey === undefined) {
     const claimed = claimedLog(bundle)
@@ -139,7 +147,7 @@ export async function verifyCommand({ argv, io }: { argv: string[]; io: CliIo })
     }
   }
   if (verdict.valid) {
-    io.out('bundle valid\n')
+    if (!parsed.values.json) io.out('bundle valid\n')
     return 0
   }
   const failed = verdict.steps.filter((s) => !s.ok).map((s) => s.id)
@@ -158,6 +166,7 @@ function parse(argv: string[]) {
       signer: { type: 'string' },
       'receipt-key': { type: 'string' },
       json: { type: 'boolean' },
+      'trust-bundle': { type: 'boolean' },
     },
     allowPositionals: true,
   })

@@ -90,7 +90,7 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
     const file = join(tempDir(), 'bundle.json')
     writeFileSync(file, JSON.stringify(b))
     const io = bufferIo()
-    const code = await verifyCommand({ argv: [file, ...rpcArgs()], io })
+    const code = await verifyCommand({ argv: [file, ...rpcArgs(), '--trust-bundle'], io })
     return { code, text: io.text() }
   }
   const audit = async () => {
@@ -128,7 +128,29 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
 
     const untrusted = await verify(bundle)
     assert.equal(untrusted.code, 0)
-    assert.match(untrusted.text, /warning: no --deployments or --registry/)
+    assert.match(
+      untrusted.text,
+      /warning: --trust-bundle: the registries and keys the bundle names/,
+    )
+
+    // No registries pinned and no explicit --trust-bundle: refused before anything is read.
+    const unpinned = bufferIo()
+    assert.equal(await verifyCommand({ argv: [file, ...rpcArgs()], io: unpinned }), 2)
+    assert.match(unpinned.text(), /no registries to trust: pass --deployments/)
+
+    // --json: stdout is the verdict and nothing else.
+    let stdout = ''
+    const json = { ...bufferIo(), out: (t: string) => (stdout += t) }
+    assert.equal(
+      await verifyCommand({
+        argv: [file, ...rpcArgs(), '--deployments', deployments, '--json'],
+        io: json,
+      }),
+      0,
+    )
+    const verdict = JSON.parse(stdout) as { valid: boolean; steps: unknown[] }
+    assert.equal(verdict.valid, true)
+    assert.ok(verdict.steps.length > 0)
 
     // A registry the verifier trusts that does not hold this log: no keys, no pass.
     const ethereum = fixture().chains[0]
