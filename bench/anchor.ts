@@ -107,7 +107,7 @@ async function bundleTimes(
       store,
       logId: LOG_ID,
       checkpointSigner: SIGNER.address,
-      receiptPublicKey: `0x${'00'.repeat(32)}`,
+      receiptPublicKey: `0x04${'00'.repeat(64)}`,
       confirmedEpochs: [cp.epoch],
       hash: nodeSha256,
     })

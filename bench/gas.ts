@@ -7,13 +7,17 @@
 // `anchor` is measured at tree size 2^20 with a real RFC 9162 consistency proof, built by core
 // from a tree of 2^20 leaves, from the previous size that needs the longest proof. A report about
 // an old epoch is measured after 1,000 key rotations (`reportGasAfter1000Rotations`), next to the
-// same report on a log that never rotated: rotations must not make evidence expensive.
+// same report on a log that never rotated: rotations must not make evidence expensive. A broken
+// promise (`brokenPromiseGas`) is measured for both kinds against a checkpoint of the same 2^20
+// tree: DifferentLeaf with a 20-hash inclusion proof, MissedDeadline with none; the receipt is a
+// `tml-receipt/2` receipt (P-256 over SHA-256 of its RFC 8785 bytes, the precompile at 0x100).
+import { randomUUID } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { network } from 'hardhat'
 import type { Hex } from 'viem'
-import { keccak256, stringToHex } from 'viem'
+import { keccak256, stringToHex, toHex, zeroHash } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { loadPolicies } from '../gateway/src/policy/loadPolicies.ts'
 import {
@@ -22,7 +26,8 @@ import {
   type TestCheckpoint,
   type TestSigner,
 } from '../test/helpers/checkpoints.ts'
-import { buildTestTree, rootAt } from '../test/helpers/tree.ts'
+import { isoAt, receiptKeyPair, signReceiptV2, type TestReceipt } from '../test/helpers/receipts.ts'
+import { buildTestTree, leafHashOf, rootAt } from '../test/helpers/tree.ts'
 import { toolchain } from './toolchain.ts'
 
 const TREE_SIZE = 2 ** 20
@@ -150,6 +155,54 @@ async function reportGas(id: Hex): Promise<number> {
   )
 }
 
+// Broken promises, one log each, whose receipt key is a P-256 key's commitment. The anchored
+// checkpoint is the 2^20 tree; the DifferentLeaf receipt promised another leaf at an index whose
+// inclusion proof has 20 hashes, the MissedDeadline receipt an index past the tree, and the
+// checkpoint is dated one second after its deadline.
+const receiptKeys = receiptKeyPair(keccak256(stringToHex('bench p-256 receipt key')))
+const MAX_EPOCH_INTERVAL = 3600n
+async function declareP256(name: string): Promise<Hex> {
+  const keys = [signer.account.address, receiptKeys.commitment, MAX_EPOCH_INTERVAL] as const
+  await lantern.write.declareLog([name, ...keys], { account: operator.account })
+  return lantern.read.computeLogId([operator.account.address, name, ...keys])
+}
+async function brokenPromiseGas(kind: 'DifferentLeaf' | 'MissedDeadline') {
+  const id = await declareP256(`gateway-broken-${kind}`)
+  const at = BigInt(await networkHelpers.time.latest())
+  const anchored: TestCheckpoint = {
+    logId: id,
+    epoch: 1n,
+    treeSize: BigInt(TREE_SIZE),
+    rootHash: rootAt(tree, TREE_SIZE),
+    timestamp: at,
+  }
+  await anchorGas(anchored, [])
+  const seq = kind === 'DifferentLeaf' ? TREE_SIZE / 2 + 12_345 : TREE_SIZE
+  const receipt: TestReceipt = {
+    logId: id,
+    traceId: randomUUID(),
+    seq: BigInt(seq),
+    leafHash: keccak256(stringToHex('the MTL the receipt promised')),
+    timestamp: isoAt(kind === 'DifferentLeaf' ? at : at - MAX_EPOCH_INTERVAL - 1n),
+  }
+  const other =
+    kind === 'DifferentLeaf'
+      ? {
+          leafHash: toHex(leafHashOf(new TextEncoder().encode(`leaf ${seq}`))),
+          proof: await tree.inclusionProof(seq, TREE_SIZE),
+        }
+      : { leafHash: zeroHash, proof: [] as Hex[] }
+  const gas = await gasOf(
+    registry.write.reportBrokenPromise(
+      [receipt, signReceiptV2(receipt, receiptKeys), receiptKeys.x, receiptKeys.y, anchored, other],
+      { account: relayer.account },
+    ),
+  )
+  return { gas, proofHashes: other.proof.length }
+}
+const differentLeaf = await brokenPromiseGas('DifferentLeaf')
+const missedDeadline = await brokenPromiseGas('MissedDeadline')
+
 // The same report on a log that never rotated, and after 1,000 rotations of the measured log,
 // each signed by the key before it and starting one epoch later.
 const { logId: quietLogId } = await declare('gateway-2')
@@ -197,6 +250,13 @@ const result = {
   rotateKeysGasAfter1000Rotations: rotationGas[rotationGas.length - 1],
   reportGasNoRotations,
   reportGasAfter1000Rotations,
+  brokenPromiseGas: {
+    differentLeaf: differentLeaf.gas,
+    missedDeadline: missedDeadline.gas,
+    treeSize: TREE_SIZE,
+    inclusionProofHashes: differentLeaf.proofHashes,
+    receipt: 'tml-receipt/2 (P-256, precompile 0x100)',
+  },
   ...toolchain(),
   measuredAt: new Date().toISOString(),
 }

@@ -1,7 +1,7 @@
 // Gateway benchmark (`npm run bench:gateway`): writes bench/results/gateway.json.
 //
 // 1. Decision lane, in process: decide → pseudonymize → MTL → RFC 8785 → leaf hash → receipt
-//    (Ed25519) → durable append (SQLite WAL, fsync), one decision at a time: p50 / p99 of the
+//    (P-256) → durable append (SQLite WAL, fsync), one decision at a time: p50 / p99 of the
 //    answer after the durable write, as the protocol defines the lane. Beside it, in the same run
 //    and directory, the floor no software can go under: one durable SQLite commit of one row.
 // 2. Over HTTP on 127.0.0.1: sustained decisions per second with durable appends, against the
@@ -21,7 +21,7 @@ import { loadKeys } from '../gateway/src/keys/loadKeys.ts'
 import { loadPolicies } from '../gateway/src/policy/loadPolicies.ts'
 import { createGateway, type Gateway } from '../gateway/src/service/createGateway.ts'
 import { type HttpLoadResult, httpLoad } from '../gateway/tools/httpLoad.ts'
-import { costBreakdown } from './gatewayCosts.ts'
+import { costBreakdown, RECEIPT_SIGNER } from './gatewayCosts.ts'
 import { median, quantile } from './stats.ts'
 
 const TOKEN = 'bench-token-0123456789abcdef'
@@ -177,7 +177,7 @@ async function lane(writer: 'worker' | 'inline') {
     p99: round3(quantile(times, 0.99)),
     max: round3(times[times.length - 1] ?? 0),
     n,
-    signer: gateway.signer.backend,
+    signer: RECEIPT_SIGNER,
   }
 }
 

@@ -15,13 +15,16 @@ import { sealRecord } from '../gateway/src/memory/sealRecord.ts'
 import type { Gateway } from '../gateway/src/service/createGateway.ts'
 import { median } from './stats.ts'
 
+/** The gateway's receipt signer: node:crypto (OpenSSL) ECDSA P-256, normalized to low s. */
+export const RECEIPT_SIGNER = 'openssl-p256'
+
 /** Records per commit in the breakdown: about the group commit the HTTP run reaches. */
 const BATCH = 25
 
 /** Microseconds per record of each step (medians of 5 timed repetitions). */
 export type CostBreakdown = {
-  /** libsodium (or OpenSSL) Ed25519 signature of one receipt. */
-  ed25519Sign: number
+  /** OpenSSL P-256 signature (SHA-256, low s) of one receipt. */
+  receiptSign: number
   /** RFC 8785 text of a decision MTL and its RFC 9162 leaf hash. */
   canonicalMtlAndLeafHash: number
   /** The whole seal: evidence hash, anonymous pseudonym (HMAC), canonical text, leaf hash, receipt. */
@@ -31,7 +34,7 @@ export type CostBreakdown = {
    * and a 25th of one fsync (`durableWriteFloorMs` beside it is one commit of one row).
    */
   durableAppendPerRow: number
-  /** Ed25519 backend in use. */
+  /** Receipt signer in use (`openssl-p256`). */
   signer: string
 }
 
@@ -91,13 +94,13 @@ export async function costBreakdown({
     const records = Array.from({ length: 64 }, (_, i) => record(i))
     const seal = (i: number) => sealRecord({ record: records[i % 64] as PlacedRecord, signer })
     return {
-      ed25519Sign: perCall(n, () => signer.signBytes(receiptBytes)),
+      receiptSign: perCall(n, () => signer.signBytes(receiptBytes)),
       canonicalMtlAndLeafHash: perCall(n, () =>
         hash('sha256', `\u0000${canonicalize({ ...full, seq: 1 })}`, 'hex'),
       ),
       sealRecord: perCall(n, seal),
       durableAppendPerRow: appendPerRow(dir, full.log_id, record, signer, quick),
-      signer: signer.backend,
+      signer: RECEIPT_SIGNER,
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

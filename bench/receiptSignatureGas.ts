@@ -23,6 +23,7 @@
 // In Node: sign and verify one receipt, µs per operation, median of rounds.
 import {
   createHash,
+  createPrivateKey,
   generateKeyPairSync,
   sign as nodeSign,
   verify as nodeVerify,
@@ -36,15 +37,8 @@ import { type Hex, keccak256, stringToHex, toHex } from 'viem'
 import { privateKeyToAccount, sign as secpSign } from 'viem/accounts'
 import { p256 as nobleP256 } from '../core/node_modules/@noble/curves/nist.js'
 import { bytesToHex, hexToBytes } from '../core/src/bytes/hex.ts'
-import {
-  type Receipt,
-  receiptPublicKey,
-  receiptSigningBytes,
-  signEd25519,
-  signReceipt,
-  verifyReceipt,
-} from '../core/src/receipt/index.ts'
-import { createReceiptSigner } from '../gateway/src/keys/createReceiptSigner.ts'
+import { noteSignerPublicKey, signEd25519, verifyEd25519 } from '../core/src/c2sp/index.ts'
+import { type Receipt, receiptSigningBytes } from '../core/src/receipt/index.ts'
 import { buildTestTree, leafHashOf } from '../test/helpers/tree.ts'
 import { median } from './stats.ts'
 import { toolchain, versionOf } from './toolchain.ts'
@@ -64,6 +58,22 @@ function fail(message: string): never {
 // Keys and receipts
 // ---------------------------------------------------------------------------------------------
 
+// This measurement compared the Ed25519 receipts of `tml-receipt/1` with P-256. Receipts are now
+// P-256 (`tml-receipt/2`); the Ed25519 side is rebuilt here from core's Ed25519 (which still signs
+// C2SP notes) over the same `tml-receipt/1` bytes, and the gateway's former OpenSSL signer.
+const receiptPublicKey = (seed: Hex): Hex => bytesToHex(noteSignerPublicKey(seed))
+const signReceipt = ({ receipt, privateKey }: { receipt: Receipt; privateKey: Hex }) => ({
+  ...receipt,
+  signature: signEd25519({ message: receiptSigningBytes(receipt), privateKey }),
+})
+const verifyReceipt = ({
+  receipt,
+  publicKey,
+}: {
+  receipt: Receipt & { signature: Hex }
+  publicKey: Hex
+}) =>
+  verifyEd25519({ message: receiptSigningBytes(receipt), signature: receipt.signature, publicKey })
 const ed25519Seed = keccak256(stringToHex('bench receipt key (ed25519)'))
 const ed25519Public = receiptPublicKey(ed25519Seed)
 
@@ -85,7 +95,7 @@ const logIdOf = (scheme: string): Hex => keccak256(stringToHex(`bench receipt lo
 /** A receipt as the gateway writes it; its leafHash is the MTL it promised. */
 function receiptFor(scheme: string): Receipt {
   return {
-    v: 'tml-receipt/1',
+    v: 'tml-receipt/1' as Receipt['v'], // the measured format (ReceiptSignatureBench.sol)
     logId: logIdOf(scheme),
     traceId: '0195f3a2-7c4e-7b1d-9a8e-3f5c2d1b0a99',
     seq: SEQ,
@@ -405,11 +415,24 @@ console.log('bench:receipt-gas: Node timings …')
 const nodeReceipt = receiptFor('node')
 const nodeBytes = receiptSigningBytes(nodeReceipt)
 const nodeBuffer = Buffer.from(nodeBytes)
-const gatewaySigner = createReceiptSigner(hexToBytes(ed25519Seed))
-const opensslSigner = createReceiptSigner(hexToBytes(ed25519Seed), { backend: 'openssl' })
+// The gateway's former Ed25519 signer on OpenSSL: the raw seed in PKCS #8 (RFC 8410).
+const opensslEdKey = createPrivateKey({
+  key: Buffer.concat([
+    Buffer.from('302e020100300506032b657004220420', 'hex'),
+    hexToBytes(ed25519Seed),
+  ]),
+  format: 'der',
+  type: 'pkcs8',
+})
+const opensslSigner = {
+  sign: (receipt: Receipt) => ({
+    ...receipt,
+    signature: bytesToHex(nodeSign(null, receiptSigningBytes(receipt), opensslEdKey)),
+  }),
+}
 const edSigned = signReceipt({ receipt: nodeReceipt, privateKey: ed25519Seed })
-if (gatewaySigner.sign(nodeReceipt).signature !== edSigned.signature)
-  fail('gateway and core differ')
+if (opensslSigner.sign(nodeReceipt).signature !== edSigned.signature)
+  fail('OpenSSL and core differ')
 const { privateKey: edNodeKey, publicKey: edNodePublic } = generateKeyPairSync('ed25519')
 const edNodeSig = nodeSign(null, nodeBuffer, edNodeKey)
 const p256NodeSig = nodeSign('sha256', nodeBuffer, {
@@ -429,9 +452,6 @@ if (
 }
 
 const timed = timeAll({
-  ...(gatewaySigner.backend === 'libsodium'
-    ? { edSignGatewayLibsodium: () => gatewaySigner.sign(nodeReceipt) }
-    : {}),
   edSignGatewayOpenssl: () => opensslSigner.sign(nodeReceipt),
   edSignCore: () => signReceipt({ receipt: nodeReceipt, privateKey: ed25519Seed }),
   edSignNodeCrypto: () => nodeSign(null, nodeBuffer, edNodeKey),

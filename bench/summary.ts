@@ -194,15 +194,15 @@ export const FIGURES: readonly Figure[] = [
   },
   {
     bench: 'gateway',
-    figure: 'one record in the commit worker: seal (hashes, RFC 8785, Ed25519 receipt)',
+    figure: 'one record in the commit worker: seal (hashes, RFC 8785, P-256 receipt)',
     path: 'costPerRecordUs.sealRecord',
     unit: 'µs',
     targets: [],
   },
   {
     bench: 'gateway',
-    figure: 'one record in the commit worker: of the seal, the Ed25519 signature alone',
-    path: 'costPerRecordUs.ed25519Sign',
+    figure: 'one record in the commit worker: of the seal, the P-256 receipt signature alone',
+    path: 'costPerRecordUs.receiptSign',
     unit: 'µs',
     targets: [],
   },

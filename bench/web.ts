@@ -135,7 +135,7 @@ try {
     targets: { verifyMs: 50, firstLoadGzipKB: 350 },
     notes:
       'verifyMs: median over runs after the first of core verifyBundle in the page without chain reads ' +
-      '(schema, JCS leaf hash, RFC 9162 inclusion, EIP-712 recover, Ed25519), as the page measures it. ' +
+      '(schema, JCS leaf hash, RFC 9162 inclusion, EIP-712 recover, P-256), as the page measures it. ' +
       'fullVerifyWithLocalChainReadsMs: paste to verdict, reading keys, checkpoints and anchor ' +
       'transactions from two local Hardhat nodes. Sizes: gzip level 9 of the built files.',
   }

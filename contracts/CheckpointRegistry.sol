@@ -2,24 +2,28 @@
 pragma solidity ^0.8.28;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {P256} from "@openzeppelin/contracts/utils/cryptography/P256.sol";
 import {ICheckpointRegistry} from "./interfaces/ICheckpointRegistry.sol";
 import {CheckpointTypedData} from "./libraries/CheckpointTypedData.sol";
 import {KeyRotationTypedData} from "./libraries/KeyRotationTypedData.sol";
+import {ReceiptSigning} from "./libraries/ReceiptSigning.sol";
 import {RFC9162} from "./libraries/RFC9162.sol";
 import {Checkpoint, LeafInclusion, SignedCheckpoint} from "./types/Checkpoint.sol";
 import {KeyRotation} from "./types/KeyRotation.sol";
+import {Receipt} from "./types/Receipt.sol";
 
 /**
  * @title CheckpointRegistry
  * @notice Anchors the checkpoints of TML Anchor logs, each proven consistent with the last one
  * anchored on this chain and signed by the key of the log's history that covers its epoch; keeps
  * the key history as the log's own signed statements relay it; and marks a log compromised on
- * proof that it contradicted itself. See {ICheckpointRegistry}.
+ * proof that it contradicted itself or broke a receipt's promise. See {ICheckpointRegistry}.
  *
  * @dev Storage per log, laid out so that `anchor` reads three slots and writes one new one:
- * - `_logs[logId]`: three consecutive slots: the current key period's signer and first epoch with
- *   the status (read by every anchor, written only by a rotation); the head's epoch, tree size and
- *   time; the head's root (the consistency proof of the next anchor starts from it);
+ * - `_logs[logId]`: three consecutive slots that `anchor` reads: the current key period's signer
+ *   and first epoch with the status (read by every anchor, written only by a rotation); the head's
+ *   epoch, tree size and time; the head's root (the consistency proof of the next anchor starts
+ *   from it); and a fourth that only a broken-promise report reads: the maximum epoch interval;
  * - `_checkpointHashes`: one slot per anchored epoch, the checkpoint's EIP-712 struct hash, the
  *   only storage that grows with anchoring;
  * - `_periods` and `_periodIndex`: the key history, and each signer's period, so that evidence
@@ -50,6 +54,9 @@ contract CheckpointRegistry is ICheckpointRegistry {
         Head head;
         // Slot 2: the head's root, kept apart from the per-epoch hashes, which cannot give it back.
         bytes32 headRoot;
+        // Slot 3: what the log's receipts promise (seconds from a receipt to its checkpoint), read
+        // by reportBrokenPromise only, so anchoring reads no more than before.
+        uint64 maxEpochInterval;
     }
 
     /// @dev A key period as stored: signer and first epoch share a slot, the only one a lookup reads.
@@ -234,12 +241,54 @@ contract CheckpointRegistry is ICheckpointRegistry {
     }
 
     /// @inheritdoc ICheckpointRegistry
-    function registerLog(bytes32 logId, address signer, bytes32 receiptKey) external onlyLantern {
+    function reportBrokenPromise(
+        Receipt calldata receipt,
+        bytes calldata signature,
+        bytes32 keyX,
+        bytes32 keyY,
+        Checkpoint calldata anchored,
+        LeafInclusion calldata other
+    ) external {
+        bytes32 logId = receipt.logId;
+        if (logId != anchored.logId) revert CheckpointEquivocationLogMismatch(logId, anchored.logId);
+        _requireOpenToEvidence(logId);
+        uint64 epoch = anchored.epoch;
+        if (!isAnchored(anchored)) revert CheckpointNotAnchored(logId, epoch);
+        int64 receiptTime = _requireReceiptSignature(receipt, signature, keyX, keyY, epoch);
+
+        uint64 seq = receipt.seq;
+        uint64 treeSize = anchored.treeSize;
+        bool noOtherLeaf = other.leafHash == bytes32(0) && other.proof.length == 0;
+        if (treeSize > seq) {
+            // DifferentLeaf: the anchored tree holds index `seq`, with another leaf than promised.
+            if (noOtherLeaf) revert CheckpointReceiptIndexInTree(logId, seq, treeSize);
+            if (other.leafHash == receipt.leafHash) revert CheckpointReceiptLeafIncluded(logId, seq, receipt.leafHash);
+            if (!RFC9162.verifyInclusion(seq, treeSize, other.leafHash, other.proof, anchored.rootHash)) {
+                revert CheckpointReceiptInclusionInvalid(logId, seq, treeSize);
+            }
+        } else {
+            // MissedDeadline: a checkpoint dated past the receipt's deadline does not reach `seq`.
+            if (!noOtherLeaf) revert CheckpointReceiptIndexOutsideTree(logId, seq, treeSize);
+            int256 deadline = int256(receiptTime) + int256(uint256(_logs[logId].maxEpochInterval));
+            if (int256(uint256(anchored.timestamp)) <= deadline) {
+                revert CheckpointReceiptDeadlineNotPassed(logId, seq, deadline, anchored.timestamp);
+            }
+        }
+        _markCompromised(logId, EquivocationKind.BrokenPromise, epoch, seq);
+    }
+
+    /// @inheritdoc ICheckpointRegistry
+    function registerLog(bytes32 logId, address signer, bytes32 receiptKey, uint64 maxEpochInterval)
+        external
+        onlyLantern
+    {
         LogState storage log = _logs[logId];
         if (log.status != LogStatus.Unknown) revert CheckpointLogExists(logId);
         if (signer == address(0)) revert CheckpointInvalidSigner(signer);
         if (receiptKey == bytes32(0)) revert CheckpointZeroReceiptKey(logId);
+        if (maxEpochInterval == 0) revert CheckpointZeroEpochInterval(logId);
         (log.signer, log.fromEpoch, log.status) = (signer, 1, LogStatus.Active);
+        log.maxEpochInterval = maxEpochInterval;
         _periods[logId].push(StoredPeriod({signer: signer, fromEpoch: 1, receiptKey: receiptKey}));
         _periodIndex[logId][signer] = 1;
     }
@@ -326,6 +375,45 @@ contract CheckpointRegistry is ICheckpointRegistry {
         uint64 indexPlusOne = _periodIndex[logId][signer];
         if (indexPlusOne == 0) return (false, 0);
         return (true, indexPlusOne - 1);
+    }
+
+    /// @inheritdoc ICheckpointRegistry
+    function maxEpochIntervalOf(bytes32 logId) external view returns (uint64) {
+        return _logs[logId].maxEpochInterval;
+    }
+
+    /// @dev Checks that `receipt`'s fields have the receipt format's patterns and that `signature`
+    /// is the P-256 signature (low s) of its RFC 8785 bytes by the key (`keyX`, `keyY`) whose
+    /// commitment is the receipt key of the period that covers `epoch`. Returns the receipt's
+    /// time in unix seconds (fraction dropped).
+    function _requireReceiptSignature(
+        Receipt calldata receipt,
+        bytes calldata signature,
+        bytes32 keyX,
+        bytes32 keyY,
+        uint64 epoch
+    ) private view returns (int64 receiptTime) {
+        bytes32 logId = receipt.logId;
+        (bool found, uint64 index) = _periodIndexAt(logId, epoch);
+        bytes32 receiptKey = found ? _periods[logId][index].receiptKey : bytes32(0);
+        bytes32 given = keccak256(abi.encodePacked(keyX, keyY));
+        if (given != receiptKey) revert CheckpointReceiptKeyMismatch(logId, epoch, receiptKey, given);
+        if (!ReceiptSigning.isTraceId(receipt.traceId)) revert CheckpointReceiptMalformedTraceId(receipt.traceId);
+        bool wellFormed;
+        (wellFormed, receiptTime) = ReceiptSigning.parseTimestamp(receipt.timestamp);
+        if (!wellFormed) revert CheckpointReceiptMalformedTimestamp(receipt.timestamp);
+        if (
+            signature.length != 64
+                || !P256.verify(
+                    sha256(ReceiptSigning.signingBytes(receipt)),
+                    bytes32(signature[0:32]),
+                    bytes32(signature[32:64]),
+                    keyX,
+                    keyY
+                )
+        ) {
+            revert CheckpointReceiptInvalidSignature(logId, receipt.seq, receiptKey);
+        }
     }
 
     /// @dev Checks that `checkpoint` may follow `last`, whose root is `lastRoot`: the tree did not

@@ -103,7 +103,7 @@ contract LanternRegistry is ILanternRegistry, AccessControlDefaultAdminRules {
         log.receiptKey = receiptKey;
         log.name = name;
         _logIds[msg.sender].push(logId);
-        _checkpoints().registerLog(logId, signer, receiptKey);
+        _checkpoints().registerLog(logId, signer, receiptKey, maxEpochInterval);
         emit LogDeclared(logId, msg.sender, name, signer, receiptKey, maxEpochInterval);
     }
 

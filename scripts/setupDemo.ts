@@ -65,8 +65,9 @@ const readKey = (file: string): Hex => {
   return value as Hex
 }
 const signer = privateKeyToAccount(readKey('checkpoint.key')).address
+// The chain holds the receipt key's commitment keccak256(x ‖ y), not the P-256 key itself.
 const receiptKey = createReceiptSigner(Buffer.from(readKey('receipt.key').slice(2), 'hex'))
-  .publicKey as Hex
+  .keyCommitment as Hex
 // The certification names the policies it covers, sorted ascending as the registry wants them.
 const policyHashes = [
   ...loadPolicies({ paths: [values.policies ?? join(root, 'gateway', 'policies')] }).values(),

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {Checkpoint, LeafInclusion, SignedCheckpoint} from "../types/Checkpoint.sol";
 import {KeyRotation} from "../types/KeyRotation.sol";
+import {Receipt} from "../types/Receipt.sol";
 
 /**
  * @title ICheckpointRegistry
@@ -46,14 +47,18 @@ interface ICheckpointRegistry {
         /// A key handed over at an epoch this chain had already anchored under that key.
         HandoverBreach,
         /// A key signed two different statements for the same key period.
-        KeyFork
+        KeyFork,
+        /// A signed receipt's promise was broken: an anchored tree holds another leaf at its index,
+        /// or an anchored checkpoint dated past its deadline does not reach its index.
+        BrokenPromise
     }
 
     /**
      * @notice One period of a log's key history.
      * @param signer The checkpoint signer (an EOA) of the epochs from `fromEpoch` until the next
      * period's `fromEpoch`.
-     * @param receiptKey The Ed25519 public key that signs the receipts of those epochs.
+     * @param receiptKey The commitment `keccak256(x ‖ y)` to the P-256 public key that signs the
+     * receipts of those epochs (`tml-receipt/2`).
      * @param fromEpoch The first epoch of the period (1 for period 0).
      */
     // A view's return value, never stored (the registry stores periods packed): the order reads best.
@@ -81,7 +86,8 @@ interface ICheckpointRegistry {
      * operator's Lantern is dark. `firstEpoch` and `secondEpoch` are, by `kind`: the two
      * checkpoints' epochs (the four checkpoint kinds); the checkpoint's epoch and the period
      * boundary it crossed ({SignedOutsidePeriod}); the statement's `fromEpoch` and this chain's head
-     * epoch ({HandoverBreach}); the two statements' `fromEpoch` ({KeyFork}).
+     * epoch ({HandoverBreach}); the two statements' `fromEpoch` ({KeyFork}); the anchored
+     * checkpoint's epoch and the receipt's `seq` ({BrokenPromise}).
      */
     event EquivocationReported(
         bytes32 indexed logId,
@@ -161,6 +167,35 @@ interface ICheckpointRegistry {
     /// @notice Two statements of log `logId` for different key periods (`firstIndex`, `secondIndex`)
     /// are no fork.
     error CheckpointKeyForkIndexMismatch(bytes32 logId, uint64 firstIndex, uint64 secondIndex);
+    /// @notice The maximum epoch interval of log `logId` must not be zero.
+    error CheckpointZeroEpochInterval(bytes32 logId);
+    /// @notice The checkpoint of epoch `epoch` of log `logId` is not anchored on this chain as given.
+    error CheckpointNotAnchored(bytes32 logId, uint64 epoch);
+    /// @notice The key given for a receipt of log `logId` commits to `given`, not to `receiptKey`,
+    /// the receipt key of the period that covers epoch `epoch` (zero when there is none).
+    error CheckpointReceiptKeyMismatch(bytes32 logId, uint64 epoch, bytes32 receiptKey, bytes32 given);
+    /// @notice The signature of receipt `seq` of log `logId` is not a 64-byte P-256 signature
+    /// `r ‖ s` (low s) of its RFC 8785 bytes by the key that commits to `receiptKey`.
+    error CheckpointReceiptInvalidSignature(bytes32 logId, uint64 seq, bytes32 receiptKey);
+    /// @notice `traceId` is not a lower-case RFC 9562 UUID, as a receipt's trace id is.
+    error CheckpointReceiptMalformedTraceId(string traceId);
+    /// @notice `timestamp` is not an RFC 3339 UTC timestamp `YYYY-MM-DDTHH:MM:SS[.f{1,3}]Z` on a day
+    /// that exists, as a receipt's timestamp is.
+    error CheckpointReceiptMalformedTimestamp(string timestamp);
+    /// @notice The anchored tree of `treeSize` leaves holds index `seq` of log `logId`: only another
+    /// leaf there proves a broken promise (kind DifferentLeaf), not a missed deadline.
+    error CheckpointReceiptIndexInTree(bytes32 logId, uint64 seq, uint64 treeSize);
+    /// @notice The anchored tree of `treeSize` leaves does not hold index `seq` of log `logId`: no
+    /// leaf of it can be shown there (kind MissedDeadline takes no inclusion).
+    error CheckpointReceiptIndexOutsideTree(bytes32 logId, uint64 seq, uint64 treeSize);
+    /// @notice The leaf shown at index `seq` of log `logId` is `leafHash`, the one the receipt promised.
+    error CheckpointReceiptLeafIncluded(bytes32 logId, uint64 seq, bytes32 leafHash);
+    /// @notice The inclusion proof at index `seq` does not hold against the anchored tree of
+    /// `treeSize` leaves of log `logId`.
+    error CheckpointReceiptInclusionInvalid(bytes32 logId, uint64 seq, uint64 treeSize);
+    /// @notice The checkpoint shown for receipt `seq` of log `logId` is dated `timestamp`, not after
+    /// the receipt's deadline `deadline` (its time plus the log's maximum epoch interval, unix seconds).
+    error CheckpointReceiptDeadlineNotPassed(bytes32 logId, uint64 seq, int256 deadline, uint64 timestamp);
 
     /**
      * @notice Anchors a checkpoint after this chain's head of its log. Anyone may send it: the
@@ -276,11 +311,67 @@ interface ICheckpointRegistry {
     ) external;
 
     /**
-     * @notice Registers log `logId` with key period 0: checkpoint signer `signer` and receipt key
-     * `receiptKey` from epoch 1.
-     * @dev Only the LanternRegistry ({ILanternRegistry-declareLog}).
+     * @notice Records that a log broke the promise of one of its receipts (`tml-receipt/2`): the
+     * log signed "leaf `receipt.seq` is `receipt.leafHash`, in a checkpoint within my maximum
+     * epoch interval after `receipt.timestamp`", and a checkpoint anchored on this chain shows
+     * otherwise. Two kinds, told apart by whether the anchored tree holds index `receipt.seq`:
+     * - DifferentLeaf (`anchored.treeSize > receipt.seq`): `other` proves another leaf hash at
+     *   index `receipt.seq` of the anchored tree;
+     * - MissedDeadline (`anchored.treeSize <= receipt.seq`, `other` empty: zero leaf hash, no
+     *   proof): the anchored checkpoint is dated after the receipt's time (unix seconds, fraction
+     *   dropped) plus the log's maximum epoch interval, and its tree does not reach the index.
+     * Anyone may report; the receipt is whatever the log's gateway handed out.
+     * @param receipt The receipt's fields; its `v` is `tml-receipt/2`.
+     * @param signature 64 bytes `r ‖ s`: ECDSA P-256 over SHA-256 of the receipt's RFC 8785 bytes,
+     * low s (s <= n/2).
+     * @param keyX The x coordinate of the receipt public key.
+     * @param keyY The y coordinate of the receipt public key.
+     * @param anchored A checkpoint of the receipt's log anchored on this chain ({isAnchored}).
+     * @param other DifferentLeaf: the leaf hash at index `receipt.seq` of `anchored`'s tree and its
+     * RFC 9162 inclusion proof; MissedDeadline: empty.
+     *
+     * @dev The contract rebuilds the signed bytes `{"leafHash":"0x…","logId":"0x…","seq":N,
+     * "timestamp":"…","traceId":"…","v":"tml-receipt/2"}` (RFC 8785 member order, lower-case hex),
+     * after checking `traceId` (lower-case RFC 9562 UUID) and `timestamp` (RFC 3339 UTC with 0 to
+     * 3 fractional digits, a day that exists) against the receipt format's patterns, hashes them
+     * with SHA-256 and verifies with OpenZeppelin's `P256.verify` (the precompile at 0x100,
+     * EIP-7951 / RIP-7212, with a Solidity fallback).
+     *
+     * Requirements:
+     * - `receipt.logId == anchored.logId` ({CheckpointEquivocationLogMismatch}); the log is known
+     *   and not already compromised (a retired log still takes evidence);
+     * - `anchored` is anchored on this chain ({CheckpointNotAnchored});
+     * - `keccak256(keyX ‖ keyY)` is the receipt key of the period that covers `anchored.epoch`
+     *   ({keysAt}; {CheckpointReceiptKeyMismatch});
+     * - the fields have their patterns ({CheckpointReceiptMalformedTraceId},
+     *   {CheckpointReceiptMalformedTimestamp}) and the signature verifies
+     *   ({CheckpointReceiptInvalidSignature});
+     * - DifferentLeaf: `other` is not empty ({CheckpointReceiptIndexInTree}), its leaf hash differs
+     *   from the receipt's ({CheckpointReceiptLeafIncluded}) and its proof holds
+     *   ({CheckpointReceiptInclusionInvalid});
+     * - MissedDeadline: `other` is empty ({CheckpointReceiptIndexOutsideTree}) and
+     *   `anchored.timestamp` is after the deadline ({CheckpointReceiptDeadlineNotPassed}).
+     *
+     * Emits an {EquivocationReported} event of kind {EquivocationKind.BrokenPromise} with
+     * `anchored.epoch` and `receipt.seq`.
      */
-    function registerLog(bytes32 logId, address signer, bytes32 receiptKey) external;
+    function reportBrokenPromise(
+        Receipt calldata receipt,
+        bytes calldata signature,
+        bytes32 keyX,
+        bytes32 keyY,
+        Checkpoint calldata anchored,
+        LeafInclusion calldata other
+    ) external;
+
+    /**
+     * @notice Registers log `logId` with key period 0: checkpoint signer `signer` and receipt key
+     * `receiptKey` from epoch 1, and the maximum epoch interval `maxEpochInterval` (seconds) its
+     * receipts promise, which {reportBrokenPromise} holds them to.
+     * @dev Only the LanternRegistry ({ILanternRegistry-declareLog}), which passes what the log id
+     * commits to. Requirements: a new log; `signer`, `receiptKey` and `maxEpochInterval` not zero.
+     */
+    function registerLog(bytes32 logId, address signer, bytes32 receiptKey, uint64 maxEpochInterval) external;
 
     /**
      * @notice Retires log `logId`: it anchors and rotates nothing more; what it anchored stays
@@ -327,6 +418,9 @@ interface ICheckpointRegistry {
         bytes32 leafHash,
         bytes32[] calldata proof
     ) external view returns (bool);
+
+    /// @notice The maximum epoch interval (seconds) log `logId` was registered with (0 if unknown).
+    function maxEpochIntervalOf(bytes32 logId) external view returns (uint64);
 
     /// @notice Life cycle state of log `logId`.
     function logStatus(bytes32 logId) external view returns (LogStatus);

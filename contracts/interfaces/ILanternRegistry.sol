@@ -6,7 +6,7 @@ import {ICheckpointRegistry} from "./ICheckpointRegistry.sol";
 /**
  * @title ILanternRegistry
  * @notice Who runs TML Anchor logs, with which keys, and whether their Lantern is lit: operators
- * register and accept the License, declare their logs (checkpoint signer, Ed25519 receipt key,
+ * register and accept the License, declare their logs (checkpoint signer, P-256 receipt key commitment,
  * maximum epoch interval), and accounts with the certifier role grant, renew and revoke Lantern
  * certifications.
  *
@@ -52,7 +52,8 @@ interface ILanternRegistry {
      * @param retired Whether the operator retired the log.
      * @param signer First checkpoint signer (key period 0; the log id commits to it). Later signers
      * are in the CheckpointRegistry's key history ({ICheckpointRegistry-keysAt}).
-     * @param receiptKey First Ed25519 receipt public key (key period 0; the log id commits to it).
+     * @param receiptKey First receipt key: keccak256(x ‖ y) of the P-256 public key (key period 0;
+     * the log id commits to it).
      * @param name The name the log id derives from.
      */
     struct Log {

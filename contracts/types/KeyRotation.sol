@@ -11,7 +11,7 @@ pragma solidity ^0.8.28;
  * @param index The key period it opens (1 for the first rotation).
  * @param fromEpoch The first epoch the new keys cover; greater than the previous period's.
  * @param signer The new checkpoint signer (an EOA).
- * @param receiptKey The new Ed25519 receipt public key.
+ * @param receiptKey The new receipt key: keccak256(x ‖ y) of the P-256 public key (`tml-receipt/2`).
  */
 // The field order is the EIP-712 type's, which signers hash: it cannot be rearranged for packing.
 // solhint-disable-next-line gas-struct-packing

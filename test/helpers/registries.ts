@@ -10,13 +10,18 @@ import {
   type TestKeyRotation,
   type TestSigner,
 } from './checkpoints.ts'
+import { type ReceiptKeyPair, receiptKeyPair } from './receipts.ts'
 import { buildTestTree, rootAt, type TestTree } from './tree.ts'
 
 export type Connection = Awaited<ReturnType<typeof network.create>>
 
 export const ADMIN_DELAY = 3n * 24n * 3600n
 export const LICENSE_HASH = keccak256(stringToHex('TML License v1'))
-export const RECEIPT_KEY = keccak256(stringToHex('ed25519 receipt public key'))
+/** The log's P-256 receipt key (tml-receipt/2); on chain its commitment keccak256(x ‖ y). */
+export const RECEIPT_KEY_PAIR: ReceiptKeyPair = receiptKeyPair(
+  keccak256(stringToHex('p-256 receipt private key')),
+)
+export const RECEIPT_KEY = RECEIPT_KEY_PAIR.commitment
 export const MAX_EPOCH_INTERVAL = 3600n
 export const LOG_NAME = 'gateway-1'
 export const PROFILE = keccak256(stringToHex('lantern/high-impact'))

@@ -1113,7 +1113,7 @@ describe('CheckpointRegistry', async () => {
       const calls = [
         () =>
           registry.write.registerLog(
-            [keccak256(stringToHex('x')), caller.account.address, RECEIPT_KEY],
+            [keccak256(stringToHex('x')), caller.account.address, RECEIPT_KEY, MAX_EPOCH_INTERVAL],
             { account: caller.account },
           ),
         () => registry.write.retireLog([logId], { account: caller.account }),
@@ -1128,7 +1128,7 @@ describe('CheckpointRegistry', async () => {
       }
     })
 
-    it('reverts with CheckpointLogExists, CheckpointInvalidSigner and CheckpointZeroReceiptKey', async () => {
+    it('reverts with CheckpointLogExists, CheckpointInvalidSigner, CheckpointZeroReceiptKey and CheckpointZeroEpochInterval', async () => {
       const { viem, accounts } = await load()
       // A registry whose "lantern" is a plain account, to call the configuration functions directly.
       const direct = await viem.deployContract('CheckpointRegistry', [
@@ -1137,22 +1137,44 @@ describe('CheckpointRegistry', async () => {
       const id = keccak256(stringToHex('direct'))
       expect((await direct.read.lantern()).toLowerCase()).to.equal(accounts.admin.account.address)
       await viem.assertions.revertWithCustomErrorWithArgs(
-        direct.write.registerLog([id, zeroAddress, RECEIPT_KEY]),
+        direct.write.registerLog([id, zeroAddress, RECEIPT_KEY, MAX_EPOCH_INTERVAL]),
         direct,
         'CheckpointInvalidSigner',
         [zeroAddress],
       )
       await viem.assertions.revertWithCustomErrorWithArgs(
-        direct.write.registerLog([id, accounts.signer.account.address, zeroHash]),
+        direct.write.registerLog([
+          id,
+          accounts.signer.account.address,
+          zeroHash,
+          MAX_EPOCH_INTERVAL,
+        ]),
         direct,
         'CheckpointZeroReceiptKey',
         [id],
       )
-      await direct.write.registerLog([id, accounts.signer.account.address, RECEIPT_KEY])
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        direct.write.registerLog([id, accounts.signer.account.address, RECEIPT_KEY, 0n]),
+        direct,
+        'CheckpointZeroEpochInterval',
+        [id],
+      )
+      await direct.write.registerLog([
+        id,
+        accounts.signer.account.address,
+        RECEIPT_KEY,
+        MAX_EPOCH_INTERVAL,
+      ])
       expect(await direct.read.logStatus([id])).to.equal(LogStatus.Active)
       expect(await direct.read.keyPeriodCount([id])).to.equal(1n)
+      expect(await direct.read.maxEpochIntervalOf([id])).to.equal(MAX_EPOCH_INTERVAL)
       await viem.assertions.revertWithCustomErrorWithArgs(
-        direct.write.registerLog([id, accounts.signer.account.address, RECEIPT_KEY]),
+        direct.write.registerLog([
+          id,
+          accounts.signer.account.address,
+          RECEIPT_KEY,
+          MAX_EPOCH_INTERVAL,
+        ]),
         direct,
         'CheckpointLogExists',
         [id],

@@ -157,6 +157,8 @@ describe('LanternRegistry', async () => {
         expected,
       ])
       expect(await registry.read.logStatus([expected])).to.equal(1)
+      // The registry holds receipts to the interval the log id commits to.
+      expect(await registry.read.maxEpochIntervalOf([expected])).to.equal(600n)
       const [first, receiptKey, index] = await registry.read.keysAt([expected, 1n])
       expect([first.toLowerCase(), receiptKey, index]).to.deep.equal([
         signer.account.address,

@@ -6,7 +6,13 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { checkpointRegistryAbi, lanternRegistryAbi, signKeyRotation } from '@tml/core'
+import {
+  checkpointRegistryAbi,
+  lanternRegistryAbi,
+  receiptKeyCommitment,
+  receiptPublicKey,
+  signKeyRotation,
+} from '@tml/core'
 import type { Browser, Page } from 'playwright-core'
 import { type Hex, keccak256, type LocalAccount, stringToHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -146,7 +152,13 @@ describe('Lantern registry and consoles', { timeout: 600_000 }, () => {
       has: page.getByRole('heading', { name: 'Declare a log' }),
     })
     await declare.getByLabel('Log name').fill('desk-log')
-    await declare.getByLabel('Receipt key (Ed25519 public key)').fill(`0x${'11'.repeat(32)}`)
+    const deskKey = receiptPublicKey(`0x${'11'.repeat(32)}`)
+    await declare.getByLabel('Receipt key (P-256 public key)').fill(deskKey)
+    // The page computes the commitment the chain will hold.
+    assert.equal(
+      await declare.locator('[data-receipt-commitment]').innerText(),
+      receiptKeyCommitment(deskKey),
+    )
     // The id commits to the first keys and the interval; the form shows it before sending.
     const preview = await declare.locator('[data-log-id-preview]').innerText()
     assert.match(await write(declare, 'Declare log'), /^Confirmed/)

@@ -51,7 +51,10 @@ export type BundleAnchor = {
 export type BundleLogKeys = {
   /** The log's checkpoint signer (secp256k1 address). */
   checkpointSigner: Address
-  /** The log's Ed25519 receipt public key (32 bytes). */
+  /**
+   * The log's P-256 receipt public key, uncompressed `0x04 ‖ x ‖ y` (65 bytes). The chain holds
+   * its commitment `keccak256(x ‖ y)` (`receiptKeyCommitment`).
+   */
   receiptPublicKey: Hex
 }
 

@@ -141,7 +141,8 @@ export function readBundle(value: unknown): ReadBundleReturnType {
     const signer = Object.hasOwn(log, 'checkpointSigner') ? log.checkpointSigner : undefined
     const key = Object.hasOwn(log, 'receiptPublicKey') ? log.receiptPublicKey : undefined
     if (!isAnyAddress(signer)) expect('$.log.checkpointSigner', 'a 20-byte 0x address', signer)
-    if (!isHex(key, 32)) expect('$.log.receiptPublicKey', '32-byte 0x hex', key)
+    if (!isHex(key, 65) || !(key as string).toLowerCase().startsWith('0x04'))
+      expect('$.log.receiptPublicKey', '65-byte 0x hex 0x04 ‖ x ‖ y (uncompressed P-256 key)', key)
     if (issues.length === before) {
       parts.log = { checkpointSigner: signer as Address, receiptPublicKey: key as Hex }
     }

@@ -16,7 +16,13 @@ import type { VerificationStep } from './VerificationStep.ts'
 /** Keys the caller read from the chain's LanternRegistry; they override the bundle's claims. */
 export type TrustedKeys = {
   checkpointSigner?: Address | undefined
+  /** A full P-256 receipt public key (65 bytes) the caller trusts, e.g. given on a command line. */
   receiptPublicKey?: Hex | undefined
+  /**
+   * The receipt key as the chain holds it: the commitment `keccak256(x ‖ y)`
+   * (`receiptKeyCommitment`). The bundle's full key must hash to it.
+   */
+  receiptKeyCommitment?: Hex | undefined
 }
 
 export type VerifyBundleParameters = {
@@ -40,13 +46,13 @@ const QUOTED_ISSUES = 10
  * the log. The steps, in this order:
  * `bundle` (shape), `mtl` (schema), `leafHash` (receipt and leaf index match the MTL),
  * `inclusion` (RFC 9162 proof of the MTL's leaf against the checkpoint root),
- * `checkpointSignature` (EIP-712), `receiptSignature` (Ed25519), one `anchor:<chainId>` per anchor
+ * `checkpointSignature` (EIP-712), `receiptSignature` (P-256), one `anchor:<chainId>` per anchor
  * (the chain's registry holds the checkpoint's struct hash for its epoch) and `anchored` (at
  * least one chain confirms). Every step runs even after an earlier one fails, as far as its own
  * inputs are well-formed, so that a verifier sees every failure; each failure says what was
  * expected and what was found. Never throws, whatever the bundle or the reader do.
  *
- * Spec: ARCHITECTURE.md, Formats, Proof bundle; RFC 9162 §2.1.3.2; EIP-712; RFC 8032; RFC 8785.
+ * Spec: ARCHITECTURE.md, Formats, Proof bundle; RFC 9162 §2.1.3.2; EIP-712; FIPS 186-5 (P-256); RFC 8785.
  *
  * @example
  * const { valid, steps } = await verifyBundle(JSON.parse(text), { readCheckpoint, trustedKeys })
@@ -101,7 +107,11 @@ export async function verifyBundle(
   steps.push(signature)
   steps.push(
     guardStep('receiptSignature', "The receipt is signed by the log's receipt key", () =>
-      receiptSignatureStep({ parts, trustedKey: trustedKeys?.receiptPublicKey }),
+      receiptSignatureStep({
+        parts,
+        trustedKey: trustedKeys?.receiptPublicKey,
+        trustedCommitment: trustedKeys?.receiptKeyCommitment,
+      }),
     ),
   )
   steps.push(...anchors)

@@ -1,8 +1,8 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { base64ToBytes, bytesToBase64, InvalidBase64Error } from '../bytes/base64.ts'
 import type { Hex } from '../bytes/hex.ts'
-import { ed25519Key } from '../receipt/ed25519Key.ts'
 import { InvalidNoteKeyError } from './C2spErrors.ts'
+import { ed25519Key } from './ed25519Key.ts'
 import { NOTE_ED25519, noteKeyHash } from './noteKeyHash.ts'
 import { isValidNoteKeyName } from './noteKeyName.ts'
 

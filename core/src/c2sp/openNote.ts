@@ -1,8 +1,8 @@
 import { bytesToBase64 } from '../bytes/base64.ts'
-import { verifyEd25519 } from '../receipt/verifyEd25519.ts'
 import { UnverifiedNoteError } from './C2spErrors.ts'
 import { type NoteVerifier, parseNoteVerifierKey } from './noteVerifierKey.ts'
 import { type NoteSignature, parseNote } from './parseNote.ts'
+import { verifyEd25519 } from './verifyEd25519.ts'
 
 /** A note whose text may be trusted: signed by at least one known key. */
 export type OpenedNote = {

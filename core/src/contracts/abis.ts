@@ -1724,6 +1724,201 @@ export const checkpointRegistryAbi = [
         name: 'epoch',
         type: 'uint64',
       },
+    ],
+    name: 'CheckpointNotAnchored',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+      {
+        internalType: 'uint64',
+        name: 'seq',
+        type: 'uint64',
+      },
+      {
+        internalType: 'int256',
+        name: 'deadline',
+        type: 'int256',
+      },
+      {
+        internalType: 'uint64',
+        name: 'timestamp',
+        type: 'uint64',
+      },
+    ],
+    name: 'CheckpointReceiptDeadlineNotPassed',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+      {
+        internalType: 'uint64',
+        name: 'seq',
+        type: 'uint64',
+      },
+      {
+        internalType: 'uint64',
+        name: 'treeSize',
+        type: 'uint64',
+      },
+    ],
+    name: 'CheckpointReceiptInclusionInvalid',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+      {
+        internalType: 'uint64',
+        name: 'seq',
+        type: 'uint64',
+      },
+      {
+        internalType: 'uint64',
+        name: 'treeSize',
+        type: 'uint64',
+      },
+    ],
+    name: 'CheckpointReceiptIndexInTree',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+      {
+        internalType: 'uint64',
+        name: 'seq',
+        type: 'uint64',
+      },
+      {
+        internalType: 'uint64',
+        name: 'treeSize',
+        type: 'uint64',
+      },
+    ],
+    name: 'CheckpointReceiptIndexOutsideTree',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+      {
+        internalType: 'uint64',
+        name: 'seq',
+        type: 'uint64',
+      },
+      {
+        internalType: 'bytes32',
+        name: 'receiptKey',
+        type: 'bytes32',
+      },
+    ],
+    name: 'CheckpointReceiptInvalidSignature',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+      {
+        internalType: 'uint64',
+        name: 'epoch',
+        type: 'uint64',
+      },
+      {
+        internalType: 'bytes32',
+        name: 'receiptKey',
+        type: 'bytes32',
+      },
+      {
+        internalType: 'bytes32',
+        name: 'given',
+        type: 'bytes32',
+      },
+    ],
+    name: 'CheckpointReceiptKeyMismatch',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+      {
+        internalType: 'uint64',
+        name: 'seq',
+        type: 'uint64',
+      },
+      {
+        internalType: 'bytes32',
+        name: 'leafHash',
+        type: 'bytes32',
+      },
+    ],
+    name: 'CheckpointReceiptLeafIncluded',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'string',
+        name: 'timestamp',
+        type: 'string',
+      },
+    ],
+    name: 'CheckpointReceiptMalformedTimestamp',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'string',
+        name: 'traceId',
+        type: 'string',
+      },
+    ],
+    name: 'CheckpointReceiptMalformedTraceId',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+      {
+        internalType: 'uint64',
+        name: 'epoch',
+        type: 'uint64',
+      },
       {
         internalType: 'bytes32',
         name: 'anchoredHash',
@@ -1957,6 +2152,17 @@ export const checkpointRegistryAbi = [
       },
     ],
     name: 'CheckpointUnknownLog',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+    ],
+    name: 'CheckpointZeroEpochInterval',
     type: 'error',
   },
   {
@@ -2381,6 +2587,25 @@ export const checkpointRegistryAbi = [
         name: 'logId',
         type: 'bytes32',
       },
+    ],
+    name: 'maxEpochIntervalOf',
+    outputs: [
+      {
+        internalType: 'uint64',
+        name: '',
+        type: 'uint64',
+      },
+    ],
+    stateMutability: 'view',
+    type: 'function',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
       {
         internalType: 'address',
         name: 'signer',
@@ -2420,8 +2645,117 @@ export const checkpointRegistryAbi = [
         name: 'receiptKey',
         type: 'bytes32',
       },
+      {
+        internalType: 'uint64',
+        name: 'maxEpochInterval',
+        type: 'uint64',
+      },
     ],
     name: 'registerLog',
+    outputs: [],
+    stateMutability: 'nonpayable',
+    type: 'function',
+  },
+  {
+    inputs: [
+      {
+        components: [
+          {
+            internalType: 'bytes32',
+            name: 'logId',
+            type: 'bytes32',
+          },
+          {
+            internalType: 'string',
+            name: 'traceId',
+            type: 'string',
+          },
+          {
+            internalType: 'uint64',
+            name: 'seq',
+            type: 'uint64',
+          },
+          {
+            internalType: 'bytes32',
+            name: 'leafHash',
+            type: 'bytes32',
+          },
+          {
+            internalType: 'string',
+            name: 'timestamp',
+            type: 'string',
+          },
+        ],
+        internalType: 'struct Receipt',
+        name: 'receipt',
+        type: 'tuple',
+      },
+      {
+        internalType: 'bytes',
+        name: 'signature',
+        type: 'bytes',
+      },
+      {
+        internalType: 'bytes32',
+        name: 'keyX',
+        type: 'bytes32',
+      },
+      {
+        internalType: 'bytes32',
+        name: 'keyY',
+        type: 'bytes32',
+      },
+      {
+        components: [
+          {
+            internalType: 'bytes32',
+            name: 'logId',
+            type: 'bytes32',
+          },
+          {
+            internalType: 'uint64',
+            name: 'epoch',
+            type: 'uint64',
+          },
+          {
+            internalType: 'uint64',
+            name: 'treeSize',
+            type: 'uint64',
+          },
+          {
+            internalType: 'bytes32',
+            name: 'rootHash',
+            type: 'bytes32',
+          },
+          {
+            internalType: 'uint64',
+            name: 'timestamp',
+            type: 'uint64',
+          },
+        ],
+        internalType: 'struct Checkpoint',
+        name: 'anchored',
+        type: 'tuple',
+      },
+      {
+        components: [
+          {
+            internalType: 'bytes32',
+            name: 'leafHash',
+            type: 'bytes32',
+          },
+          {
+            internalType: 'bytes32[]',
+            name: 'proof',
+            type: 'bytes32[]',
+          },
+        ],
+        internalType: 'struct LeafInclusion',
+        name: 'other',
+        type: 'tuple',
+      },
+    ],
+    name: 'reportBrokenPromise',
     outputs: [],
     stateMutability: 'nonpayable',
     type: 'function',

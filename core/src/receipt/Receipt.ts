@@ -1,7 +1,7 @@
 import type { Hex } from '../bytes/hex.ts'
 
 /** The format version every receipt carries in `v`; it is signed, so it separates domains. */
-export const RECEIPT_VERSION = 'tml-receipt/1' as const
+export const RECEIPT_VERSION = 'tml-receipt/2' as const
 
 /**
  * A log's synchronous promise that an MTL will be in a checkpoint within the log's maximum epoch
@@ -11,7 +11,7 @@ export const RECEIPT_VERSION = 'tml-receipt/1' as const
  * Spec: ARCHITECTURE.md, Formats, Receipt. Hex is lower case, as in `mtl/1` (one spelling).
  *
  * @example
- * const receipt: Receipt = { v: 'tml-receipt/1', logId, traceId: mtl.trace_id, seq: mtl.seq,
+ * const receipt: Receipt = { v: 'tml-receipt/2', logId, traceId: mtl.trace_id, seq: mtl.seq,
  *   leafHash: bytesToHex(hashMtl(mtl)), timestamp: '2025-03-14T09:26:53.601Z' }
  */
 export type Receipt = {
@@ -29,10 +29,11 @@ export type Receipt = {
 }
 
 /**
- * A {@link Receipt} with the log's Ed25519 signature (64 bytes) over
- * `canonicalBytes(receipt without signature)`.
+ * A {@link Receipt} with the log's ECDSA P-256 signature over
+ * SHA-256(`canonicalBytes(receipt without signature)`): 64 bytes `r ‖ s`, low s (s ≤ n/2), so
+ * that the chain (P-256 precompile, OpenZeppelin P256) can check it in a broken-promise report.
  *
- * Spec: RFC 8032 (Ed25519), RFC 8785 (signed bytes).
+ * Spec: FIPS 186-5 (ECDSA P-256, SHA-256), RFC 8785 (signed bytes).
  *
  * @example
  * const signed: SignedReceipt = signReceipt({ receipt, privateKey })

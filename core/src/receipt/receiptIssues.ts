@@ -7,6 +7,8 @@ const HEX32 = new RegExp(HEX32_PATTERN)
 const UUID = new RegExp(UUID_PATTERN)
 const TIMESTAMP = new RegExp(TIMESTAMP_PATTERN)
 const SIGNATURE = /^0x[0-9a-f]{128}$/
+/** n/2 of P-256 (floor): a receipt signature's s must not exceed it (low s). */
+const HALF_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n >> 1n
 const FIELDS = ['v', 'logId', 'traceId', 'seq', 'leafHash', 'timestamp'] as const
 
 export type ReceiptIssuesParameters = {
@@ -72,7 +74,13 @@ export function receiptIssues({
     (field) => typeof field === 'string' && TIMESTAMP.test(field) && dayExists(field),
     'an RFC 3339 UTC timestamp on a day that exists, like 2025-01-31T23:59:59.123Z',
   )
-  if (signed) check('signature', matches(SIGNATURE), '0x and 128 lower-case hex digits (64 bytes)')
+  if (signed) {
+    check(
+      'signature',
+      (field) => matches(SIGNATURE)(field) && BigInt(`0x${(field as string).slice(66)}`) <= HALF_N,
+      '0x and 128 lower-case hex digits (64 bytes r ‖ s) with low s (s ≤ n/2)',
+    )
+  }
   return issues
 }
 

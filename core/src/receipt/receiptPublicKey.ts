@@ -1,19 +1,20 @@
-import { ed25519 } from '@noble/curves/ed25519.js'
+import { p256 } from '@noble/curves/nist.js'
 import type { Hex } from '../bytes/hex.ts'
 import { bytesToHex } from '../bytes/hex.ts'
-import { ed25519Key } from './ed25519Key.ts'
+import { p256PrivateKey } from './p256Key.ts'
 
 /**
- * The Ed25519 public key of a receipt signing key (32-byte seed): what a log declares on chain
- * in LanternRegistry and what verifiers check receipts against.
+ * The P-256 public key of a receipt signing key (32-byte scalar), uncompressed `0x04 ‖ x ‖ y`
+ * (65 bytes): what a bundle carries in `log.receiptPublicKey` and what verifiers check receipts
+ * against. The chain holds {@link receiptKeyCommitment} of it.
  *
- * Spec: RFC 8032 §5.1.5.
+ * Spec: SEC 1 v2 §2.3.3 (uncompressed point).
  *
- * @throws {InvalidEd25519KeyError} when the key is not 32 bytes.
+ * @throws {InvalidP256KeyError} when the key is not a valid 32-byte scalar.
  * @example
- * receiptPublicKey('0x9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60')
- * // '0xd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'
+ * receiptPublicKey('0xc9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721')
+ * // '0x0460fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb67903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299'
  */
 export function receiptPublicKey(privateKey: Hex | Uint8Array): Hex {
-  return bytesToHex(ed25519.getPublicKey(ed25519Key({ key: privateKey, what: 'private key' })))
+  return bytesToHex(p256.getPublicKey(p256PrivateKey(privateKey), false))
 }

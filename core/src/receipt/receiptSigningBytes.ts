@@ -10,7 +10,7 @@ import type { Receipt } from './Receipt.ts'
  *
  * @example
  * bytesToUtf8(receiptSigningBytes(receipt))
- * // '{"leafHash":"0x…","logId":"0x…","seq":0,"timestamp":"…","traceId":"…","v":"tml-receipt/1"}'
+ * // '{"leafHash":"0x…","logId":"0x…","seq":0,"timestamp":"…","traceId":"…","v":"tml-receipt/2"}'
  */
 export function receiptSigningBytes(receipt: Receipt): Uint8Array {
   const { v, logId, traceId, seq, leafHash, timestamp } = receipt

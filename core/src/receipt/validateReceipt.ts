@@ -8,9 +8,9 @@ export type ValidateReceiptReturnType =
 
 /**
  * Checks that an untrusted value is a well-formed {@link SignedReceipt}: exactly its seven
- * fields, `v` = `tml-receipt/1`, lower-case 32-byte hex for `logId` and `leafHash`, a lower-case
+ * fields, `v` = `tml-receipt/2`, lower-case 32-byte hex for `logId` and `leafHash`, a lower-case
  * UUID `traceId`, a non-negative safe-integer `seq`, an RFC 3339 UTC `timestamp` on a day that
- * exists, and a 64-byte lower-case hex `signature`. It does not check the signature (see
+ * exists, and a 64-byte lower-case hex `signature` (`r ‖ s`). It does not check the signature (see
  * {@link verifyReceipt}). Never throws; returns every issue with its JSON path.
  *
  * Spec: ARCHITECTURE.md, Formats, Receipt.

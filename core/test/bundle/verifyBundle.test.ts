@@ -417,9 +417,9 @@ const tampers: Tamper[] = [
   },
   {
     desc: 'receipt.v changed',
-    mutate: setTo('receipt.v', 'tml-receipt/2'),
+    mutate: setTo('receipt.v', 'tml-receipt/1'),
     fails: ['bundle', 'leafHash', 'receiptSignature'],
-    reason: '$.receipt.v: expected "tml-receipt/1", got "tml-receipt/2"',
+    reason: '$.receipt.v: expected "tml-receipt/2", got "tml-receipt/1"',
   },
   {
     desc: 'receipt.signature: a bit flipped',

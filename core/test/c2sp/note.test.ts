@@ -3,6 +3,7 @@ import { describe, test } from 'node:test'
 import fc from 'fast-check'
 import { base64ToBytes } from '../../src/bytes/base64.ts'
 import {
+  InvalidEd25519KeyError,
   InvalidNoteError,
   InvalidNoteKeyError,
   isValidNoteKeyName,
@@ -15,7 +16,6 @@ import {
   signNote,
   UnverifiedNoteError,
 } from '../../src/c2sp/index.ts'
-import { InvalidEd25519KeyError } from '../../src/receipt/index.ts'
 
 // Vectors of golang.org/x/mod/sumdb/note (note_test.go: TestNewSigner, TestSign, TestOpen).
 const PETER_SKEY = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz'

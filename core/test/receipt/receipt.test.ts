@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { createPrivateKey, sign as nodeSign } from 'node:crypto'
+import { createPublicKey, verify as nodeVerify } from 'node:crypto'
 import { describe, test } from 'node:test'
 import { bytesToHex, type Hex, hexToBytes } from '../../src/bytes/hex.ts'
 import { bytesToUtf8 } from '../../src/bytes/utf8.ts'
@@ -19,7 +19,7 @@ const publicKey = receiptPublicKey(TEST_SEED)
 const mtl = sampleDecisionMtl()
 
 const receipt: Receipt = {
-  v: 'tml-receipt/1',
+  v: 'tml-receipt/2',
   logId: mtl.log_id,
   traceId: mtl.trace_id,
   seq: mtl.seq,
@@ -33,23 +33,37 @@ describe('signReceipt / verifyReceipt', () => {
     assert.deepEqual(Object.keys(signed), [...Object.keys(receipt), 'signature'])
     assert.equal(
       bytesToUtf8(receiptSigningBytes(signed)),
-      `{"leafHash":"${receipt.leafHash}","logId":"${receipt.logId}","seq":0,"timestamp":"2025-03-14T09:26:53.601Z","traceId":"0192d4e0-6f00-7a11-9b22-3c4d5e6f7a8b","v":"tml-receipt/1"}`,
+      `{"leafHash":"${receipt.leafHash}","logId":"${receipt.logId}","seq":0,"timestamp":"2025-03-14T09:26:53.601Z","traceId":"0192d4e0-6f00-7a11-9b22-3c4d5e6f7a8b","v":"tml-receipt/2"}`,
     )
     assert.equal(verifyReceipt({ receipt: signed, publicKey }), true)
     assert.equal(verifyReceipt({ receipt: signed, publicKey: hexToBytes(publicKey) }), true)
   })
 
-  test('behavior: the signature is the one OpenSSL computes over the same bytes', () => {
+  test('behavior: OpenSSL verifies the signature over the same bytes (P-256, SHA-256, r ‖ s)', () => {
     const signed = signReceipt({ receipt, privateKey: TEST_SEED })
-    const key = createPrivateKey({
-      key: Buffer.concat([
-        Buffer.from('302e020100300506032b657004220420', 'hex'),
-        hexToBytes(TEST_SEED),
-      ]),
-      format: 'der',
-      type: 'pkcs8',
+    const key = createPublicKey({
+      key: {
+        kty: 'EC',
+        crv: 'P-256',
+        x: Buffer.from(publicKey.slice(4, 68), 'hex').toString('base64url'),
+        y: Buffer.from(publicKey.slice(68), 'hex').toString('base64url'),
+      },
+      format: 'jwk',
     })
-    assert.equal(bytesToHex(nodeSign(null, receiptSigningBytes(receipt), key)), signed.signature)
+    assert.equal(
+      nodeVerify(
+        'sha256',
+        receiptSigningBytes(receipt),
+        { key, dsaEncoding: 'ieee-p1363' },
+        hexToBytes(signed.signature),
+      ),
+      true,
+    )
+    // Low s, so that the chain's P256.verify accepts it.
+    assert.ok(
+      BigInt(`0x${signed.signature.slice(66)}`) <=
+        0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n >> 1n,
+    )
   })
 
   test('behavior: the key may be bytes, and the caller buffer is left alone', () => {
@@ -87,7 +101,7 @@ describe('signReceipt / verifyReceipt', () => {
         { ...signed, signature: '0x00' },
         { ...signed, signature: signed.signature.toUpperCase().replace('0X', '0x') },
         { ...signed, extra: 1 },
-        { ...signed, v: 'tml-receipt/2' },
+        { ...signed, v: 'tml-receipt/1' },
       ]
       for (const value of receipts) {
         assert.equal(verifyReceipt({ receipt: value as SignedReceipt, publicKey }), false)
@@ -162,8 +176,8 @@ describe('validateReceipt', () => {
       },
       {
         desc: 'wrong version',
-        value: { ...signed, v: 'tml-receipt/2' },
-        issues: [{ path: '$.v', message: 'expected "tml-receipt/1", got "tml-receipt/2"' }],
+        value: { ...signed, v: 'tml-receipt/1' },
+        issues: [{ path: '$.v', message: 'expected "tml-receipt/2", got "tml-receipt/1"' }],
       },
       {
         desc: 'upper-case hex (one spelling only)',
@@ -226,7 +240,7 @@ describe('validateReceipt', () => {
         issues: [
           {
             path: '$.signature',
-            message: `expected 0x and 128 lower-case hex digits (64 bytes), got ${JSON.stringify(`${signed.signature.slice(0, 80)}…`)}`,
+            message: `expected 0x and 128 lower-case hex digits (64 bytes r ‖ s) with low s (s ≤ n/2), got ${JSON.stringify(`${signed.signature.slice(0, 80)}…`)}`,
           },
         ],
       },

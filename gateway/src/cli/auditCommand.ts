@@ -8,6 +8,7 @@ import {
   type Hex,
   hashLeaf,
   isHex,
+  receiptKeyMatches,
   recoverCheckpointSigner,
   verifyReceipt,
 } from '@tml/core'
@@ -44,7 +45,9 @@ Options:
                               registry).
   --signer ADDRESS            Check every checkpoint against this signer instead of the key
                               history (a log that never rotated its keys).
-  --receipt-key HEX           Check every receipt against this key instead of the key history.
+  --receipt-key HEX           Check every receipt against this P-256 key (0x04 ‖ x ‖ y) instead
+                              of the log's claimed key checked against the key history's
+                              commitments keccak256(x ‖ y).
   --max-epoch-interval SEC    The log's maximum epoch interval (default 3600).
   --json                      Print the report as JSON.
   -h, --help                  Show this help.
@@ -320,13 +323,34 @@ function auditKeys(p: {
   }
   const keysAt = readKeyHistory({ logId: p.logId, chains })
   const failures = new Set<string>()
+  // The chain holds the receipt key's commitment keccak256(x ‖ y): the full key is the log's
+  // claim, checked against the commitment of each period (--receipt-key replaces both).
+  const fullKey = p.log.claimedKeys?.receiptPublicKey as Hex | undefined
+  const once = (message: string) => {
+    if (!failures.has(message)) p.problem('keys', message)
+    failures.add(message)
+  }
   return async (epoch) => {
     try {
       const period = await keysAt(BigInt(epoch))
+      const where = `key period ${period.index} on chain ${period.chainId}`
+      let receiptKey = p.receiptKey ?? fullKey
+      if (p.receiptKey !== undefined) {
+        // Given on the command line: checked instead of the key history.
+      } else if (fullKey === undefined)
+        once(`no receipt public key to check against the commitment of ${where}`)
+      else if (
+        !receiptKeyMatches({ publicKey: fullKey, commitment: period.receiptKeyCommitment })
+      ) {
+        once(
+          `receipt key ${fullKey} does not match the commitment ${period.receiptKeyCommitment} of ${where}`,
+        )
+        receiptKey = undefined
+      }
       return {
         signer: p.signer ?? period.checkpointSigner,
-        receiptKey: p.receiptKey ?? period.receiptPublicKey,
-        period: `, key period ${period.index} on chain ${period.chainId}`,
+        receiptKey,
+        period: `, ${where}`,
       }
     } catch (error) {
       const message = (error as Error).message

@@ -10,8 +10,9 @@ import { describeKeyHistory, KEYS_ROTATE_HELP, keysRotate } from './keysRotate.t
 
 export const KEYS_HELP = `Usage: tml keys [show|generate|rotate] [--keys DIR]
 
-show (default)  Prints the public side of the log's keys: log id, Ed25519 receipt public key
-                (declared on chain), checkpoint signer address, API callers, the C2SP note
+show (default)  Prints the public side of the log's keys: log id, P-256 receipt public key
+                (0x04 ‖ x ‖ y, in proof bundles) and its commitment keccak256(x ‖ y) (what the
+                log declares on chain as receiptKey), checkpoint signer address, API callers, the C2SP note
                 verifier key (name+hash+key, for Go's sumdb/note, witnesses), and the checkpoint
                 key history (period, first epoch, signer, key file, statement). Never secrets.
 generate        Creates the key files that are missing (never overwrites), mode 0600.
@@ -19,7 +20,8 @@ rotate          Rotates the checkpoint signer and relays the statement to every 
                 ("tml keys rotate --help").
 
 Keys come from the environment first (TML_RECEIPT_KEY, TML_CHECKPOINT_KEY,
-TML_SUBJECT_INDEX_KEY, TML_LOG_ID, TML_NOTE_KEY: 0x + 32 bytes hex; TML_API_KEYS:
+TML_SUBJECT_INDEX_KEY, TML_LOG_ID, TML_NOTE_KEY: 0x + 32 bytes hex, the receipt key a P-256
+scalar; TML_API_KEYS:
 caller:token,...), then from files in DIR (receipt.key, checkpoint.key, subject-index.key, log-id,
 api-keys, note.key). The note key's name is the C2SP origin: TML_TILES_ORIGIN, by default
 tml-anchor/<log id>.
@@ -67,7 +69,9 @@ export async function keysCommand({ argv, io }: { argv: string[]; io: CliIo }): 
     const keys = loadKeys({ dir: values.keys, env: io.env, create: action === 'generate' })
     for (const file of keys.created) io.out(`created ${file}\n`)
     io.out(`log id                 ${keys.logId}\n`)
-    io.out(`receipt public key     ${createReceiptSigner(keys.receiptKey).publicKey}\n`)
+    const receiptSigner = createReceiptSigner(keys.receiptKey)
+    io.out(`receipt public key     ${receiptSigner.publicKey}\n`)
+    io.out(`receipt key (on chain) ${receiptSigner.keyCommitment}\n`)
     io.out(`checkpoint signer      ${privateKeyToAddress(keys.checkpointKey)}\n`)
     io.out(`api callers            ${keys.apiKeys.map((k) => k.caller).join(', ')}\n`)
     const name = tilesOrigin({ logId: keys.logId, origin: io.env.TML_TILES_ORIGIN })

@@ -228,7 +228,7 @@ async function rotate({
       index: BigInt(index),
       fromEpoch: BigInt(fromEpoch),
       signer: account.address,
-      receiptKey: history.receiptPublicKey,
+      receiptKey: history.receiptKeyCommitment,
     }
     const signature = await signKeyRotation({ rotation, account: history.account(last) })
     period = {

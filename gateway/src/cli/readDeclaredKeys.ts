@@ -5,13 +5,17 @@ import { type Address, createPublicClient, http, zeroAddress } from 'viem'
 export type DeclaredKeys = {
   chainId: number
   checkpointSigner: Address
-  receiptPublicKey: Hex
+  /**
+   * The receipt key as the chain holds it: the commitment keccak256(x ‖ y) of the P-256 key
+   * (core's receiptKeyCommitment); compare a bundle's or log's full key with it.
+   */
+  receiptKeyCommitment: Hex
 }
 
 /**
  * Reads a log's keys from the chain, so that `tml verify` checks signatures against the log's key
  * history rather than what the bundle claims: `CheckpointRegistry.keysAt(logId, epoch)`, the
- * checkpoint signer and Ed25519 receipt key of the key period that covers `epoch` (period 0 is the
+ * checkpoint signer and P-256 receipt key commitment of the key period that covers `epoch` (period 0 is the
  * keys the log was declared with; later ones are signed rotation statements relayed to the chain).
  * Chains are asked in order; the first that knows the log answers.
  *
@@ -46,7 +50,7 @@ export async function readDeclaredKeys({
         reasons.push(`chain ${chainId}: log ${logId} is not declared`)
         continue
       }
-      return { chainId, checkpointSigner: signer, receiptPublicKey: receiptKey }
+      return { chainId, checkpointSigner: signer, receiptKeyCommitment: receiptKey }
     } catch (error) {
       reasons.push(`chain ${chainId}: ${(error as Error).message.split('\n')[0]}`)
     }

@@ -10,7 +10,8 @@ export type KeyPeriod = {
   /** Last epoch it covers; undefined while it is the newest period. */
   untilEpoch: bigint | undefined
   checkpointSigner: Address
-  receiptPublicKey: Hex
+  /** The receipt key's commitment keccak256(x ‖ y), as the chain holds it. */
+  receiptKeyCommitment: Hex
   /** The chain whose registry answered. */
   chainId: number
 }
@@ -75,7 +76,7 @@ export function readKeyHistory({
       fromEpoch: period.fromEpoch,
       untilEpoch: next ? next.fromEpoch - 1n : undefined,
       checkpointSigner: signer,
-      receiptPublicKey: receiptKey,
+      receiptKeyCommitment: receiptKey,
       chainId: chain.chainId,
     }
   }

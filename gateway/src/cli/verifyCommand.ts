@@ -10,7 +10,7 @@ import { readDeploymentRegistries } from './readDeploymentRegistries.ts'
 export const VERIFY_HELP = `Usage: tml verify BUNDLE --rpc CHAINID=URL [--rpc CHAINID=URL ...] [options]
 
 Checks a tml-proof/1 bundle completely: the MTL's schema and leaf hash, its inclusion proof
-against the checkpoint, the checkpoint's EIP-712 signature, the receipt's Ed25519 signature, and
+against the checkpoint, the checkpoint's EIP-712 signature, the receipt's P-256 signature, and
 on every chain given with --rpc that the registry holds the checkpoint (its EIP-712 hash). Prints each step; exits 0
 when every step holds, 1 naming the failing steps, 2 on a usage error.
 
@@ -26,7 +26,8 @@ Options:
   --deployments DIR        Trust the CheckpointRegistry of each deployments/<network>.json in DIR.
   --registry CHAINID=ADDR  Trust this CheckpointRegistry on that chain (repeatable).
   --signer ADDRESS         The log's checkpoint signer (instead of reading it from the chain).
-  --receipt-key HEX        The log's Ed25519 receipt public key (instead of reading it).
+  --receipt-key HEX        The log's P-256 receipt public key, 0x04 ‖ x ‖ y (instead of reading
+                           its commitment from the chain and checking the bundle's key with it).
   --trust-bundle           Without pinned registries, use the ones the bundle names (see Trust).
   --json                   Print only the verdict, as JSON, on stdout (messages go to stderr).
   -h, --help               Show this help.
@@ -105,7 +106,8 @@ export async function verifyCommand({ argv, io }: { argv: string[]; io: CliIo })
     return 1
   }
   let checkpointSigner = parsed.values.signer as Address | undefined
-  let receiptPublicKey = parsed.values['receipt-key'] as Hex | undefined
+  const receiptPublicKey = parsed.values['receipt-key'] as Hex | undefined
+  let receiptKeyCommitment: Hex | undefined
   if (registries === undefined) {
     io.err(
       'tml verify: warning: --trust-bundle: the registries and keys the bundle names are trusted\n',
@@ -125,7 +127,7 @@ export async function verifyCommand({ argv, io }: { argv: string[]; io: CliIo })
     try {
       const keys = await readDeclaredKeys({ ...claimed, chains })
       checkpointSigner ??= keys.checkpointSigner
-      receiptPublicKey ??= keys.receiptPublicKey
+      if (receiptPublicKey === undefined) receiptKeyCommitment = keys.receiptKeyCommitment
       io.err(`tml verify: the log's keys as declared on chain ${keys.chainId}\n`)
     } catch (e) {
       io.err(`tml verify: ${(e as Error).message}\n`)
@@ -135,7 +137,7 @@ export async function verifyCommand({ argv, io }: { argv: string[]; io: CliIo })
   const readCheckpoint = createReadCheckpoint({ rpc, ...(registries ? { registries } : {}) })
   const verdict = await verifyBundle(bundle, {
     readCheckpoint,
-    trustedKeys: { checkpointSigner, receiptPublicKey },
+    trustedKeys: { checkpointSigner, receiptPublicKey, receiptKeyCommitment },
   })
   if (parsed.values.json) {
     io.out(`${JSON.stringify(verdict, null, 2)}\n`)

@@ -16,6 +16,8 @@ import {
 
 const fraction = { type: 'number', minimum: 0, maximum: 1 } as const
 const hex32 = { type: 'string', pattern: HEX32_PATTERN } as const
+/** A P-256 public key, uncompressed `0x04 ‖ x ‖ y` (65 bytes). */
+const p256PublicKey = { type: 'string', pattern: '^0x04[0-9a-fA-F]{128}$' } as const
 const uuid = { type: 'string', pattern: UUID_PATTERN } as const
 
 /** Longest wait a caller may ask for on a long poll, in milliseconds. */
@@ -127,13 +129,14 @@ export const decisionBodySchema = {
   },
 } as const
 
-/** A signed receipt (`tml-receipt/1`), as core defines it. */
+/** A signed receipt (`tml-receipt/2`), as core defines it. */
 export const receiptSchema = {
   type: 'object',
-  description: 'tml-receipt/1, Ed25519-signed over its RFC 8785 form without signature.',
+  description:
+    'tml-receipt/2, signed with ECDSA P-256 over SHA-256 of its RFC 8785 form without signature (r ‖ s, low s).',
   required: ['v', 'logId', 'traceId', 'seq', 'leafHash', 'timestamp', 'signature'],
   properties: {
-    v: { const: 'tml-receipt/1' },
+    v: { const: 'tml-receipt/2' },
     logId: hex32,
     traceId: uuid,
     seq: { type: 'integer', minimum: 0 },
@@ -536,7 +539,7 @@ export const checkpointPageSchema = {
       type: 'object',
       description: 'The keys the operator claims; auditors check them against the LanternRegistry.',
       required: ['checkpointSigner', 'receiptPublicKey'],
-      properties: { checkpointSigner: address, receiptPublicKey: hex32 },
+      properties: { checkpointSigner: address, receiptPublicKey: p256PublicKey },
     },
     checkpoints: {
       type: 'array',

@@ -61,8 +61,8 @@ export type CheckpointKeyHistoryParameters = {
   periodZeroKey: Hex
   /** `checkpoint.key` when period 0's key came from that file, undefined from the environment. */
   periodZeroKeyFile: string | undefined
-  /** The receipt public key: in this version every statement repeats it. */
-  receiptPublicKey: Hex
+  /** The receipt key commitment keccak256(x ‖ y) (the chain's `receiptKey`): every statement repeats it. */
+  receiptKeyCommitment: Hex
 }
 
 /** A rotation entry as `checkpoint-keys.json` stores it (uint64s as JSON numbers). */
@@ -88,7 +88,7 @@ const KEY_FILE_RE = /^[A-Za-z0-9._-]{1,64}$/
  * Spec: contracts/README.md ("Key history: one on every chain").
  *
  * @example
- * const history = new CheckpointKeyHistory({ dir, logId, periodZeroKey, periodZeroKeyFile: 'checkpoint.key', receiptPublicKey })
+ * const history = new CheckpointKeyHistory({ dir, logId, periodZeroKey, periodZeroKeyFile: 'checkpoint.key', receiptKeyCommitment })
  * const { account } = await history.signerFor(42)
  */
 export class CheckpointKeyHistory implements CheckpointSigners {
@@ -96,7 +96,7 @@ export class CheckpointKeyHistory implements CheckpointSigners {
   /** Path of `checkpoint-keys.json`. */
   readonly path: string
   readonly logId: Hex
-  readonly receiptPublicKey: Hex
+  readonly receiptKeyCommitment: Hex
   readonly #p: CheckpointKeyHistoryParameters
   readonly #periodZero: LocalAccount
   // Statement signatures already recovered: signature → signer (ECDSA recovery once per statement).
@@ -107,7 +107,7 @@ export class CheckpointKeyHistory implements CheckpointSigners {
     this.dir = p.dir
     this.path = join(p.dir, CHECKPOINT_KEYS_FILE)
     this.logId = p.logId
-    this.receiptPublicKey = p.receiptPublicKey
+    this.receiptKeyCommitment = p.receiptKeyCommitment
     this.#periodZero = privateKeyToAccount(p.periodZeroKey)
   }
 
@@ -166,7 +166,7 @@ export class CheckpointKeyHistory implements CheckpointSigners {
         r.signer !== address
       )
         fail(`${at}.statement does not state this entry (log, index, fromEpoch, signer)`)
-      if (r.receiptKey !== this.receiptPublicKey.toLowerCase())
+      if (r.receiptKey !== this.receiptKeyCommitment.toLowerCase())
         fail(`${at}.statement names receipt key ${r.receiptKey}, not this gateway's`)
       periods.push({
         index: raw.index,

@@ -1,74 +1,73 @@
-import { createPrivateKey, createPublicKey, sign } from 'node:crypto'
-import { createRequire } from 'node:module'
-import { bytesToHex, canonicalize, type Hex, type Receipt, type SignedReceipt } from '@tml/core'
+import { createECDH, createPrivateKey, sign } from 'node:crypto'
+import {
+  canonicalize,
+  type Hex,
+  type Receipt,
+  receiptKeyCommitment,
+  type SignedReceipt,
+} from '@tml/core'
 
-/** Which Ed25519 implementation signs: libsodium (`sodium-native`) or Node's OpenSSL. */
-export type Ed25519Backend = 'libsodium' | 'openssl'
-
-/** Signs receipts with the log's Ed25519 receipt key. */
+/** Signs receipts with the log's P-256 receipt key. */
 export type ReceiptSigner = {
-  /** The 32-byte Ed25519 public key, `0x` hex: what the log declares on chain. */
+  /**
+   * The P-256 public key, uncompressed `0x04 ‖ x ‖ y` (65 bytes) in `0x` hex: what bundles carry
+   * in `log.receiptPublicKey` and verifiers check receipts against.
+   */
   publicKey: Hex
-  /** The implementation in use. */
-  backend: Ed25519Backend
+  /** `keccak256(x ‖ y)` of the public key: what the log declares on chain as its `receiptKey`. */
+  keyCommitment: Hex
   sign(receipt: Receipt): SignedReceipt
-  /** Ed25519 signature of arbitrary bytes with the same key (gateway statements). */
+  /** P-256 signature (SHA-256, low s, `r ‖ s`) of arbitrary bytes with the same key (statements). */
   signBytes(message: Uint8Array): Hex
 }
 
-/** Options of {@link createReceiptSigner}. */
-export type CreateReceiptSignerOptions = {
-  /** Default: libsodium when its addon loads on this platform, else OpenSSL. */
-  backend?: Ed25519Backend
-}
-
-type Sodium = {
-  crypto_sign_seed_keypair(publicKey: Buffer, secretKey: Buffer, seed: Buffer): void
-  crypto_sign_detached(signature: Buffer, message: Uint8Array, secretKey: Buffer): void
-}
-
-// Loaded once; undefined where no prebuilt addon exists (OpenSSL then signs).
-const sodium: Sodium | undefined = (() => {
-  try {
-    return createRequire(import.meta.url)('sodium-native') as Sodium
-  } catch {
-    return undefined
-  }
-})()
-
-// PKCS #8 wrapping of a raw Ed25519 seed (RFC 8410 §7): Node imports keys only in DER or PEM.
-const PKCS8_ED25519_PREFIX = Uint8Array.from([
-  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
-])
+/** The order n of the P-256 base point, and n/2: signatures are normalized to s ≤ n/2. */
+const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n
+const HALF_N = N >> 1n
 
 /**
- * A receipt signer for the decision lane: libsodium's Ed25519 (`sodium-native`, about twice as
- * fast as Node's OpenSSL here, and one signature per decision is the largest single cost of the
- * lane), or Node's OpenSSL where the addon does not load. Ed25519 is deterministic
- * (RFC 8032 §5.1.6): both produce exactly the bytes of core's `signReceipt`, which a test checks
- * for each, and core's `verifyReceipt` accepts them.
+ * A receipt signer for the decision lane: ECDSA P-256 over SHA-256 with Node's OpenSSL
+ * (`dsaEncoding: 'ieee-p1363'`, so 64 bytes `r ‖ s`), then normalized to low s (s := n − s when
+ * s > n/2), because the chain (OpenZeppelin P256, the 0x100 precompile users) and core's
+ * `verifyReceipt` refuse high s and OpenSSL does not normalize. OpenSSL's nonces are random, so
+ * the bytes differ from core's deterministic `signReceipt`; core's `verifyReceipt` accepts both.
  *
- * Spec: RFC 8032 (Ed25519), RFC 8410 (key encoding), RFC 8785 (signed bytes).
+ * Spec: FIPS 186-5 §6.4.1 (ECDSA), SEC 1 v2 §2.3.3 (public key), RFC 8785 (signed bytes).
  *
+ * @throws {RangeError} when the key is not 32 bytes holding a scalar in [1, n − 1].
  * @example
- * const signer = createReceiptSigner(seed)
- * const signed = signer.sign({ v: 'tml-receipt/1', logId, traceId, seq, leafHash, timestamp })
+ * const signer = createReceiptSigner(privateKey)
+ * const signed = signer.sign({ v: 'tml-receipt/2', logId, traceId, seq, leafHash, timestamp })
  */
-export function createReceiptSigner(
-  seed: Uint8Array,
-  { backend = sodium ? 'libsodium' : 'openssl' }: CreateReceiptSignerOptions = {},
-): ReceiptSigner {
-  if (seed.length !== 32) throw new RangeError('An Ed25519 receipt key is a 32-byte seed')
-  const der = new Uint8Array(48)
-  der.set(PKCS8_ED25519_PREFIX)
-  der.set(seed, 16)
-  const key = createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' })
-  const spki = createPublicKey(key).export({ format: 'der', type: 'spki' })
-  const publicKey = bytesToHex(new Uint8Array(spki.subarray(spki.length - 32)))
-  const signBytes = backend === 'libsodium' ? libsodiumSigner(seed) : opensslSigner(key)
+export function createReceiptSigner(privateKey: Uint8Array): ReceiptSigner {
+  if (!(privateKey instanceof Uint8Array) || privateKey.length !== 32)
+    throw new RangeError('A P-256 receipt key is 32 bytes')
+  const scalar = BigInt(`0x${Buffer.from(privateKey).toString('hex')}`)
+  if (scalar === 0n || scalar >= N)
+    throw new RangeError('A P-256 receipt key is a scalar in [1, n - 1]')
+  const ecdh = createECDH('prime256v1')
+  ecdh.setPrivateKey(Buffer.from(privateKey))
+  const point = ecdh.getPublicKey() // uncompressed: 0x04 ‖ x ‖ y
+  const key = createPrivateKey({
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      d: Buffer.from(privateKey).toString('base64url'),
+      x: point.subarray(1, 33).toString('base64url'),
+      y: point.subarray(33, 65).toString('base64url'),
+    },
+    format: 'jwk',
+  })
+  const publicKey: Hex = `0x${point.toString('hex')}`
+  const signBytes = (message: Uint8Array): Hex => {
+    const signature = sign('sha256', message, { key, dsaEncoding: 'ieee-p1363' })
+    const s = BigInt(`0x${signature.subarray(32).toString('hex')}`)
+    if (s <= HALF_N) return `0x${signature.toString('hex')}`
+    return `0x${signature.subarray(0, 32).toString('hex')}${(N - s).toString(16).padStart(64, '0')}`
+  }
   return {
     publicKey,
-    backend,
+    keyCommitment: receiptKeyCommitment(publicKey),
     signBytes,
     sign: (receipt) => {
       // The bytes of core's receiptSigningBytes: RFC 8785 of the six fields, signature excluded.
@@ -76,22 +75,5 @@ export function createReceiptSigner(
       const text = canonicalize({ v, logId, traceId, seq, leafHash, timestamp })
       return { ...receipt, signature: signBytes(Buffer.from(text)) }
     },
-  }
-}
-
-function opensslSigner(key: ReturnType<typeof createPrivateKey>): (message: Uint8Array) => Hex {
-  return (message) => `0x${sign(null, message, key).toString('hex')}`
-}
-
-function libsodiumSigner(seed: Uint8Array): (message: Uint8Array) => Hex {
-  if (!sodium) throw new RangeError('libsodium (sodium-native) is not available on this platform')
-  const lib = sodium
-  const publicKey = Buffer.alloc(32)
-  const secretKey = Buffer.alloc(64)
-  lib.crypto_sign_seed_keypair(publicKey, secretKey, Buffer.from(seed))
-  return (message) => {
-    const signature = Buffer.allocUnsafe(64)
-    lib.crypto_sign_detached(signature, message, secretKey)
-    return `0x${signature.toString('hex')}`
   }
 }

@@ -8,9 +8,7 @@ export {
   writeFileDurably,
 } from './CheckpointKeyHistory.ts'
 export {
-  type CreateReceiptSignerOptions,
   createReceiptSigner,
-  type Ed25519Backend,
   type ReceiptSigner,
 } from './createReceiptSigner.ts'
 export { KeysError } from './KeysError.ts'

@@ -11,7 +11,7 @@ export type ApiKey = { caller: string; token: string }
 
 /** The keys and identifiers of one gateway log. */
 export type GatewayKeys = {
-  /** Ed25519 seed that signs receipts. */
+  /** P-256 private key (32-byte scalar in [1, n − 1]) that signs receipts. */
   receiptKey: Uint8Array
   /** secp256k1 private key of key period 0: the checkpoint signer the log was declared with. */
   checkpointKey: Hex
@@ -58,7 +58,8 @@ const CALLER_RE = /^[A-Za-z0-9._-]{1,64}$/
 
 /**
  * Loads the gateway's keys from environment variables (`TML_RECEIPT_KEY`, `TML_CHECKPOINT_KEY`,
- * `TML_SUBJECT_INDEX_KEY`, `TML_LOG_ID`, `TML_NOTE_KEY`: 32 bytes of `0x` hex; `TML_API_KEYS`:
+ * `TML_SUBJECT_INDEX_KEY`, `TML_LOG_ID`, `TML_NOTE_KEY`: 32 bytes of `0x` hex, the receipt key a
+ * P-256 scalar in [1, n − 1]; `TML_API_KEYS`:
  * `caller:token,caller:token`) or, for each one not set, from its file in `dir` (`receipt.key`,
  * `checkpoint.key`, `subject-index.key`, `log-id`, `api-keys` with one `caller:token` per line,
  * `note.key`), and the checkpoint key history (`checkpoint-keys.json`, see
@@ -96,13 +97,33 @@ export function loadKeys({ dir, env = {}, create }: LoadKeysParameters): Gateway
     return readFileSync(path, 'utf8').trim()
   }
   const random32 = () => bytesToHex(new Uint8Array(randomBytes(32)))
+  // A P-256 scalar: 32 random bytes are below n but for a chance of about 2^-32; retry then.
+  const randomScalar = (): string => {
+    for (;;) {
+      const hex = random32()
+      try {
+        createReceiptSigner(hexToBytes(hex as Hex))
+        return hex
+      } catch {}
+    }
+  }
+  const receiptSigner = (key: Uint8Array) => {
+    try {
+      return createReceiptSigner(key)
+    } catch {
+      throw new KeysError(
+        `${FILES.receiptKey.env} / ${FILES.receiptKey.file} is not a P-256 private key (a scalar in [1, n - 1])`,
+      )
+    }
+  }
   const bytes32 = (name: keyof typeof FILES, value: string): Uint8Array => {
     if (!isHex(value, 32))
       throw new KeysError(`${FILES[name].env} / ${FILES[name].file} is not 32 bytes of 0x hex`)
     return hexToBytes(value, 32)
   }
 
-  const receiptKey = bytes32('receiptKey', read('receiptKey', random32))
+  const receiptKey = bytes32('receiptKey', read('receiptKey', randomScalar))
+  receiptSigner(receiptKey) // refuses a scalar out of range at start
   const checkpointKey = bytesToHex(bytes32('checkpointKey', read('checkpointKey', random32)))
   const fromEnv = (env.TML_CHECKPOINT_KEY ?? '') !== ''
   const subjectIndexKey = bytes32('subjectIndexKey', read('subjectIndexKey', random32))
@@ -117,7 +138,7 @@ export function loadKeys({ dir, env = {}, create }: LoadKeysParameters): Gateway
     logId,
     periodZeroKey: checkpointKey,
     periodZeroKeyFile: fromEnv ? undefined : FILES.checkpointKey.file,
-    receiptPublicKey: createReceiptSigner(receiptKey).publicKey,
+    receiptKeyCommitment: receiptSigner(receiptKey).keyCommitment,
   })
   checkpointKeys.periods() // a history that does not check refuses the start
   return {

@@ -58,7 +58,7 @@ export type CommitBatch = {
 
 /**
  * The write half of Always Memory: seals each record (evidence hashes, RFC 8785 form, leaf hash,
- * Ed25519 receipt signature), then appends the batch to the store with the {@link LogStore}
+ * P-256 receipt signature), then appends the batch to the store with the {@link LogStore}
  * guarantees (durable and atomic on return). Kept apart from the reads so that it can run on
  * another thread: hashing, signing and fsync are then off the event loop that parses requests.
  */

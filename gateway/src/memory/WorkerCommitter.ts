@@ -10,7 +10,7 @@ export type WorkerCommitterParameters = {
   /** SQLite file of the log (the same one the main thread reads). */
   path: string
   logId: Hex
-  /** The Ed25519 receipt seed; it is copied into the worker. */
+  /** The P-256 receipt private key; it is copied into the worker. */
   receiptKey: Uint8Array
   /**
    * The caller has just checked the file (`PRAGMA quick_check`, as its own store's open does): the
@@ -22,7 +22,7 @@ export type WorkerCommitterParameters = {
 /**
  * A {@link Committer} on a worker thread with its own SQLite write connection: the event loop
  * hands a batch over and keeps parsing requests while the worker seals the records (evidence
- * hashes, RFC 8785 form, leaf hashes, Ed25519 receipts) and fsyncs. While one batch commits, the
+ * hashes, RFC 8785 form, leaf hashes, P-256 receipts) and fsyncs. While one batch commits, the
  * next accumulates, so batches grow with load (group commit).
  * If the worker dies, every pending and later commit fails with `TML_WORKER_EXIT`, so Always
  * Memory answers -1 (fail closed); its recovery probe then starts a new worker.

@@ -1,5 +1,5 @@
 // The thread behind WorkerCommitter: owns the write connection of the SQLite store and the
-// receipt key, so that sealing records (SHA-256, RFC 8785, Ed25519) and fsync never block the
+// receipt key, so that sealing records (SHA-256, RFC 8785, P-256) and fsync never block the
 // event loop of the HTTP server.
 import { parentPort, workerData } from 'node:worker_threads'
 import { type Hex, hexToBytes } from '@tml/core'

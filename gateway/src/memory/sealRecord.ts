@@ -9,7 +9,7 @@ import { receiptText } from './receiptText.ts'
 /** Parameters of {@link sealRecord}. */
 export type SealRecordParameters = {
   record: PlacedRecord
-  /** Signs the receipt with the log's Ed25519 key. */
+  /** Signs the receipt with the log's P-256 receipt key. */
   signer: ReceiptSigner
 }
 
@@ -23,11 +23,11 @@ const LEAF_PREFIX = '\u0000'
 /**
  * Seals one placed record: derives the evidence fields of a decision (`input_hash` = SHA-256 of
  * the canonical evidence, `output_hash`, the subject's pseudonym), writes the MTL's RFC 8785 form,
- * hashes it as an RFC 9162 leaf and signs its `tml-receipt/1`. This is the CPU-heavy half of an
+ * hashes it as an RFC 9162 leaf and signs its `tml-receipt/2`. This is the CPU-heavy half of an
  * append; the commit worker runs it off the event loop, the inline committer on it.
  *
- * Spec: RFC 8785 (canonical form), RFC 9162 §2.1.1 (leaf hash), RFC 8032 (Ed25519), `mtl/1`,
- * `tml-receipt/1`; Sacred Pause Protocol §9.1, §12.2.
+ * Spec: RFC 8785 (canonical form), RFC 9162 §2.1.1 (leaf hash), FIPS 186-5 (ECDSA P-256), `mtl/1`,
+ * `tml-receipt/2`; Sacred Pause Protocol §9.1, §12.2.
  *
  * @example
  * const { entry, sealed } = sealRecord({ record, signer })

@@ -41,7 +41,7 @@ export type CreateGatewayParameters = {
   store?: LogStore
   /**
    * Where receipts are signed and batches written: `worker` (default with the SQLite store) keeps
-   * Ed25519 and fsync off the event loop; `inline` runs them on it (required for a custom store).
+   * P-256 and fsync off the event loop; `inline` runs them on it (required for a custom store).
    */
   writer?: 'worker' | 'inline'
   clock?: () => number

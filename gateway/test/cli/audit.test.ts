@@ -15,6 +15,7 @@ import {
   checkpointStructHash,
   type Hex,
   hashLeaf,
+  receiptKeyCommitment,
   receiptPublicKey,
   signCheckpoint,
   signReceipt,
@@ -30,16 +31,19 @@ const CHAIN_ID = 31337
 const REGISTRY = '0x00000000000000000000000000000000000000c0'
 const logId = bytesToHex(crypto.getRandomValues(new Uint8Array(32))) as Hex
 const seed = () => bytesToHex(crypto.getRandomValues(new Uint8Array(32))) as Hex
-// Period 0: the declared keys, epochs 1 and 2. Period 1: a rotation from epoch 3 on.
+// Period 0: the declared keys, epochs 1 and 2. Period 1: a rotation of the checkpoint signer from
+// epoch 3 on. The receipt key stays (statements repeat it); the chain holds its commitment
+// keccak256(x ‖ y), the log claims the full P-256 key.
+const receiptSeed = seed()
 const periods = [0, 1].map((index) => {
-  const receiptSeed = seed()
   const account = privateKeyToAccount(generatePrivateKey())
   return {
     index,
     fromEpoch: index === 0 ? 1n : 3n,
     account,
     receiptSeed,
-    receiptKey: receiptPublicKey(receiptSeed),
+    receiptPublicKey: receiptPublicKey(receiptSeed),
+    receiptKey: receiptKeyCommitment(receiptPublicKey(receiptSeed)),
   }
 })
 const periodOf = (epoch: number) => (epoch >= 3 ? periods[1] : periods[0]) as (typeof periods)[0]
@@ -81,7 +85,7 @@ describe('tml audit', () => {
       const leafHash = bytesToHex(hashLeaf(canonicalBytes(mtl))) as Hex
       const receipt = signReceipt({
         receipt: {
-          v: 'tml-receipt/1',
+          v: 'tml-receipt/2',
           logId,
           traceId: randomUUID(),
           seq,
@@ -139,7 +143,7 @@ describe('tml audit', () => {
             // The log claims its newest keys, as a gateway after a rotation would.
             log: {
               checkpointSigner: periods[1]?.account.address,
-              receiptPublicKey: periods[1]?.receiptKey,
+              receiptPublicKey: periods[1]?.receiptPublicKey,
             },
             checkpoints,
           }

@@ -89,7 +89,10 @@ describe('tml', () => {
     assert.match(io.stdout(), /created .*receipt\.key/)
     const show = capture()
     assert.equal(await main({ argv: ['keys', '--keys', dir], io: show }), 0)
-    assert.match(show.stdout(), /receipt public key {5}0x[0-9a-f]{64}\n/)
+    assert.match(
+      show.stdout(),
+      /receipt public key {5}0x04[0-9a-f]{128}\nreceipt key \(on chain\) 0x[0-9a-f]{64}\n/,
+    )
     assert.match(show.stdout(), /checkpoint signer {6}0x[0-9a-fA-F]{40}\n/)
     // The C2SP verifier key of Go's sumdb/note: name (the origin) + key ID + base64(0x01 ‖ key).
     assert.match(

@@ -40,7 +40,7 @@ export async function startChains({ maxEpochIntervalS = 3600 } = {}): Promise<Fi
   const checkpointKey = bytesToHex(new Uint8Array(randomBytes(32)))
   const receiptSeed = bytesToHex(new Uint8Array(randomBytes(32)))
   const signer = privateKeyToAccount(checkpointKey).address
-  const receiptKey = createReceiptSigner(Buffer.from(receiptSeed.slice(2), 'hex')).publicKey
+  const receiptKey = createReceiptSigner(Buffer.from(receiptSeed.slice(2), 'hex')).keyCommitment
   const chains = await Promise.all(
     (['ethereum', 'polygon'] as const).map((name) =>
       startLocalChain({ name, signer, receiptKey, maxEpochIntervalS }),

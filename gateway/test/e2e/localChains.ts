@@ -170,7 +170,8 @@ function isBlockNumberCall(body: Buffer): boolean {
 
 /**
  * Starts one local chain and deploys the registries on it, with the operator registered and the
- * log declared (signer, receipt key, maximum epoch interval).
+ * log declared (signer, receipt key commitment keccak256(x ‖ y) of the P-256 key, maximum epoch
+ * interval).
  */
 export async function startLocalChain({
   name,

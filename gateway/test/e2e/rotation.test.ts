@@ -201,7 +201,7 @@ describe('checkpoint key rotation on two local chains', () => {
     // The key file and the history: 0600, and the statement repeats the receipt key.
     assert.equal(statSync(join(keysDir, period.keyFile as string)).mode & 0o777, 0o600)
     assert.equal(statSync(join(keysDir, CHECKPOINT_KEYS_FILE)).mode & 0o777, 0o600)
-    assert.equal(period.statement?.rotation.receiptKey, gw.gateway.signer.publicKey)
+    assert.equal(period.statement?.rotation.receiptKey, gw.gateway.signer.keyCommitment)
 
     // The gateway switches at E without a restart.
     while (latestEpoch() < E + 2) {

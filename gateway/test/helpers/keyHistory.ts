@@ -27,7 +27,7 @@ export async function historyWithRotation({
     logId: LOG_ID,
     periodZeroKey: A,
     periodZeroKeyFile: 'checkpoint.key',
-    receiptPublicKey: RECEIPT,
+    receiptKeyCommitment: RECEIPT,
   })
   const b = privateKeyToAccount(B)
   writeFileSync(join(dir, 'checkpoint-1.key'), `${B}\n`, { mode: 0o600 })

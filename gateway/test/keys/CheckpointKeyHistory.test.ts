@@ -23,7 +23,7 @@ describe('CheckpointKeyHistory', () => {
       logId: LOG_ID,
       periodZeroKey: A,
       periodZeroKeyFile: undefined,
-      receiptPublicKey: RECEIPT,
+      receiptKeyCommitment: RECEIPT,
     })
     const periods = await history.verify()
     assert.equal(periods.length, 1)
@@ -61,7 +61,7 @@ describe('CheckpointKeyHistory', () => {
       logId: LOG_ID,
       periodZeroKey: A,
       periodZeroKeyFile: 'checkpoint.key',
-      receiptPublicKey: RECEIPT,
+      receiptKeyCommitment: RECEIPT,
     })
     assert.equal((await other.signerFor(8)).account.address, b)
     assert.equal((await other.signerFor(9)).account.address, c.address)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { receiptPublicKey } from '@tml/core'
+import { receiptKeyCommitment, receiptPublicKey } from '@tml/core'
 import { createReceiptSigner } from '../../src/keys/createReceiptSigner.ts'
 import { KeysError } from '../../src/keys/KeysError.ts'
 import { loadKeys, parseApiKeys } from '../../src/keys/loadKeys.ts'
@@ -41,9 +41,12 @@ describe('loadKeys', () => {
     )
   })
 
-  test('behavior: the OpenSSL signer has core’s public key for the same seed', () => {
+  test('behavior: the OpenSSL signer has core’s P-256 public key and commitment for the same key', () => {
     const seed = new Uint8Array(32).map((_, i) => 255 - i)
-    assert.equal(createReceiptSigner(seed).publicKey, receiptPublicKey(seed))
+    const signer = createReceiptSigner(seed)
+    assert.equal(signer.publicKey, receiptPublicKey(seed))
+    assert.match(signer.publicKey, /^0x04[0-9a-f]{128}$/)
+    assert.equal(signer.keyCommitment, receiptKeyCommitment(signer.publicKey))
   })
 
   test('errors: missing keys in production, malformed keys and API keys', () => {
@@ -55,6 +58,14 @@ describe('loadKeys', () => {
     loadKeys({ dir, create: true })
     writeFileSync(join(dir, 'receipt.key'), '0x1234\n')
     assert.throws(() => loadKeys({ dir, create: false }), /is not 32 bytes of 0x hex/)
+    // 32 bytes, but not a P-256 scalar in [1, n - 1].
+    writeFileSync(join(dir, 'receipt.key'), `0x${'ff'.repeat(32)}\n`)
+    assert.throws(
+      () => loadKeys({ dir, create: false }),
+      (e: unknown) => e instanceof KeysError && /not a P-256 private key/.test(e.message),
+    )
+    writeFileSync(join(dir, 'receipt.key'), `0x${'00'.repeat(32)}\n`)
+    assert.throws(() => loadKeys({ dir, create: false }), /not a P-256 private key/)
     assert.throws(() => parseApiKeys('nocolon'), KeysError)
     assert.throws(() => parseApiKeys('a:short'), KeysError)
     assert.throws(() => parseApiKeys('# only a comment'), /No API key/)

@@ -6,11 +6,13 @@ import {
   canonicalize,
   hashMtl,
   MTL_VERSION,
+  receiptKeyCommitment,
+  receiptPublicKey,
   signReceipt,
   validateMtl,
   verifyReceipt,
 } from '@tml/core'
-import { createReceiptSigner, type Ed25519Backend } from '../../src/keys/createReceiptSigner.ts'
+import { createReceiptSigner } from '../../src/keys/createReceiptSigner.ts'
 import { buildDecisionDraft } from '../../src/memory/buildMtl.ts'
 import type { PlacedRecord } from '../../src/memory/Committer.ts'
 import { ANONYMOUS_SUBJECT, pseudonymOf } from '../../src/memory/pseudonymOf.ts'
@@ -66,7 +68,7 @@ describe('sealRecord', () => {
       derived: { input_hash: mtl.input_hash, output_hash: mtl.output_hash, subject: mtl.subject },
     })
     assert.deepEqual(entry.receipt, {
-      v: 'tml-receipt/1',
+      v: 'tml-receipt/2',
       logId: LOG_ID,
       traceId: mtl.trace_id,
       seq: 7,
@@ -117,29 +119,40 @@ describe('sealRecord', () => {
 })
 
 describe('createReceiptSigner', () => {
-  const backends: Ed25519Backend[] = ['libsodium', 'openssl']
-  for (const backend of backends) {
-    test(`behavior: ${backend} signs the bytes of core's signReceipt, and core verifies them`, () => {
-      const s = createReceiptSigner(SEED, { backend })
-      assert.equal(s.backend, backend)
-      assert.equal(s.publicKey, signer.publicKey)
-      for (let seq = 0; seq < 20; seq++) {
-        const receipt = {
-          v: 'tml-receipt/1' as const,
-          logId: LOG_ID,
-          traceId: '01941f29-7c00-7abc-8def-0123456789ab',
-          seq,
-          leafHash: bytesToHex(new Uint8Array(32).fill(seq)),
-          timestamp: '2025-01-01T00:00:00.001Z',
-        }
-        const signed = s.sign(receipt)
-        assert.equal(signed.signature, signReceipt({ receipt, privateKey: SEED }).signature)
-        assert.ok(verifyReceipt({ receipt: signed, publicKey: s.publicKey }))
+  const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n
+  test("behavior: OpenSSL signs the bytes of core's signReceipt with low s, and core verifies them", () => {
+    const s = createReceiptSigner(SEED)
+    assert.equal(s.publicKey, receiptPublicKey(SEED))
+    assert.equal(s.keyCommitment, receiptKeyCommitment(s.publicKey))
+    for (let seq = 0; seq < 40; seq++) {
+      const receipt = {
+        v: 'tml-receipt/2' as const,
+        logId: LOG_ID,
+        traceId: '01941f29-7c00-7abc-8def-0123456789ab',
+        seq,
+        leafHash: bytesToHex(new Uint8Array(32).fill(seq)),
+        timestamp: '2025-01-01T00:00:00.001Z',
       }
-    })
-  }
+      const signed = s.sign(receipt)
+      // ECDSA nonces are random in OpenSSL: other bytes than core's RFC 6979 signature, same verdict.
+      assert.ok(verifyReceipt({ receipt: signed, publicKey: s.publicKey }))
+      assert.ok(
+        verifyReceipt({
+          receipt: signReceipt({ receipt, privateKey: SEED }),
+          publicKey: s.publicKey,
+        }),
+      )
+      assert.ok(BigInt(`0x${signed.signature.slice(66)}`) <= N >> 1n, `low s at ${seq}`)
+      assert.equal(
+        verifyReceipt({ receipt: { ...signed, seq: seq + 1 }, publicKey: s.publicKey }),
+        false,
+      )
+    }
+  })
 
-  test('default: libsodium where its addon loads', () => {
-    assert.equal(createReceiptSigner(SEED).backend, 'libsodium')
+  test('errors: a key that is not a P-256 scalar in [1, n - 1] is refused', () => {
+    assert.throws(() => createReceiptSigner(new Uint8Array(31)), RangeError)
+    assert.throws(() => createReceiptSigner(new Uint8Array(32)), RangeError)
+    assert.throws(() => createReceiptSigner(new Uint8Array(32).fill(0xff)), RangeError)
   })
 })

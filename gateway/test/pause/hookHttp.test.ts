@@ -5,14 +5,7 @@ import assert from 'node:assert/strict'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
-import {
-  bytesToHex,
-  canonicalBytes,
-  sha256,
-  utf8ToBytes,
-  validateMtl,
-  verifyEd25519,
-} from '@tml/core'
+import { bytesToHex, canonicalBytes, sha256, utf8ToBytes, validateMtl, verifyP256 } from '@tml/core'
 import { VerificationHookError } from '../../src/pause/errors.ts'
 import { auth, reviewer, startTestGateway, type TestGateway } from '../helpers/gateway.ts'
 import { signedResolution } from '../helpers/review.ts'
@@ -155,7 +148,7 @@ describe('verification hook by URL (policy verification.hook)', () => {
       rationaleHash,
     })
     assert.ok(
-      verifyEd25519({
+      verifyP256({
         message: statement,
         signature: mtl.resolution.signature,
         publicKey: t.gateway.signer.publicKey,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { request } from 'node:http'
 import { after, before, describe, test } from 'node:test'
-import { canonicalBytes, validateMtl, verifyEd25519, verifyReceipt } from '@tml/core'
+import { canonicalBytes, validateMtl, verifyP256, verifyReceipt } from '@tml/core'
 import { auth, reviewer, startTestGateway, stranger, type TestGateway } from '../helpers/gateway.ts'
 import { RATIONALE, signedResolution } from '../helpers/review.ts'
 
@@ -366,7 +366,7 @@ describe('Lantern stream and restarts', () => {
         rationaleHash: mtl.resolution.rationale_hash,
       })
       assert.ok(
-        verifyEd25519({
+        verifyP256({
           message: statement,
           signature: mtl.resolution.signature,
           publicKey: t.gateway.signer.publicKey,

@@ -51,7 +51,7 @@ describe('Sequencer with a key history', () => {
       logId: LOG_ID,
       periodZeroKey: `0x${'41'.repeat(32)}`,
       periodZeroKeyFile: 'checkpoint.key',
-      receiptPublicKey: `0x${'cd'.repeat(32)}`,
+      receiptKeyCommitment: `0x${'cd'.repeat(32)}`,
     })
     const log = growingLog()
     const seq = new Sequencer({ logId: LOG_ID, entries: log.entries, store, signer: history })

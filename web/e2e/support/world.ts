@@ -31,6 +31,7 @@ import {
   MemoryNodeStore,
   type Mtl,
   type ProofBundle,
+  receiptKeyCommitment,
   receiptPublicKey,
   signCheckpoint,
   signReceipt,
@@ -197,7 +198,9 @@ async function seed(
       throw new Error(`${write.functionName} reverted on ${chain.name}`)
     return hash
   }
+  // The bundle carries the full P-256 key; the chain holds its commitment keccak256(x ‖ y).
   const receiptKey = receiptPublicKey(RECEIPT_SEED)
+  const receiptCommitment = receiptKeyCommitment(receiptKey)
   let logId: Hex | undefined
   for (const chain of chains) {
     const lantern = chain.deployment.contracts.LanternRegistry.address
@@ -222,13 +225,13 @@ async function seed(
       address: lantern,
       abi: lanternRegistryAbi,
       functionName: 'declareLog',
-      args: [LOG_NAME, ROLES.signer, receiptKey, MAX_EPOCH_INTERVAL],
+      args: [LOG_NAME, ROLES.signer, receiptCommitment, MAX_EPOCH_INTERVAL],
     })
     logId = await chain.publicClient.readContract({
       address: lantern,
       abi: lanternRegistryAbi,
       functionName: 'computeLogId',
-      args: [ROLES.operator, LOG_NAME, ROLES.signer, receiptKey, MAX_EPOCH_INTERVAL],
+      args: [ROLES.operator, LOG_NAME, ROLES.signer, receiptCommitment, MAX_EPOCH_INTERVAL],
     })
   }
   if (logId === undefined) throw new Error('no chain')
@@ -316,7 +319,7 @@ async function seed(
       const proof = await buildInclusionProof({ leafIndex, treeSize, store })
       const receipt = signReceipt({
         receipt: {
-          v: 'tml-receipt/1',
+          v: 'tml-receipt/2',
           logId: theLogId,
           traceId: mtl.trace_id,
           seq: mtl.seq,

@@ -18,7 +18,8 @@ export type LogKeys =
   | {
       ok: true
       chainId: number
-      keys: { checkpointSigner: Address; receiptPublicKey: Hex }
+      /** The receipt key as the chain holds it: keccak256(x ‖ y) of the P-256 key. */
+      keys: { checkpointSigner: Address; receiptKeyCommitment: Hex }
       operator: Address
       name: string
       maxEpochInterval: bigint
@@ -27,7 +28,7 @@ export type LogKeys =
 
 /**
  * Reads a log's keys from the chain, so that signatures are checked against the log's key history
- * rather than what the bundle claims: the checkpoint signer and Ed25519 receipt key of the key
+ * rather than what the bundle claims: the checkpoint signer and the P-256 receipt key's commitment of the key
  * period that covers `epoch` (`CheckpointRegistry.keysAt`; period 0 is the declared keys, later
  * ones signed rotation statements), and the log's declaration (`LanternRegistry.logInfo`).
  *
@@ -71,7 +72,7 @@ export async function readLogKeys({
       return {
         ok: true,
         chainId,
-        keys: { checkpointSigner: signer, receiptPublicKey: receiptKey },
+        keys: { checkpointSigner: signer, receiptKeyCommitment: receiptKey },
         operator: log.operator,
         name: log.name,
         maxEpochInterval: log.maxEpochInterval,

@@ -6,10 +6,11 @@ import {
   type KeyRotationStatement,
   keyRotationStatementFromJson,
   lanternRegistryAbi,
+  receiptKeyCommitment,
   recoverKeyRotationSigner,
 } from '@tml/core'
 import { useEffect, useId, useState } from 'react'
-import { type Address, isAddress, isAddressEqual, isHex } from 'viem'
+import { type Address, isAddress, isAddressEqual } from 'viem'
 import type { ContractDeployment } from '../config/AppConfig.ts'
 import { errorText } from '../ui/errorText.ts'
 import { useRegistryWrite } from '../wallet/useRegistryWrite.ts'
@@ -128,10 +129,21 @@ function Register({ chainId, lantern, onChanged }: Props) {
   )
 }
 
+/** keccak256(x ‖ y) of a pasted P-256 public key (0x04 ‖ x ‖ y), or undefined when it is not one. */
+function commitmentOf(key: string): Hex | undefined {
+  try {
+    return receiptKeyCommitment(key as Hex)
+  } catch {
+    return undefined
+  }
+}
+
 function DeclareLog({ chainId, lantern, account, onChanged }: Props) {
   const [name, setName] = useState('')
   const [signer, setSigner] = useState<string>(account)
   const [receiptKey, setReceiptKey] = useState('')
+  // The operator pastes the gateway's full P-256 key; the chain holds its commitment.
+  const commitment = commitmentOf(receiptKey.trim())
   const [interval, setMaxInterval] = useState('3600')
   const write = useRegistryWrite(chainId)
   const ids = { name: useId(), signer: useId(), key: useId(), interval: useId(), id: useId() }
@@ -140,8 +152,8 @@ function DeclareLog({ chainId, lantern, account, onChanged }: Props) {
       ? 'Give the log a name.'
       : !isAddress(signer.trim())
         ? 'The checkpoint signer must be an address (0x + 40 hex digits).'
-        : !isHex(receiptKey.trim()) || receiptKey.trim().length !== 66
-          ? 'The receipt key is the gateway’s Ed25519 public key: 0x + 64 hex digits (`tml keys` prints it).'
+        : commitment === undefined
+          ? 'The receipt key is the gateway’s P-256 public key: 0x04 + 128 hex digits, a point on the curve (`tml keys` prints it).'
           : !/^[1-9]\d{0,9}$/.test(interval.trim())
             ? 'The maximum epoch interval is a whole number of seconds.'
             : undefined
@@ -150,8 +162,8 @@ function DeclareLog({ chainId, lantern, account, onChanged }: Props) {
       onSubmit={(event) => {
         event.preventDefault()
         const signerAddress = signer.trim()
-        const key = receiptKey.trim()
-        if (problem || !isAddress(signerAddress) || !isHex(key)) return
+        const key = commitment
+        if (problem || !isAddress(signerAddress) || key === undefined) return
         void write.send({
           chainId,
           address: lantern.address,
@@ -192,7 +204,7 @@ function DeclareLog({ chainId, lantern, account, onChanged }: Props) {
           />
         </div>
         <div className="field-wide">
-          <label htmlFor={ids.key}>Receipt key (Ed25519 public key)</label>
+          <label htmlFor={ids.key}>Receipt key (P-256 public key)</label>
           <input
             id={ids.key}
             className="hex-input"
@@ -211,13 +223,17 @@ function DeclareLog({ chainId, lantern, account, onChanged }: Props) {
               operator: account,
               name: name.trim(),
               signer: signer.trim() as Address,
-              receiptKey: receiptKey.trim() as Hex,
+              receiptKey: commitment as Hex,
               maxEpochInterval: BigInt(interval.trim()),
             })}
           </code>
-          . It commits to the name, these first keys and the interval: declare the log with the same
-          values on every chain, or it is another log there. Later keys are rotation statements the
-          current signer signs.
+          . The chain holds the receipt key as its commitment keccak256(x ‖ y):{' '}
+          <code className="hex" data-receipt-commitment>
+            {commitment}
+          </code>
+          . The log id commits to the name, these first keys and the interval: declare the log with
+          the same values on every chain, or it is another log there. Later keys are rotation
+          statements the current signer signs.
         </p>
       ) : (
         name !== '' && <p className="notice warn">{problem}</p>
@@ -396,7 +412,7 @@ function KeyHistory({ logs }: Props) {
                 <th scope="col">Period</th>
                 <th scope="col">From epoch</th>
                 <th scope="col">Checkpoint signer</th>
-                <th scope="col">Receipt key (Ed25519)</th>
+                <th scope="col">P-256 receipt key (commitment)</th>
               </tr>
             </thead>
             <tbody>

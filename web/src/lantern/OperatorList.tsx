@@ -140,7 +140,7 @@ export function OperatorList({
                     <tr>
                       <th scope="col">Log</th>
                       <th scope="col">Checkpoint signer (current)</th>
-                      <th scope="col">Receipt key (Ed25519, current)</th>
+                      <th scope="col">P-256 receipt key (commitment, current)</th>
                       <th scope="col">Max interval</th>
                       <th scope="col">Head</th>
                     </tr>

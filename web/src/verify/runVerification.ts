@@ -153,7 +153,7 @@ function keysStep(keys: LogKeys): ShownStep {
       id: 'keys',
       title: KEYS_TITLE,
       status: 'ok',
-      reason: `log "${keys.name}" of operator ${keys.operator} on chain ${keys.chainId}: checkpoint signer ${keys.keys.checkpointSigner}, receipt key ${keys.keys.receiptPublicKey}`,
+      reason: `log "${keys.name}" of operator ${keys.operator} on chain ${keys.chainId}: checkpoint signer ${keys.keys.checkpointSigner}, receipt key commitment ${keys.keys.receiptKeyCommitment}`,
     }
   return { id: 'keys', title: KEYS_TITLE, status: 'failed', reason: keys.reason }
 }

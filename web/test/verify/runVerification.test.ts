@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { receiptKeyCommitment } from '../../../core/src/receipt/receiptKeyCommitment.ts'
 import { buildFixtureBundle } from '../../../core/test/fixtures/bundle.ts'
 import type { LogKeys } from '../../src/chain/readLogKeys.ts'
 import { peekBundle } from '../../src/verify/peekBundle.ts'
@@ -10,7 +11,10 @@ async function setup() {
   const keys: LogKeys = {
     ok: true,
     chainId: 11155111,
-    keys: fixture.trustedKeys,
+    keys: {
+      checkpointSigner: fixture.trustedKeys.checkpointSigner,
+      receiptKeyCommitment: receiptKeyCommitment(fixture.trustedKeys.receiptPublicKey),
+    },
     operator: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
     name: 'gateway-1',
     maxEpochInterval: 3600n,

@@ -1,4 +1,5 @@
 import type { Hex } from '../../bytes/hex.ts'
+import { receiptKeyMatches } from '../../receipt/receiptKeyCommitment.ts'
 import { verifyReceipt } from '../../receipt/verifyReceipt.ts'
 import type { BundleParts } from '../readBundle.ts'
 import type { VerificationStep } from '../VerificationStep.ts'
@@ -6,22 +7,29 @@ import { Problems } from './Problems.ts'
 
 export type ReceiptSignatureStepParameters = {
   parts: BundleParts
-  /** The receipt key read from the chain (LanternRegistry), which overrides the bundle's claim. */
+  /** A full receipt public key the caller trusts, which overrides the bundle's claim. */
   trustedKey: Hex | undefined
+  /**
+   * The receipt key's commitment `keccak256(x ‖ y)` read from the chain (LanternRegistry): the
+   * bundle's full key must hash to it.
+   */
+  trustedCommitment?: Hex | undefined
 }
 
 /**
- * Step `receiptSignature`: the receipt's Ed25519 signature verifies under the log's receipt key:
- * the trusted one when given (and then the bundle's claim must be the same key), else the bundle's
- * claim. Internal to verifyBundle.
+ * Step `receiptSignature`: the receipt's P-256 signature verifies under the log's receipt key:
+ * the trusted full key when given (and then the bundle's claim must be the same key), else the
+ * bundle's claim; when the chain's commitment is given, the key used must hash to it. Internal to
+ * verifyBundle.
  *
- * Spec: RFC 8032; ARCHITECTURE.md, Formats, Receipt.
+ * Spec: FIPS 186-5 (ECDSA P-256, SHA-256); ARCHITECTURE.md, Formats, Receipt.
  *
- * @example receiptSignatureStep({ parts, trustedKey: undefined })
+ * @example receiptSignatureStep({ parts, trustedKey: undefined, trustedCommitment: '0x…' })
  */
 export function receiptSignatureStep({
   parts,
   trustedKey,
+  trustedCommitment,
 }: ReceiptSignatureStepParameters): VerificationStep {
   const problems = new Problems()
   const claimed = parts.log?.receiptPublicKey
@@ -29,6 +37,15 @@ export function receiptSignatureStep({
     problems.add(`the bundle claims receipt key ${claimed}, but the trusted key is ${trustedKey}`)
   }
   const key = trustedKey ?? claimed
+  if (
+    trustedCommitment !== undefined &&
+    key !== undefined &&
+    !receiptKeyMatches({ publicKey: key, commitment: trustedCommitment })
+  ) {
+    problems.add(
+      `the receipt key ${key} does not match the commitment ${trustedCommitment} the chain holds`,
+    )
+  }
   if (parts.receipt === undefined)
     problems.add('not checked: the receipt is malformed (see the bundle step)')
   else if (key === undefined) {

@@ -7,10 +7,10 @@ import {
 } from 'node:crypto'
 import { describe, test } from 'node:test'
 import { bytesToHex, type Hex, hexToBytes } from '../../src/bytes/hex.ts'
-import { InvalidEd25519KeyError } from '../../src/receipt/InvalidEd25519KeyError.ts'
-import { receiptPublicKey } from '../../src/receipt/receiptPublicKey.ts'
-import { signEd25519 } from '../../src/receipt/signEd25519.ts'
-import { verifyEd25519 } from '../../src/receipt/verifyEd25519.ts'
+import { InvalidEd25519KeyError } from '../../src/c2sp/InvalidEd25519KeyError.ts'
+import { noteSignerPublicKey } from '../../src/c2sp/noteVerifierKey.ts'
+import { signEd25519 } from '../../src/c2sp/signEd25519.ts'
+import { verifyEd25519 } from '../../src/c2sp/verifyEd25519.ts'
 
 // RFC 8032 §7.1, Ed25519 tests 1, 2, 3 and SHA(abc).
 const RFC8032: { desc: string; secretKey: Hex; publicKey: Hex; message: Hex; signature: Hex }[] = [
@@ -66,11 +66,14 @@ const nodePublicKey = (key: Hex) =>
 // L, the order of the Ed25519 base point.
 const L = 2n ** 252n + 27742317777372353535851937790883648493n
 
-describe('Ed25519 (signEd25519 / verifyEd25519 / receiptPublicKey)', () => {
+// Ed25519 signs C2SP notes (tlog checkpoints); receipts are P-256 (test/receipt/p256.test.ts).
+const edPublicKey = (seed: Hex | Uint8Array): Hex => bytesToHex(noteSignerPublicKey(seed))
+
+describe('Ed25519 of C2SP notes (signEd25519 / verifyEd25519)', () => {
   for (const vector of RFC8032) {
     test(`default: RFC 8032 §7.1 ${vector.desc}`, () => {
       const message = hexToBytes(vector.message)
-      assert.equal(receiptPublicKey(vector.secretKey), vector.publicKey)
+      assert.equal(edPublicKey(vector.secretKey), vector.publicKey)
       assert.equal(signEd25519({ message, privateKey: vector.secretKey }), vector.signature)
       assert.equal(
         verifyEd25519({ message, signature: vector.signature, publicKey: vector.publicKey }),
@@ -89,7 +92,7 @@ describe('Ed25519 (signEd25519 / verifyEd25519 / receiptPublicKey)', () => {
   test('behavior: keys and signatures as bytes or upper-case hex work alike', () => {
     const [vector] = RFC8032 as [(typeof RFC8032)[number]]
     const message = hexToBytes(vector.message)
-    assert.equal(receiptPublicKey(hexToBytes(vector.secretKey)), vector.publicKey)
+    assert.equal(edPublicKey(hexToBytes(vector.secretKey)), vector.publicKey)
     assert.equal(
       verifyEd25519({
         message,
@@ -182,7 +185,7 @@ describe('Ed25519 (signEd25519 / verifyEd25519 / receiptPublicKey)', () => {
     })
 
     test('a private key that is not 32 bytes is refused with a clear message', () => {
-      assert.throws(() => receiptPublicKey('0x1234'), {
+      assert.throws(() => edPublicKey('0x1234'), {
         name: 'InvalidEd25519KeyError',
         message:
           'Invalid Ed25519 private key: expected 32 bytes or 0x hex of 32 bytes.\n\nDetails: Got "0x1234".',
