@@ -13,7 +13,7 @@ import {Receipt} from "../types/Receipt.sol";
  * RFC 3339 UTC timestamp with 0 to 3 fractional digits on a day that exists), which leave nothing
  * for RFC 8785 to escape, so the fields are copied as they are.
  *
- * Spec: /tmp/tml-team/receipt-v2.md (tml-receipt/2); core/src/receipt/receiptSigningBytes.ts.
+ * Spec: docs/formats.md, Receipt (tml-receipt/2); core/src/receipt/receiptSigningBytes.ts.
  */
 library ReceiptSigning {
     /**

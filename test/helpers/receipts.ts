@@ -1,4 +1,4 @@
-// `tml-receipt/2` receipts signed in the tests as the agreed spec says (/tmp/tml-team/receipt-v2.md):
+// `tml-receipt/2` receipts signed in the tests as docs/formats.md (Receipt) says:
 // ECDSA P-256 over SHA-256 of the RFC 8785 bytes of the six fields (core's canonicalize), `r ‖ s`
 // with low s. Signed with node:crypto; the receipt key on chain is keccak256(x ‖ y).
 import { createECDH, createPrivateKey, type KeyObject, sign } from 'node:crypto'
