@@ -66,7 +66,7 @@ export const DEFAULT_BODY_LIMIT = 512 * 1024
  *
  * @example
  * const app = await buildServer({ gateway, apiKeys: keys.apiKeys })
- * await app.listen({ host: '127.0.0.1', port: 8080 })
+ * await app.listen({ host: '127.0.0.1', port: 8787 })
  */
 export async function buildServer(p: BuildServerParameters): Promise<FastifyInstance> {
   const app = Fastify({
