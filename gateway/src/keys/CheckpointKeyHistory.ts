@@ -5,6 +5,7 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  statSync,
   writeSync,
 } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -101,6 +102,10 @@ export class CheckpointKeyHistory implements CheckpointSigners {
   readonly #periodZero: LocalAccount
   // Statement signatures already recovered: signature → signer (ECDSA recovery once per statement).
   readonly #recovered = new Map<Hex, Address>()
+  // The file as last parsed, keyed by inode, size and mtime: every write renames a new file in,
+  // so a changed history is seen at once, while the proof route's per-request lookups do not
+  // read and re-check an unchanged file each time.
+  #parsed: { stamp: string; periods: readonly CheckpointKeyPeriod[] } | undefined
 
   constructor(p: CheckpointKeyHistoryParameters) {
     this.#p = p
@@ -126,6 +131,15 @@ export class CheckpointKeyHistory implements CheckpointSigners {
       statement: undefined,
     }
     if (!existsSync(this.path)) return [zero]
+    const stat = statSync(this.path)
+    const stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}`
+    if (this.#parsed?.stamp === stamp) return [...this.#parsed.periods]
+    const periods = this.#parse(zero)
+    this.#parsed = { stamp, periods }
+    return [...periods]
+  }
+
+  #parse(zero: CheckpointKeyPeriod): CheckpointKeyPeriod[] {
     const fail = (message: string): never => {
       throw new KeysError(`${this.path}: ${message}`)
     }
@@ -236,10 +250,13 @@ export class CheckpointKeyHistory implements CheckpointSigners {
    * @throws {KeysError} when the history does not check or the key file is missing.
    */
   async signerFor(epoch: number): Promise<PeriodSigner> {
-    const periods = await this.verify()
-    const period =
-      periods.filter((p) => p.fromEpoch <= epoch).at(-1) ?? (periods[0] as CheckpointKeyPeriod)
+    const period = periodAt(await this.verify(), epoch)
     return { index: period.index, fromEpoch: period.fromEpoch, account: this.account(period) }
+  }
+
+  /** The address of the period that covers `epoch` (what a proof bundle names as its signer). */
+  addressAt(epoch: number): Address {
+    return periodAt(this.periods(), epoch).address
   }
 
   addresses(): readonly Address[] {
@@ -315,4 +332,9 @@ export function writeFileDurably(path: string, text: string, { exclusive = false
   } finally {
     closeSync(dir)
   }
+}
+
+/** The period covering `epoch`: the last one whose first epoch is at or below it (period 0 else). */
+function periodAt(periods: readonly CheckpointKeyPeriod[], epoch: number): CheckpointKeyPeriod {
+  return periods.filter((p) => p.fromEpoch <= epoch).at(-1) ?? (periods[0] as CheckpointKeyPeriod)
 }

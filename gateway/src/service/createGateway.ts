@@ -258,11 +258,7 @@ async function wire(
     committer,
     keys: p.keys,
     checkpointSigner: checkpointAccount.address,
-    checkpointSignerAt: (epoch) =>
-      (p.keys.checkpointKeys
-        .periods()
-        .filter((k) => k.fromEpoch <= epoch)
-        .at(-1)?.address ?? checkpointAccount.address) as Address,
+    checkpointSignerAt: (epoch) => p.keys.checkpointKeys.addressAt(epoch),
     ...(lane ? { lane } : {}),
     restoredPauses,
     async close() {
