@@ -1,4 +1,4 @@
-import { type RpcErrorKind, rpcErrorKind } from './rpcErrorKind.ts'
+import { type RpcErrorKind, rpcErrorKind } from '@tml/core'
 
 /**
  * The number of blocks one query asks for, learned from the node and kept between searches

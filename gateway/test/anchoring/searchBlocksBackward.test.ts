@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { rpcErrorKind } from '@tml/core'
 import { createPublicClient, custom } from 'viem'
-import { rpcErrorKind } from '../../src/anchoring/rpcErrorKind.ts'
 import { type BlockSpan, searchBlocksBackward } from '../../src/anchoring/searchBlocksBackward.ts'
 
 const address = '0x00000000000000000000000000000000000000aa'

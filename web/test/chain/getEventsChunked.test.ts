@@ -1,10 +1,7 @@
+import { rpcErrorKind } from '@tml/core'
 import { createPublicClient, custom, type Log, parseAbiItem, RpcRequestError } from 'viem'
 import { describe, expect, test } from 'vitest'
-import {
-  classifyLogReadError,
-  getEventsChunked,
-  LOG_CHUNK_BLOCKS,
-} from '../../src/chain/getEventsChunked.ts'
+import { getEventsChunked, LOG_CHUNK_BLOCKS } from '../../src/chain/getEventsChunked.ts'
 
 const event = parseAbiItem('event Ping(uint256 indexed n)')
 const address = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
@@ -179,23 +176,19 @@ describe('getEventsChunked', () => {
   })
 })
 
-describe('classifyLogReadError', () => {
+describe('rpcErrorKind', () => {
   test('behavior: the refusals of common public endpoints', () => {
     const rpc = (code: number, message: string) =>
       new RpcRequestError({ body: {}, url: 'http://rpc', error: { code, message } })
-    expect(classifyLogReadError(rpc(-32005, 'query returned more than 10000 results'))).toBe(
-      'range',
+    expect(rpcErrorKind(rpc(-32005, 'query returned more than 10000 results'))).toBe('range')
+    expect(rpcErrorKind(rpc(-32602, 'Log response size exceeded.'))).toBe('range')
+    expect(rpcErrorKind(rpc(-32614, 'eth_getLogs is limited to a 10,000 range'))).toBe('range')
+    expect(rpcErrorKind(rpc(-32000, 'exceed maximum block range: 5000'))).toBe('range')
+    expect(rpcErrorKind(rpc(-32005, 'daily request count exceeded, request rate limited'))).toBe(
+      'transient',
     )
-    expect(classifyLogReadError(rpc(-32602, 'Log response size exceeded.'))).toBe('range')
-    expect(classifyLogReadError(rpc(-32614, 'eth_getLogs is limited to a 10,000 range'))).toBe(
-      'range',
+    expect(rpcErrorKind(rpc(-32602, 'invalid argument 0: hex string without 0x prefix'))).toBe(
+      'fatal',
     )
-    expect(classifyLogReadError(rpc(-32000, 'exceed maximum block range: 5000'))).toBe('range')
-    expect(
-      classifyLogReadError(rpc(-32005, 'daily request count exceeded, request rate limited')),
-    ).toBe('transient')
-    expect(
-      classifyLogReadError(rpc(-32602, 'invalid argument 0: hex string without 0x prefix')),
-    ).toBe('fatal')
   })
 })

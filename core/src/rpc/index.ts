@@ -1,0 +1,1 @@
+export { type RpcErrorKind, rpcErrorKind } from './rpcErrorKind.ts'
