@@ -71,6 +71,10 @@ contract CheckpointRegistry is ICheckpointRegistry {
     mapping(bytes32 logId => StoredPeriod[]) private _periods;
     /// @dev Index + 1 of the period `signer` serves (zero: none). A key serves one period only.
     mapping(bytes32 logId => mapping(address signer => uint64 indexPlusOne)) private _periodIndex;
+    /// @dev Index + 1 of the first period whose receipt key is `receiptKey` (zero: none). A receipt
+    /// key may serve several consecutive periods (a rotation of the checkpoint key alone keeps it);
+    /// the first is the one that matters: its receipts are promises from its first epoch on.
+    mapping(bytes32 logId => mapping(bytes32 receiptKey => uint64 indexPlusOne)) private _receiptKeyPeriod;
 
     modifier onlyLantern() {
         if (msg.sender != lantern) revert CheckpointUnauthorizedCaller(msg.sender);
@@ -156,6 +160,7 @@ contract CheckpointRegistry is ICheckpointRegistry {
         }
         periods.push(StoredPeriod({signer: signer, fromEpoch: fromEpoch, receiptKey: receiptKey}));
         _periodIndex[logId][signer] = index + 1;
+        if (_receiptKeyPeriod[logId][receiptKey] == 0) _receiptKeyPeriod[logId][receiptKey] = index + 1;
         (log.signer, log.fromEpoch) = (signer, fromEpoch);
         emit KeysRotated(logId, index, fromEpoch, signer, receiptKey);
     }
@@ -291,6 +296,7 @@ contract CheckpointRegistry is ICheckpointRegistry {
         log.maxEpochInterval = maxEpochInterval;
         _periods[logId].push(StoredPeriod({signer: signer, fromEpoch: 1, receiptKey: receiptKey}));
         _periodIndex[logId][signer] = 1;
+        _receiptKeyPeriod[logId][receiptKey] = 1;
     }
 
     /// @inheritdoc ICheckpointRegistry
@@ -394,10 +400,16 @@ contract CheckpointRegistry is ICheckpointRegistry {
         uint64 epoch
     ) private view returns (int64 receiptTime) {
         bytes32 logId = receipt.logId;
-        (bool found, uint64 index) = _periodIndexAt(logId, epoch);
-        bytes32 receiptKey = found ? _periods[logId][index].receiptKey : bytes32(0);
         bytes32 given = keccak256(abi.encodePacked(keyX, keyY));
-        if (given != receiptKey) revert CheckpointReceiptKeyMismatch(logId, epoch, receiptKey, given);
+        // Any receipt key of the history whose period began at or before `epoch`: a receipt stays
+        // a promise after its key is rotated out, or an operator could escape a receipt it broke
+        // by rotating before the deadline, so that every checkpoint past it is of a newer period.
+        // A key whose period begins after `epoch` signed nothing such a checkpoint could cover.
+        uint64 indexPlusOne = _receiptKeyPeriod[logId][given];
+        if (indexPlusOne == 0 || _periods[logId][indexPlusOne - 1].fromEpoch > epoch) {
+            (bool found, uint64 index) = _periodIndexAt(logId, epoch);
+            revert CheckpointReceiptKeyMismatch(logId, epoch, found ? _periods[logId][index].receiptKey : bytes32(0), given);
+        }
         if (!ReceiptSigning.isTraceId(receipt.traceId)) revert CheckpointReceiptMalformedTraceId(receipt.traceId);
         bool wellFormed;
         (wellFormed, receiptTime) = ReceiptSigning.parseTimestamp(receipt.timestamp);
@@ -412,7 +424,7 @@ contract CheckpointRegistry is ICheckpointRegistry {
                     keyY
                 )
         ) {
-            revert CheckpointReceiptInvalidSignature(logId, receipt.seq, receiptKey);
+            revert CheckpointReceiptInvalidSignature(logId, receipt.seq, given);
         }
     }
 

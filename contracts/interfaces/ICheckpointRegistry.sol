@@ -171,8 +171,9 @@ interface ICheckpointRegistry {
     error CheckpointZeroEpochInterval(bytes32 logId);
     /// @notice The checkpoint of epoch `epoch` of log `logId` is not anchored on this chain as given.
     error CheckpointNotAnchored(bytes32 logId, uint64 epoch);
-    /// @notice The key given for a receipt of log `logId` commits to `given`, not to `receiptKey`,
-    /// the receipt key of the period that covers epoch `epoch` (zero when there is none).
+    /// @notice The key given for a receipt of log `logId` commits to `given`, which is no receipt
+    /// key of a period that began at or before epoch `epoch`; `receiptKey` is the key of the period
+    /// that covers `epoch` (zero when there is none).
     error CheckpointReceiptKeyMismatch(bytes32 logId, uint64 epoch, bytes32 receiptKey, bytes32 given);
     /// @notice The signature of receipt `seq` of log `logId` is not a 64-byte P-256 signature
     /// `r ‖ s` (low s) of its RFC 8785 bytes by the key that commits to `receiptKey`.
@@ -341,8 +342,9 @@ interface ICheckpointRegistry {
      * - `receipt.logId == anchored.logId` ({CheckpointEquivocationLogMismatch}); the log is known
      *   and not already compromised (a retired log still takes evidence);
      * - `anchored` is anchored on this chain ({CheckpointNotAnchored});
-     * - `keccak256(keyX ‖ keyY)` is the receipt key of the period that covers `anchored.epoch`
-     *   ({keysAt}; {CheckpointReceiptKeyMismatch});
+     * - `keccak256(keyX ‖ keyY)` is the receipt key of a period that began at or before
+     *   `anchored.epoch` ({keyPeriodAt}; {CheckpointReceiptKeyMismatch}): a receipt key rotated
+     *   out still answers for the receipts it signed;
      * - the fields have their patterns ({CheckpointReceiptMalformedTraceId},
      *   {CheckpointReceiptMalformedTimestamp}) and the signature verifies
      *   ({CheckpointReceiptInvalidSignature});

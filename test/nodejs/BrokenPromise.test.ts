@@ -294,22 +294,74 @@ describe('BrokenPromise: a receipt against an anchored checkpoint', async () => 
       )
     })
 
-    it('uses the receipt key of the period that covers the anchored epoch', async () => {
-      const { viem, registry, logId, checkpoint, anchor, receipt, rotation, rotate, accounts } =
-        await load()
+    it('behavior: a rotated-out receipt key still answers for its receipts (rotation escape, MissedDeadline)', async () => {
+      // The escape this closes: the operator signs a receipt, never logs its MTL, and rotates the
+      // receipt key before the deadline, so that every checkpoint dated past it is of the new
+      // period. The old key's period began before that checkpoint: its receipt still proves it.
+      const {
+        viem,
+        registry,
+        logId,
+        start,
+        checkpoint,
+        anchor,
+        receipt,
+        rotation,
+        rotate,
+        accounts,
+      } = await load()
       const { signer, newSigner } = accounts
       await anchor(checkpoint(1n, 4), null)
       await rotate(rotation(1n, 2n, newSigner, { receiptKey: OTHER_KEY.commitment }), signer)
+      await networkHelpers.time.increase(2n * MAX_EPOCH_INTERVAL)
+      const late = checkpoint(2n, 8, { timestamp: start + MAX_EPOCH_INTERVAL + 1n })
+      await anchor(late, 4, newSigner)
+      await viem.assertions.emitWithArgs(
+        registry.write.reportBrokenPromise([...args(receipt(8n), late, EMPTY)], {
+          account: accounts.stranger.account,
+        }),
+        registry,
+        'EquivocationReported',
+        [logId, accounts.stranger.account.address, BrokenPromise, 2n, 8n],
+      )
+      expect(await registry.read.logStatus([logId])).to.equal(LogStatus.Compromised)
+    })
+
+    it('takes the receipt key of any period begun by the anchored epoch, refuses one begun after it', async () => {
+      const { viem, registry, logId, checkpoint, anchor, receipt, rotation, rotate, accounts } =
+        await load()
+      const { signer, newSigner } = accounts
+      const first = checkpoint(1n, 4)
+      await anchor(first, null)
+      await rotate(rotation(1n, 2n, newSigner, { receiptKey: OTHER_KEY.commitment }), signer)
       const anchored = checkpoint(2n, 8)
       await anchor(anchored, 4, newSigner)
-      const r = receipt(5n)
-      const other = { leafHash: TREE.leafHashes[5] as Hex, proof: await TREE.inclusionProof(5, 8) }
+      // The new key's period begins at epoch 2: it signed no receipt epoch 1 could cover.
+      const early = receipt(2n)
+      const earlyOther = {
+        leafHash: TREE.leafHashes[2] as Hex,
+        proof: await TREE.inclusionProof(2, 4),
+      }
       await viem.assertions.revertWithCustomErrorWithArgs(
-        registry.write.reportBrokenPromise([...args(r, anchored, other)]),
+        registry.write.reportBrokenPromise([
+          ...args(early, first, earlyOther, {
+            signature: signReceiptV2(early, OTHER_KEY),
+            key: OTHER_KEY,
+          }),
+        ]),
         registry,
         'CheckpointReceiptKeyMismatch',
-        [logId, 2n, OTHER_KEY.commitment, RECEIPT_KEY],
+        [logId, 1n, RECEIPT_KEY, OTHER_KEY.commitment],
       )
+      // Epoch 2 is covered by the new key and follows the old one's period: both keys prove.
+      const r = receipt(5n)
+      const other = { leafHash: TREE.leafHashes[5] as Hex, proof: await TREE.inclusionProof(5, 8) }
+      for (const key of [KEY, OTHER_KEY]) {
+        const { result } = await registry.simulate.reportBrokenPromise([
+          ...args(r, anchored, other, { signature: signReceiptV2(r, key), key }),
+        ])
+        expect(result).to.equal(undefined)
+      }
       await viem.assertions.emitWithArgs(
         registry.write.reportBrokenPromise([
           ...args(r, anchored, other, { signature: signReceiptV2(r, OTHER_KEY), key: OTHER_KEY }),

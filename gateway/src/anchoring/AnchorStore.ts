@@ -62,6 +62,13 @@ export type OtsRecord = {
 }
 
 /**
+ * A receipt-key handover: from sequence number `fromSeq` on, receipts are signed with the receipt
+ * key of key period `period`, and epoch `epoch` (the last one of the previous receipt key) closes
+ * at tree size `fromSeq` exactly, so that each key signs the receipts of its own epochs only.
+ */
+export type ReceiptHandover = { period: number; fromSeq: number; epoch: number }
+
+/**
  * Storage of the anchoring lane: the log's tree nodes, its signed checkpoints, the anchor state
  * per chain and epoch, and OpenTimestamps proofs. It lives beside the Always Memory entries (the
  * same SQLite file, its own connection), and reads nothing but its own tables.
@@ -104,5 +111,12 @@ export interface AnchorStore {
   otsOf(epoch: number): OtsRecord[]
   /** OTS proofs not complete yet (to upgrade). */
   pendingOts(): OtsRecord[]
+  /** Receipt-key handovers, by period. */
+  receiptHandovers(): ReceiptHandover[]
+  /**
+   * Records a handover durably, before the committer signs anything with the new key; refuses one
+   * for a period already handed over, or not after the last one.
+   */
+  putReceiptHandover(handover: ReceiptHandover): void
   close(): void
 }

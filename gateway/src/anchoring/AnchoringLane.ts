@@ -3,6 +3,7 @@ import type { LocalAccount } from 'viem'
 import type { CheckpointSigners } from '../keys/CheckpointKeyHistory.ts'
 import type { LogStore } from '../memory/LogStore.ts'
 import { OtsStamper } from '../ots/OtsStamper.ts'
+import type { ReceiptKeyHandover } from '../sequencer/ReceiptKeyHandover.ts'
 import { Sequencer, type SequencerCrashPoint } from '../sequencer/Sequencer.ts'
 import type { AnchorHold } from './AnchorHold.ts'
 import type { AnchorStore } from './AnchorStore.ts'
@@ -36,6 +37,8 @@ export type AnchoringLaneParameters = {
   hash?: Sha256
   clock?: () => number
   crashPoint?: (point: SequencerCrashPoint) => void
+  /** Receipt-key handovers at the epochs where a key period brings a new receipt key. */
+  receiptKeys?: Pick<ReceiptKeyHandover, 'boundary' | 'prepare'>
   /** OpenTimestamps: calendars to stamp every checkpoint root at, and how often to upgrade (ms). */
   ots?: { calendars: readonly string[]; upgradeMs?: number }
   onEvent?: (event: {
@@ -114,6 +117,7 @@ export class AnchoringLane implements AnchorHold {
       ...(p.hash ? { hash: p.hash } : {}),
       ...(p.clock ? { clock: p.clock } : {}),
       ...(p.crashPoint ? { crashPoint: p.crashPoint } : {}),
+      ...(p.receiptKeys ? { receiptKeys: p.receiptKeys } : {}),
     })
     this.anchorers = p.chains.map(
       (chain) =>

@@ -8,6 +8,7 @@ import type {
   AnchorStore,
   CheckpointIntent,
   OtsRecord,
+  ReceiptHandover,
   StoredCheckpoint,
 } from './AnchorStore.ts'
 
@@ -32,6 +33,11 @@ CREATE TABLE IF NOT EXISTS ots (
   complete INTEGER NOT NULL,
   updated_ms INTEGER NOT NULL,
   PRIMARY KEY (epoch, calendar)
+);
+CREATE TABLE IF NOT EXISTS receipt_handovers (
+  period INTEGER PRIMARY KEY CHECK (period >= 1),
+  from_seq INTEGER NOT NULL CHECK (from_seq >= 0),
+  epoch INTEGER NOT NULL CHECK (epoch >= 1)
 );
 `
 const ANCHOR_COLUMNS: [string, string][] = [
@@ -238,6 +244,23 @@ export class SqliteAnchorStore implements AnchorStore {
     return (this.#s.pendingOts.all() as OtsRow[]).map(otsOf)
   }
 
+  receiptHandovers(): ReceiptHandover[] {
+    return (this.#s.handovers.all() as { period: number; from_seq: number; epoch: number }[]).map(
+      (r) => ({ period: r.period, fromSeq: r.from_seq, epoch: r.epoch }),
+    )
+  }
+
+  putReceiptHandover(h: ReceiptHandover): void {
+    this.#db.transaction(() => {
+      const last = this.receiptHandovers().at(-1)
+      if (last && (h.period <= last.period || h.fromSeq < last.fromSeq || h.epoch <= last.epoch))
+        throw new AnchorStoreError(
+          `receipt handover to period ${h.period} (seq ${h.fromSeq}, epoch ${h.epoch}) does not follow period ${last.period}'s (seq ${last.fromSeq}, epoch ${last.epoch})`,
+        )
+      this.#s.putHandover.run(h.period, h.fromSeq, h.epoch)
+    })()
+  }
+
   close(): void {
     this.#db.close()
   }
@@ -287,6 +310,10 @@ function prepare(db: Database.Database) {
     ),
     otsOf: db.prepare('SELECT * FROM ots WHERE epoch = ? ORDER BY calendar'),
     pendingOts: db.prepare('SELECT * FROM ots WHERE complete = 0 ORDER BY epoch, calendar'),
+    handovers: db.prepare('SELECT period, from_seq, epoch FROM receipt_handovers ORDER BY period'),
+    putHandover: db.prepare(
+      'INSERT INTO receipt_handovers (period, from_seq, epoch) VALUES (?, ?, ?)',
+    ),
   }
 }
 

@@ -22,18 +22,21 @@ import {
   type CheckpointKeyPeriod,
   writeFileDurably,
 } from '../keys/CheckpointKeyHistory.ts'
+import { createReceiptSigner } from '../keys/createReceiptSigner.ts'
 import { KeysError } from '../keys/KeysError.ts'
 import { loadKeys } from '../keys/loadKeys.ts'
 import type { CliIo } from './io.ts'
 
 export const KEYS_ROTATE_HELP = `Usage: tml keys rotate --chain NETWORK=URL [--chain ...] [options]
 
-Rotates the log's checkpoint signer: makes the new key (DATA/keys/checkpoint-N.key, mode 0600),
-chooses the first epoch it signs, has the current key sign the KeyRotation statement, writes it to
+Rotates the log's keys: makes the new checkpoint key (DATA/keys/checkpoint-N.key, mode 0600) and
+a new P-256 receipt key (DATA/keys/receipt-N.key, unless --keep-receipt-key), chooses the first
+epoch they sign, has the current key sign the KeyRotation statement, writes it to
 the key history (DATA/keys/checkpoint-keys.json) BEFORE relaying it, then relays it with the
 relayer account to every chain (CheckpointRegistry.rotateKeys), waits for each receipt and prints
 per chain the transaction, its block and keysAt(fromEpoch). A running gateway re-reads the key
-history before each signature and switches at that epoch.
+history before each signature and switches at that epoch: the epoch before it closes exactly at
+the last receipt signed with the old receipt key, and every later receipt gets the new one.
 
 The first epoch is max(this store's latest signed epoch, every chain's head epoch) + MARGIN. A
 statement whose epoch is at or below a chain's head would mark the log compromised there: such an
@@ -41,7 +44,6 @@ epoch is refused before anything is signed.
 
 Re-running after a crash (or a failed relay) relays the statement already in the history, to the
 chains that lack it: one index never gets two statements (that would be a provable key fork).
-The receipt key does not change in this version: the statement repeats the current one.
 
 Options:
   --chain NETWORK=URL     Relay on NETWORK through RPC URL; repeatable (TML_CHAINS). Every chain
@@ -54,6 +56,7 @@ Options:
   --at-epoch E            First epoch of the new key (must be above the store's and the chains').
   --margin N              Epochs between the latest signed or anchored one and the new key's
                           first (default 2): the relay must land before the log gets there.
+  --keep-receipt-key      Keep the current receipt key (rotate the checkpoint key only).
   -h, --help              Show this help.
 `
 
@@ -90,6 +93,7 @@ export async function keysRotate({
       'relayer-key-file': { type: 'string' },
       'at-epoch': { type: 'string' },
       margin: { type: 'string' },
+      'keep-receipt-key': { type: 'boolean' },
     },
   })
   if (values.help) {
@@ -140,7 +144,17 @@ export async function keysRotate({
     return fail(`no log store at ${dbPath}: give the gateway's data directory with --data`)
   const store = SqliteAnchorStore.open({ path: dbPath })
   try {
-    return await rotate({ history, chains, relayer, store, io, atEpoch, margin, crashPoint })
+    return await rotate({
+      history,
+      chains,
+      relayer,
+      store,
+      io,
+      atEpoch,
+      margin,
+      keepReceiptKey: values['keep-receipt-key'] === true,
+      crashPoint,
+    })
   } catch (e) {
     if (e instanceof KeysError) return fail(e.shortMessage)
     return fail((e as Error).message.split('\n')[0] ?? String(e))
@@ -157,6 +171,7 @@ async function rotate({
   io,
   atEpoch,
   margin,
+  keepReceiptKey,
   crashPoint,
 }: {
   history: CheckpointKeyHistory
@@ -166,6 +181,7 @@ async function rotate({
   io: CliIo
   atEpoch: number | undefined
   margin: number
+  keepReceiptKey: boolean
   crashPoint: ((point: KeysRotateCrashPoint) => void) | undefined
 }): Promise<number> {
   const { logId } = history
@@ -223,12 +239,20 @@ async function rotate({
     // A key file without a history entry is left by a crash before the entry: it never signed.
     mkdirSync(history.dir, { recursive: true, mode: 0o700 })
     writeFileDurably(join(history.dir, keyFile), `${key}\n`)
+    let receiptKeyFile: string | undefined
+    let receiptKeyCommitment = last.receiptKeyCommitment
+    if (!keepReceiptKey) {
+      const receiptKey = newReceiptKey()
+      receiptKeyFile = `receipt-${index}.key`
+      writeFileDurably(join(history.dir, receiptKeyFile), `${bytesToHex(receiptKey)}\n`)
+      receiptKeyCommitment = createReceiptSigner(receiptKey).keyCommitment
+    }
     const rotation = {
       logId,
       index: BigInt(index),
       fromEpoch: BigInt(fromEpoch),
       signer: account.address,
-      receiptKey: history.receiptKeyCommitment,
+      receiptKey: receiptKeyCommitment,
     }
     const signature = await signKeyRotation({ rotation, account: history.account(last) })
     period = {
@@ -237,6 +261,8 @@ async function rotate({
       address: account.address,
       keyFile,
       statement: { rotation, signature },
+      receiptKeyCommitment,
+      receiptKeyFile,
     }
     // Written before anything is sent: from here on, this index has this statement only.
     history.append(
@@ -244,7 +270,7 @@ async function rotate({
     )
     crashPoint?.('afterHistory')
     io.out(
-      `statement ${index}: from epoch ${fromEpoch}, signer ${account.address} (key ${join(history.dir, keyFile)}), signed by period ${last.index}'s ${last.address}\n`,
+      `statement ${index}: from epoch ${fromEpoch}, signer ${account.address} (key ${join(history.dir, keyFile)}), receipt key ${receiptKeyFile === undefined ? 'kept' : `${receiptKeyCommitment} (${join(history.dir, receiptKeyFile)})`}, signed by period ${last.index}'s ${last.address}\n`,
     )
     // The gateway may have signed the epoch with the old key between our read and the write: then
     // the statement was never sent anywhere and is taken back.
@@ -252,6 +278,7 @@ async function rotate({
     if (broken) {
       history.removeLast(index)
       rmSync(join(history.dir, keyFile), { force: true })
+      if (receiptKeyFile !== undefined) rmSync(join(history.dir, receiptKeyFile), { force: true })
       throw new Error(
         `${broken}; the statement was not relayed and is removed: rotate again with a larger --margin`,
       )
@@ -386,4 +413,18 @@ export async function describeKeyHistory(history: CheckpointKeyHistory): Promise
     lines.push(`  period ${p.index}  ${from} ${p.address}  ${file}${statement}\n`)
   }
   return lines.join('')
+}
+
+// A new P-256 receipt key: 32 random bytes, drawn again in the (2^-32) case they are not a
+// scalar in [1, n - 1].
+function newReceiptKey(): Uint8Array {
+  for (;;) {
+    const key = new Uint8Array(randomBytes(32))
+    try {
+      createReceiptSigner(key)
+      return key
+    } catch {
+      // out of range: draw again
+    }
+  }
 }

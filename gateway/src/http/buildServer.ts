@@ -166,12 +166,19 @@ export async function buildServer(p: BuildServerParameters): Promise<FastifyInst
       ...(g.lane ? { lane: g.lane } : {}),
       logId: g.keys.logId,
       checkpointSigner: g.checkpointSignerAt,
-      receiptPublicKey: g.signer.publicKey,
+      receiptPublicKey: (seq) => g.receiptKeys.publicKeyFor(seq),
+      policyDocument: (hash) =>
+        [...g.policies.values()].find((loaded) => loaded.hash === hash)?.document,
     }),
   })
   logRoutes(app, {
     logId: g.keys.logId,
-    claimedKeys: { checkpointSigner: g.checkpointSigner, receiptPublicKey: g.signer.publicKey },
+    // The keys that sign now: the checkpoint key of the period after the latest epoch, and the
+    // receipt key of the next receipt.
+    claimedKeys: () => ({
+      checkpointSigner: g.checkpointSignerAt((g.lane?.store.latestCheckpoint()?.epoch ?? 0) + 1),
+      receiptPublicKey: g.signer.publicKey,
+    }),
     checkpoints: g.lane?.store,
     entries: g.store,
   })

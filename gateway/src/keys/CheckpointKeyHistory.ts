@@ -18,6 +18,7 @@ import {
 } from '@tml/core'
 import { type Address, getAddress, isAddress } from 'viem'
 import { type LocalAccount, privateKeyToAccount } from 'viem/accounts'
+import { createReceiptSigner } from './createReceiptSigner.ts'
 import { KeysError } from './KeysError.ts'
 
 /** The key history file in the keys directory. */
@@ -38,7 +39,20 @@ export type CheckpointKeyPeriod = {
   keyFile: string | undefined
   /** The signed statement that opened the period (undefined for period 0). */
   statement: KeyRotationStatement | undefined
+  /** The period's receipt key as the chain holds it, keccak256(x ‖ y). */
+  receiptKeyCommitment: Hex
+  /**
+   * File of the period's P-256 receipt key when the period brought a new one; undefined when it
+   * keeps the previous period's (period 0's is `receipt.key` or `TML_RECEIPT_KEY`).
+   */
+  receiptKeyFile: string | undefined
 }
+
+/** A rotation as {@link CheckpointKeyHistory.append} takes it (the receipt key commitment is the statement's). */
+export type RotationEntry = Omit<
+  CheckpointKeyPeriod,
+  'keyFile' | 'statement' | 'receiptKeyCommitment' | 'receiptKeyFile'
+> & { keyFile: string; statement: KeyRotationStatement; receiptKeyFile?: string | undefined }
 
 /** The key that signs one epoch: the account of the period covering it, and where that period starts. */
 export type PeriodSigner = { index: number; fromEpoch: number; account: LocalAccount }
@@ -62,8 +76,10 @@ export type CheckpointKeyHistoryParameters = {
   periodZeroKey: Hex
   /** `checkpoint.key` when period 0's key came from that file, undefined from the environment. */
   periodZeroKeyFile: string | undefined
-  /** The receipt key commitment keccak256(x ‖ y) (the chain's `receiptKey`): every statement repeats it. */
+  /** Period 0's receipt key commitment keccak256(x ‖ y) (the chain's `receiptKey` at declaration). */
   receiptKeyCommitment: Hex
+  /** Period 0's P-256 receipt private key (`receipt.key` or `TML_RECEIPT_KEY`). */
+  periodZeroReceiptKey?: Uint8Array
 }
 
 /** A rotation entry as `checkpoint-keys.json` stores it (uint64s as JSON numbers). */
@@ -72,6 +88,8 @@ type RotationJson = {
   fromEpoch: number
   address: string
   keyFile: string
+  /** Only in a period that brings a new receipt key. */
+  receiptKeyFile?: string
   statement: unknown
 }
 
@@ -80,8 +98,10 @@ const KEY_FILE_RE = /^[A-Za-z0-9._-]{1,64}$/
 /**
  * The log's checkpoint key history, kept in the keys directory: period 0 is `checkpoint.key` (or
  * `TML_CHECKPOINT_KEY`), and `checkpoint-keys.json` lists the rotations
- * `{ logId, rotations: [{ index, fromEpoch, address, keyFile, statement: { rotation, signature } }] }`
- * with one key file (mode 0600) per period. The file is re-read by every call, so a running
+ * `{ logId, rotations: [{ index, fromEpoch, address, keyFile, receiptKeyFile?, statement: { rotation, signature } }] }`
+ * with one key file (mode 0600) per period, and a receipt key file for a period that brings a new
+ * receipt key (the gateway hands receipts over to it where the period begins, see
+ * `ReceiptKeyHandover`). The file is re-read by every call, so a running
  * gateway picks up a rotation written by `tml keys rotate` before its next signature; a file
  * that does not check (wrong order, a statement not signed by the previous period's key, a key
  * file for another address) makes {@link signerFor} throw: nothing is signed until it is fixed.
@@ -129,6 +149,8 @@ export class CheckpointKeyHistory implements CheckpointSigners {
       address: this.#periodZero.address,
       keyFile: this.#p.periodZeroKeyFile,
       statement: undefined,
+      receiptKeyCommitment: this.receiptKeyCommitment.toLowerCase() as Hex,
+      receiptKeyFile: undefined,
     }
     if (!existsSync(this.path)) return [zero]
     const stat = statSync(this.path)
@@ -180,14 +202,32 @@ export class CheckpointKeyHistory implements CheckpointSigners {
         r.signer !== address
       )
         fail(`${at}.statement does not state this entry (log, index, fromEpoch, signer)`)
-      if (r.receiptKey !== this.receiptKeyCommitment.toLowerCase())
-        fail(`${at}.statement names receipt key ${r.receiptKey}, not this gateway's`)
+      let receiptKeyFile: string | undefined
+      if (raw.receiptKeyFile === undefined) {
+        if (r.receiptKey !== previous.receiptKeyCommitment)
+          fail(
+            `${at}.statement names receipt key ${r.receiptKey}, not the previous period's (${previous.receiptKeyCommitment}), and the entry names no receiptKeyFile`,
+          )
+      } else {
+        if (typeof raw.receiptKeyFile !== 'string' || !KEY_FILE_RE.test(raw.receiptKeyFile))
+          fail(`${at}.receiptKeyFile must be a file name in ${this.dir}`)
+        receiptKeyFile = raw.receiptKeyFile
+        const commitment = createReceiptSigner(this.#readReceiptKey(receiptKeyFile)).keyCommitment
+        if (r.receiptKey !== commitment.toLowerCase())
+          fail(
+            `${at}.statement names receipt key ${r.receiptKey}, not ${receiptKeyFile}'s (${commitment})`,
+          )
+        if (periods.some((p) => p.receiptKeyCommitment === r.receiptKey))
+          fail(`${at}.receiptKeyFile holds a receipt key that already served a period`)
+      }
       periods.push({
         index: raw.index,
         fromEpoch: raw.fromEpoch,
         address,
         keyFile: raw.keyFile,
         statement,
+        receiptKeyCommitment: r.receiptKey,
+        receiptKeyFile,
       })
     }
     return periods
@@ -244,6 +284,37 @@ export class CheckpointKeyHistory implements CheckpointSigners {
   }
 
   /**
+   * The P-256 receipt private key of a period: its own file when it brought a new key, else the
+   * key of the period before it (period 0's from `receipt.key` or the environment).
+   *
+   * @throws {KeysError} when the key file is missing or is not a P-256 key.
+   */
+  receiptKey(period: CheckpointKeyPeriod): Uint8Array {
+    const periods = this.periods()
+    for (let i = period.index; i > 0; i--) {
+      const file = periods[i]?.receiptKeyFile
+      if (file !== undefined) return this.#readReceiptKey(file)
+    }
+    if (this.#p.periodZeroReceiptKey === undefined)
+      throw new KeysError('period 0 receipt key not given to the key history')
+    return this.#p.periodZeroReceiptKey
+  }
+
+  #readReceiptKey(file: string): Uint8Array {
+    const path = join(this.dir, file)
+    if (!existsSync(path)) throw new KeysError(`the receipt key file ${path} is missing`)
+    const key = readFileSync(path, 'utf8').trim()
+    if (!isHex(key, 32)) throw new KeysError(`${path} is not 32 bytes of 0x hex`)
+    const bytes = Buffer.from(key.slice(2), 'hex')
+    try {
+      createReceiptSigner(bytes)
+    } catch (error) {
+      throw new KeysError(`${path}: ${(error as Error).message}`)
+    }
+    return new Uint8Array(bytes)
+  }
+
+  /**
    * The key of the period that covers `epoch`, from the file as it is now (re-read and checked
    * on every call).
    *
@@ -268,11 +339,12 @@ export class CheckpointKeyHistory implements CheckpointSigners {
    * file, fsync, rename, fsync of the directory): once this returns, a crash leaves the
    * statement in the history, so a re-run relays it rather than signing a second one.
    */
-  append(period: CheckpointKeyPeriod & { keyFile: string; statement: KeyRotationStatement }): void {
+  append(period: RotationEntry): void {
     const periods = this.periods()
     if (period.index !== periods.length)
       throw new KeysError(`rotation ${period.index} is not the next one (${periods.length})`)
-    this.#write([...periods.slice(1), period])
+    // Periods after 0 are rotations: each has its key file and statement (checked by parsing).
+    this.#write([...(periods.slice(1) as RotationEntry[]), period])
   }
 
   /** Removes the last rotation (only one never relayed anywhere, see `tml keys rotate`). */
@@ -280,19 +352,20 @@ export class CheckpointKeyHistory implements CheckpointSigners {
     const periods = this.periods()
     if (periods.length - 1 !== index || index === 0)
       throw new KeysError(`rotation ${index} is not the last one`)
-    this.#write(periods.slice(1, -1))
+    this.#write(periods.slice(1, -1) as RotationEntry[])
   }
 
-  #write(rotations: CheckpointKeyPeriod[]): void {
+  #write(rotations: readonly RotationEntry[]): void {
     const json = {
       logId: this.logId,
       rotations: rotations.map((p) => {
-        const s = p.statement as KeyRotationStatement
+        const s = p.statement
         return {
           index: p.index,
           fromEpoch: p.fromEpoch,
           address: p.address,
           keyFile: p.keyFile,
+          ...(p.receiptKeyFile === undefined ? {} : { receiptKeyFile: p.receiptKeyFile }),
           statement: {
             rotation: {
               logId: s.rotation.logId,

@@ -139,6 +139,7 @@ export function loadKeys({ dir, env = {}, create }: LoadKeysParameters): Gateway
     periodZeroKey: checkpointKey,
     periodZeroKeyFile: fromEnv ? undefined : FILES.checkpointKey.file,
     receiptKeyCommitment: receiptSigner(receiptKey).keyCommitment,
+    periodZeroReceiptKey: receiptKey,
   })
   checkpointKeys.periods() // a history that does not check refuses the start
   return {

@@ -183,6 +183,14 @@ export class AlwaysMemory {
   }
 
   /**
+   * The sequence number the next appended record gets. Read and acted on in one synchronous step
+   * (a receipt-key handover), no record can be placed in between.
+   */
+  get nextSeq(): number {
+    return this.#nextSeq
+  }
+
+  /**
    * Places, signs and durably appends one record.
    * @throws {StoreError} when the store is unavailable or the commit fails; nothing was written.
    */

@@ -1,4 +1,5 @@
 import type { Hex } from '@tml/core'
+import type { ReceiptKeyStart } from '../keys/ReceiptKeySchedule.ts'
 import type { SubjectKey } from './LogStore.ts'
 
 /**
@@ -67,5 +68,11 @@ export interface Committer {
   commit(batch: CommitBatch): Promise<SealedRecord[]>
   /** Resolves when a durable write succeeds again (after a failure). */
   probe(): Promise<void>
+  /**
+   * Signs the receipts of `start.fromSeq` and above with `start.key`. Takes effect before any
+   * batch committed after the call returns (records are signed by sequence number, so a batch
+   * already handed over keeps the previous key for its lower numbers).
+   */
+  handOverReceiptKey(start: ReceiptKeyStart): void
   close(): Promise<void>
 }

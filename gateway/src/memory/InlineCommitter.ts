@@ -1,11 +1,12 @@
 import type { ReceiptSigner } from '../keys/createReceiptSigner.ts'
+import { ReceiptKeySchedule, type ReceiptKeyStart } from '../keys/ReceiptKeySchedule.ts'
 import type { CommitBatch, Committer, SealedRecord } from './Committer.ts'
 import type { LogStore, StoredEntry } from './LogStore.ts'
 import { sealRecord } from './sealRecord.ts'
 
 /**
  * A {@link Committer} on the calling thread: seals records (hashes, receipts signed with
- * `signer`) and appends them to `store`. The reference implementation, used by tests, by stores
+ * `signer`, or with the key a schedule gives each sequence number) and appends them to `store`. The reference implementation, used by tests, by stores
  * without a worker, and inside the worker of {@link WorkerCommitter}.
  *
  * @example
@@ -13,18 +14,21 @@ import { sealRecord } from './sealRecord.ts'
  */
 export class InlineCommitter implements Committer {
   readonly #store: LogStore
-  readonly #signer: ReceiptSigner
+  readonly #keys: ReceiptKeySchedule
 
-  constructor({ store, signer }: { store: LogStore; signer: ReceiptSigner }) {
+  constructor({ store, signer }: { store: LogStore; signer: ReceiptSigner | ReceiptKeySchedule }) {
     this.#store = store
-    this.#signer = signer
+    this.#keys =
+      signer instanceof ReceiptKeySchedule
+        ? signer
+        : new ReceiptKeySchedule([{ fromSeq: 0, signer }])
   }
 
   async commit(batch: CommitBatch): Promise<SealedRecord[]> {
     const entries: StoredEntry[] = []
     const sealed: SealedRecord[] = []
     for (const record of batch.records) {
-      const r = sealRecord({ record, signer: this.#signer })
+      const r = sealRecord({ record, signer: this.#keys.signerFor(record.mtl.seq) })
       entries.push(r.entry)
       sealed.push(r.sealed)
     }
@@ -38,6 +42,10 @@ export class InlineCommitter implements Committer {
 
   probe(): Promise<void> {
     return this.#store.probe()
+  }
+
+  handOverReceiptKey(start: ReceiptKeyStart): void {
+    this.#keys.add(start)
   }
 
   async close(): Promise<void> {}

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import { bytesToHex, type Hex } from '@tml/core'
+import type { ReceiptKeyStart } from '../keys/ReceiptKeySchedule.ts'
 import type { CommitBatch, Committer, SealedRecord } from './Committer.ts'
 import type { WorkerRequest, WorkerResponse } from './commitWorker.ts'
 import type { SqliteFault } from './SqliteLogStore.ts'
@@ -10,8 +11,11 @@ export type WorkerCommitterParameters = {
   /** SQLite file of the log (the same one the main thread reads). */
   path: string
   logId: Hex
-  /** The P-256 receipt private key; it is copied into the worker. */
-  receiptKey: Uint8Array
+  /**
+   * The P-256 receipt private keys and the first sequence number each signs (one key from 0, and
+   * the keys handed over to since); they are copied into the worker.
+   */
+  receiptKeys: readonly ReceiptKeyStart[]
   /**
    * The caller has just checked the file (`PRAGMA quick_check`, as its own store's open does): the
    * first worker skips that scan. A replacement worker, after a crash, checks again. Default false.
@@ -28,10 +32,12 @@ export type WorkerCommitterParameters = {
  * Memory answers -1 (fail closed); its recovery probe then starts a new worker.
  *
  * @example
- * const committer = await WorkerCommitter.start({ path: './data/log.db', logId, receiptKey })
+ * const committer = await WorkerCommitter.start({ path: './data/log.db', logId, receiptKeys: [{ fromSeq: 0, key }] })
  */
 export class WorkerCommitter implements Committer {
   readonly #parameters: WorkerCommitterParameters
+  // Every key so far, handovers included: a replacement worker starts with all of them.
+  readonly #receiptKeys: ReceiptKeyStart[]
   #worker: Worker
   readonly #pending = new Map<number, { resolve: (r: WorkerResponse) => void }>()
   #nextId = 0
@@ -40,6 +46,7 @@ export class WorkerCommitter implements Committer {
 
   private constructor(parameters: WorkerCommitterParameters) {
     this.#parameters = parameters
+    this.#receiptKeys = [...parameters.receiptKeys]
     this.#worker = this.#spawn(parameters.integrityChecked === true)
   }
 
@@ -65,9 +72,9 @@ export class WorkerCommitter implements Committer {
   }
 
   #spawn(integrityChecked = false): Worker {
-    const { path, logId, receiptKey } = this.#parameters
+    const { path, logId } = this.#parameters
     const worker = new Worker(new URL('./commitWorker.ts', import.meta.url), {
-      workerData: { path, logId, receiptKey, integrityChecked },
+      workerData: { path, logId, receiptKeys: this.#receiptKeys, integrityChecked },
     })
     worker.on('message', (r: WorkerResponse) => {
       const p = this.#pending.get(r.id)
@@ -100,6 +107,14 @@ export class WorkerCommitter implements Committer {
       this.#worker = this.#spawn()
     }
     await this.#call({ id: 0, op: 'probe' })
+  }
+
+  handOverReceiptKey(start: ReceiptKeyStart): void {
+    this.#receiptKeys.push(start)
+    // Messages reach the worker in order: every commit posted after this one is sealed with the
+    // new key from start.fromSeq on. A worker that is gone gets it from workerData when replaced.
+    if (this.#exited === undefined)
+      this.#worker.postMessage({ id: -1, op: 'receiptKey', start } satisfies WorkerRequest)
   }
 
   async close(): Promise<void> {

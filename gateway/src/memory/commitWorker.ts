@@ -3,16 +3,22 @@
 // event loop of the HTTP server.
 import { parentPort, workerData } from 'node:worker_threads'
 import { type Hex, hexToBytes } from '@tml/core'
-import { createReceiptSigner } from '../keys/createReceiptSigner.ts'
+import { ReceiptKeySchedule, type ReceiptKeyStart } from '../keys/ReceiptKeySchedule.ts'
 import type { CommitBatch, SealedRecord } from './Committer.ts'
 import type { StoredEntry } from './LogStore.ts'
 import { type SqliteFault, SqliteLogStore } from './SqliteLogStore.ts'
 import { StoreError } from './StoreError.ts'
 import { sealRecord } from './sealRecord.ts'
 
-type Init = { path: string; logId: Hex; receiptKey: Uint8Array; integrityChecked: boolean }
+type Init = {
+  path: string
+  logId: Hex
+  receiptKeys: ReceiptKeyStart[]
+  integrityChecked: boolean
+}
 export type WorkerRequest =
   | { id: number; op: 'commit'; batch: string }
+  | { id: number; op: 'receiptKey'; start: ReceiptKeyStart }
   | { id: number; op: 'probe' }
   | { id: number; op: 'fault'; fault: SqliteFault | null }
   | { id: number; op: 'close' }
@@ -23,7 +29,7 @@ export type WorkerResponse =
 const port = parentPort
 if (port) {
   const init = workerData as Init
-  const signer = createReceiptSigner(init.receiptKey)
+  const keys = new ReceiptKeySchedule(init.receiptKeys)
   let store: SqliteLogStore | undefined
   let openError: unknown
   try {
@@ -38,13 +44,23 @@ if (port) {
   const reply = (response: WorkerResponse) => port.postMessage(response)
   port.on('message', async (request: WorkerRequest) => {
     try {
+      if (request.op === 'receiptKey') {
+        // No answer: the sender does not wait. A start that does not follow the last one would
+        // sign receipts with the wrong key: end the worker instead, so that commits fail closed.
+        try {
+          keys.add(request.start)
+        } catch {
+          process.exit(1)
+        }
+        return
+      }
       if (!store) throw openError
       if (request.op === 'commit') {
         const batch = decodeBatch(request.batch)
         const entries: StoredEntry[] = []
         const lines: string[] = []
         for (const record of batch.records) {
-          const { entry, sealed } = sealRecord({ record, signer })
+          const { entry, sealed } = sealRecord({ record, signer: keys.signerFor(record.mtl.seq) })
           entries.push(entry)
           lines.push(encodeSealed(sealed))
         }

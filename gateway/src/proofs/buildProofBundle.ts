@@ -20,10 +20,16 @@ export type BuildProofBundleParameters = {
   logId: Hex
   /** The checkpoint signer, or the signer of the key period covering an epoch. */
   checkpointSigner: Address | ((epoch: number) => Address)
-  receiptPublicKey: Hex
+  /** The receipt key, or the key that signed receipt `seq` (the log's keys changed over time). */
+  receiptPublicKey: Hex | ((seq: number) => Hex)
   /** Highest confirmed epoch per chain (from the anchorers). */
   confirmedEpochs: readonly number[]
   hash?: Sha256
+  /**
+   * The policy document the MTL's `policy_hash` names, for a resolution MTL: verifiers read the
+   * listed reviewers from it (they check its hash).
+   */
+  policy?: Record<string, unknown> | undefined
 }
 
 /** A bundle, or why there is none yet. */
@@ -94,7 +100,10 @@ export async function buildProofBundle(
         typeof p.checkpointSigner === 'function'
           ? p.checkpointSigner(checkpoint.epoch)
           : p.checkpointSigner,
-      receiptPublicKey: p.receiptPublicKey,
+      receiptPublicKey:
+        typeof p.receiptPublicKey === 'function'
+          ? p.receiptPublicKey(entry.seq)
+          : p.receiptPublicKey,
     },
     anchors: anchors.map(
       (a): BundleAnchor => ({
@@ -105,6 +114,7 @@ export async function buildProofBundle(
       }),
     ),
     ...(ots ? { ots: bytesToBase64(ots.ots) } : {}),
+    ...(p.policy ? { policy: p.policy } : {}),
   }
   return { status: 'anchored', bundle }
 }

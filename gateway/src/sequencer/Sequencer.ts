@@ -18,6 +18,7 @@ import type { ChainHeadGuard } from '../anchoring/ChainHeadGuard.ts'
 import type { CheckpointSigners } from '../keys/CheckpointKeyHistory.ts'
 import { KeysError } from '../keys/KeysError.ts'
 import type { LogStore } from '../memory/LogStore.ts'
+import type { ReceiptKeyHandover } from './ReceiptKeyHandover.ts'
 
 /** Where a test may make the sequencer "crash" (throw) to check what survives. */
 export type SequencerCrashPoint = 'afterNodes' | 'afterIntent' | 'afterSign'
@@ -50,6 +51,11 @@ export type SequencerParameters = {
    * epoch is due (tests of the tree alone; a gateway always passes one).
    */
   guard?: Pick<ChainHeadGuard, 'clearToSign'>
+  /**
+   * Receipt-key handovers: asked when an epoch is due, it may fix the tree size the epoch closes
+   * at (the last receipt of the old key). Without it receipts keep one key.
+   */
+  receiptKeys?: Pick<ReceiptKeyHandover, 'boundary' | 'prepare'>
 }
 
 /** Defaults that suit a local demo: an epoch every 2 s or 1,000 leaves, idle checkpoint every minute. */
@@ -110,7 +116,7 @@ export class Sequencer {
     // have overtaken).
     const left = store.intent()
     if (left) return (await this.#clearToSign()) ? this.#sign(left) : undefined
-    await this.#integrate()
+    await this.#integrate(this.#boundary())
     const due = this.#due()
     if (!due) return undefined
     return this.#close()
@@ -120,7 +126,7 @@ export class Sequencer {
   async closeNow(): Promise<StoredCheckpoint | undefined> {
     const left = this.#p.store.intent()
     if (left) return (await this.#clearToSign()) ? this.#sign(left) : undefined
-    await this.#integrate()
+    await this.#integrate(this.#boundary())
     const latest = this.#p.store.latestCheckpoint()
     if (this.#tree === undefined || this.#tree.size === (latest?.treeSize ?? 0)) return undefined
     return this.#close()
@@ -130,12 +136,22 @@ export class Sequencer {
     return this.#p.guard ? this.#p.guard.clearToSign() : true
   }
 
-  async #integrate(): Promise<void> {
+  // The tree size the next epoch must close at, when a receipt-key handover was recorded for it.
+  #boundary(): number | undefined {
+    const next = (this.#p.store.latestCheckpoint()?.epoch ?? 0) + 1
+    return this.#p.receiptKeys?.boundary(next)
+  }
+
+  // Integrates new entries, never past `limit` (a receipt-key handover's first sequence number:
+  // the entries from there on belong to the next epoch).
+  async #integrate(limit = Number.POSITIVE_INFINITY): Promise<void> {
     const { store, entries, hash } = this.#p
     const batch = this.#p.batch ?? SEQUENCER_DEFAULTS.batch
     for (;;) {
       const tree = this.#resume()
-      const next = await entries.entries(tree.size, batch)
+      const count = Math.min(batch, limit - tree.size)
+      if (count <= 0) return
+      const next = await entries.entries(tree.size, count)
       if (next.length === 0) return
       const nodes: { level: number; index: number; hash: Uint8Array }[] = []
       const staged = CompactTree.fromState({
@@ -152,7 +168,7 @@ export class Sequencer {
       store.putNodes(nodes)
       this.#tree = staged
       this.#p.crashPoint?.('afterNodes')
-      if (next.length < batch) return
+      if (next.length < count) return
     }
   }
 
@@ -185,6 +201,19 @@ export class Sequencer {
     // Guard: nothing is written before it answers, so a refusal leaves the store as it was and a
     // later round (after the operator's recovery) starts from the same place.
     if (!(await this.#clearToSign())) return undefined
+    const epoch = (this.#p.store.latestCheckpoint()?.epoch ?? 0) + 1
+    // A receipt key hands over after this epoch: it closes exactly at the handover's first
+    // sequence number (all the old key's receipts, none of the new key's).
+    const closeAt = this.#p.receiptKeys?.prepare(epoch)
+    if (closeAt !== undefined) {
+      await this.#integrate(closeAt)
+      const size = this.#tree?.size ?? 0
+      if (size < closeAt) return undefined // records below it still committing: next round
+      if (size > closeAt)
+        throw new KeysError(
+          `epoch ${epoch} must close at ${closeAt} (receipt-key handover) but the tree holds ${size}: signing nothing`,
+        )
+    }
     const tree = this.#tree as CompactTree
     const latest = this.#p.store.latestCheckpoint()
     // The registry refuses a timestamp before the head's: never let a clock step back show.
@@ -235,7 +264,7 @@ export class Sequencer {
         : period.account.address
       if (by !== period.account.address)
         throw new KeysError(
-          `key period ${period.index} starts at epoch ${period.fromEpoch}, which this store holds signed by ${by}: the rotation came too late, signing nothing (remove the rotation if it was never relayed, see gateway/README.md "Rotating the checkpoint key")`,
+          `key period ${period.index} starts at epoch ${period.fromEpoch}, which this store holds signed by ${by}: the rotation came too late, signing nothing (remove the rotation if it was never relayed, see gateway/README.md "Rotating the checkpoint and receipt keys")`,
         )
     }
     return period.account

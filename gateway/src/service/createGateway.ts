@@ -6,9 +6,10 @@ import { AnchoringLane, type AnchoringLaneParameters } from '../anchoring/Anchor
 import type { AnchorStore } from '../anchoring/AnchorStore.ts'
 import type { HeadVerdict } from '../anchoring/ChainHeadGuard.ts'
 import { SqliteAnchorStore } from '../anchoring/SqliteAnchorStore.ts'
-import { createReceiptSigner, type ReceiptSigner } from '../keys/createReceiptSigner.ts'
+import type { ReceiptSigner } from '../keys/createReceiptSigner.ts'
 import type { GatewayKeys } from '../keys/loadKeys.ts'
 import { nodeSha256 } from '../keys/nodeSha256.ts'
+import { ReceiptKeySchedule } from '../keys/ReceiptKeySchedule.ts'
 import { AlwaysMemory } from '../memory/AlwaysMemory.ts'
 import type { Committer } from '../memory/Committer.ts'
 import { InlineCommitter } from '../memory/InlineCommitter.ts'
@@ -21,6 +22,11 @@ import { PauseBudget } from '../pause/PauseBudget.ts'
 import { PauseManager } from '../pause/PauseManager.ts'
 import type { VerificationHook } from '../pause/VerificationHook.ts'
 import type { LoadedPolicy } from '../policy/types.ts'
+import {
+  type HandoverCrashPoint,
+  ReceiptKeyHandover,
+  receiptKeyStarts,
+} from '../sequencer/ReceiptKeyHandover.ts'
 import { DataDirLock } from './DataDirLock.ts'
 import { DecisionService } from './DecisionService.ts'
 import type { LockHolder } from './LockHolder.ts'
@@ -73,9 +79,19 @@ export type CreateGatewayParameters = {
 /** What {@link createGateway} needs to run the anchoring lane (see `AnchoringLane`). */
 export type GatewayLaneOptions = Omit<
   AnchoringLaneParameters,
-  'logId' | 'logStore' | 'store' | 'signer' | 'clock' | 'onEvent' | 'hash' | 'relayer'
+  | 'logId'
+  | 'logStore'
+  | 'store'
+  | 'signer'
+  | 'clock'
+  | 'onEvent'
+  | 'hash'
+  | 'relayer'
+  | 'receiptKeys'
 > & {
   relayer: LocalAccount
+  /** Fault injection for tests: a throw at the receipt-key handover's crash point. */
+  handoverCrashPoint?: (point: HandoverCrashPoint) => void
   /** The lane's store; by default the anchoring tables of `dataDir/log.db`. */
   store?: AnchorStore
   /** Longest hold of a deliberative answer (ms). Default: the maximum epoch interval. */
@@ -92,7 +108,10 @@ export type Gateway = {
   lantern: Lantern
   budget: PauseBudget
   policies: ReadonlyMap<string, LoadedPolicy>
+  /** Signs with the receipt key that signs the next receipts (it changes at a handover). */
   signer: ReceiptSigner
+  /** Which receipt key signed which receipt (proof bundles carry the one of their MTL). */
+  receiptKeys: ReceiptKeySchedule
   store: LogStore
   committer: Committer
   keys: GatewayKeys
@@ -161,7 +180,16 @@ async function wire(
 ): Promise<Gateway> {
   const path = join(dataDir, 'log.db')
   const store = p.store ?? SqliteLogStore.open({ path, logId: p.keys.logId })
-  const signer = createReceiptSigner(p.keys.receiptKey)
+  const anchorStore = p.lane ? (p.lane.store ?? SqliteAnchorStore.open({ path })) : undefined
+  // The receipt keys as the store handed them over (a restart after a rotation signs with the
+  // current key, and proof bundles still name the old key for the old receipts).
+  const starts = receiptKeyStarts({
+    history: p.keys.checkpointKeys,
+    handovers: anchorStore?.receiptHandovers() ?? [],
+    periodZeroKey: p.keys.receiptKey,
+  })
+  const receiptKeys = new ReceiptKeySchedule(starts)
+  const signer = currentSigner(receiptKeys)
   const clock = p.clock ?? Date.now
   const writer = p.store ? 'inline' : (p.writer ?? 'worker')
   const committer: Committer =
@@ -169,11 +197,11 @@ async function wire(
       ? await WorkerCommitter.start({
           path,
           logId: p.keys.logId,
-          receiptKey: p.keys.receiptKey,
+          receiptKeys: starts,
           // The store above has just checked the file: one scan at start-up, not two.
           integrityChecked: true,
         })
-      : new InlineCommitter({ store, signer })
+      : new InlineCommitter({ store, signer: new ReceiptKeySchedule(starts) })
   const memory = await AlwaysMemory.open({
     store,
     logId: p.keys.logId,
@@ -199,7 +227,15 @@ async function wire(
         ...p.lane,
         logId: p.keys.logId,
         logStore: store,
-        store: p.lane.store ?? SqliteAnchorStore.open({ path }),
+        store: anchorStore as AnchorStore,
+        receiptKeys: new ReceiptKeyHandover({
+          history: p.keys.checkpointKeys,
+          store: anchorStore as AnchorStore,
+          memory,
+          committer,
+          schedule: receiptKeys,
+          ...(p.lane.handoverCrashPoint ? { crashPoint: p.lane.handoverCrashPoint } : {}),
+        }),
         // The key history, re-read before each signature: a rotation written by `tml keys
         // rotate` is followed from its first epoch on.
         signer: p.keys.checkpointKeys,
@@ -254,6 +290,7 @@ async function wire(
     budget,
     policies: p.policies,
     signer,
+    receiptKeys,
     store,
     committer,
     keys: p.keys,
@@ -270,5 +307,20 @@ async function wire(
       await store.close()
       lock?.release()
     },
+  }
+}
+
+// The receipt signer of the next receipts, whichever key that is after handovers: what pauses'
+// verification statements are signed with and what the log claims as its receipt key.
+function currentSigner(keys: ReceiptKeySchedule): ReceiptSigner {
+  return {
+    get publicKey() {
+      return keys.current.publicKey
+    },
+    get keyCommitment() {
+      return keys.current.keyCommitment
+    },
+    sign: (receipt) => keys.current.sign(receipt),
+    signBytes: (message) => keys.current.signBytes(message),
   }
 }

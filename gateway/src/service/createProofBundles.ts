@@ -19,7 +19,9 @@ export type ProofBundleSources = {
    * covering an epoch (a log whose key rotated).
    */
   checkpointSigner: Address | ((epoch: number) => Address)
-  receiptPublicKey: Hex
+  receiptPublicKey: Hex | ((seq: number) => Hex)
+  /** The policy document of a policy hash, when the gateway runs that policy. */
+  policyDocument?: (policyHash: Hex) => Record<string, unknown> | undefined
 }
 
 /** The proof bundle of a trace, or why there is none. */
@@ -55,10 +57,17 @@ export function createProofBundles(s: ProofBundleSources): {
         receiptPublicKey: s.receiptPublicKey,
         confirmedEpochs: s.lane.chainStatus().map((c) => c.confirmedEpoch),
         hash: nodeSha256,
+        // A resolution's bundle carries its policy: the reviewers a verifier checks it against.
+        policy: entry.kind === 'resolution' ? resolutionPolicy(s, entry.mtl) : undefined,
       })
       return result.status === 'pending'
         ? { status: 'pending', seq: entry.seq, reason: result.reason }
         : result
     },
   }
+}
+
+function resolutionPolicy(s: ProofBundleSources, mtl: string): Record<string, unknown> | undefined {
+  const { policy_hash } = JSON.parse(mtl) as { policy_hash: Hex }
+  return s.policyDocument?.(policy_hash)
 }

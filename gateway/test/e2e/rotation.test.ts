@@ -6,7 +6,10 @@ import {
   bytesToHex,
   checkpointRegistryAbi,
   type ProofBundle,
+  receiptKeyCommitment,
   recoverCheckpointSigner,
+  type SignedReceipt,
+  verifyReceipt,
 } from '@tml/core'
 import { createPublicClient, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -53,7 +56,7 @@ describe('checkpoint key rotation on two local chains', () => {
   const keysDir = join(dataDir, 'keys')
   let deployments: string
   let rotateArgs: string[]
-  const seqs: { trace_id: string; seq: number }[] = []
+  const seqs: { trace_id: string; seq: number; receipt: SignedReceipt }[] = []
 
   const fixture = useChains({
     started: async () => {
@@ -92,7 +95,7 @@ describe('checkpoint key rotation on two local chains', () => {
       payload: { ...SMALLEST, profile: 'finance' },
     })
     assert.equal(res.statusCode, 200, res.body)
-    const answer = res.json() as { trace_id: string; seq: number }
+    const answer = res.json() as { trace_id: string; seq: number; receipt: SignedReceipt }
     seqs.push(answer)
     return answer
   }
@@ -167,7 +170,7 @@ describe('checkpoint key rotation on two local chains', () => {
     return cli
   }
 
-  test('behavior: anchoring carries on across a rotation; A signs before E, B from E, keysAt gives B on both chains, bundles on both sides verify', async () => {
+  test('behavior: anchoring carries on across a rotation; A signs before E, B from E, keysAt gives B on both chains, receipts hand over exactly at E, bundles on both sides verify', async () => {
     const a = privateKeyToAccount(fixture().checkpointKey).address
     for (let i = 0; i < 3; i++) {
       await decide()
@@ -198,10 +201,14 @@ describe('checkpoint key rotation on two local chains', () => {
         new RegExp(`${c.name}: keysAt\\(${E}\\) = ${b} \\(period 1\\) confirmed`),
       )
     }
-    // The key file and the history: 0600, and the statement repeats the receipt key.
+    // The key files and the history: 0600; the statement names the new receipt key's commitment.
+    const oldReceiptKey = gw.gateway.receiptKeys.publicKeyFor(0)
+    assert.equal(period.receiptKeyFile, 'receipt-1.key')
     assert.equal(statSync(join(keysDir, period.keyFile as string)).mode & 0o777, 0o600)
+    assert.equal(statSync(join(keysDir, 'receipt-1.key')).mode & 0o777, 0o600)
     assert.equal(statSync(join(keysDir, CHECKPOINT_KEYS_FILE)).mode & 0o777, 0o600)
-    assert.equal(period.statement?.rotation.receiptKey, gw.gateway.signer.keyCommitment)
+    assert.notEqual(period.receiptKeyCommitment, receiptKeyCommitment(oldReceiptKey))
+    assert.equal(period.statement?.rotation.receiptKey, period.receiptKeyCommitment)
 
     // The gateway switches at E without a restart.
     while (latestEpoch() < E + 2) {
@@ -211,6 +218,22 @@ describe('checkpoint key rotation on two local chains', () => {
     await anchoredEverywhere(latestEpoch())
     for (let epoch = 1; epoch <= latestEpoch(); epoch++)
       assert.equal(await signerOf(epoch), epoch < E ? a : b, `signer of epoch ${epoch}`)
+    // Receipts hand over where E begins: epoch E - 1 closes at the first receipt of the new key.
+    const handovers = store().receiptHandovers()
+    assert.deepEqual(
+      handovers.map((h) => [h.period, h.epoch]),
+      [[1, E - 1]],
+    )
+    const B = (handovers[0] as (typeof handovers)[number]).fromSeq
+    assert.equal(store().checkpoint(E - 1)?.treeSize, B, 'epoch E - 1 ends at the handover')
+    const newReceiptKey = gw.gateway.receiptKeys.publicKeyFor(B)
+    assert.equal(receiptKeyCommitment(newReceiptKey), period.receiptKeyCommitment)
+    assert.ok(seqs.some((x) => x.seq < B) && seqs.some((x) => x.seq >= B))
+    for (const { seq, receipt } of seqs) {
+      const key = seq < B ? oldReceiptKey : newReceiptKey
+      assert.ok(verifyReceipt({ receipt, publicKey: key }), `receipt ${seq} by its epoch's key`)
+      assert.ok(!verifyReceipt({ receipt, publicKey: seq < B ? newReceiptKey : oldReceiptKey }))
+    }
     for (const c of fixture().chains) {
       assert.deepEqual(await keysAt(c, E - 1), { signer: a, index: 0 })
       assert.deepEqual(await keysAt(c, E), { signer: b, index: 1 })
@@ -229,8 +252,16 @@ describe('checkpoint key rotation on two local chains', () => {
     assert.ok(old.checkpoint.epoch < E && fresh.checkpoint.epoch >= E)
     assert.equal(old.log.checkpointSigner, a)
     assert.equal(fresh.log.checkpointSigner, b)
+    assert.equal(old.log.receiptPublicKey, oldReceiptKey)
+    assert.equal(fresh.log.receiptPublicKey, newReceiptKey)
     await verifyWithDeployments(old)
     await verifyWithDeployments(fresh)
+    // The first receipt again, now proven in a checkpoint of the new period: its bundle names the
+    // key that signed it, and the chain's history (a key begun at or before the epoch) takes it.
+    const oldAgain = await bundleOf((seqs[0] as { trace_id: string }).trace_id)
+    assert.ok(oldAgain.checkpoint.epoch >= E)
+    assert.equal(oldAgain.log.receiptPublicKey, oldReceiptKey)
+    await verifyWithDeployments(oldAgain)
 
     const show = captureIo(env)
     assert.equal(await keysCommand({ argv: ['show', '--keys', keysDir], io: show.io }), 0)

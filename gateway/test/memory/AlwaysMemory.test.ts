@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { hashMtl, sha256, signReceipt, validateMtl, verifyReceipt } from '@tml/core'
 import { nodeSha256 } from '../../src/keys/nodeSha256.ts'
+import type { ReceiptKeyStart } from '../../src/keys/ReceiptKeySchedule.ts'
 import { AlwaysMemory } from '../../src/memory/AlwaysMemory.ts'
 import { InlineCommitter } from '../../src/memory/InlineCommitter.ts'
 import { MemoryLogStore } from '../../src/memory/MemoryLogStore.ts'
@@ -121,6 +122,7 @@ describe('AlwaysMemory', () => {
           }
         },
         probe: () => inner.probe(),
+        handOverReceiptKey: (start: ReceiptKeyStart) => inner.handOverReceiptKey(start),
         close: () => inner.close(),
       },
       maxInFlight: 3,
@@ -238,6 +240,7 @@ describe('AlwaysMemory', () => {
         }
       },
       probe: () => inner.probe(),
+      handOverReceiptKey: (start: ReceiptKeyStart) => inner.handOverReceiptKey(start),
       close: () => inner.close(),
     }
     const memory = await AlwaysMemory.open({
