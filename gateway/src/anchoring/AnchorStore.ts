@@ -30,9 +30,11 @@ export function toCheckpoint(logId: Hex, cp: CheckpointIntent): Checkpoint {
 /**
  * Where one checkpoint stands on one chain. `pending`: not sent (or to be sent again);
  * `sent`: a transaction is out (`txHash`, `nonce`); `confirmed`: the registry holds the epoch
- * with our root and the transaction has the chain's required confirmations.
+ * with our root and the transaction has the chain's required confirmations; `skipped`: the
+ * chain's head passed the epoch without it (a later checkpoint was anchored first), so it can
+ * never be anchored there.
  */
-export type AnchorStatus = 'pending' | 'sent' | 'confirmed'
+export type AnchorStatus = 'pending' | 'sent' | 'confirmed' | 'skipped'
 
 /** The anchor state of one checkpoint on one chain's registry. */
 export type AnchorRecord = {

@@ -48,6 +48,14 @@ export type ChainConfig = {
   pollMs?: number
   /** Longest pause between retries after RPC errors (ms). Default 10 000. */
   maxBackoffMs?: number
+  /**
+   * How often this chain anchors. Without it, every checkpoint in epoch order (a cheap or local
+   * chain). With it, the chain takes the newest checkpoint once `intervalMs` has passed since the
+   * checkpoint it holds (its time on chain), or once `leaves` new leaves are in, skipping the
+   * epochs between (the registry takes a consistency proof from the chain's own head): an
+   * expensive chain anchors hourly while a cheap one takes every epoch.
+   */
+  cadence?: { intervalMs: number; leaves?: number }
 }
 
 /** Parameters of {@link ChainAnchorer}. */
@@ -90,7 +98,9 @@ const FIRST_EVENT_SPAN = 5_000n
  * Anchors a log's checkpoints on one chain's CheckpointRegistry, in epoch order, from a relayer
  * account. Each round reconciles the stored anchor state with the chain (the registry's head is
  * the truth: an epoch the chain holds is done, whoever sent it; an epoch it lost to a reorg is
- * sent again), then sends the next epoch with the consistency proof from the chain's head.
+ * sent again; an epoch the head passed without holding it is skipped there for good), then sends
+ * the next epoch, or with a `cadence` the newest checkpoint once it is due, with the consistency
+ * proof from the chain's head.
  * Transactions are signed and recorded before they are broadcast, so a crash never loses track
  * of one. RPC errors back off exponentially up to `maxBackoffMs`.
  *
@@ -202,7 +212,7 @@ export class ChainAnchorer {
   async round(): Promise<boolean> {
     const { store, logId } = this.#p
     const { chainId, registry } = this.chain
-    const [headEpochBig, headRoot, headSizeBig] = await this.#client.readContract({
+    const [headEpochBig, headRoot, headSizeBig, headTime] = await this.#client.readContract({
       address: registry,
       abi: checkpointRegistryAbi,
       functionName: 'head',
@@ -224,7 +234,7 @@ export class ChainAnchorer {
     // Records of epochs the chain does not hold: a transaction still in the mempool waits; one
     // that was dropped, reverted or reorged out is sent again.
     for (const r of records.values()) {
-      if (r.epoch <= headEpoch || r.status === 'pending') continue
+      if (r.epoch <= headEpoch || r.status === 'pending' || r.status === 'skipped') continue
       const inPool =
         r.txHash !== null &&
         (await this.#client.getTransaction({ hash: r.txHash }).catch(() => null))
@@ -239,39 +249,77 @@ export class ChainAnchorer {
         updatedMs: this.#clock(),
       })
       if (r.status === 'confirmed' && this.#confirmedEpoch >= r.epoch)
-        this.#setConfirmed(r.epoch - 1)
+        this.#setConfirmed(this.#confirmedBelow(r.epoch))
       changed = true
     }
-    if (this.#confirmedEpoch > headEpoch) this.#setConfirmed(headEpoch)
+    if (this.#confirmedEpoch > headEpoch) this.#setConfirmed(this.#confirmedBelow(headEpoch + 1))
 
     // Epochs the chain holds and we have not confirmed: confirmations, or who anchored them.
     // Start at the lowest record still unsettled, even below the confirmed epoch: a later epoch's
     // confirmation implies this one's on chain, but its own record must be settled too.
     let from = this.#confirmedEpoch + 1
     for (const r of records.values()) {
-      if (r.epoch < from && r.epoch <= headEpoch && r.status !== 'confirmed') from = r.epoch
+      if (r.epoch < from && r.epoch <= headEpoch && (r.status === 'sent' || r.status === 'pending'))
+        from = r.epoch
     }
     let latest: bigint | undefined
     for (let epoch = from; epoch <= headEpoch; epoch++) {
       const record = records.get(epoch)
-      if (epoch <= this.#confirmedEpoch && record?.status === 'confirmed') continue
+      if (record?.status === 'confirmed' || record?.status === 'skipped') continue
+      // With a cadence, the epochs below the head that we never sent were skipped on purpose:
+      // no need to ask the chain about each (an hourly chain passes some 1,800 of them).
+      if (this.chain.cadence && record === undefined && epoch < headEpoch) continue
       const ours = store.checkpoint(epoch)
       if (!ours) break
       latest ??= await this.#blockNumber()
-      const done = await this.#settle(ours, record, latest)
+      const done = await this.#settle(ours, record, latest, epoch < headEpoch)
+      if (done === 'skipped') {
+        changed = true
+        continue
+      }
       if (!done) break
       this.#noteConfirmed(epoch)
       changed = true
     }
 
-    // The next epoch, if it is signed and not already out.
-    const next = store.checkpoint(headEpoch + 1)
-    const record = records.get(headEpoch + 1)
-    if (next && !(record && record.status === 'sent' && (await this.#pending(record)))) {
-      await this.#send(next, headSize, record)
-      changed = true
+    // What to send: the next epoch, or with a cadence the newest checkpoint once it is due; never
+    // while a transaction of ours for a later epoch is still in the mempool.
+    const next = this.#nextToSend(headEpoch, headSize, Number(headTime))
+    if (next) {
+      const inFlight = [...records.values()].filter(
+        (r) => r.epoch > headEpoch && r.status === 'sent',
+      )
+      let waiting = false
+      for (const r of inFlight) if (await this.#pending(r)) waiting = true
+      if (!waiting) {
+        await this.#send(next, headSize, records.get(next.epoch))
+        changed = true
+      }
     }
     return changed
+  }
+
+  // The checkpoint to anchor next on this chain, if any is due.
+  #nextToSend(headEpoch: number, headSize: number, headTime: number): StoredCheckpoint | undefined {
+    const { store } = this.#p
+    const cadence = this.chain.cadence
+    if (!cadence) return store.checkpoint(headEpoch + 1)
+    const newest = store.latestCheckpoint()
+    if (!newest || newest.epoch <= headEpoch) return undefined
+    // The first anchor of a log is due at once: until then nothing of it is on this chain.
+    const due =
+      headEpoch === 0 ||
+      this.#clock() - headTime * 1000 >= cadence.intervalMs ||
+      (cadence.leaves !== undefined && newest.treeSize - headSize >= cadence.leaves)
+    return due ? newest : undefined
+  }
+
+  // The highest epoch below `epoch` whose record on this chain is confirmed (0 if none).
+  #confirmedBelow(epoch: number): number {
+    let best = 0
+    for (const r of this.#p.store.anchors(this.chain.chainId, this.chain.registry))
+      if (r.status === 'confirmed' && r.epoch < epoch && r.epoch > best) best = r.epoch
+    return best
   }
 
   async #pending(r: AnchorRecord): Promise<boolean> {
@@ -287,7 +335,8 @@ export class ChainAnchorer {
     cp: StoredCheckpoint,
     r: AnchorRecord | undefined,
     latest: bigint,
-  ): Promise<boolean> {
+    belowHead = false,
+  ): Promise<boolean | 'skipped'> {
     const { store, logId } = this.#p
     const { chainId, registry } = this.chain
     const checkpoint = toCheckpoint(logId, cp)
@@ -299,12 +348,24 @@ export class ChainAnchorer {
     })
     const ours = checkpointStructHash(checkpoint)
     if (held === zeroHash) {
-      // The chain's head is past this epoch but it never anchored it: someone relayed a later
-      // checkpoint of ours first (a chain may skip epochs). This anchorer sends every epoch; an
-      // epoch skipped on a chain cannot be anchored there any more, so say so rather than wait.
-      throw new Error(
-        `chain ${chainId} skipped epoch ${cp.epoch} (a later checkpoint was anchored first): it cannot be anchored there`,
-      )
+      if (!belowHead)
+        throw new Error(`chain ${chainId} reports head epoch ${cp.epoch} but holds no hash for it`)
+      // The chain's head is past this epoch but it never anchored it: a cadence skipped it, or
+      // someone relayed a later checkpoint of ours first. It cannot be anchored there any more;
+      // a record of ours for it is closed as skipped, and anchoring goes on from the head.
+      if (r) {
+        store.putAnchor({
+          ...r,
+          status: 'skipped',
+          lastError: `skipped: the chain anchored a later checkpoint first`,
+          updatedMs: this.#clock(),
+        })
+        this.#p.onEvent?.({
+          level: 'warn',
+          message: `chain ${this.chain.name} skipped epoch ${cp.epoch} (a later checkpoint was anchored first)`,
+        })
+      }
+      return 'skipped'
     }
     if (held.toLowerCase() !== ours) {
       throw new Error(
@@ -442,7 +503,7 @@ export class ChainAnchorer {
     const receipt = await this.#receipt(txHash, 30_000)
     if (receipt && receipt.status === 'success') {
       const latest = await this.#blockNumber()
-      if (await this.#settle(cp, store.anchor(cp.epoch, chainId, registry), latest)) {
+      if ((await this.#settle(cp, store.anchor(cp.epoch, chainId, registry), latest)) === true) {
         this.#noteConfirmed(cp.epoch)
       }
     }

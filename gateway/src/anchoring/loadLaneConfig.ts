@@ -25,6 +25,12 @@ export type LaneConfigInput = {
   confirmations?: string | undefined
   feeCapGwei?: string | undefined
   otsCalendars?: readonly string[] | undefined
+  /**
+   * `NETWORK=SECONDS` or `NETWORK=SECONDS:LEAVES` pairs: that chain anchors the newest checkpoint
+   * every SECONDS (or once LEAVES new leaves are in), skipping the epochs between; `NETWORK=every`
+   * anchors every epoch. Chains not named get their network's default ({@link defaultCadence}).
+   */
+  cadences?: readonly string[] | undefined
   /** The relayer's key (0x + 32 bytes), or a file holding it. */
   relayerKey?: string | undefined
   relayerKeyFile?: string | undefined
@@ -44,6 +50,8 @@ export function loadLaneConfig(input: LaneConfigInput): GatewayLaneOptions | und
   if (input.chains.length === 0) return undefined
   const confirmations = int(input.confirmations ?? '1', 'confirmations', 1)
   const feeCap = BigInt(int(input.feeCapGwei ?? '200', 'fee cap', 1)) * 1_000_000_000n
+  const maxEpochIntervalMs = int(input.maxEpochIntervalS ?? '3600', 'max epoch interval', 1) * 1000
+  const cadences = cadencesOf(input.cadences ?? [], maxEpochIntervalMs)
   const chains: ChainConfig[] = input.chains.map((pair) => {
     const i = pair.indexOf('=')
     const network = pair.slice(0, i)
@@ -60,6 +68,9 @@ export function loadLaneConfig(input: LaneConfigInput): GatewayLaneOptions | und
     } catch (error) {
       throw new LaneConfigError((error as Error).message)
     }
+    const cadence = cadences.has(network)
+      ? cadences.get(network)
+      : defaultCadence(deployment.chainId, maxEpochIntervalMs)
     return {
       name: network,
       rpcUrl,
@@ -67,8 +78,12 @@ export function loadLaneConfig(input: LaneConfigInput): GatewayLaneOptions | und
       ...deployment,
       confirmations,
       maxFeePerGasWei: feeCap,
+      ...(cadence ? { cadence } : {}),
     }
   })
+  for (const network of cadences.keys())
+    if (!chains.some((c) => c.name === network))
+      throw new LaneConfigError(`--anchor-every names ${network}, which no --chain gives`)
   const key =
     input.relayerKey ??
     (input.relayerKeyFile ? readFileSync(input.relayerKeyFile, 'utf8').trim() : undefined)
@@ -81,13 +96,72 @@ export function loadLaneConfig(input: LaneConfigInput): GatewayLaneOptions | und
     chains,
     relayer: privateKeyToAccount(key),
     policy: policyOf(input.policy ?? 'all', chains.length),
-    maxEpochIntervalMs: int(input.maxEpochIntervalS ?? '3600', 'max epoch interval', 1) * 1000,
+    maxEpochIntervalMs,
     ...(input.epochPeriodMs ? { epochPeriodMs: int(input.epochPeriodMs, 'epoch period', 1) } : {}),
     ...(input.epochSize ? { epochSize: int(input.epochSize, 'epoch size', 1) } : {}),
     ...(input.otsCalendars && input.otsCalendars.length > 0
       ? { ots: { calendars: input.otsCalendars } }
       : {}),
   }
+}
+
+/**
+ * Seconds between anchors of the chains whose fees forbid one per epoch, by chain id: Ethereum
+ * mainnet and its test networks hourly (24 anchors a day, about 2.2M gas at ~92,000 each),
+ * Polygon PoS and Amoy every 30 s (2,880 a day). Other chains (local ones, unknown L2s) anchor
+ * every epoch. Never slower than half the log's maximum epoch interval, which bounds the
+ * slowest chain: the other half is left for the transaction to land.
+ */
+const DEFAULT_CADENCE_S: Record<number, number> = {
+  1: 3600,
+  11155111: 3600,
+  17000: 3600,
+  560048: 3600,
+  137: 30,
+  80002: 30,
+}
+
+/**
+ * The default cadence of a chain (undefined: every epoch); see {@link DEFAULT_CADENCE_S}.
+ *
+ * @example defaultCadence(1, 7_200_000) // { intervalMs: 3_600_000 }
+ */
+export function defaultCadence(
+  chainId: number,
+  maxEpochIntervalMs: number,
+): { intervalMs: number } | undefined {
+  const seconds = DEFAULT_CADENCE_S[chainId]
+  if (seconds === undefined) return undefined
+  return { intervalMs: Math.min(seconds * 1000, Math.floor(maxEpochIntervalMs / 2)) }
+}
+
+function cadencesOf(
+  pairs: readonly string[],
+  maxEpochIntervalMs: number,
+): Map<string, { intervalMs: number; leaves?: number } | undefined> {
+  const map = new Map<string, { intervalMs: number; leaves?: number } | undefined>()
+  for (const pair of pairs) {
+    const m = /^([A-Za-z0-9_-]+)=(?:(every)|(\d+)(?::(\d+))?)$/.exec(pair)
+    if (!m)
+      throw new LaneConfigError(
+        `--anchor-every must be NETWORK=SECONDS, NETWORK=SECONDS:LEAVES or NETWORK=every, got "${pair}"`,
+      )
+    const network = m[1] as string
+    if (m[2]) {
+      map.set(network, undefined)
+      continue
+    }
+    const intervalMs = int(m[3] as string, `--anchor-every ${network} seconds`, 1) * 1000
+    if (intervalMs > maxEpochIntervalMs / 2)
+      throw new LaneConfigError(
+        `--anchor-every ${network}: ${intervalMs / 1000} s is more than half the maximum epoch interval (${maxEpochIntervalMs / 1000} s): receipts would expire before the chain anchors them; raise --max-epoch-interval (declared with the log) or anchor more often`,
+      )
+    map.set(network, {
+      intervalMs,
+      ...(m[4] ? { leaves: int(m[4], `--anchor-every ${network} leaves`, 1) } : {}),
+    })
+  }
+  return map
 }
 
 function policyOf(text: string, n: number): AnchorPolicy {

@@ -567,7 +567,7 @@ export const checkpointPageSchema = {
               properties: {
                 chainId: { type: 'integer' },
                 registry: address,
-                status: { enum: ['pending', 'sent', 'confirmed'] },
+                status: { enum: ['pending', 'sent', 'confirmed', 'skipped'] },
                 txHash: { type: ['string', 'null'] },
                 blockNumber: { type: ['integer', 'null'] },
                 confirmations: { type: 'integer', minimum: 0 },

@@ -146,3 +146,58 @@ describe('AnchoringLane', () => {
     )
   })
 })
+
+describe('loadLaneConfig: anchoring cadence per chain', () => {
+  const dir = tempDir()
+  const deploy = (network: string, chainId: number) =>
+    writeFileSync(
+      join(dir, `${network}.json`),
+      JSON.stringify({
+        chainId,
+        contracts: {
+          CheckpointRegistry: { address: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512' },
+        },
+      }),
+    )
+  deploy('mainnet', 1)
+  deploy('polygon', 137)
+  deploy('ethereumLocal', 31337)
+  const load = (cadences: string[], maxEpochIntervalS = '7200') =>
+    loadLaneConfig({
+      chains: [
+        'mainnet=https://rpc.example',
+        'polygon=https://polygon.example',
+        'ethereumLocal=http://127.0.0.1:8545',
+      ],
+      deploymentsDir: dir,
+      relayerKey: RELAYER,
+      maxEpochIntervalS,
+      cadences,
+    })?.chains.map((c) => [c.name, c.cadence])
+
+  test('default: Ethereum hourly, Polygon every 30 s, a local chain every epoch', () => {
+    assert.deepEqual(load([]), [
+      ['mainnet', { intervalMs: 3_600_000 }],
+      ['polygon', { intervalMs: 30_000 }],
+      ['ethereumLocal', undefined],
+    ])
+  })
+
+  test('default: never slower than half the maximum epoch interval', () => {
+    assert.deepEqual(load([], '3600')?.[0], ['mainnet', { intervalMs: 1_800_000 }])
+  })
+
+  test('behavior: --anchor-every sets seconds, leaves, or every epoch', () => {
+    assert.deepEqual(load(['mainnet=600:5000', 'polygon=every', 'ethereumLocal=2']), [
+      ['mainnet', { intervalMs: 600_000, leaves: 5000 }],
+      ['polygon', undefined],
+      ['ethereumLocal', { intervalMs: 2_000 }],
+    ])
+  })
+
+  test('error: a malformed pair, an unknown network, a cadence beyond half the interval', () => {
+    assert.throws(() => load(['mainnet=1h']), /--anchor-every must be NETWORK=SECONDS/)
+    assert.throws(() => load(['sepolia=60']), /names sepolia, which no --chain gives/)
+    assert.throws(() => load(['mainnet=3601']), /more than half the maximum epoch interval/)
+  })
+})

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { bytesToHex, type SignedReceipt, verifyReceipt } from '@tml/core'
+import { bytesToHex, type Hex, type SignedReceipt, verifyReceipt } from '@tml/core'
 import { SqliteAnchorStore } from '../../src/anchoring/SqliteAnchorStore.ts'
 import { CHECKPOINT_KEYS_FILE } from '../../src/keys/CheckpointKeyHistory.ts'
 import { createReceiptSigner } from '../../src/keys/createReceiptSigner.ts'
@@ -111,7 +111,7 @@ describe('receipt-key handover', () => {
       assert.equal((await log.sequencer.closeNow())?.epoch, 3)
       assert.equal(log.anchors.checkpoint(3)?.treeSize, receipts.length)
       for (const receipt of receipts) {
-        const own = receipt.seq < handover.fromSeq ? oldKey : newKey
+        const own: Hex = receipt.seq < handover.fromSeq ? oldKey : newKey
         const other = own === oldKey ? newKey : oldKey
         assert.ok(verifyReceipt({ receipt, publicKey: own }), `receipt ${receipt.seq}`)
         assert.ok(!verifyReceipt({ receipt, publicKey: other }), `receipt ${receipt.seq}`)
