@@ -19,6 +19,7 @@ export const BENCHMARKS = [
   { name: 'gateway', issue: 4, title: 'Gateway: decision lane and HTTP API' },
   { name: 'anchor', issue: 5, title: 'Anchoring lane' },
   { name: 'web', issue: 6, title: 'Web page' },
+  { name: 'proxy', issue: 15, title: 'OpenAI-compatible proxy' },
 ] as const
 
 export type BenchmarkName = (typeof BENCHMARKS)[number]['name']
@@ -256,6 +257,55 @@ export const FIGURES: readonly Figure[] = [
     targets: [{ on: 'value', is: '<', limit: 250 }],
   },
   {
+    bench: 'anchor',
+    figure: '`tml audit --from FILE` of a 10M-entry export, per 1M entries',
+    path: 'auditMsPer1MEntries',
+    unit: 'ms',
+    targets: [{ on: 'value', is: '<=', limit: 60_000 }],
+  },
+  {
+    bench: 'anchor',
+    figure: '`tml audit --from FILE` of a 10M-entry export, peak RSS',
+    path: 'auditPeakRssMb',
+    unit: 'MB',
+    targets: [{ on: 'value', is: '<=', limit: 300 }],
+  },
+  {
+    bench: 'anchor',
+    figure: 'Ethereum anchors a day at 1M decisions, default cadence (`npm run bench:cadence`)',
+    path: 'anchorsPerDayAt1M.ethereum',
+    unit: 'anchors',
+    targets: [{ on: 'value', is: '<=', limit: 24 }],
+  },
+  {
+    bench: 'anchor',
+    figure: 'Polygon anchors a day at 1M decisions, default cadence',
+    path: 'anchorsPerDayAt1M.polygon',
+    unit: 'anchors',
+    targets: [],
+  },
+  {
+    bench: 'anchor',
+    figure: 'Ethereum gas a day at 1M decisions, default cadence',
+    path: 'gasPerDayAt1M.ethereum',
+    unit: 'gas',
+    targets: [],
+  },
+  {
+    bench: 'anchor',
+    figure: 'Polygon gas a day at 1M decisions, default cadence',
+    path: 'gasPerDayAt1M.polygon',
+    unit: 'gas',
+    targets: [],
+  },
+  {
+    bench: 'anchor',
+    figure: 'decision → anchored on Polygon, default 30 s cadence, local chain (p95)',
+    path: 'polygonDecisionToAnchorP95S',
+    unit: 's',
+    targets: [{ on: 'value', is: '<=', limit: 60 }],
+  },
+  {
     bench: 'web',
     figure: 'verify a bundle in Chromium, no chain reads (median)',
     path: 'verifyMs',
@@ -276,6 +326,36 @@ export const FIGURES: readonly Figure[] = [
     path: 'fullVerifyWithLocalChainReadsMs',
     unit: 'ms',
     targets: [],
+  },
+  {
+    bench: 'proxy',
+    figure: 'added latency p50, proxy minus direct (+1, durable MTL)',
+    path: 'addedP50Ms',
+    unit: 'ms',
+    targets: [],
+  },
+  {
+    bench: 'proxy',
+    figure: 'added latency p99, proxy minus direct (+1, durable MTL)',
+    path: 'addedP99Ms',
+    unit: 'ms',
+    targets: [{ on: 'value', is: '<=', limit: 2 }],
+  },
+  {
+    bench: 'proxy',
+    figure: 'streaming: added time to first token p99 (hold all until the decision)',
+    path: 'ttftAddedP99Ms',
+    unit: 'ms',
+    targets: [{ on: 'value', is: '<=', limit: 2 }],
+  },
+  {
+    bench: 'proxy',
+    figure: 'proxied chat completions per second',
+    path: 'proxyPerSec',
+    unit: 'req/s',
+    alternative: { label: 'bare pass-through proxy', path: 'passThroughPerSec' },
+    ratio: { path: 'ratio', note: 'median of the per-round ratios' },
+    targets: [{ on: 'ratio', is: '>=', limit: 0.7 }],
   },
 ]
 
@@ -316,6 +396,13 @@ const CONTEXT: Record<BenchmarkName, readonly (readonly [string, string])[]> = {
     ['Chromium', 'chromium'],
     ['load average at start', 'loadAverage.atStart.0'],
     ['runs', 'runs'],
+  ],
+  proxy: [
+    ['CPU', 'machine.model'],
+    ['cores', 'machine.cpus'],
+    ['Node', 'machine.node'],
+    ['load average before', 'machine.loadAverageBefore'],
+    ['samples', 'config.samples'],
   ],
 }
 

@@ -84,7 +84,8 @@ try {
   server.config.value = {
     chains: pageChains(world),
   }
-  const bundle = await world.bundle(2, 3)
+  // Leaf 0 is a decision (a resolution also needs its policy document in the bundle).
+  const bundle = await world.bundle(0, 3)
   const text = JSON.stringify(bundle)
 
   // Node, for comparison: the same offline verification (no chain reads).

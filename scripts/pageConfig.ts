@@ -19,9 +19,12 @@ export function pageConfig({
   chains,
   gatewayUrl,
   devApiKey,
+  esploraUrl,
 }: {
   chains: StackChain[]
   gatewayUrl: string
+  /** Esplora REST API the page reads Bitcoin block headers from (the local calendar's stand-in). */
+  esploraUrl?: string
   /** DATA/dev-api-key: the page takes it only with a loopback gateway URL. */
   devApiKey?: string
 }) {
@@ -36,6 +39,7 @@ export function pageConfig({
       },
     })),
     gatewayUrl,
+    ...(esploraUrl === undefined ? {} : { esploraUrl }),
     // The desk signs as the listed reviewer without a browser wallet: the local node holds the key;
     // and reads the pauses with the development API key (labelled so on the page).
     testing: {

@@ -11,6 +11,8 @@ export type StackPorts = {
   gateway: number
   web: number
   ots: number
+  /** The demo upstream of the OpenAI-compatible proxy. */
+  openai: number
 }
 
 const SPEC = [
@@ -19,6 +21,12 @@ const SPEC = [
   { key: 'gateway', service: 'gateway', variable: 'TML_PORT', fallback: 8787 },
   { key: 'web', service: 'web page', variable: 'TML_WEB_PORT', fallback: 5173 },
   { key: 'ots', service: 'OpenTimestamps calendar', variable: 'TML_OTS_PORT', fallback: 8788 },
+  {
+    key: 'openai',
+    service: 'demo OpenAI-compatible upstream',
+    variable: 'TML_OPENAI_DEMO_PORT',
+    fallback: 8789,
+  },
 ] as const
 
 /**

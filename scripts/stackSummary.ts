@@ -6,6 +6,8 @@ export type StackFacts = {
   webUrl: string
   gatewayUrl: string
   calendarUrl: string
+  /** The demo upstream behind the gateway's OpenAI-compatible proxy, when it runs. */
+  openaiUpstreamUrl?: string
   chains: StackChain[]
   /** The log id the gateway runs with (from its own start-up line). */
   logId: string
@@ -34,6 +36,12 @@ export function stackSummary(facts: StackFacts): string {
     `  web page                       ${facts.webUrl}  (reviewer desk: ${facts.webUrl}/?view=desk)`,
     `  gateway                        ${facts.gatewayUrl}  (OpenAPI: ${facts.gatewayUrl}/openapi.json)`,
     `  OpenTimestamps calendar        ${facts.calendarUrl}  (local stand-in: its "blocks" are not Bitcoin's)`,
+    `  Bitcoin headers (Esplora)      ${facts.calendarUrl}/esplora  (the stand-in's block headers)`,
+    ...(facts.openaiUpstreamUrl
+      ? [
+          `  OpenAI-compatible proxy        ${facts.gatewayUrl}/v1  (base URL for the openai client; demo upstream ${facts.openaiUpstreamUrl})`,
+        ]
+      : []),
     ...chainLines,
     `  demo log id                    ${facts.logId}`,
     `  development API key            ${facts.devApiKeyFile}  (caller "dev")`,

@@ -9,16 +9,21 @@
 //      stack's copy of the policies in DATA/policies (deliberative pauses open 15 min:
 //      scripts/localPolicies.ts)
 //   6. the web page on :5173 (web/dist, built when missing or stale), configured for all of it
+//   7. a demo upstream speaking the OpenAI protocol on :8789 (deterministic answers, in this
+//      process), behind the gateway's OpenAI-compatible proxy (--openai-upstream)
 //
-// Ports: CHAINS_ETHEREUM_PORT, CHAINS_POLYGON_PORT, TML_PORT, TML_WEB_PORT, TML_OTS_PORT; data:
+// Ports: CHAINS_ETHEREUM_PORT, CHAINS_POLYGON_PORT, TML_PORT, TML_WEB_PORT, TML_OTS_PORT,
+// TML_OPENAI_DEMO_PORT; data:
 // TML_DATA_DIR. Every port is checked before anything starts. Ctrl-C (or SIGTERM) stops every
 // child, closes the page and the calendar, and exits 0 with nothing left running.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type LocalCalendar, startLocalCalendar } from '../gateway/src/ots/localCalendar.ts'
+import { type DemoUpstream, startDemoUpstream } from '../gateway/src/proxy/openai/demoUpstream.ts'
 import { type StaticPage, serveStaticPage } from '../web/scripts/servePage.ts'
 import { assertPortsFree } from './assertPortsFree.ts'
+import { DEMO_CHAT_PROFILE, writeDemoChatPolicy } from './demoChatPolicy.ts'
 import { ensureDevApiKey } from './devApiKey.ts'
 import { ensureWebBuild } from './ensureWebBuild.ts'
 import { LOCAL_PAUSE_MS, writeLocalPolicies } from './localPolicies.ts'
@@ -39,6 +44,7 @@ const keysDir = join(dataDir, 'keys')
 
 const services: ServiceProcess[] = []
 let calendar: LocalCalendar | undefined
+let demoUpstream: DemoUpstream | undefined
 let calendarTimer: NodeJS.Timeout | undefined
 let page: StaticPage | undefined
 let stopping: Promise<void> | undefined
@@ -50,6 +56,7 @@ function shutdown(code: number): Promise<void> {
     await page?.close().catch(() => {})
     for (const service of [...services].reverse()) await stopService(service)
     await calendar?.close().catch(() => {})
+    await demoUpstream?.close().catch(() => {})
     process.exit(code)
   })()
   return stopping
@@ -203,6 +210,7 @@ async function main(): Promise<void> {
   // Before setup-demo: the Lantern's certification names the hashes of the policies the gateway
   // runs, which are these.
   const policies = writeLocalPolicies({ shippedDir: join(root, 'gateway', 'policies'), dataDir })
+  writeDemoChatPolicy({ dir: policies.dir, monitorUrl: `${url(ports.openai)}/v1/moderations` })
   for (const c of policies.changes)
     console.log(
       `start: policies: ${c.profile} pauses stay open ${c.toMs / 60_000} min on the local stack (${c.fromMs / 1000} s shipped), in ${policies.dir}`,
@@ -240,6 +248,9 @@ async function main(): Promise<void> {
     if (local.pending() > 0) local.mine()
   }, CALENDAR_BLOCK_MS)
 
+  console.log(`start: starting the demo OpenAI-compatible upstream on :${ports.openai} …`)
+  demoUpstream = await startDemoUpstream({ host: HOST, port: ports.openai })
+
   console.log(`start: starting the gateway on :${ports.gateway} …`)
   // The log id the summary shows is the one the gateway says it runs with (its "listening"
   // line), not what this script expects it to be.
@@ -272,6 +283,10 @@ async function main(): Promise<void> {
       calendar.url,
       '--policies',
       policies.dir,
+      '--openai-upstream',
+      demoUpstream.url,
+      '--openai-profile',
+      DEMO_CHAT_PROFILE,
       ...rpcArgs.flatMap((r) => ['--chain', r]),
     ],
     /"msg":"listening"/,
@@ -303,13 +318,19 @@ async function main(): Promise<void> {
     dist: join(root, 'web', 'dist'),
     host: HOST,
     port: ports.web,
-    config: pageConfig({ chains, gatewayUrl, devApiKey: devKey.token }),
+    config: pageConfig({
+      chains,
+      gatewayUrl,
+      devApiKey: devKey.token,
+      esploraUrl: calendar.esploraUrl,
+    }),
   })
   console.log(
     stackSummary({
       webUrl: page.url,
       gatewayUrl,
       calendarUrl: calendar.url,
+      openaiUpstreamUrl: demoUpstream.url,
       chains,
       logId: runningLogId,
       dataDir,

@@ -247,8 +247,10 @@ describe('the whole stack: npm start, demo, desk, verify, Ctrl-C', { timeout: 90
     await shot(page, 'verify-resolution')
     assert.equal(result.valid, 'true', JSON.stringify(result.steps))
     for (const step of result.steps) {
-      // The OpenTimestamps line informs (the page has no Bitcoin node); every other step is green.
-      if (step.id === 'ots') assert.equal(step.status, 'info', step.text)
+      // Shown, never deciding: the Bitcoin timestamp (the page has no Bitcoin header source),
+      // the Lantern and the policy's certification. Every other step is green.
+      if (['ots', 'lantern', 'policy'].includes(step.id))
+        assert.notEqual(step.status, 'failed', `${step.id}: ${step.text}`)
       else assert.equal(step.status, 'ok', `${step.id}: ${step.text}`)
     }
     assert.ok(

@@ -7,7 +7,7 @@ import type { StackPorts } from '../../scripts/stackPorts.ts'
 import { READY_LINE } from '../../scripts/stackSummary.ts'
 import { freePort, ROOT } from '../../web/e2e/support/processes.ts'
 
-/** Five distinct ports that were free a moment ago. */
+/** Six distinct ports that were free a moment ago. */
 export async function freeStackPorts(): Promise<StackPorts> {
   const taken = new Set<number>()
   const next = async () => {
@@ -25,6 +25,7 @@ export async function freeStackPorts(): Promise<StackPorts> {
     gateway: await next(),
     web: await next(),
     ots: await next(),
+    openai: await next(),
   }
 }
 
@@ -37,6 +38,7 @@ export function stackEnv(ports: StackPorts, dataDir: string): NodeJS.ProcessEnv 
     TML_PORT: String(ports.gateway),
     TML_WEB_PORT: String(ports.web),
     TML_OTS_PORT: String(ports.ots),
+    TML_OPENAI_DEMO_PORT: String(ports.openai),
   }
 }
 

@@ -33,6 +33,7 @@ describe('stackPorts', () => {
       gateway: 8787,
       web: 5173,
       ots: 8788,
+      openai: 8789,
     })
     assert.equal(stackPorts({ TML_WEB_PORT: '6000' }).ports.web, 6000)
   })

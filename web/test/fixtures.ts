@@ -22,6 +22,7 @@ export function fixtureConfig(): AppConfig {
       checkpointRegistry: { address: registry, blockNumber: 2 },
     })),
     gatewayUrl: undefined,
+    esploraUrl: undefined,
     mockAccounts: [],
     mockRejectSignatures: false,
     devApiKey: undefined,

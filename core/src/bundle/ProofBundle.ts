@@ -27,13 +27,13 @@ export const BUNDLE_REQUIRED_FIELDS = [
 ] as const
 
 /**
- * Every field a {@link ProofBundle} may have: the required ones and the optional `ots`; a
- * reader refuses any other.
+ * Every field a {@link ProofBundle} may have: the required ones and the optional `ots` and
+ * `policy`; a reader refuses any other.
  *
  * @example
  * Object.keys(value).filter((f) => !BUNDLE_FIELDS.includes(f)) // the unknown ones
  */
-export const BUNDLE_FIELDS: readonly string[] = [...BUNDLE_REQUIRED_FIELDS, 'ots']
+export const BUNDLE_FIELDS: readonly string[] = [...BUNDLE_REQUIRED_FIELDS, 'ots', 'policy']
 
 /** Where a checkpoint was anchored: the CheckpointRegistry on one chain, and the transaction. */
 export type BundleAnchor = {
@@ -86,4 +86,9 @@ export type ProofBundle = {
   anchors: BundleAnchor[]
   /** OpenTimestamps proof of the checkpoint root hash (base64 of the `.ots` file). */
   ots?: string
+  /**
+   * The policy document (JSON) the MTL's `policy_hash` names, for a resolution MTL: it lists the
+   * reviewers allowed to resolve the pause. Untrusted: used only if it hashes to `policy_hash`.
+   */
+  policy?: Record<string, unknown>
 }

@@ -9,7 +9,7 @@ export {
 } from './ProofBundle.ts'
 export type { AnchoredCheckpoint, ReadCheckpoint } from './ReadCheckpoint.ts'
 export { type BundleParts, type ReadBundleReturnType, readBundle } from './readBundle.ts'
-export type { VerificationStep } from './VerificationStep.ts'
+export type { StepOutcome, VerificationStep } from './VerificationStep.ts'
 export { type ValidateBundleReturnType, validateBundle } from './validateBundle.ts'
 export {
   type TrustedKeys,

@@ -36,6 +36,10 @@ export type BundleParts = {
   log?: BundleLogKeys
   /** The well-formed anchors, in bundle order, with distinct chain ids. */
   anchors?: BundleAnchor[]
+  /** The OpenTimestamps proof (base64 of the `.ots` file), when present and well-formed. */
+  ots?: string
+  /** The policy document, when present and a plain object (its hash is checked later). */
+  policy?: Record<string, unknown>
 }
 
 /** What {@link readBundle} returns: every shape issue, and the parts that are well-formed. */
@@ -179,6 +183,13 @@ export function readBundle(value: unknown): ReadBundleReturnType {
     if (typeof ots !== 'string' || ots.length === 0 || ots.length > BUNDLE_LIMITS.otsLength) {
       expect('$.ots', `base64 of 1 to ${BUNDLE_LIMITS.otsLength} characters`, ots)
     } else if (!isBase64(ots)) expect('$.ots', 'base64', ots)
+    else parts.ots = ots
+  }
+
+  const policy = field('policy')
+  if (policy !== undefined) {
+    if (isRecord(policy)) parts.policy = policy
+    else expect('$.policy', 'an object', policy)
   }
 
   return { issues: issues.slice(0, BUNDLE_LIMITS.issues), parts }

@@ -224,13 +224,24 @@ const erasure: JsonSchema = {
 
 const resolutionDetail: JsonSchema = {
   title: 'Resolution',
-  description: 'Who ended the pause, how, why, and their signature.',
+  description:
+    'Who ended the pause, how, why, and their signature. pause_leaf_hash and deadline were added later: records written before carry neither, and their signature cannot be checked from the log alone.',
   type: 'object',
   required: ['decision', 'arbiter', 'rationale_hash', 'signature'],
   properties: {
     decision: { enum: RESOLUTION_DECISIONS, description: '1 approved, -1 denied.' },
     arbiter: { $ref: '#/$defs/arbiter' },
     rationale_hash: hex32("SHA-256 of the arbiter's written rationale (kept off the log)."),
+    pause_leaf_hash: hex32(
+      'Leaf hash of the pause MTL, as the arbiter signed it: with the other members it rebuilds the signed message.',
+    ),
+    deadline: {
+      type: 'integer',
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description:
+        "Unix seconds: the deadline a reviewer signed. The record's timestamp must not be after it.",
+    },
     signature: {
       type: ['string', 'null'],
       maxLength: 2 + 2 * MTL_LIMITS.signatureBytes,

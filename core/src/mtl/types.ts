@@ -36,6 +36,13 @@ export type MtlResolutionDetail = {
   decision: ResolutionDecision
   arbiter: MtlArbiter
   rationale_hash: Hex
+  /**
+   * Leaf hash of the pause MTL, which a reviewer's (EIP-712) or a verification's signature
+   * binds. Absent in records written before it was logged.
+   */
+  pause_leaf_hash?: Hex
+  /** Unix seconds: the deadline a reviewer signed. Absent unless the arbiter is a reviewer. */
+  deadline?: number
   /** The arbiter's signature; null only for the `timeout` and `budget` arbiters. */
   signature: Hex | null
 }

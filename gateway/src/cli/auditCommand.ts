@@ -1,78 +1,90 @@
+import { createReadStream } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
-import {
-  bytesToHex,
-  type CheckpointJson,
-  CompactTree,
-  canonicalBytes,
-  checkpointStructHash,
-  type Hex,
-  hashLeaf,
-  isHex,
-  receiptKeyMatches,
-  recoverCheckpointSigner,
-  verifyReceipt,
-} from '@tml/core'
+import { type Hex, isHex } from '@tml/core'
 import { type Address, isAddress } from 'viem'
-import { toCheckpoint } from '../anchoring/AnchorStore.ts'
-import { createReadCheckpoint } from '../proofs/createReadCheckpoint.ts'
-import { type FetchedLog, fetchLog } from './auditFetchLog.ts'
+import { type AuditReport, auditLog } from '../audit/auditLog.ts'
+import { parseExportLine } from '../audit/exportFormat.ts'
+import type { PausePolicy } from '../audit/PauseRules.ts'
+import { type PinnedChain, PinnedChains } from '../audit/PinnedChains.ts'
+import { exportBytes, readExportLines } from '../audit/readExportLines.ts'
+import { loadPolicies } from '../policy/loadPolicies.ts'
+import { apiGetter, readApiLog } from './auditFetchLog.ts'
 import type { CliIo } from './io.ts'
-import { readKeyHistory } from './readKeyHistory.ts'
+import { readDeploymentRegistries } from './readDeploymentRegistries.ts'
 import { parsePairs } from './verifyCommand.ts'
 
-export const AUDIT_HELP = `Usage: tml audit --log LOGID --api-key KEY --rpc CHAINID=URL [...] [options]
+export const AUDIT_HELP = `Usage: tml audit --from FILE --rpc CHAINID=URL [...] --deployments DIR [options]
+       tml audit --log LOGID --api-key KEY --rpc CHAINID=URL [...] --deployments DIR [options]
 
-Replays a log from a gateway's API and checks everything it promised: every MTL hashes to its
-leaf hash and receipt, epochs run 1, 2, 3… with no gap and a tree that never shrinks, every
-checkpoint root is recomputed from the entries, every checkpoint is signed by the checkpoint
-signer and every receipt by the receipt key of the key period covering its epoch (read from the
-CheckpointRegistry of the first chain given: keysAt, so a log that rotated its keys is checked
-against each period's keys), every checkpoint is anchored with the same root on every chain
-given, and every receipt's MTL is in a checkpoint closed within the log's maximum epoch
-interval. Prints each problem; exits 0 when there is none, 1 otherwise, 2 on a usage error.
+Checks a whole log against the chains. The entries come from a \`tml export\` file (--from:
+offline, no API key) or from a gateway's API; what they are checked against comes from the
+registries you pin, never from the log:
+  - every MTL hashes to its leaf hash and to its receipt's, and every receipt is signed by the
+    log's receipt key (the key the log claims, checked against each key period's commitment
+    keccak256(x ‖ y) on the chains);
+  - seq runs 0, 1, 2… and epochs 1, 2, 3…, the tree never shrinks, and every checkpoint root is
+    recomputed from the entries (one compact tree, streaming);
+  - every checkpoint is signed by the key of the period covering its epoch (keysAt, read from
+    every chain given: the chains must agree) and its EIP-712 struct hash is what each registry
+    holds for the epoch (checkpointHashAt);
+  - no chain holds an epoch beyond the last one the log serves (a withheld epoch);
+  - every receipt's MTL is in a checkpoint signed within the log's maximum epoch interval (as
+    the chains hold it);
+  - every pause is resolved exactly once, later, naming the pause's leaf hash: by a reviewer's
+    valid EIP-712 signature, logged before the deadline it signed and the pause's timeout, or by
+    the timeout after it (timeouts and listed reviewers need the policy files: --policies).
+Prints each problem; exits 0 when there is none, 1 otherwise, 2 on a usage error. Memory stays
+bounded whatever the log's size; progress goes to stderr.
 
 Options:
+  --from FILE                 Audit a \`tml export\` file (no gateway, no API key).
   --api URL                   The gateway (default http://127.0.0.1:8787, the port of
                               \`tml gateway start\` and \`npm start\`; or TML_GATEWAY_URL).
   --api-key KEY               An API key of that gateway (or TML_API_KEY): it serves the log's
                               entries to its callers only. \`npm start\` writes one to
                               data/dev-api-key; a gateway's keys are in DATA/keys/api-keys
                               (caller:key per line) or TML_API_KEYS.
-  --log LOGID                 The log id (bytes32).
-  --rpc CHAINID=URL           A chain to check anchors on and read the log's keys from
-                              (repeatable).
-  --registry CHAINID=ADDR     The CheckpointRegistry to read on that chain (default: the anchors'
-                              registry).
+  --log LOGID                 The log id (bytes32); with --from, checked against the file.
+  --rpc CHAINID=URL           A chain to read (repeatable; at least one).
+  --deployments DIR           Trust the CheckpointRegistry of each deployments/<network>.json.
+  --registry CHAINID=ADDR     Trust this CheckpointRegistry on that chain (repeatable).
+  --trust-log                 Without --deployments or --registry, use the registries the log's
+                              anchors name (this shows the log is consistent with them, not
+                              that they are the operator's).
+  --policies DIR              Policy files (*.yaml) the pauses' policy hashes are looked up in:
+                              their timeouts and reviewers.
   --signer ADDRESS            Check every checkpoint against this signer instead of the key
                               history (a log that never rotated its keys).
   --receipt-key HEX           Check every receipt against this P-256 key (0x04 ‖ x ‖ y) instead
-                              of the log's claimed key checked against the key history's
-                              commitments keccak256(x ‖ y).
-  --max-epoch-interval SEC    The log's maximum epoch interval (default 3600).
-  --json                      Print the report as JSON.
+                              of the log's claimed key.
+  --max-epoch-interval SEC    Instead of the interval the chains hold for the log.
+  --threads N                 Checker threads, this one included (default: the machine's cores,
+                              at most 4; 1 checks on this thread alone).
+  --json                      Print only the report, as JSON, on stdout.
+  --quiet                     No progress lines on stderr.
   -h, --help                  Show this help.
 
-Without --rpc, the keys the log claims (its API's answer) are used, and the audit says so.
 \`--token\` and TML_API_TOKEN, the former names of --api-key, still work.
 `
 
 /** The gateway's default address: where `tml gateway start` and `npm start` listen. */
 export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:8787'
 
-/** One thing the audit found wrong. */
-export type AuditProblem = { kind: string; message: string }
+export type { AuditProblem } from '../audit/auditLog.ts'
 
 /**
- * `tml audit`: replays a log and reports every gap or broken promise.
+ * `tml audit`: checks a log, from an export file or a gateway's API, against pinned registries.
  *
  * @example
- * process.exitCode = await auditCommand({ argv: ['--api', url, '--log', logId, '--rpc', '31337=…'], io })
+ * process.exitCode = await auditCommand({ argv: ['--from', 'log.ndjson', '--rpc', '31337=…', '--deployments', 'deployments'], io })
  */
 export async function auditCommand({ argv, io }: { argv: string[]; io: CliIo }): Promise<number> {
   let values: ReturnType<typeof parse>['values']
   let rpc: Map<number, string>
-  let registries: Map<number, string>
+  let pinned: Map<number, string>
   let api: string
+  let threads: number
   try {
     values = parse(argv).values
     if (values.help) {
@@ -80,187 +92,164 @@ export async function auditCommand({ argv, io }: { argv: string[]; io: CliIo }):
       return 0
     }
     rpc = parsePairs(values.rpc, '--rpc')
-    registries = parsePairs(values.registry, '--registry')
-    if (!values.log || !isHex(values.log, 32)) throw new TypeError('need --log (bytes32)')
+    if (rpc.size === 0) throw new TypeError('need at least one --rpc CHAINID=URL')
+    pinned = parsePairs(values.registry, '--registry')
+    for (const a of pinned.values())
+      if (!isAddress(a)) throw new TypeError(`--registry: ${a} is not an address`)
+    if (values.deployments !== undefined)
+      for (const [k, v] of readDeploymentRegistries(values.deployments))
+        if (!pinned.has(k)) pinned.set(k, v)
+    if (pinned.size === 0 && !values['trust-log'])
+      throw new TypeError(
+        'no registries to trust: pass --deployments DIR or --registry CHAINID=ADDR, or --trust-log to check the log against the registries it names',
+      )
+    if (values.log !== undefined && !isHex(values.log, 32))
+      throw new TypeError('--log is not a bytes32 log id')
+    if (values.from === undefined && values.log === undefined)
+      throw new TypeError('need --from FILE, or --log (bytes32) to read the log from the API')
     api = values.api ?? io.env.TML_GATEWAY_URL ?? DEFAULT_GATEWAY_URL
     if (!URL.canParse(api) || !/^https?:$/.test(new URL(api).protocol))
       throw new TypeError(`--api is not an http(s) URL: "${api}"`)
     if (values.signer !== undefined && !isAddress(values.signer))
       throw new TypeError('--signer is not an address')
-    if (values['receipt-key'] !== undefined && !isHex(values['receipt-key'], 32))
-      throw new TypeError('--receipt-key is not 32 bytes of hex')
+    if (values['receipt-key'] !== undefined && !isHex(values['receipt-key'], 65))
+      throw new TypeError('--receipt-key is not an uncompressed P-256 key (65 bytes of hex)')
+    if (
+      values['max-epoch-interval'] !== undefined &&
+      !/^[1-9]\d{0,9}$/.test(values['max-epoch-interval'])
+    )
+      throw new TypeError('--max-epoch-interval is not a positive number of seconds')
+    threads =
+      values.threads === undefined ? Math.min(4, availableParallelism()) : Number(values.threads)
+    if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64)
+      throw new TypeError('--threads is not a number from 1 to 64')
   } catch (e) {
     io.err(`tml audit: ${(e as Error).message}\n\n${AUDIT_HELP}`)
     return 2
   }
-  const logId = (values.log as string).toLowerCase() as Hex
-  const maxInterval = Number(values['max-epoch-interval'] ?? 3600)
-  let log: Awaited<ReturnType<typeof fetchLog>>
+  const token = values['api-key'] ?? values.token ?? io.env.TML_API_KEY ?? io.env.TML_API_TOKEN
+  const logId = values.log?.toLowerCase() as Hex | undefined
+  const bytes = () =>
+    values.from !== undefined
+      ? createReadStream(values.from, { highWaterMark: 1 << 20 })
+      : exportBytes(readApiLog({ api, token, logId: logId as Hex }))
+  let report: AuditReport
   try {
-    log = await fetchLog({
-      api,
-      token: values['api-key'] ?? values.token ?? io.env.TML_API_KEY ?? io.env.TML_API_TOKEN,
+    let policies: Map<string, PausePolicy> | undefined
+    if (values.policies !== undefined) {
+      policies = new Map()
+      for (const { policy, hash } of loadPolicies({ paths: [values.policies] }).values())
+        policies.set(hash.toLowerCase(), {
+          timeoutMs: policy.pause.timeoutMs,
+          reviewers: policy.reviewers,
+        })
+    }
+    if (pinned.size === 0) {
+      for (const [k, v] of await registriesTheLogNames({ from: values.from, api, token, logId }))
+        pinned.set(k, v)
+      io.err(
+        'tml audit: warning: --trust-log: the registries the log names are trusted, not ones you pinned\n',
+      )
+    }
+    const chains: PinnedChain[] = []
+    for (const [chainId, rpcUrl] of rpc) {
+      const registry = pinned.get(chainId) as Address | undefined
+      if (registry) chains.push({ chainId, rpcUrl, registry })
+      else io.err(`tml audit: warning: no registry pinned on chain ${chainId}: not read\n`)
+    }
+    if (chains.length === 0) throw new Error('no chain given with --rpc has a pinned registry')
+    const started = Date.now()
+    report = await auditLog({
+      bytes: bytes(),
+      chains: new PinnedChains(chains),
       logId,
+      signer: values.signer as Address | undefined,
+      receiptKey: values['receipt-key']?.toLowerCase() as Hex | undefined,
+      maxEpochIntervalS:
+        values['max-epoch-interval'] === undefined
+          ? undefined
+          : Number(values['max-epoch-interval']),
+      ...(policies ? { policies } : {}),
+      threads,
+      ...(values.quiet
+        ? {}
+        : {
+            onProgress: ({ entries, checkpoints }) => {
+              const s = (Date.now() - started) / 1000
+              io.err(
+                `tml audit: ${entries.toLocaleString('en')} entries, ${checkpoints.toLocaleString('en')} checkpoints, ${s.toFixed(0)} s (${Math.round(entries / Math.max(s, 0.001)).toLocaleString('en')} entries/s)\n`,
+              )
+            },
+          }),
     })
   } catch (e) {
-    io.err(`tml audit: ${(e as Error).message}\n`)
+    io.err(`tml audit: ${(e as Error).message.split('\n')[0]}\n`)
     return 1
   }
-  const problems: AuditProblem[] = []
-  const problem = (kind: string, message: string) => problems.push({ kind, message })
-  const notes: string[] = []
-  const keysOf = auditKeys({
-    logId,
-    log,
-    rpc,
-    registries,
-    signer: values.signer as Address | undefined,
-    receiptKey: values['receipt-key'] as Hex | undefined,
-    problem,
-    note: (text) => notes.push(text),
-  })
-  // The epoch whose key period covers an entry: the first checkpoint holding it, or the next
-  // epoch for an entry in none yet.
-  const epochOf = (seq: number): number =>
-    log.checkpoints.find((c) => c.checkpoint.treeSize > seq)?.checkpoint.epoch ??
-    (log.checkpoints.at(-1)?.checkpoint.epoch ?? 0) + 1
-
-  // Entries: seq without gaps, leaf hash = SHA-256(0x00 || RFC 8785 of the MTL), receipt signed.
-  const leaves: Uint8Array[] = []
-  for (const [i, e] of log.entries.entries()) {
-    if (e.seq !== i) problem('gap', `entry ${i} has seq ${e.seq}`)
-    let leaf: Uint8Array
-    try {
-      leaf = hashLeaf(canonicalBytes(e.mtl))
-    } catch (error) {
-      problem('mtl', `entry ${e.seq}: no canonical form (${(error as Error).message})`)
-      leaf = new Uint8Array(32)
-    }
-    const hex = bytesToHex(leaf)
-    if (hex !== e.leaf_hash?.toLowerCase())
-      problem('mtl', `entry ${e.seq}: MTL hashes to ${hex}, served leaf hash ${e.leaf_hash}`)
-    if (e.receipt?.leafHash?.toLowerCase() !== hex)
-      problem(
-        'receipt',
-        `entry ${e.seq}: receipt covers ${e.receipt?.leafHash}, MTL hashes to ${hex}`,
-      )
-    if (e.mtl.seq !== e.seq || e.mtl.log_id !== logId)
-      problem(
-        'mtl',
-        `entry ${e.seq}: MTL says seq ${String(e.mtl.seq)} of log ${String(e.mtl.log_id)}`,
-      )
-    const epoch = epochOf(e.seq)
-    const { receiptKey, period } = await keysOf(epoch)
-    if (receiptKey && !verifyReceipt({ receipt: e.receipt, publicKey: receiptKey }))
-      problem(
-        'receipt',
-        `entry ${e.seq}: receipt signature invalid (epoch ${epoch}, receipt key ${receiptKey}${period})`,
-      )
-    leaves.push(leaf)
-  }
-
-  // Checkpoints: epochs 1, 2, 3…, sizes never shrink, roots recomputed, signatures.
-  const tree = new CompactTree()
-  let previous: CheckpointJson | undefined
-  for (const [i, served] of log.checkpoints.entries()) {
-    const cp = served.checkpoint
-    if (cp.epoch !== i + 1) problem('gap', `checkpoint ${i + 1} missing (found epoch ${cp.epoch})`)
-    if (previous && cp.treeSize < previous.treeSize)
-      problem(
-        'checkpoint',
-        `epoch ${cp.epoch}: tree shrank from ${previous.treeSize} to ${cp.treeSize}`,
-      )
-    if (cp.treeSize > leaves.length) {
-      problem(
-        'checkpoint',
-        `epoch ${cp.epoch}: size ${cp.treeSize} but only ${leaves.length} entries served`,
-      )
-    } else {
-      while (tree.size < cp.treeSize) tree.append(leaves[tree.size] as Uint8Array)
-      const root = bytesToHex(tree.root())
-      if (root !== cp.rootHash.toLowerCase())
-        problem('checkpoint', `epoch ${cp.epoch}: root ${cp.rootHash}, recomputed ${root}`)
-    }
-    try {
-      const by = await recoverCheckpointSigner({
-        checkpoint: toCheckpoint(logId, cp),
-        signature: served.signature,
-      })
-      const { signer, period } = await keysOf(cp.epoch)
-      if (signer && by.toLowerCase() !== signer.toLowerCase())
-        problem('signature', `epoch ${cp.epoch}: signed by ${by}, not ${signer}${period}`)
-    } catch (error) {
-      problem(
-        'signature',
-        `epoch ${cp.epoch}: bad signature (${(error as Error).message.split('\n')[0]})`,
-      )
-    }
-    previous = cp
-  }
-
-  // Anchors on every chain given: the registry holds each epoch as the log serves it (the
-  // EIP-712 struct hash commits to root, tree size and time).
-  const readCheckpoint = createReadCheckpoint({ rpc })
-  for (const chainId of rpc.keys()) {
-    for (const served of log.checkpoints) {
-      const cp = served.checkpoint
-      const registry = (registries.get(chainId) ??
-        served.anchors.find((a) => a.chainId === chainId)?.registry) as Address | undefined
-      if (!registry) {
-        problem('anchor', `epoch ${cp.epoch}: no anchor on chain ${chainId}`)
-        continue
-      }
-      try {
-        const onChain = await readCheckpoint(chainId, registry, logId, BigInt(cp.epoch))
-        const served = checkpointStructHash(toCheckpoint(logId, cp))
-        if (!onChain) problem('anchor', `epoch ${cp.epoch}: not anchored on chain ${chainId}`)
-        else if (onChain.checkpointHash.toLowerCase() !== served)
-          problem(
-            'anchor',
-            `epoch ${cp.epoch}: chain ${chainId} holds checkpoint hash ${onChain.checkpointHash}, the log serves one hashing to ${served} (root ${cp.rootHash}, tree size ${cp.treeSize})`,
-          )
-      } catch (error) {
-        problem(
-          'anchor',
-          `epoch ${cp.epoch}: chain ${chainId} unreadable (${(error as Error).message.split('\n')[0]})`,
-        )
-      }
-    }
-  }
-
-  // Receipts are promises: each MTL in a checkpoint closed within the maximum epoch interval.
-  const now = Math.floor(Date.now() / 1000)
-  for (const e of log.entries) {
-    const issued = Math.floor(Date.parse(e.receipt?.timestamp ?? '') / 1000)
-    const holder = log.checkpoints.find((c) => c.checkpoint.treeSize > e.seq)
-    if (!holder) {
-      if (now - issued > maxInterval)
-        problem('promise', `entry ${e.seq}: in no checkpoint ${now - issued} s after its receipt`)
-    } else if (holder.checkpoint.timestamp - issued > maxInterval) {
-      problem(
-        'promise',
-        `entry ${e.seq}: first checkpointed ${holder.checkpoint.timestamp - issued} s after its receipt`,
-      )
-    }
-  }
-
   if (values.json) {
-    io.out(
-      `${JSON.stringify({ logId, entries: log.entries.length, checkpoints: log.checkpoints.length, problems }, null, 2)}\n`,
-    )
+    io.out(`${JSON.stringify(report, null, 2)}\n`)
   } else {
     io.out(
-      `log ${logId}: ${count(log.entries.length, 'entry', 'entries')}, ${count(log.checkpoints.length, 'checkpoint')}, ${count(rpc.size, 'chain')}\n`,
+      `log ${report.logId}: ${count(report.entries, 'entry', 'entries')}, ${count(report.checkpoints, 'checkpoint')}, ${count(report.chains.length, 'chain')}\n`,
     )
-    for (const n of notes) io.out(`${n}\n`)
-    for (const p of problems) io.out(`PROBLEM ${p.kind}: ${p.message}\n`)
+    for (const c of report.chains)
+      io.out(
+        `chain ${c.chainId} (registry ${c.registry}): ${c.head ? `head epoch ${c.head.epoch}` : 'unreadable'}\n`,
+      )
+    io.out(
+      `pauses: ${report.pauses.pauses}, resolutions: ${report.pauses.resolutions}, open: ${report.pauses.open}\n`,
+    )
+    for (const n of report.notes) io.out(`note: ${n}\n`)
+    for (const p of report.problems) io.out(`PROBLEM ${p.kind}: ${p.message}\n`)
   }
-  if (problems.length === 0) {
-    io.out('audit clean\n')
+  if (report.problemCount === 0) {
+    if (!values.json) io.out('audit clean\n')
     return 0
   }
-  io.err(`tml audit: ${count(problems.length, 'problem')}\n`)
+  io.err(`tml audit: ${count(report.problemCount, 'problem')}\n`)
   return 1
+}
+
+/**
+ * `--trust-log`: the registry each chain's anchors name in the log's first checkpoint that has
+ * anchors (the file is read up to it; the API's first page of checkpoints).
+ */
+async function registriesTheLogNames({
+  from,
+  api,
+  token,
+  logId,
+}: {
+  from: string | undefined
+  api: string
+  token: string | undefined
+  logId: Hex | undefined
+}): Promise<Map<number, string>> {
+  const found = new Map<number, string>()
+  const take = (anchors: { chainId: number; registry: string }[]) => {
+    for (const a of anchors) if (!found.has(a.chainId)) found.set(a.chainId, a.registry)
+  }
+  if (from !== undefined) {
+    let n = 0
+    for await (const text of readExportLines(from)) {
+      n++
+      if (!text.startsWith('{"type":"checkpoint"')) continue
+      const line = parseExportLine(text, n)
+      if (line.type === 'checkpoint' && line.anchors.length > 0) {
+        take(line.anchors)
+        break
+      }
+    }
+  } else {
+    const page = (await apiGetter(
+      api,
+      token,
+    )(`/v1/logs/${logId}/checkpoints?from=1&limit=100`)) as {
+      checkpoints?: { anchors?: { chainId: number; registry: string }[] }[]
+    }
+    for (const c of page.checkpoints ?? []) take(c.anchors ?? [])
+  }
+  return found
 }
 
 function parse(argv: string[]) {
@@ -268,95 +257,27 @@ function parse(argv: string[]) {
     args: argv,
     options: {
       help: { type: 'boolean', short: 'h' },
+      from: { type: 'string' },
       api: { type: 'string' },
       'api-key': { type: 'string' },
       token: { type: 'string' },
       log: { type: 'string' },
       rpc: { type: 'string', multiple: true },
       registry: { type: 'string', multiple: true },
+      deployments: { type: 'string' },
+      'trust-log': { type: 'boolean' },
+      policies: { type: 'string' },
       signer: { type: 'string' },
       'receipt-key': { type: 'string' },
       'max-epoch-interval': { type: 'string' },
+      threads: { type: 'string' },
       json: { type: 'boolean' },
+      quiet: { type: 'boolean' },
     },
   })
 }
 
 /** `1 chain`, `2 chains`, `0 entries`. */
 function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`
-}
-
-/**
- * The keys each epoch is checked against: `--signer` and `--receipt-key` when given (one key for
- * the whole log), otherwise the key period covering the epoch in the registry of the chains
- * given (`readKeyHistory`), otherwise what the log claims, with a note saying so. A registry that
- * cannot answer is one problem, not one per epoch; `period` names the period for messages.
- */
-function auditKeys(p: {
-  logId: Hex
-  log: FetchedLog
-  rpc: ReadonlyMap<number, string>
-  registries: ReadonlyMap<number, string>
-  signer: Address | undefined
-  receiptKey: Hex | undefined
-  problem: (kind: string, message: string) => void
-  note: (text: string) => void
-}): (
-  epoch: number,
-) => Promise<{ signer: Address | undefined; receiptKey: Hex | undefined; period: string }> {
-  const chains = [...p.rpc].flatMap(([chainId, rpcUrl]) => {
-    const registry = (p.registries.get(chainId) ??
-      p.log.checkpoints.flatMap((c) => c.anchors).find((a) => a.chainId === chainId)?.registry) as
-      | Address
-      | undefined
-    return registry ? [{ chainId, rpcUrl, registry }] : []
-  })
-  if (chains.length === 0) {
-    const signer = p.signer ?? (p.log.claimedKeys?.checkpointSigner as Address | undefined)
-    const receiptKey = p.receiptKey ?? p.log.claimedKeys?.receiptPublicKey
-    if (!signer || !receiptKey)
-      p.problem('keys', 'no checkpoint signer or receipt key to check against')
-    else if (!p.signer || !p.receiptKey)
-      p.note('keys: as the log claims them (no --rpc with a registry to read its key history from)')
-    return async () => ({ signer, receiptKey, period: '' })
-  }
-  const keysAt = readKeyHistory({ logId: p.logId, chains })
-  const failures = new Set<string>()
-  // The chain holds the receipt key's commitment keccak256(x ‖ y): the full key is the log's
-  // claim, checked against the commitment of each period (--receipt-key replaces both).
-  const fullKey = p.log.claimedKeys?.receiptPublicKey as Hex | undefined
-  const once = (message: string) => {
-    if (!failures.has(message)) p.problem('keys', message)
-    failures.add(message)
-  }
-  return async (epoch) => {
-    try {
-      const period = await keysAt(BigInt(epoch))
-      const where = `key period ${period.index} on chain ${period.chainId}`
-      let receiptKey = p.receiptKey ?? fullKey
-      if (p.receiptKey !== undefined) {
-        // Given on the command line: checked instead of the key history.
-      } else if (fullKey === undefined)
-        once(`no receipt public key to check against the commitment of ${where}`)
-      else if (
-        !receiptKeyMatches({ publicKey: fullKey, commitment: period.receiptKeyCommitment })
-      ) {
-        once(
-          `receipt key ${fullKey} does not match the commitment ${period.receiptKeyCommitment} of ${where}`,
-        )
-        receiptKey = undefined
-      }
-      return {
-        signer: p.signer ?? period.checkpointSigner,
-        receiptKey,
-        period: `, ${where}`,
-      }
-    } catch (error) {
-      const message = (error as Error).message
-      if (!failures.has(message)) p.problem('keys', message)
-      failures.add(message)
-      return { signer: p.signer, receiptKey: p.receiptKey, period: '' }
-    }
-  }
+  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`
 }

@@ -1,48 +1,36 @@
-import type { CheckpointJson, Hex, SignedReceipt } from '@tml/core'
+import type { Hex } from '@tml/core'
+import {
+  type ClaimedKeys,
+  EXPORT_VERSION,
+  type ExportCheckpoint,
+  type ExportEntry,
+  type ExportLine,
+} from '../audit/exportFormat.ts'
 
 /** One checkpoint as `GET /v1/logs/{logId}/checkpoints` serves it. */
-export type ServedCheckpoint = {
-  checkpoint: CheckpointJson
-  signature: Hex
-  anchors: {
-    chainId: number
-    registry: Hex
-    status: string
-    txHash: Hex | null
-    blockNumber: number | null
-  }[]
-}
+export type ServedCheckpoint = Omit<ExportCheckpoint, 'type'>
 
-/** One entry as `GET /v1/logs/{logId}/entries` serves it; `mtlText` is the exact stored text. */
-export type ServedEntry = {
-  seq: number
-  trace_id: string
-  leaf_hash: Hex
-  mtl: Record<string, unknown>
-  receipt: SignedReceipt
-}
+/** One entry as `GET /v1/logs/{logId}/entries` serves it. */
+export type ServedEntry = Omit<ExportEntry, 'type'>
 
-/** A whole log read from a gateway's API. */
-export type FetchedLog = {
-  logId: Hex
-  claimedKeys: { checkpointSigner: Hex; receiptPublicKey: Hex } | undefined
-  checkpoints: ServedCheckpoint[]
-  entries: ServedEntry[]
-}
-
+/** Most checkpoints or entries asked for at once (the gateway's page limit). */
 const PAGE = 1000
 
 /**
- * Reads a log's checkpoints and entries from a gateway's API, page by page. Every answer is
- * untrusted: only its shape is checked here, the auditor checks the content.
+ * Reads a log from a gateway's API page by page, as the lines of a `tml export` file: the
+ * header, then each entry, each checkpoint right after the entry that completes its tree
+ * (`treeSize` entries before it), in order. Nothing but the current pages is held, so a log of
+ * any size streams in bounded memory. Entries appended while it reads are included until the
+ * newest checkpoint it saw is covered; a checkpoint naming more entries than the API serves
+ * comes last (the auditor reports it). Every answer is untrusted: only its shape is checked here.
  *
  * @throws {Error} saying that the gateway cannot be reached (and why), refused the API key, or
  *   is not a gateway; or naming the request that failed.
  *
  * @example
- * const log = await fetchLog({ api: 'http://127.0.0.1:8787', token, logId })
+ * for await (const line of readApiLog({ api: 'http://127.0.0.1:8787', token, logId })) write(line)
  */
-export async function fetchLog({
+export async function* readApiLog({
   api,
   token,
   logId,
@@ -50,8 +38,85 @@ export async function fetchLog({
   api: string
   token: string | undefined
   logId: Hex
-}): Promise<FetchedLog> {
-  const get = async (path: string): Promise<unknown> => {
+}): AsyncGenerator<ExportLine> {
+  const get = apiGetter(api, token)
+  const queue: ServedCheckpoint[] = []
+  let nextEpoch = 1
+  let claimed: ClaimedKeys | undefined
+  // Reads the next page of checkpoints; false when the API has no more for now.
+  const moreCheckpoints = async (): Promise<boolean> => {
+    const page = (await get(`/v1/logs/${logId}/checkpoints?from=${nextEpoch}&limit=${PAGE}`)) as {
+      checkpoints?: unknown
+      log?: ClaimedKeys
+    }
+    if (!Array.isArray(page.checkpoints)) throw new Error('checkpoints: not a list')
+    claimed ??= page.log
+    for (const c of page.checkpoints as ServedCheckpoint[]) {
+      if (typeof c?.checkpoint?.epoch !== 'number') throw new Error('checkpoints: not checkpoints')
+      queue.push(c)
+      nextEpoch = c.checkpoint.epoch + 1
+    }
+    return page.checkpoints.length === PAGE
+  }
+  let more = await moreCheckpoints()
+  yield {
+    type: 'header',
+    v: EXPORT_VERSION,
+    log_id: logId,
+    log: claimed ?? null,
+    source: api,
+    created: new Date().toISOString(),
+  }
+  const due = () => queue[0]?.checkpoint.treeSize
+  let written = 0
+  const ready = async function* (): AsyncGenerator<ExportLine> {
+    for (;;) {
+      if (queue.length === 0 && more) more = await moreCheckpoints()
+      const size = due()
+      if (size === undefined || size > written) return
+      yield { type: 'checkpoint', ...(queue.shift() as ServedCheckpoint) }
+    }
+  }
+  yield* ready()
+  let stalled = false
+  for (;;) {
+    const page = (await get(
+      `/v1/logs/${logId}/entries?start=${written}&end=${written + PAGE}`,
+    )) as {
+      entries?: unknown
+    }
+    if (!Array.isArray(page.entries)) throw new Error('entries: not a list')
+    for (const e of page.entries as ServedEntry[]) {
+      yield { type: 'entry', ...e }
+      written++
+      yield* ready()
+    }
+    if (page.entries.length === PAGE) continue
+    // The end of the entries for now: checkpoints closed meanwhile may cover entries appended
+    // since; read on until the newest one is covered, unless the API stops serving entries.
+    do more = await moreCheckpoints()
+    while (more)
+    yield* ready()
+    const waiting = due()
+    if (waiting === undefined || stalled) break
+    stalled = page.entries.length === 0
+  }
+  for (const c of queue) yield { type: 'checkpoint', ...c }
+}
+
+/**
+ * A GET of the gateway's JSON API that turns each way of failing into one clear sentence: the
+ * gateway cannot be reached (and why), refused the API key, is not a gateway, or answered an
+ * error status.
+ *
+ * @example
+ * const get = apiGetter('http://127.0.0.1:8787', token); await get('/v1/logs/0x…/entries')
+ */
+export function apiGetter(
+  api: string,
+  token: string | undefined,
+): (path: string) => Promise<unknown> {
+  return async (path) => {
     let res: Response
     try {
       res = await fetch(new URL(path, api), {
@@ -78,27 +143,4 @@ export async function fetchLog({
     }
     return res.json()
   }
-  const checkpoints: ServedCheckpoint[] = []
-  let claimedKeys: FetchedLog['claimedKeys']
-  for (let from = 1; ; ) {
-    const page = (await get(`/v1/logs/${logId}/checkpoints?from=${from}&limit=${PAGE}`)) as {
-      checkpoints?: unknown
-      log?: FetchedLog['claimedKeys']
-    }
-    if (!Array.isArray(page.checkpoints)) throw new Error('checkpoints: not a list')
-    claimedKeys ??= page.log
-    checkpoints.push(...(page.checkpoints as ServedCheckpoint[]))
-    if (page.checkpoints.length < PAGE) break
-    from += PAGE
-  }
-  const entries: ServedEntry[] = []
-  for (let start = 0; ; start += PAGE) {
-    const page = (await get(`/v1/logs/${logId}/entries?start=${start}&end=${start + PAGE}`)) as {
-      entries?: unknown
-    }
-    if (!Array.isArray(page.entries)) throw new Error('entries: not a list')
-    entries.push(...(page.entries as ServedEntry[]))
-    if (page.entries.length < PAGE) break
-  }
-  return { logId, claimedKeys, checkpoints, entries }
 }

@@ -1,22 +1,42 @@
-import { writeFileSync } from 'node:fs'
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { isHex } from '@tml/core'
-import { fetchLog } from './auditFetchLog.ts'
+import { type Hex, isHex } from '@tml/core'
+import { privateKeyToAccount } from 'viem/accounts'
+import { type ExportLine, exportLineText } from '../audit/exportFormat.ts'
+import { readDataDirLog } from '../audit/readDataDirLog.ts'
+import { createReceiptSigner } from '../keys/createReceiptSigner.ts'
+import { loadKeys } from '../keys/loadKeys.ts'
+import { DEFAULT_GATEWAY_URL } from './auditCommand.ts'
+import { readApiLog } from './auditFetchLog.ts'
 import type { CliIo } from './io.ts'
 
-export const EXPORT_HELP = `Usage: tml export --api URL --log LOGID --out FILE --api-key KEY
+export const EXPORT_HELP = `Usage: tml export --log LOGID --api-key KEY --out FILE [--api URL]
+       tml export --data DIR --out FILE
 
-Writes a log's MTLs (with receipts) and signed checkpoints (with anchors), read from a gateway's
-API, to FILE as JSON ({"v":"tml-export/1","log_id","log","checkpoints","entries"}). The API key
-(--api-key or TML_API_KEY; --token and TML_API_TOKEN are its former names) is one of the
-gateway's: \`npm start\` writes one to data/dev-api-key.
+Writes a log to FILE as NDJSON (tml-export/2, one JSON object per line; docs/formats.md): a
+header naming the format, the log and the keys it claims, then every MTL with its receipt and
+every signed checkpoint with its anchors, each checkpoint right after the entry that completes
+its tree. It streams: page by page, in bounded memory, whatever the log's size; progress goes to
+stderr. \`tml audit --from FILE\` checks the file against the chains, offline.
+
+Options:
+  --api URL       The gateway (default http://127.0.0.1:8787; or TML_GATEWAY_URL).
+  --api-key KEY   An API key of that gateway (or TML_API_KEY; --token and TML_API_TOKEN are its
+                  former names): \`npm start\` writes one to data/dev-api-key.
+  --log LOGID     The log id (bytes32).
+  --data DIR      Read the gateway's data directory instead (DIR/log.db, read-only, and the
+                  log's id and public keys from DIR/keys or the TML_* variables); no API needed.
+  --out FILE      Where to write (replaced).
+  --quiet         No progress lines on stderr.
+  -h, --help      Show this help.
 `
 
 /**
- * `tml export`: writes a log's MTLs and checkpoints to a file.
+ * `tml export`: streams a log's MTLs and checkpoints to an NDJSON file.
  *
  * @example
- * process.exitCode = await exportCommand({ argv: ['--api', url, '--log', logId, '--out', 'log.json'], io })
+ * process.exitCode = await exportCommand({ argv: ['--log', logId, '--api-key', key, '--out', 'log.ndjson'], io })
  */
 export async function exportCommand({ argv, io }: { argv: string[]; io: CliIo }): Promise<number> {
   let values: ReturnType<typeof parse>['values']
@@ -30,30 +50,57 @@ export async function exportCommand({ argv, io }: { argv: string[]; io: CliIo })
     io.out(EXPORT_HELP)
     return 0
   }
-  if (!values.api || !values.out || !values.log || !isHex(values.log, 32)) {
-    io.err(`tml export: need --api, --log (bytes32) and --out\n\n${EXPORT_HELP}`)
+  const fromData = values.data !== undefined
+  if (!values.out || (!fromData && (!values.log || !isHex(values.log, 32)))) {
+    io.err(`tml export: need --out, and --log (bytes32) or --data DIR\n\n${EXPORT_HELP}`)
     return 2
   }
+  let out: WriteStream | undefined
   try {
-    const log = await fetchLog({
-      api: values.api,
-      token: values['api-key'] ?? values.token ?? io.env.TML_API_KEY ?? io.env.TML_API_TOKEN,
-      logId: values.log,
-    })
-    const file = {
-      v: 'tml-export/1',
-      log_id: log.logId,
-      log: log.claimedKeys,
-      checkpoints: log.checkpoints,
-      entries: log.entries,
+    let lines: AsyncIterable<ExportLine>
+    if (values.data !== undefined) {
+      const keys = loadKeys({ dir: join(values.data, 'keys'), env: io.env, create: false })
+      if (values.log && values.log.toLowerCase() !== keys.logId.toLowerCase())
+        throw new Error(`the data directory holds log ${keys.logId}, not ${values.log}`)
+      lines = readDataDirLog({
+        dataDir: values.data,
+        logId: keys.logId.toLowerCase() as Hex,
+        keys: {
+          checkpointSigner: privateKeyToAccount(keys.checkpointKey).address,
+          receiptPublicKey: createReceiptSigner(keys.receiptKey).publicKey,
+        },
+      })
+    } else {
+      lines = readApiLog({
+        api: values.api ?? io.env.TML_GATEWAY_URL ?? DEFAULT_GATEWAY_URL,
+        token: values['api-key'] ?? values.token ?? io.env.TML_API_KEY ?? io.env.TML_API_TOKEN,
+        logId: (values.log as string).toLowerCase() as Hex,
+      })
     }
-    writeFileSync(values.out, `${JSON.stringify(file, null, 2)}\n`)
-    io.out(
-      `wrote ${log.entries.length} entries and ${log.checkpoints.length} checkpoints to ${values.out}\n`,
-    )
+    const file = createWriteStream(values.out)
+    out = file
+    const failed = new Promise<never>((_, reject) => file.once('error', reject))
+    failed.catch(() => {})
+    let entries = 0
+    let checkpoints = 0
+    let last = Date.now()
+    for await (const line of lines) {
+      if (line.type === 'entry') entries++
+      else if (line.type === 'checkpoint') checkpoints++
+      // Backpressure: wait for the disk when its buffer is full, so memory stays bounded.
+      if (!file.write(`${exportLineText(line)}\n`))
+        await Promise.race([new Promise<void>((r) => file.once('drain', () => r())), failed])
+      if (!values.quiet && Date.now() - last >= 1000) {
+        last = Date.now()
+        io.err(`tml export: ${entries.toLocaleString('en')} entries, ${checkpoints} checkpoints\n`)
+      }
+    }
+    await Promise.race([new Promise<void>((r) => file.end(() => r())), failed])
+    io.out(`wrote ${entries} entries and ${checkpoints} checkpoints to ${values.out}\n`)
     return 0
   } catch (e) {
-    io.err(`tml export: ${(e as Error).message}\n`)
+    out?.destroy()
+    io.err(`tml export: ${(e as Error).message.split('\n')[0]}\n`)
     return 1
   }
 }
@@ -67,7 +114,9 @@ function parse(argv: string[]) {
       'api-key': { type: 'string' },
       token: { type: 'string' },
       log: { type: 'string' },
+      data: { type: 'string' },
       out: { type: 'string' },
+      quiet: { type: 'boolean' },
     },
   })
 }

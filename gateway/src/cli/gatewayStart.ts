@@ -11,6 +11,7 @@ import { loadKeys } from '../keys/loadKeys.ts'
 import { StoreError } from '../memory/StoreError.ts'
 import { loadPolicies } from '../policy/loadPolicies.ts'
 import { formatPolicyIssue, PolicyError } from '../policy/PolicyError.ts'
+import { openAiProxyConfig, ProxyConfigError } from '../proxy/openai/openAiProxyConfig.ts'
 import { createGateway } from '../service/createGateway.ts'
 import { DataDirLockedError } from '../service/DataDirLockedError.ts'
 import { startTileWriter } from '../tiles/startTileWriter.ts'
@@ -55,10 +56,23 @@ Anchoring (off unless a chain is given; required with --production):
   --confirmations N         Confirmations per chain (default 1).
   --fee-cap-gwei N          Highest max fee per gas (default 200).
   --ots-calendar URL        OpenTimestamps calendar; repeatable (TML_OTS_CALENDARS, comma-separated).
+  --anchor-every NETWORK=S[:LEAVES]
+                            That chain anchors the newest checkpoint every S seconds (or once
+                            LEAVES new leaves are in), skipping the epochs between; NETWORK=every
+                            anchors every epoch. Repeatable (TML_ANCHOR_EVERY). Defaults: Ethereum
+                            and its test networks 3600, Polygon and Amoy 30 (at most half the
+                            maximum epoch interval), other chains every epoch.
   --tiles-origin ORIGIN     Origin line of the C2SP checkpoint note and name of the note key
                             (default tml-anchor/<log id>; TML_TILES_ORIGIN). With a lane and a note
                             key, each checkpoint is published as DATA/tiles (C2SP tlog-tiles),
                             served at /tiles.
+OpenAI-compatible proxy (off unless an upstream is given; see gateway/README.md):
+  --openai-upstream URL     Upstream base URL as OpenAI clients take it, e.g. http://127.0.0.1:8000/v1
+                            (TML_OPENAI_UPSTREAM). Serves POST /v1/chat/completions and GET /v1/models.
+  --openai-upstream-key-file FILE  The upstream's API key (or TML_OPENAI_UPSTREAM_KEY).
+  --openai-profile PROFILE  Profile of callers that send no x-tml-profile header (default general;
+                            TML_OPENAI_PROFILE).
+  --openai-caller-profile CALLER=PROFILE  A caller's own profile; repeatable.
   -h, --help          Show this help.
 
 In development, missing keys are created under DATA/keys on the first run, and the log says
@@ -106,8 +120,13 @@ export async function gatewayStart({
       confirmations: { type: 'string' },
       'fee-cap-gwei': { type: 'string' },
       'ots-calendar': { type: 'string', multiple: true },
+      'anchor-every': { type: 'string', multiple: true },
       'no-anchoring': { type: 'boolean' },
       'tiles-origin': { type: 'string' },
+      'openai-upstream': { type: 'string' },
+      'openai-upstream-key-file': { type: 'string' },
+      'openai-profile': { type: 'string' },
+      'openai-caller-profile': { type: 'string', multiple: true },
     },
   })
   if (values.help) {
@@ -186,6 +205,7 @@ export async function gatewayStart({
       confirmations: values.confirmations,
       feeCapGwei: values['fee-cap-gwei'],
       otsCalendars: values['ots-calendar'] ?? list(env.TML_OTS_CALENDARS),
+      cadences: values['anchor-every'] ?? list(env.TML_ANCHOR_EVERY),
       relayerKey: env.TML_RELAYER_KEY,
       relayerKeyFile: values['relayer-key-file'],
     })
@@ -217,6 +237,22 @@ export async function gatewayStart({
   } catch (e) {
     if (!(e instanceof TilesOriginError)) throw e
     io.err(`tml gateway start: ${e.message}\n`)
+    return 2
+  }
+
+  let openai: ReturnType<typeof openAiProxyConfig>
+  try {
+    openai = openAiProxyConfig({
+      upstream: values['openai-upstream'] ?? env.TML_OPENAI_UPSTREAM,
+      keyFile: values['openai-upstream-key-file'],
+      key: env.TML_OPENAI_UPSTREAM_KEY,
+      profile: values['openai-profile'] ?? env.TML_OPENAI_PROFILE,
+      callerProfiles: values['openai-caller-profile'] ?? [],
+      profiles: policies,
+    })
+  } catch (e) {
+    if (!(e instanceof ProxyConfigError)) throw e
+    io.err(`tml gateway start: ${e.shortMessage}\n`)
     return 2
   }
 
@@ -256,6 +292,7 @@ export async function gatewayStart({
     bodyLimit: Number(values['body-limit'] ?? DEFAULT_BODY_LIMIT),
     corsOrigins,
     tilesDir: join(dataDir, 'tiles'),
+    ...(openai ? { openai } : {}),
   })
   const url = await app.listen({ host, port })
   log.info(
@@ -270,6 +307,7 @@ export async function gatewayStart({
           : 'off',
       restored_pauses: gateway.restoredPauses,
       c2sp_origin: tiles?.origin ?? 'not published',
+      openai_upstream: openai?.upstream.baseUrl ?? 'off',
     },
     'listening',
   )

@@ -4,7 +4,10 @@ import { exportCommand } from './exportCommand.ts'
 import { gatewayStart } from './gatewayStart.ts'
 import type { CliIo } from './io.ts'
 import { keysCommand } from './keysCommand.ts'
+import { mcpProxyCommand } from './mcpProxyCommand.ts'
+import { monitorCommand } from './monitorCommand.ts'
 import { policyCheck } from './policyCheck.ts'
+import { receiptCommand } from './receiptCommand.ts'
 import { verifyCommand } from './verifyCommand.ts'
 
 export const MAIN_HELP = `Usage: tml <command> [options]
@@ -19,8 +22,16 @@ Commands:
                        development keys, or rotate the checkpoint key on every chain.
   policy check FILE    Validate policy files and print their hashes.
   verify BUNDLE        Check a proof bundle completely (--rpc CHAINID=URL ...).
-  audit                Replay a log from the API; check roots, signatures, anchors, receipts.
-  export               Write a log's MTLs and checkpoints to a file.
+  audit                Check a whole log (a tml export file, or the API) against the chains:
+                       roots, signatures, anchors, receipts, withheld epochs, pauses.
+  export               Write a log's MTLs and checkpoints to a file (NDJSON).
+  monitor              Watch logs on the chains and gateways; prove forks on chain.
+  mcp-proxy -- COMMAND Put the gateway in front of an MCP server's tools: every tools/call
+                       is decided (+1 forward, 0 wait for a reviewer, -1 refuse) and logged.
+  receipt check RECEIPT
+                       Check a receipt's promise on the chains: included (writes the
+                       proof bundle), pending (prints the deadline) or broken (prints or
+                       --report sends the on-chain proof).
 
 Run "tml <command> --help" for the options of a command; "tml --version" prints the version.
 `
@@ -54,6 +65,9 @@ export async function main({ argv, io }: { argv: string[]; io: CliIo }): Promise
   if (command === 'verify') return verifyCommand({ argv: args, io })
   if (command === 'audit') return auditCommand({ argv: args, io })
   if (command === 'export') return exportCommand({ argv: args, io })
+  if (command === 'monitor') return monitorCommand({ argv: args, io })
+  if (command === 'mcp-proxy') return mcpProxyCommand({ argv: args, io })
+  if (command === 'receipt') return receiptCommand({ argv: args, io })
   if (command === 'keys') return keysCommand({ argv: sub === undefined ? [] : [sub, ...rest], io })
   if (command === 'policy') {
     if (sub === 'check') return policyCheck({ argv: rest, io })

@@ -1,34 +1,53 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { type Hex, isHex, verifyBundle } from '@tml/core'
-import { type Address, isAddress } from 'viem'
-import { createReadCheckpoint } from '../proofs/createReadCheckpoint.ts'
+import {
+  esploraHeaderSource,
+  type Hex,
+  InvalidVerifierConfigError,
+  isHex,
+  type ProofVerdict,
+  type TrustedKeys,
+  type VerificationStep,
+  type VerifierChain,
+  verifyProof,
+} from '@tml/core'
+import { type Address, createPublicClient, http, isAddress } from 'viem'
 import type { CliIo } from './io.ts'
-import { readDeclaredKeys } from './readDeclaredKeys.ts'
 import { readDeploymentRegistries } from './readDeploymentRegistries.ts'
 
 export const VERIFY_HELP = `Usage: tml verify BUNDLE --rpc CHAINID=URL [--rpc CHAINID=URL ...] [options]
 
-Checks a tml-proof/1 bundle completely: the MTL's schema and leaf hash, its inclusion proof
-against the checkpoint, the checkpoint's EIP-712 signature, the receipt's P-256 signature, and
-on every chain given with --rpc that the registry holds the checkpoint (its EIP-712 hash). Prints each step; exits 0
-when every step holds, 1 naming the failing steps, 2 on a usage error.
+Checks a tml-proof/1 bundle with the shared verifier (the same one as the verify page): the MTL's
+schema and leaf hash, its inclusion proof against the checkpoint, the log's keys read from every
+chain (they must agree), the checkpoint's and the receipt's signatures against those keys, the
+checkpoint anchored on each chain (every chain that holds its epoch must hold the same one), the
+log's status (a log proven compromised is not valid), the operator's Lantern and whether its
+certification covers the decision's policy. Prints each step, where and when it was anchored,
+and what was not checked.
 
-Trust: name the registries you trust with --deployments or --registry; only those count, and the
-log's keys are read from them (CheckpointRegistry.keysAt: the key period that covers the
-checkpoint's epoch) instead of the bundle. Without either, tml verify refuses (exit 2) unless you
-pass --trust-bundle: then the bundle's own registry addresses and keys are used and a warning says
-so, which shows that the bundle is consistent and anchored where it says, not that those are the
-operator's registries.
+Exit status: 0 when nothing failed (also when a chain of the bundle had no --rpc: it is reported
+as unchecked), 1 when a step failed, 2 on a usage error.
+
+Trust: name the registries you trust with --deployments or --registry; only those are read,
+whatever the bundle names, and the log's keys come from them (CheckpointRegistry.keysAt for the
+checkpoint's epoch). Without either, tml verify refuses (exit 2) unless you pass --trust-bundle:
+then the bundle's own registry addresses are read and the verdict says so, which shows that the
+bundle is consistent and anchored where it says, not that those are the operator's registries.
 
 Options:
-  --rpc CHAINID=URL        JSON-RPC endpoint of a chain (repeatable). Anchors on other chains fail.
+  --rpc CHAINID=URL        JSON-RPC endpoint of a chain (repeatable). A chain of the bundle
+                           without one, or without a trusted registry, is reported as unchecked.
   --deployments DIR        Trust the CheckpointRegistry of each deployments/<network>.json in DIR.
-  --registry CHAINID=ADDR  Trust this CheckpointRegistry on that chain (repeatable).
-  --signer ADDRESS         The log's checkpoint signer (instead of reading it from the chain).
-  --receipt-key HEX        The log's P-256 receipt public key, 0x04 ‖ x ‖ y (instead of reading
-                           its commitment from the chain and checking the bundle's key with it).
-  --trust-bundle           Without pinned registries, use the ones the bundle names (see Trust).
+  --registry CHAINID=ADDR  Trust this CheckpointRegistry on that chain (repeatable; wins over
+                           --deployments for its chain).
+  --signer ADDRESS         Also require this checkpoint signer (it must be the chains').
+  --receipt-key HEX        The log's P-256 receipt public key, 0x04 ‖ x ‖ y: checked against the
+                           chains' commitment and used instead of the bundle's.
+  --trust-bundle           Without pinned registries, read the ones the bundle names (see Trust).
+  --esplora URL            Check the bundle's OpenTimestamps proof against Bitcoin block headers
+                           from this Esplora REST API (TML_ESPLORA_URL; e.g. the local stack's
+                           http://127.0.0.1:8788/esplora). Without it the Bitcoin step is
+                           reported as not checked. The source is trusted for the headers.
   --json                   Print only the verdict, as JSON, on stdout (messages go to stderr).
   -h, --help               Show this help.
 `
@@ -56,44 +75,68 @@ export function parsePairs(
 }
 
 /**
- * `tml verify`: verifies a proof bundle file with core's `verifyBundle`, reading each chain.
+ * `tml verify`: verifies a proof bundle file with core's `verifyProof`, one JSON-RPC client per
+ * `--rpc` chain and the registries pinned by `--deployments` / `--registry`; a thin shell that
+ * only parses options and prints the verdict.
  *
  * @example
- * process.exitCode = await verifyCommand({ argv: ['bundle.json', '--rpc', '31337=http://127.0.0.1:8545'], io })
+ * process.exitCode = await verifyCommand({ argv: ['bundle.json', '--rpc', '31337=http://127.0.0.1:8545', '--deployments', 'deployments'], io })
  */
 export async function verifyCommand({ argv, io }: { argv: string[]; io: CliIo }): Promise<number> {
   let parsed: ReturnType<typeof parse>
-  let rpc: Map<number, string>
-  let registries: Map<number, Address[]> | undefined
+  let chains: VerifierChain[]
+  let trustBundle: boolean
+  let pinnedKeys: TrustedKeys | undefined
+  let unpinned: number[]
+  let esplora: string | undefined
   try {
     parsed = parse(argv)
     if (parsed.values.help) {
       io.out(VERIFY_HELP)
       return 0
     }
-    rpc = parsePairs(parsed.values.rpc, '--rpc')
-    const reg = parsePairs(parsed.values.registry, '--registry')
-    for (const a of reg.values())
-      if (!isAddress(a)) throw new TypeError(`--registry: ${a} is not an address`)
-    const trusted = new Map<number, Address[]>()
-    const add = (chainId: number, address: Address) =>
-      trusted.set(chainId, [...(trusted.get(chainId) ?? []), address])
+    const rpc = parsePairs(parsed.values.rpc, '--rpc')
+    const registries = new Map<number, Address>()
     if (parsed.values.deployments !== undefined)
-      for (const [k, v] of readDeploymentRegistries(parsed.values.deployments)) add(k, v)
-    for (const [k, v] of reg) add(k, v as Address)
-    registries = trusted.size > 0 ? trusted : undefined
+      for (const [k, v] of readDeploymentRegistries(parsed.values.deployments)) registries.set(k, v)
+    for (const [k, v] of parsePairs(parsed.values.registry, '--registry')) {
+      if (!isAddress(v)) throw new TypeError(`--registry: ${v} is not an address`)
+      registries.set(k, v)
+    }
     if (parsed.positionals.length !== 1 || rpc.size === 0)
       throw new TypeError('need one BUNDLE and at least one --rpc')
-    if (parsed.values.signer !== undefined && !isAddress(parsed.values.signer))
+    esplora = parsed.values.esplora ?? io.env.TML_ESPLORA_URL
+    if (esplora !== undefined && !/^https?:\/\/[^\s]+$/.test(esplora))
+      throw new TypeError(`--esplora must be an http(s) URL, got "${esplora}"`)
+    const signer = parsed.values.signer
+    if (signer !== undefined && !isAddress(signer))
       throw new TypeError('--signer is not an address')
-    if (parsed.values['receipt-key'] !== undefined && !isHex(parsed.values['receipt-key'], 32))
-      throw new TypeError('--receipt-key is not 32 bytes of hex')
+    const receiptKey = parsed.values['receipt-key']
+    if (receiptKey !== undefined && !(isHex(receiptKey, 65) && receiptKey.startsWith('0x04')))
+      throw new TypeError('--receipt-key is not a 65-byte uncompressed P-256 key (0x04 ‖ x ‖ y)')
+    pinnedKeys =
+      signer === undefined && receiptKey === undefined
+        ? undefined
+        : {
+            ...(signer !== undefined ? { checkpointSigner: signer as Address } : {}),
+            ...(receiptKey !== undefined ? { receiptPublicKey: receiptKey as Hex } : {}),
+          }
     // A forged bundle can name registries of its own: checking it against them proves nothing
     // about the operator, so that takes an explicit choice.
-    if (registries === undefined && !parsed.values['trust-bundle'])
+    if (registries.size === 0 && !parsed.values['trust-bundle'])
       throw new TypeError(
         'no registries to trust: pass --deployments DIR or --registry CHAINID=ADDR, or --trust-bundle to check the bundle against the registries it names',
       )
+    trustBundle = registries.size === 0
+    // A chain without a trusted registry is not read: its anchors are reported as unchecked.
+    unpinned = trustBundle ? [] : [...rpc.keys()].filter((chainId) => !registries.has(chainId))
+    chains = [...rpc]
+      .filter(([chainId]) => !unpinned.includes(chainId))
+      .map(([chainId, url]) => ({
+        chainId,
+        client: createPublicClient({ transport: http(url, { retryCount: 1 }) }),
+        checkpointRegistry: registries.get(chainId),
+      }))
   } catch (e) {
     io.err(`tml verify: ${(e as Error).message}\n\n${VERIFY_HELP}`)
     return 2
@@ -105,56 +148,107 @@ export async function verifyCommand({ argv, io }: { argv: string[]; io: CliIo })
     io.err(`tml verify: cannot read the bundle: ${(e as Error).message}\n`)
     return 1
   }
-  let checkpointSigner = parsed.values.signer as Address | undefined
-  const receiptPublicKey = parsed.values['receipt-key'] as Hex | undefined
-  let receiptKeyCommitment: Hex | undefined
-  if (registries === undefined) {
+  for (const chainId of unpinned)
     io.err(
-      'tml verify: warning: --trust-bundle: the registries and keys the bundle names are trusted\n',
+      `tml verify: warning: chain ${chainId}: no registry is trusted there (--deployments, --registry), so it is not read\n`,
     )
-  } else if (checkpointSigner === undefined || receiptPublicKey === undefined) {
-    const claimed = claimedLog(bundle)
-    if (claimed === undefined) {
-      io.err('tml verify: the bundle names no checkpoint logId and epoch\n')
-      return 1
-    }
-    const chains = [...registries].flatMap(([chainId, addresses]) => {
-      const rpcUrl = rpc.get(chainId)
-      return rpcUrl === undefined
-        ? []
-        : addresses.map((registry) => ({ chainId, rpcUrl, registry }))
+  if (trustBundle)
+    io.err(
+      'tml verify: warning: --trust-bundle: the registries the bundle names are trusted (and the keys read from them)\n',
+    )
+  let verdict: ProofVerdict
+  try {
+    verdict = await verifyProof({
+      bundle,
+      chains,
+      trustBundle,
+      pinnedKeys,
+      ...(esplora ? { bitcoin: esploraHeaderSource({ baseUrl: esplora, fetch }) } : {}),
     })
-    try {
-      const keys = await readDeclaredKeys({ ...claimed, chains })
-      checkpointSigner ??= keys.checkpointSigner
-      if (receiptPublicKey === undefined) receiptKeyCommitment = keys.receiptKeyCommitment
-      io.err(`tml verify: the log's keys as declared on chain ${keys.chainId}\n`)
-    } catch (e) {
-      io.err(`tml verify: ${(e as Error).message}\n`)
-      return 1
-    }
+  } catch (e) {
+    if (!(e instanceof InvalidVerifierConfigError)) throw e
+    io.err(`tml verify: ${e.shortMessage}\n`)
+    return 2
   }
-  const readCheckpoint = createReadCheckpoint({ rpc, ...(registries ? { registries } : {}) })
-  const verdict = await verifyBundle(bundle, {
-    readCheckpoint,
-    trustedKeys: { checkpointSigner, receiptPublicKey, receiptKeyCommitment },
-  })
-  if (parsed.values.json) {
-    io.out(`${JSON.stringify(verdict, null, 2)}\n`)
-  } else {
-    for (const step of verdict.steps) {
-      io.out(
-        `${step.ok ? 'ok  ' : 'FAIL'} ${step.id}: ${step.title}${step.reason ? ` (${step.reason})` : ''}\n`,
-      )
-    }
-  }
-  if (verdict.valid) {
-    if (!parsed.values.json) io.out('bundle valid\n')
-    return 0
-  }
+  if (parsed.values.json) io.out(`${JSON.stringify(verdict, bigintAsString, 2)}\n`)
+  else io.out(describeVerdict(verdict))
+  if (verdict.valid) return 0
   const failed = verdict.steps.filter((s) => !s.ok).map((s) => s.id)
   io.err(`tml verify: bundle INVALID, failing steps: ${failed.join(', ')}\n`)
   return 1
+}
+
+const MARK: Record<string, string> = {
+  pass: 'ok  ',
+  fail: 'FAIL',
+  unchecked: '--  ',
+  notice: 'note',
+}
+
+/**
+ * The verdict as text: each step (with its plain reason and the technical detail beneath), where
+ * and when the checkpoint was anchored, the log's status, the Lantern and what was not checked.
+ *
+ * @example io.out(describeVerdict(await verifyProof({ bundle, chains })))
+ */
+export function describeVerdict(verdict: ProofVerdict): string {
+  const lines: string[] = []
+  for (const step of verdict.steps) lines.push(...describeStep(step))
+  lines.push('')
+  for (const a of verdict.anchoredOn) {
+    const at =
+      a.blockTime === undefined ? '' : ` at ${new Date(Number(a.blockTime) * 1000).toISOString()}`
+    const block = a.blockNumber === undefined ? 'block unknown' : `block ${a.blockNumber}`
+    lines.push(
+      `anchored on chain ${a.chainId}: ${block}${at}${a.txHash ? `, transaction ${a.txHash}` : ''}${a.note ? ` (${a.note})` : ''}`,
+    )
+  }
+  for (const u of verdict.unchecked) lines.push(`not checked: chain ${u.chainId}: ${u.reason}`)
+  if (verdict.keys)
+    lines.push(
+      `the log's keys as declared on chain ${verdict.keys.chainIds.join(', ')}: checkpoint signer ${verdict.keys.checkpointSigner}, receipt key commitment ${verdict.keys.receiptKeyCommitment} (key period ${verdict.keys.keyPeriod})`,
+    )
+  if (verdict.log) {
+    const proofs = verdict.log.compromise
+      .map(
+        (p) =>
+          `; proof on chain ${p.chainId}: ${p.kind ?? 'report'} in transaction ${p.txHash ?? 'unknown'}`,
+      )
+      .join('')
+    lines.push(`log status: ${verdict.log.status}${proofs}`)
+  }
+  for (const l of verdict.lanterns) {
+    const coverage =
+      l.policyCertified === undefined
+        ? 'policy coverage unknown'
+        : l.policyCertified
+          ? `policy ${l.policyHash} covered by its certification`
+          : `policy ${l.policyHash} NOT covered by its certification in force`
+    lines.push(
+      `Lantern on chain ${l.chainId}: operator ${l.operator} (log "${l.logName}") ${l.lit ? 'lit' : `dark: ${l.reasonText}`}; ${coverage}`,
+    )
+  }
+  lines.push(verdict.summary)
+  lines.push(
+    verdict.status === 'valid'
+      ? 'bundle valid'
+      : verdict.status === 'valid-with-unchecked'
+        ? 'bundle valid on the checked chains (some parts unchecked, see above)'
+        : 'bundle INVALID',
+  )
+  return `${lines.join('\n')}\n`
+}
+
+function describeStep(step: VerificationStep): string[] {
+  const outcome = step.outcome ?? (step.ok ? 'pass' : 'fail')
+  const lines = [`${MARK[outcome] ?? outcome} ${step.id}: ${step.title}`]
+  if (step.reason) lines.push(`       ${step.reason}`)
+  if (step.detail && outcome !== 'pass') lines.push(`       (${step.detail})`)
+  return lines
+}
+
+function bigintAsString(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value
 }
 
 function parse(argv: string[]) {
@@ -169,15 +263,8 @@ function parse(argv: string[]) {
       'receipt-key': { type: 'string' },
       json: { type: 'boolean' },
       'trust-bundle': { type: 'boolean' },
+      esplora: { type: 'string' },
     },
     allowPositionals: true,
   })
-}
-
-/** The log id and epoch the bundle's checkpoint claims (untrusted: only used to look keys up). */
-function claimedLog(bundle: unknown): { logId: Hex; epoch: bigint } | undefined {
-  const cp = (bundle as { checkpoint?: { logId?: unknown; epoch?: unknown } } | null)?.checkpoint
-  if (typeof cp?.logId !== 'string' || !isHex(cp.logId, 32)) return undefined
-  if (!Number.isSafeInteger(cp.epoch) || (cp.epoch as number) < 0) return undefined
-  return { logId: cp.logId as Hex, epoch: BigInt(cp.epoch as number) }
 }

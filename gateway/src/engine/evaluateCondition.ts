@@ -1,4 +1,5 @@
 import type { Comparison, Condition } from '../policy/types.ts'
+import { pathWithin } from './pathWithin.ts'
 import { MISSING, readField } from './readField.ts'
 
 /** Parameters of {@link evaluateCondition}. */
@@ -11,8 +12,9 @@ export type EvaluateConditionParameters = {
 /**
  * Evaluates a policy rule's declarative condition. `all`/`any`/`not` combine; a comparison reads
  * one field and is false when the field is missing or of another type than the value (no
- * coercion: `"5"` is not greater than 4), except `exists: false` and `not_in`/`ne`, which say
- * what the field is not and are therefore true when it is missing.
+ * coercion: `"5"` is not greater than 4), except `exists: false` and `not_in`/`ne`/`not_within`,
+ * which say what the field is not and are therefore true when it is missing (a path argument
+ * that is missing or not a string is not within any root).
  *
  * Spec: Sacred Pause Protocol §4.4 (domain-specific triggers defined in configuration).
  *
@@ -46,6 +48,8 @@ function compare({ op, value }: Comparison, actual: unknown): boolean {
       return (
         actual === MISSING || !(value as readonly unknown[]).some((v) => scalarEquals(actual, v))
       )
+    case 'not_within':
+      return typeof actual !== 'string' || !pathWithin(actual, value as readonly string[])
     default:
       break
   }
@@ -58,6 +62,10 @@ function compare({ op, value }: Comparison, actual: unknown): boolean {
     case 'contains':
       if (typeof actual === 'string') return typeof value === 'string' && actual.includes(value)
       return Array.isArray(actual) && actual.some((v) => scalarEquals(v, value))
+    case 'starts_with':
+      return typeof actual === 'string' && actual.startsWith(value as string)
+    case 'within':
+      return typeof actual === 'string' && pathWithin(actual, value as readonly string[])
     case 'gt':
     case 'gte':
     case 'lt':

@@ -1,6 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import { gatewayVersion } from '../gatewayVersion.ts'
 import type { ApiKey } from '../keys/loadKeys.ts'
+import { OpenAiProxy } from '../proxy/openai/OpenAiProxy.ts'
+import type { UpstreamConfig } from '../proxy/openai/upstream.ts'
 import type { Gateway } from '../service/createGateway.ts'
 import { createProofBundles } from '../service/createProofBundles.ts'
 import { registerCors } from './cors.ts'
@@ -13,6 +15,7 @@ import { decisionRoutes } from './routes/decisions.ts'
 import { healthRoutes } from './routes/health.ts'
 import { lanternRoutes } from './routes/lantern.ts'
 import { logRoutes } from './routes/logs.ts'
+import { openAiRoutes } from './routes/openai.ts'
 import { pauseRoutes } from './routes/pauses.ts'
 import { proofRoutes } from './routes/proofs.ts'
 import { subjectRoutes } from './routes/subjects.ts'
@@ -53,6 +56,12 @@ export type BuildServerParameters = {
   corsOrigins?: readonly string[] | '*'
   /** Folder of the C2SP checkpoint and tiles (`DATA/tiles`), served under /tiles when given. */
   tilesDir?: string
+  /** The OpenAI-compatible proxy's upstream and profiles; its routes are served when given. */
+  openai?: {
+    upstream: UpstreamConfig
+    defaultProfile?: string
+    callerProfiles?: ReadonlyMap<string, string>
+  }
 }
 
 /** Default largest request body: room for a 10 000-sample series, far below memory trouble. */
@@ -192,6 +201,16 @@ export async function buildServer(p: BuildServerParameters): Promise<FastifyInst
   subjectRoutes(app, { erasures: g.service })
   healthRoutes(app, { memory: g.memory, metrics: () => metricsText(g) })
   if (p.tilesDir !== undefined) tileRoutes(app, { dir: p.tilesDir })
+  if (p.openai) {
+    openAiRoutes(app, {
+      proxy: new OpenAiProxy({
+        decisions: g.service,
+        pauses: g.pauses,
+        ...p.openai,
+        ...(p.clock ? { clock: p.clock } : {}),
+      }),
+    })
+  }
   await app.ready()
   return app
 }

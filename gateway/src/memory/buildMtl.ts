@@ -102,6 +102,10 @@ export type BuildResolutionMtlParameters = {
   arbiter: MtlArbiter
   rationaleHash: Hex
   signature: Hex | null
+  /** Leaf hash of the pause MTL: what a reviewer's or a verification's signature binds. */
+  pauseLeafHash: Hex
+  /** Unix seconds: the deadline a reviewer signed (reviewers only). */
+  deadline?: number
   traceId: string
   timestamp: string
   /** Milliseconds the pause lasted. */
@@ -118,7 +122,7 @@ export type BuildResolutionMtlParameters = {
  * Spec: `mtl/1`; Sacred Pause Protocol §5 phase 4, §6.1 transitions 3 and 4.
  *
  * @example
- * buildResolutionMtl({ pause, decision: -1, arbiter: { kind: 'timeout', id: 'gateway' }, rationaleHash, signature: null, traceId, timestamp, pauseMs: 60000, outputHash: null })
+ * buildResolutionMtl({ pause, decision: -1, arbiter: { kind: 'timeout', id: 'gateway' }, rationaleHash, signature: null, pauseLeafHash, traceId, timestamp, pauseMs: 60000, outputHash: null })
  */
 export function buildResolutionMtl(
   p: BuildResolutionMtlParameters,
@@ -156,6 +160,9 @@ export function buildResolutionMtl(
       decision: p.decision,
       arbiter: p.arbiter,
       rationale_hash: p.rationaleHash,
+      // With these, a verifier rebuilds the signed message from the record alone.
+      pause_leaf_hash: p.pauseLeafHash,
+      ...(p.deadline === undefined ? {} : { deadline: p.deadline }),
       signature: p.signature,
     },
     refers_to: p.pause.trace_id,

@@ -27,8 +27,10 @@ const { Ops, Notary, Timestamp, Context } = OpenTimestamps
  * a pending attestation naming this calendar; `GET /timestamp/<commitment hex>` answers 404 while
  * the commitment waits for a block, then the serialized timestamp from the commitment to a
  * Bitcoin block header attestation. Blocks are simulated (`mine()`), and served by an
- * Esplora-style API (`/esplora/block-height/<h>`, `/esplora/block/<hash>`) so that the
- * `opentimestamps` library's lite verification runs against them. For tests and local demos only:
+ * Esplora-style API (`/esplora/block-height/<h>` → hash, `/esplora/block/<hash>` → JSON,
+ * `/esplora/block/<hash>/header` → the 80-byte header in hex, whose merkle root field is the
+ * block's commitment and which hashes to the block hash) so that core's `esploraHeaderSource`
+ * and the `opentimestamps` library's lite verification run against them. For tests and local demos only:
  * these "blocks" are not Bitcoin's.
  *
  * Spec: opentimestamps-server (otsd) HTTP API; python-opentimestamps serialization.
@@ -44,13 +46,16 @@ export async function startLocalCalendar({
 } = {}): Promise<LocalCalendar> {
   const waiting = new Map<string, number[]>()
   const mined = new Map<string, { height: number; proof: Uint8Array }>()
-  const blocks: { hash: string; merkleRoot: string; time: number }[] = []
+  const blocks: { hash: string; merkleRoot: string; time: number; header: Uint8Array }[] = []
   let url = ''
 
   const server: Server = createServer((req, res) => {
     void handle(req).then(
       ({ status, body, type }) => {
-        res.writeHead(status, { 'content-type': type }).end(body)
+        // The verify page (another origin) reads the Esplora routes, as it may a public Esplora.
+        res
+          .writeHead(status, { 'content-type': type, 'access-control-allow-origin': '*' })
+          .end(body)
       },
       () => res.writeHead(500).end('internal error'),
     )
@@ -87,6 +92,13 @@ export async function startLocalCalendar({
         ? { status: 200, body: block.hash, type: 'text/plain' }
         : { status: 404, body: 'Block not found', type: 'text/plain' }
     }
+    const header = /^\/esplora\/block\/([0-9a-f]{64})\/header$/.exec(path)
+    if (req.method === 'GET' && header) {
+      const b = blocks.find((x) => x.hash === header[1])
+      return b
+        ? { status: 200, body: hex([...b.header]), type: 'text/plain' }
+        : { status: 404, body: 'Block not found', type: 'text/plain' }
+    }
     const block = /^\/esplora\/block\/([0-9a-f]{64})$/.exec(path)
     if (req.method === 'GET' && block) {
       const b = blocks.find((x) => x.hash === block[1])
@@ -114,10 +126,20 @@ export async function startLocalCalendar({
         const stamp = new Timestamp(commitment)
         const tip = stamp.add(new Ops.OpSHA256())
         tip.attestations.push(new Notary.BitcoinBlockHeaderAttestation(height))
-        // Bitcoin shows the merkle root byte-reversed; the library reverses the message to match.
-        const merkleRoot = hex([...tip.msg].reverse())
-        const hash = createHash('sha256').update(`block ${height} ${merkleRoot}`).digest('hex')
-        blocks.push({ hash, merkleRoot, time: Math.floor(Date.now() / 1000) })
+        const time = Math.floor(Date.now() / 1000)
+        const header = blockHeader({
+          previous: blocks.at(-1)?.hash,
+          merkleRoot: Uint8Array.from(tip.msg),
+          time,
+        })
+        blocks.push({
+          // Explorers show hashes and the merkle root byte-reversed; the header holds them in
+          // its own order (the library reverses the message to compare with the JSON's).
+          hash: hex([...sha256d(header)].reverse()),
+          merkleRoot: hex([...tip.msg].reverse()),
+          time,
+          header,
+        })
         mined.set(key, { height, proof: serialize(stamp) })
         waiting.delete(key)
         heights.push(height)
@@ -130,6 +152,37 @@ export async function startLocalCalendar({
         server.close(() => resolve())
       }),
   }
+}
+
+/**
+ * An 80-byte header as Bitcoin serializes it, for a simulated block: version 0x20000000, the
+ * previous block's hash, the merkle root (here: the one commitment the block holds), time, the
+ * regtest difficulty bits and nonce 0. There is no proof of work: a verifier that trusts its
+ * header source (as with Esplora) checks only the merkle root and that the header hashes to the
+ * block hash.
+ */
+function blockHeader({
+  previous,
+  merkleRoot,
+  time,
+}: {
+  previous: string | undefined
+  merkleRoot: Uint8Array
+  time: number
+}): Uint8Array {
+  const header = new Uint8Array(80)
+  const view = new DataView(header.buffer)
+  view.setUint32(0, 0x20000000, true)
+  if (previous) header.set(Buffer.from(previous, 'hex').reverse(), 4)
+  header.set(merkleRoot, 36)
+  view.setUint32(68, time, true)
+  view.setUint32(72, 0x207fffff, true)
+  return header
+}
+
+function sha256d(bytes: Uint8Array): Uint8Array {
+  const once = createHash('sha256').update(bytes).digest()
+  return new Uint8Array(createHash('sha256').update(once).digest())
 }
 
 function serialize(stamp: InstanceType<typeof Timestamp>): Uint8Array {

@@ -14,7 +14,7 @@ import { buildResolutionMtl } from '../memory/buildMtl.ts'
 import { StoreError } from '../memory/StoreError.ts'
 import { uuidv7 } from '../memory/uuidv7.ts'
 import type { LoadedPolicy } from '../policy/types.ts'
-import { PauseAlreadyResolvedError, PauseNotFoundError } from './errors.ts'
+import { PauseAlreadyResolvedError, PauseNotFoundError, ResolutionExpiredError } from './errors.ts'
 import { httpVerificationHook } from './httpVerificationHook.ts'
 import type { Lantern } from './Lantern.ts'
 import type { PauseResolution } from './PauseResolution.ts'
@@ -37,6 +37,11 @@ export type ResolvePauseParameters = {
   arbiter: MtlArbiter
   rationaleHash: Hex
   signature: Hex | null
+  /**
+   * Unix seconds: the deadline a reviewer signed. Logged in the resolution MTL, whose timestamp
+   * must not be after it.
+   */
+  deadline?: number
 }
 
 /** Parameters of the {@link PauseManager} constructor. */
@@ -189,14 +194,20 @@ export class PauseManager {
    * Appends the resolution MTL of a pause and closes it.
    * @throws {PauseNotFoundError} when no such pause exists.
    * @throws {PauseAlreadyResolvedError} when it is resolved or being resolved.
+   * @throws {ResolutionExpiredError} when the signed `deadline` has passed by the time the
+   *   resolution would be logged; the pause stays open.
    * @throws {StoreError} when the log cannot take the resolution; the pause stays open.
    */
   async resolve(p: ResolvePauseParameters): Promise<PauseResolution> {
     const entry = this.#open.get(p.pauseId)
     if (!entry) throw await this.#notOpen(p.pauseId)
     if (entry.resolving) throw new PauseAlreadyResolvedError(p.pauseId)
-    entry.resolving = true
     const now = this.#clock()
+    // The caller checked the deadline a moment ago; the record's own timestamp is what
+    // verifiers compare it with, so it is checked again against that time.
+    if (p.deadline !== undefined && Math.floor(now / 1000) > p.deadline)
+      throw new ResolutionExpiredError(p.pauseId, p.deadline)
+    entry.resolving = true
     let appended: Awaited<ReturnType<AlwaysMemory['append']>>
     try {
       appended = await this.#memory.append({
@@ -206,6 +217,8 @@ export class PauseManager {
           arbiter: p.arbiter,
           rationaleHash: p.rationaleHash,
           signature: p.signature,
+          pauseLeafHash: entry.leafHash,
+          ...(p.deadline === undefined ? {} : { deadline: p.deadline }),
           traceId: uuidv7(now),
           timestamp: new Date(now).toISOString(),
           pauseMs: Math.max(0, now - Date.parse(entry.mtl.timestamp)),

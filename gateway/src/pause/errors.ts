@@ -49,3 +49,17 @@ export class VerificationHookError extends BaseError {
     this.verifier = verifier
   }
 }
+
+/**
+ * A reviewer's signed deadline passed before the resolution could be logged: the record would
+ * carry a timestamp after its deadline, which verifiers refuse. Answered 400 (`expired`).
+ *
+ * @example
+ * throw new ResolutionExpiredError(pauseId, 1735689600)
+ */
+export class ResolutionExpiredError extends BaseError {
+  override name = 'ResolutionExpiredError' as const
+  constructor(pauseId: string, deadline: number) {
+    super(`The signed deadline ${deadline} of the resolution of pause ${pauseId} has passed`)
+  }
+}

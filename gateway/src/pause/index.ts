@@ -1,6 +1,7 @@
 export {
   PauseAlreadyResolvedError,
   PauseNotFoundError,
+  ResolutionExpiredError,
   VerificationHookError,
 } from './errors.ts'
 export { httpVerificationHook, VERIFICATION_REQUEST_VERSION } from './httpVerificationHook.ts'

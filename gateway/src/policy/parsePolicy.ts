@@ -71,7 +71,12 @@ export function parsePolicy({ text, file }: ParsePolicyParameters): LoadedPolicy
       result.issues.map((issue) => locate({ issue, contents: doc.contents, lineCounter, file })),
     )
   }
-  return { policy: result.policy, hash: bytesToHex(sha256(canonicalBytes(value))), file }
+  return {
+    policy: result.policy,
+    hash: bytesToHex(sha256(canonicalBytes(value))),
+    file,
+    document: value as Record<string, unknown>,
+  }
 }
 
 function locate({

@@ -1,4 +1,10 @@
-/** Operators of a rule's comparison. Any comparison with a missing field is false (use `exists`). */
+/**
+ * Operators of a rule's comparison. Any comparison with a missing field is false (use `exists`),
+ * except the negative ones (`ne`, `not_in`, `not_within`). `starts_with` is a string prefix;
+ * `within` / `not_within` take a list of absolute POSIX paths and compare a path field after
+ * resolving its `.` and `..` segments, at `/` boundaries (tool-call arguments, see the README's
+ * "MCP proxy").
+ */
 export type ComparisonOperator =
   | 'eq'
   | 'ne'
@@ -10,6 +16,9 @@ export type ComparisonOperator =
   | 'not_in'
   | 'exists'
   | 'contains'
+  | 'starts_with'
+  | 'within'
+  | 'not_within'
 
 /** A leaf of a rule: `{ field: context.x, gt: 3 }` in YAML. */
 export type Comparison = { field: string; op: ComparisonOperator; value: unknown }
@@ -108,6 +117,31 @@ export type Policy = {
   reviewers: readonly `0x${string}`[]
   /** Paths (`input.patient.name`) of fields pseudonymized before anything is hashed. */
   piiFields: readonly string[]
+  /** How the inline OpenAI-compatible proxy treats this profile (YAML `proxy`). */
+  proxy?: ProxyPolicy
+}
+
+/**
+ * The `proxy` section of a policy: what the OpenAI-compatible proxy does for this profile.
+ * See gateway/README.md, "OpenAI-compatible proxy".
+ */
+export type ProxyPolicy = {
+  /** Ask the upstream for token log-probabilities and feed them to the ambiguity trigger. */
+  logprobs: boolean
+  /** Alternatives per token requested when the caller did not ask (1..20). */
+  topLogprobs: number
+  /** A safety monitor in the format of OpenAI's moderation endpoint, called beside the model. */
+  monitor?: { url: string; timeoutMs: number }
+  /** Streamed tokens released before the output-side decision (0 holds everything). */
+  streamReleaseTokens: number
+  /** How long an answer that paused is held for its resolution when the caller says nothing. */
+  waitMs: number
+  /** How long the upstream may take before the call is refused. */
+  upstreamTimeoutMs: number
+  /** Real-time profiles: the answer returned at once on a pause, reviewed after the fact. */
+  safeState?: { content: string }
+  /** Declared energy of one token of this model, in joules: the MTL records the estimate. */
+  energyPerTokenJ?: number
 }
 
 /** A loaded policy: the validated profile, where it came from, and the hash that goes in MTLs. */
@@ -116,4 +150,9 @@ export type LoadedPolicy = {
   /** `0x` + SHA-256 of the RFC 8785 form of the YAML document as written (before defaults). */
   hash: `0x${string}`
   file: string
+  /**
+   * The YAML document as parsed (JSON), whose RFC 8785 form `hash` is: proof bundles of
+   * resolutions carry it, so that a verifier reads the reviewers the policy lists.
+   */
+  document?: Record<string, unknown>
 }

@@ -1,4 +1,5 @@
 import { IDENTIFIER_PATTERN, TOKEN_PATTERN } from '@tml/core'
+import { normalizePosixPath } from '../engine/pathWithin.ts'
 import type {
   BucketConfig,
   Comparison,
@@ -9,6 +10,7 @@ import type {
   RuleTrigger,
   VerificationHookConfig,
 } from './types.ts'
+import { validateProxySection } from './validateProxySection.ts'
 
 /** A problem at a path of the document; `atKey` points at the member's name rather than its value. */
 export type PolicyPathIssue = { path: (string | number)[]; reason: string; atKey?: boolean }
@@ -29,6 +31,9 @@ const OPERATORS: readonly ComparisonOperator[] = [
   'not_in',
   'exists',
   'contains',
+  'starts_with',
+  'within',
+  'not_within',
 ]
 const RULE_TRIGGERS: readonly RuleTrigger[] = ['MANDATE', 'CONTEXTUAL', 'AMBIGUITY', 'HARM']
 /** Profile names are core's lower-case tokens, as the API's `profile` field requires: one rule. */
@@ -72,6 +77,7 @@ export function validatePolicy(doc: unknown): ValidatePolicyReturnType {
       'verification',
       'reviewers',
       'pii_fields',
+      'proxy',
     ],
   )
   if (!root) return { valid: false, issues }
@@ -233,6 +239,9 @@ export function validatePolicy(doc: unknown): ValidatePolicyReturnType {
     }
   }
 
+  const proxy =
+    root.proxy === undefined ? undefined : validateProxySection({ raw: root.proxy, timing, issues })
+
   if (issues.length > 0 || profile === undefined) return { valid: false, issues }
   const policy: Policy = {
     v: 'tml-policy/1',
@@ -248,6 +257,7 @@ export function validatePolicy(doc: unknown): ValidatePolicyReturnType {
   }
   if (harm) policy.harm = harm
   if (verification) policy.verification = verification
+  if (proxy) policy.proxy = proxy
   return { valid: true, policy }
 }
 
@@ -418,10 +428,35 @@ function parseCondition(
     c.issue(at, `must be a number or a string, got ${show(value)}`)
   } else if (['eq', 'ne', 'contains'].includes(op) && !scalar(value)) {
     c.issue(at, `must be a string, number, boolean or null, got ${show(value)}`)
+  } else if (op === 'starts_with' && !(typeof value === 'string' && value.length > 0)) {
+    c.issue(at, `must be a non-empty string, got ${show(value)}`)
+  } else if (op === 'within' || op === 'not_within') {
+    const roots = pathRoots(c, value, at)
+    if (roots !== undefined && field !== undefined) return { field, op, value: roots }
   } else if (field !== undefined) {
     return { field, op, value } satisfies Comparison
   }
   return undefined
+}
+
+/**
+ * The roots of `within` / `not_within`: absolute POSIX paths, stored normalized (no `.`/`..`
+ * segment, no trailing `/`) so that the evaluator compares like with like.
+ */
+function pathRoots(c: Checker, value: unknown, at: (string | number)[]): string[] | undefined {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 64) {
+    c.issue(at, 'must be a list of 1 to 64 absolute paths')
+    return undefined
+  }
+  const roots: string[] = []
+  for (const [i, v] of value.entries()) {
+    if (typeof v !== 'string' || !v.startsWith('/') || v.length > 4096 || v.includes('\0')) {
+      c.issue([...at, i], `must be an absolute path (starting with /), got ${show(v)}`)
+      return undefined
+    }
+    roots.push(normalizePosixPath(v))
+  }
+  return roots
 }
 
 function show(v: unknown): string {

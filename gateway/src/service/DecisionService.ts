@@ -1,10 +1,12 @@
 import {
   BaseError,
   bytesToHex,
+  type CausalNode,
   canonicalBytes,
   canonicalize,
   type Hex,
   JcsError,
+  MTL_LIMITS,
   type MtlDecision,
   type MtlModel,
   type Sha256,
@@ -12,7 +14,7 @@ import {
 } from '@tml/core'
 import type { AnchorHold } from '../anchoring/AnchorHold.ts'
 import { decide } from '../engine/decide.ts'
-import type { Decision, Signals, TriggerType } from '../engine/types.ts'
+import type { CausalStep, Decision, Signals, TriggerType } from '../engine/types.ts'
 import { nodeSha256 } from '../keys/nodeSha256.ts'
 import type { AlwaysMemory } from '../memory/AlwaysMemory.ts'
 import { buildErasureMtl, GATEWAY_MODEL } from '../memory/buildErasureMtl.ts'
@@ -20,6 +22,7 @@ import { buildDecisionDraft } from '../memory/buildMtl.ts'
 import type { Pseudonymizer } from '../memory/Pseudonymizer.ts'
 import { StoreError } from '../memory/StoreError.ts'
 import { uuidv7 } from '../memory/uuidv7.ts'
+import { withCausalNotes } from '../memory/withCausalNotes.ts'
 import type { PauseBudget } from '../pause/PauseBudget.ts'
 import type { PauseManager } from '../pause/PauseManager.ts'
 import type { PauseResolution } from '../pause/PauseResolution.ts'
@@ -38,7 +41,33 @@ export type DecisionInput = {
   model?: MtlModel
   /** Wait up to this long for a pause's resolution (long poll); 0 answers at once. */
   wait_ms?: number
+  /**
+   * The trace id to record, when the caller needed it before the decision (a proxied stream
+   * whose headers leave first). A UUIDv7 made by the gateway; generated here when absent.
+   */
+  trace_id?: string
+  /**
+   * Checks made at the gateway's edges before deciding (an inline proxy's upstream that failed
+   * or answered nonsense), merged into the engine's decision as steps of its causal graph: the
+   * lowest outcome still wins, so a finding can only lower the state.
+   */
+  findings?: readonly DecisionFinding[]
+  /** Measurements recorded beside the engine's metrics (token usage, energy, tokens released). */
+  extra_metrics?: Readonly<Record<string, number>>
+  /** Causal nodes that flag the record (e.g. `posthoc_review`), appended to its graph. */
+  notes?: readonly CausalNode[]
+  /** Causal nodes appended only when the record is a pause (state 0 once the budget is applied). */
+  pause_notes?: readonly CausalNode[]
+  /**
+   * True when (part of) the output already reached the caller before the decision (a stream's
+   * first tokens): its hash is then recorded whatever the state, because what was released is
+   * never taken back and the log must say so.
+   */
+  output_released?: boolean
 }
+
+/** A check made outside the engine, with its human-readable detail (no personal data). */
+export type DecisionFinding = { step: CausalStep; detail: string }
 
 /** The answer to a decision request. */
 export type DecisionAnswer = {
@@ -169,6 +198,41 @@ export class DecisionService {
   }
 
   /**
+   * The engine's decision over a request with the gateway's health as it is now, logging
+   * nothing and taking no pause budget. An inline proxy asks it before calling its upstream, so
+   * that a request the policy refuses never reaches the model; the decision that takes effect is
+   * always the one {@link DecisionService.decide} logs.
+   *
+   * @example
+   * if (service.assess(input).state === -1) await service.decide({ input, caller }) // logs the refusal
+   */
+  assess(input: DecisionInput): Decision {
+    const loaded = this.policies.get(input.profile)
+    if (!loaded) throw new RangeError(`unknown profile ${input.profile}`)
+    const request = {
+      profile: input.profile,
+      input: input.input,
+      ...(input.context === undefined ? {} : { context: input.context }),
+      signals: input.signals,
+    }
+    return withFindings(
+      decide({ request, policy: loaded.policy, environment: this.#environment(this.#clock()) }),
+      input,
+    )
+  }
+
+  #environment(now: number) {
+    const anchoring = this.#anchoring()
+    return {
+      now,
+      storeAvailable: this.#memory.available,
+      anchoringAvailable: anchoring.available,
+      ...(this.#memory.reason === undefined ? {} : { storeReason: this.#memory.reason }),
+      ...(anchoring.reason === undefined ? {} : { anchoringReason: anchoring.reason }),
+    }
+  }
+
+  /**
    * Decides one request and logs it. Never throws for store failures (they become -1 LEDGER);
    * throws only on programming errors and on evidence that has no canonical form (JcsError),
    * which the HTTP layer rejects before calling.
@@ -184,22 +248,15 @@ export class DecisionService {
     if (!loaded) throw new RangeError(`unknown profile ${input.profile}`)
     const { policy } = loaded
     const now = this.#clock()
-    const traceId = uuidv7(now)
-    const anchoring = this.#anchoring()
-    const environment = {
-      now,
-      storeAvailable: this.#memory.available,
-      anchoringAvailable: anchoring.available,
-      ...(this.#memory.reason === undefined ? {} : { storeReason: this.#memory.reason }),
-      ...(anchoring.reason === undefined ? {} : { anchoringReason: anchoring.reason }),
-    }
+    const traceId = input.trace_id ?? uuidv7(now)
+    const environment = this.#environment(now)
     const request = {
       profile: input.profile,
       input: input.input,
       ...(input.context === undefined ? {} : { context: input.context }),
       signals: input.signals,
     }
-    let decision: Decision = decide({ request, policy, environment })
+    let decision: Decision = withFindings(decide({ request, policy, environment }), input)
     if (!this.#memory.available) return this.#unlogged({ traceId, decision, loaded })
 
     // Evidence first: a value without a canonical form is refused before anything takes effect.
@@ -228,13 +285,18 @@ export class DecisionService {
       if (verdict.granted) paused = true
       else decision = refuseForBudget(decision, verdict.exhausted)
     }
-    const draft = buildDecisionDraft({
+    const built = buildDecisionDraft({
       decision,
       traceId,
       timestamp: new Date(now).toISOString(),
       policyHash: loaded.hash,
       model: input.model ?? this.#defaultModel,
     })
+    const notes = [...(input.notes ?? []), ...(paused ? (input.pause_notes ?? []) : [])]
+    const draft =
+      notes.length === 0
+        ? built
+        : { ...built, causal_graph: withCausalNotes(built.causal_graph, notes) }
     const deadlineMs = paused ? now + policy.pause.timeoutMs : null
     let appended: Awaited<ReturnType<AlwaysMemory['append']>>
     try {
@@ -243,7 +305,7 @@ export class DecisionService {
         evidence: {
           input: evidenceText,
           // Only a released answer has an output: a pause or a refusal releases nothing.
-          output: decision.state === 1 ? outputText : null,
+          output: decision.state === 1 || input.output_released === true ? outputText : null,
           // A subject's pseudonym is cached with its secret; an anonymous one is derived by the
           // committer from the one-off secret, off the event loop.
           pseudonym: subject.lookup === null ? null : subject.pseudonym,
@@ -258,11 +320,14 @@ export class DecisionService {
       if (paused) this.#budget.refund({ policy, caller })
       return this.#unlogged({
         traceId,
-        decision: decide({
-          request,
-          policy,
-          environment: { ...environment, storeAvailable: false, storeReason: e.code },
-        }),
+        decision: withFindings(
+          decide({
+            request,
+            policy,
+            environment: { ...environment, storeAvailable: false, storeReason: e.code },
+          }),
+          input,
+        ),
         loaded,
       })
     }
@@ -406,6 +471,38 @@ function notAnchored(answer: DecisionAnswer, limitMs: number): DecisionAnswer {
     trigger_type: 'LEDGER',
     trigger_detail: `not anchored within ${limitMs} ms: decision ${answer.state} (${answer.trigger_type}) logged at seq ${answer.seq} is not released (No Log = No Action)`,
     final_state: -1,
+  }
+}
+
+/**
+ * The engine's decision with the edge's findings and extra metrics merged in: each finding is a
+ * causal step, the state is the lowest outcome, and the trigger and its detail come from the
+ * first step with that state (the engine's own rule). Metrics the engine measured win over extra
+ * ones of the same name, and the record keeps at most the schema's 32.
+ */
+function withFindings(decision: Decision, input: DecisionInput): Decision {
+  const findings = input.findings ?? []
+  const extra = input.extra_metrics
+  if (findings.length === 0 && extra === undefined) return decision
+  const metrics = { ...decision.metrics }
+  for (const [name, value] of Object.entries(extra ?? {})) {
+    if (Object.keys(metrics).length >= MTL_LIMITS.metrics) break
+    if (!(name in metrics) && Number.isFinite(value)) metrics[name] = value
+  }
+  let { state, trigger_type, trigger_detail } = decision
+  for (const f of findings) {
+    if (f.step.outcome < state) {
+      state = f.step.outcome
+      trigger_type = f.step.trigger
+      trigger_detail = f.detail
+    }
+  }
+  return {
+    state,
+    trigger_type,
+    trigger_detail,
+    metrics,
+    causal_graph: [...decision.causal_graph, ...findings.map((f) => f.step)],
   }
 }
 

@@ -81,13 +81,14 @@ describe('tml audit', () => {
     const now = Math.floor(Date.now() / 1000)
     const epochOfSeq = (seq: number) => SIZES.findIndex((size) => size > seq) + 1
     const entries = Array.from({ length: 6 }, (_, seq) => {
-      const mtl = { v: 'test', log_id: logId, seq, note: `entry ${seq}` }
+      const traceId = randomUUID()
+      const mtl = { v: 'test', log_id: logId, seq, trace_id: traceId, note: `entry ${seq}` }
       const leafHash = bytesToHex(hashLeaf(canonicalBytes(mtl))) as Hex
       const receipt = signReceipt({
         receipt: {
           v: 'tml-receipt/2',
           logId,
-          traceId: randomUUID(),
+          traceId,
           seq,
           leafHash,
           timestamp: new Date(now * 1000).toISOString(),
@@ -137,6 +138,8 @@ describe('tml audit', () => {
         return
       }
       const url = new URL(req.url ?? '/', 'http://x')
+      const from = Number(url.searchParams.get('from') ?? 1)
+      const start = Number(url.searchParams.get('start') ?? 0)
       const body = url.pathname.endsWith('/checkpoints')
         ? {
             log_id: logId,
@@ -145,9 +148,9 @@ describe('tml audit', () => {
               checkpointSigner: periods[1]?.account.address,
               receiptPublicKey: periods[1]?.receiptPublicKey,
             },
-            checkpoints,
+            checkpoints: checkpoints.filter((c) => c.checkpoint.epoch >= from),
           }
-        : { entries }
+        : { entries: entries.slice(start) }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body))
     })
     const node = createServer(async (req, res) => {
@@ -184,6 +187,18 @@ describe('tml audit', () => {
           }
           case 'keyPeriodCount':
             return encode(BigInt(periods.length))
+          case 'head': {
+            const last = checkpoints.at(-1)?.checkpoint
+            assert.ok(last)
+            return encode([
+              BigInt(last.epoch),
+              last.rootHash,
+              BigInt(last.treeSize),
+              BigInt(last.timestamp),
+            ])
+          }
+          case 'maxEpochIntervalOf':
+            return encode(3600n)
           case 'checkpointHashAt': {
             const served = checkpoints[Number(args[1]) - 1]?.checkpoint
             assert.ok(served)
@@ -215,11 +230,24 @@ describe('tml audit', () => {
   const audit = async (extra: string[] = [], env: Record<string, string> = {}) => {
     const io = capture(env)
     const code = await auditCommand({
-      argv: ['--api', api, '--log', logId, '--rpc', `${CHAIN_ID}=${rpcUrl}`, ...extra],
+      argv: [
+        '--api',
+        api,
+        '--log',
+        logId,
+        '--rpc',
+        `${CHAIN_ID}=${rpcUrl}`,
+        '--registry',
+        `${CHAIN_ID}=${REGISTRY}`,
+        '--quiet',
+        ...extra,
+      ],
       io,
     })
     return { code, text: io.text() }
   }
+
+  const pinned = () => ['--rpc', `${CHAIN_ID}=${rpcUrl}`, '--registry', `${CHAIN_ID}=${REGISTRY}`]
 
   test('default: a log that rotated its keys is checked against each period’s keys, clean', async () => {
     calls.length = 0
@@ -262,7 +290,7 @@ describe('tml audit', () => {
     const url = `http://127.0.0.1:${await freePort()}`
     const io = capture()
     const code = await auditCommand({
-      argv: ['--api', url, '--log', logId, '--api-key', API_KEY],
+      argv: ['--api', url, '--log', logId, '--api-key', API_KEY, ...pinned()],
       io,
     })
     assert.equal(code, 1)
@@ -278,7 +306,7 @@ describe('tml audit', () => {
     const url = await listen(page)
     const io = capture()
     const code = await auditCommand({
-      argv: ['--api', url, '--log', logId, '--api-key', API_KEY],
+      argv: ['--api', url, '--log', logId, '--api-key', API_KEY, ...pinned()],
       io,
     })
     assert.equal(code, 1)

@@ -63,8 +63,9 @@ describe('tml', () => {
   test('behavior: policy check prints profiles and hashes, or file:line:column and exit 1', async () => {
     const io = capture()
     assert.equal(await main({ argv: ['policy', 'check', POLICY_DIR], io }), 0)
-    assert.equal(io.stdout().match(/^ok /gm)?.length, 6)
-    assert.match(io.stdout(), /^ok autonomous_vehicles 0x[0-9a-f]{64} /)
+    assert.equal(io.stdout().match(/^ok /gm)?.length, 7)
+    assert.match(io.stdout(), /^ok agent_tools 0x[0-9a-f]{64} /)
+    assert.match(io.stdout(), /^ok autonomous_vehicles 0x[0-9a-f]{64} /m)
     assert.match(
       io.stdout(),
       /^ok general .*\n {3}timing deliberative; reviewers 0x15d34aaf54267db7d7c367839aaf71a00a2c6a65; hook none$/m,

@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { base64ToBytes, bytesToHex, type ProofBundle, verifyBundle } from '@tml/core'
 import OpenTimestamps from 'opentimestamps'
+import { verifyCommand } from '../../src/cli/verifyCommand.ts'
 import { type LocalCalendar, startLocalCalendar } from '../../src/ots/localCalendar.ts'
 import { createReadCheckpoint } from '../../src/proofs/createReadCheckpoint.ts'
 import { auth } from '../helpers/gateway.ts'
+import { tempDir } from '../helpers/memory.ts'
 import {
   type AnchoredGateway,
   eventually,
   postDecision,
   startAnchoredGateway,
   useChains,
+  writeDeployments,
 } from './anchoredGateway.ts'
 
 describe('anchoring lane on two local chains', () => {
@@ -103,6 +108,42 @@ describe('anchoring lane on two local chains', () => {
       url: calendar.esploraUrl,
     })
     assert.equal(typeof verified.bitcoin?.height, 'number')
+
+    // tml verify --esplora: the Bitcoin step checks the attestation against the stand-in's
+    // headers; without a source it is reported as not checked; a bad URL is a usage error.
+    const res = await gw.app.inject({ url: `/v1/traces/${answer.trace_id}/proof`, headers: auth })
+    const file = join(tempDir(), 'bundle.json')
+    writeFileSync(file, res.body)
+    const args = [
+      file,
+      ...fixture().chains.flatMap((c) => ['--rpc', `${c.chainId}=${c.nodeUrl}`]),
+      '--deployments',
+      writeDeployments(fixture()),
+      '--json',
+    ]
+    const otsStep = async (extra: string[]) => {
+      let out = ''
+      const code = await verifyCommand({
+        argv: [...args, ...extra],
+        io: { out: (t) => (out += t), err: () => {}, env: {} },
+      })
+      const verdict = JSON.parse(out) as {
+        steps: { id: string; outcome?: string; detail?: string }[]
+      }
+      return { code, step: verdict.steps.find((s) => s.id === 'ots') }
+    }
+    const checked = await otsStep(['--esplora', calendar.esploraUrl])
+    assert.equal(checked.code, 0)
+    assert.equal(checked.step?.outcome, 'pass', JSON.stringify(checked.step))
+    const without = await otsStep([])
+    assert.equal(without.step?.outcome, 'unchecked', JSON.stringify(without.step))
+    assert.equal(
+      await verifyCommand({
+        argv: [...args, '--esplora', 'file:///etc/passwd'],
+        io: { out: () => {}, err: () => {}, env: {} },
+      }),
+      2,
+    )
   })
 
   test('behavior: the deliberative profile answers only once its checkpoint is anchored', async () => {

@@ -101,6 +101,8 @@ describe('kill -9 of a running gateway with its anchoring lane', () => {
         '--log',
         fixture().logId,
         ...fixture().chains.flatMap((c) => ['--rpc', `${c.chainId}=${c.nodeUrl}`]),
+        '--deployments',
+        writeDeployments(fixture()),
       ],
       io,
     })

@@ -96,7 +96,18 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
   const audit = async () => {
     const io = bufferIo()
     const code = await auditCommand({
-      argv: ['--api', api, '--token', API_TOKEN, '--log', fixture().logId, ...rpcArgs()],
+      argv: [
+        '--api',
+        api,
+        '--token',
+        API_TOKEN,
+        '--log',
+        fixture().logId,
+        ...rpcArgs(),
+        '--deployments',
+        writeDeployments(fixture()),
+        '--quiet',
+      ],
       io,
     })
     return { code, text: io.text() }
@@ -130,8 +141,9 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
     assert.equal(untrusted.code, 0)
     assert.match(
       untrusted.text,
-      /warning: --trust-bundle: the registries and keys the bundle names/,
+      /warning: --trust-bundle: the registries the bundle names are trusted/,
     )
+    assert.match(untrusted.text, /the registries the bundle names, trusted on request/)
 
     // No registries pinned and no explicit --trust-bundle: refused before anything is read.
     const unpinned = bufferIo()
@@ -148,8 +160,9 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
       }),
       0,
     )
-    const verdict = JSON.parse(stdout) as { valid: boolean; steps: unknown[] }
+    const verdict = JSON.parse(stdout) as { valid: boolean; status: string; steps: unknown[] }
     assert.equal(verdict.valid, true)
+    assert.equal(verdict.status, 'valid')
     assert.ok(verdict.steps.length > 0)
 
     // A registry the verifier trusts that does not hold this log: no keys, no pass.
@@ -161,7 +174,8 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
       io: other,
     })
     assert.equal(code, 1, other.text())
-    assert.match(other.text(), /cannot read the log's keys/)
+    assert.match(other.text(), /FAIL chains: .*\n.*does not answer as a checkpoint registry/)
+    assert.match(other.text(), /failing steps: chains, keys, checkpointSignature, receiptSignature/)
 
     const missing = bufferIo()
     assert.equal(
@@ -182,17 +196,27 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
       io,
     })
     assert.equal(code, 0, io.text())
-    const exported = JSON.parse(readFileSync(file, 'utf8')) as {
-      v: string
-      entries: { seq: number; mtl: { seq: number } }[]
-      checkpoints: { checkpoint: { treeSize: number }; signature: string }[]
-    }
-    assert.equal(exported.v, 'tml-export/1')
+    // NDJSON: a header, then entries and checkpoints in order.
+    const lines = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            type: string
+            v?: string
+            mtl?: { seq: number }
+            checkpoint?: { treeSize: number }
+          },
+      )
+    assert.equal(lines[0]?.type, 'header')
+    assert.equal(lines[0]?.v, 'tml-export/2')
     assert.deepEqual(
-      exported.entries.map((e) => e.mtl.seq),
+      lines.filter((l) => l.type === 'entry').map((l) => l.mtl?.seq),
       [0, 1, 2, 3, 4],
     )
-    assert.equal(exported.checkpoints.at(-1)?.checkpoint.treeSize, 5)
+    assert.equal(lines.at(-1)?.type, 'checkpoint')
+    assert.equal(lines.at(-1)?.checkpoint?.treeSize, 5)
     const bad = await exportCommand({ argv: ['--api', api, '--out', file], io: bufferIo() })
     assert.equal(bad, 2)
   })

@@ -121,6 +121,74 @@ describe('evaluateCondition', () => {
     })
   }
 
+  describe('path and prefix operators (tool-call arguments)', () => {
+    const call = (path: unknown) => ({
+      input: { tool: { name: 'write_file', arguments: { path } } },
+    })
+    const within = (path: unknown, roots = ['/srv/work']) =>
+      evaluateCondition({
+        condition: { field: 'input.tool.arguments.path', op: 'within', value: roots },
+        root: call(path),
+      })
+    const notWithin = (path: unknown, roots = ['/srv/work']) =>
+      evaluateCondition({
+        condition: { field: 'input.tool.arguments.path', op: 'not_within', value: roots },
+        root: call(path),
+      })
+
+    test('behavior: a path under the root, or the root itself, is within', () => {
+      assert.equal(within('/srv/work/notes/a.txt'), true)
+      assert.equal(within('/srv/work'), true)
+      assert.equal(within('/srv/work/'), true)
+      assert.equal(within('/srv/work/./a/../b.txt'), true)
+      assert.equal(notWithin('/srv/work/a.txt'), false)
+    })
+
+    test('adversarial: a sibling sharing the prefix is not within (segment boundary)', () => {
+      assert.equal(within('/srv/work-evil/a.txt'), false)
+      assert.equal(within('/srv/workshop'), false)
+      assert.equal(notWithin('/srv/work-evil/a.txt'), true)
+    })
+
+    test('adversarial: .. segments that climb out of the root are not within', () => {
+      assert.equal(within('/srv/work/../etc/passwd'), false)
+      assert.equal(within('/srv/work/a/../../work-evil/x'), false)
+      assert.equal(within('//srv/work/../../../etc'), false)
+      assert.equal(notWithin('/srv/work/../etc/passwd'), true)
+    })
+
+    test('adversarial: relative, home-relative, non-string and missing paths fail closed', () => {
+      for (const path of ['srv/work/a', '~/a', './a', '', 3, null, ['/srv/work/a']]) {
+        assert.equal(within(path), false, String(path))
+        assert.equal(notWithin(path), true, String(path))
+      }
+      assert.equal(
+        evaluateCondition({
+          condition: { field: 'input.tool.arguments.path', op: 'not_within', value: ['/srv'] },
+          root: { input: { tool: { name: 'read_file', arguments: {} } } },
+        }),
+        true,
+      )
+    })
+
+    test('behavior: several roots, and / holds every absolute path', () => {
+      assert.equal(within('/tmp/x', ['/srv/work', '/tmp']), true)
+      assert.equal(within('/etc/passwd', ['/']), true)
+    })
+
+    test('behavior: starts_with is a case-sensitive string prefix, false on other types', () => {
+      const starts = (name: unknown, value: string) =>
+        evaluateCondition({
+          condition: { field: 'input.tool.name', op: 'starts_with', value },
+          root: { input: { tool: { name } } },
+        })
+      assert.equal(starts('delete_file', 'delete'), true)
+      assert.equal(starts('Delete_file', 'delete'), false)
+      assert.equal(starts('undelete', 'delete'), false)
+      assert.equal(starts(42, '4'), false)
+    })
+  })
+
   test('behavior: conditionFields lists every path read', () => {
     assert.deepEqual(
       conditionFields({

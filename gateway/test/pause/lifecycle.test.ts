@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict'
 import { request } from 'node:http'
 import { after, before, describe, test } from 'node:test'
-import { canonicalBytes, validateMtl, verifyP256, verifyReceipt } from '@tml/core'
+import {
+  canonicalBytes,
+  validateMtl,
+  verifyP256,
+  verifyReceipt,
+  verifyResolutionMtl,
+} from '@tml/core'
 import { auth, reviewer, startTestGateway, stranger, type TestGateway } from '../helpers/gateway.ts'
 import { RATIONALE, signedResolution } from '../helpers/review.ts'
 
@@ -52,7 +58,8 @@ describe('pause lifecycle', () => {
 
   test('behavior: a listed reviewer approves; the resolution is a new MTL referring to the pause', async () => {
     const d = await pause(t)
-    const r = await resolve(t, d.trace_id, await signedResolution(t, reviewer, d.trace_id, 1))
+    const body = await signedResolution(t, reviewer, d.trace_id, 1)
+    const r = await resolve(t, d.trace_id, body)
     assert.equal(r.statusCode, 200, r.body)
     const res = r.json()
     assert.equal(res.state, 1)
@@ -67,6 +74,13 @@ describe('pause lifecycle', () => {
     assert.equal(mtl.refers_to, d.trace_id)
     assert.equal(mtl.trigger_type, 'MANUAL')
     assert.equal(mtl.resolution.rationale_hash, RATIONALE)
+    // What the reviewer signed is in the record: a verifier checks it from the log alone.
+    assert.equal(mtl.resolution.deadline, body.deadline)
+    assert.equal(mtl.resolution.pause_leaf_hash, d.leaf_hash)
+    assert.deepEqual(await verifyResolutionMtl({ mtl, reviewers: [reviewer.address] }), {
+      reviewer: reviewer.address.toLowerCase(),
+      deadline: body.deadline,
+    })
     assert.equal(mtl.seq > d.seq, true)
     // The pause MTL itself is unchanged, and now points to its resolution.
     const p = (await t.app.inject({ url: `/v1/traces/${d.trace_id}`, headers: auth })).json()
@@ -139,6 +153,25 @@ describe('pause lifecycle', () => {
     assert.equal(shape.statusCode, 400)
     assert.equal(shape.json().field, 'decision')
     assert.ok(t.gateway.pauses.get(d.trace_id))
+  })
+
+  test('errors: a deadline that passes between the check and the log write is refused; the pause stays open', async () => {
+    const d = await pause(t)
+    const deadline = Math.floor(Date.now() / 1000) - 1
+    await assert.rejects(
+      t.gateway.pauses.resolve({
+        pauseId: d.trace_id,
+        decision: 1,
+        arbiter: { kind: 'reviewer', id: reviewer.address.toLowerCase() },
+        rationaleHash: RATIONALE,
+        signature: `0x${'11'.repeat(65)}`,
+        deadline,
+      }),
+      { name: 'ResolutionExpiredError' },
+    )
+    assert.ok(t.gateway.pauses.get(d.trace_id), 'the pause stays open')
+    const r = await resolve(t, d.trace_id, await signedResolution(t, reviewer, d.trace_id, -1))
+    assert.equal(r.statusCode, 200, 'and can still be resolved')
   })
 
   test('errors: resolving an unknown pause is 404', async () => {

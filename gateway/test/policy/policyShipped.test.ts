@@ -1,5 +1,5 @@
 // The shipped policies (gateway/policies): each passes `tml policy check` and lists the local
-// development reviewer, labelled in the file as a public test account. That all six load, with
+// development reviewer, labelled in the file as a public test account. That they all load, with
 // the protocol's thresholds, is parsePolicy.test.ts's "shipped policies".
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'

@@ -17,15 +17,3 @@ export class NoRpcUrlError extends BaseError {
     super(`No RPC URL is configured for chain ${chainId}.`)
   }
 }
-
-/** An address that is not the registry deployed on the chain: the page does not trust it. */
-export class UnknownRegistryError extends BaseError {
-  override name = 'UnknownRegistryError' as const
-  constructor(kind: string, address: string, chainId: number, expected: string | undefined) {
-    super(
-      expected === undefined
-        ? `No ${kind} is deployed on chain ${chainId} in this page's configuration.`
-        : `${address} is not the ${kind} on chain ${chainId} (expected ${expected}).`,
-    )
-  }
-}

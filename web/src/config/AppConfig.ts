@@ -37,6 +37,12 @@ export type AppConfig = {
   /** Gateway suggested in the forms (the user can type another). */
   gatewayUrl: string | undefined
   /**
+   * Esplora REST API suggested as the Bitcoin block header source of the timestamp check (the
+   * user can type another, or clear it): `VITE_ESPLORA_URL`, or `esploraUrl` in tml.config.json
+   * (the local stack names its calendar's stand-in).
+   */
+  esploraUrl: string | undefined
+  /**
    * Test deployments only: accounts for wagmi's mock connector, which sends transactions and
    * signing requests to the chain's RPC node (a development node that holds those accounts).
    */

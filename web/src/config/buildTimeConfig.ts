@@ -41,6 +41,7 @@ export function buildTimeConfig(
     config: {
       chains: [...byChain.values()].map(chainFromEntries),
       gatewayUrl: isHttpUrl(gateway) ? gateway : undefined,
+      esploraUrl: isHttpUrl(env.VITE_ESPLORA_URL) ? env.VITE_ESPLORA_URL : undefined,
       mockAccounts: [],
       mockRejectSignatures: false,
       // Never from the build: only a local stack's tml.config.json carries it.

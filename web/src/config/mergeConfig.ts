@@ -62,10 +62,14 @@ export function mergeConfig(
         entries.set(read.entry.chainId, list)
       })
   }
-  let { gatewayUrl, mockAccounts, mockRejectSignatures } = base
+  let { gatewayUrl, esploraUrl, mockAccounts, mockRejectSignatures } = base
   if (overlay.gatewayUrl !== undefined) {
     if (isHttpUrl(overlay.gatewayUrl)) gatewayUrl = overlay.gatewayUrl
     else issues.push('tml.config.json: gatewayUrl must be an http(s) URL')
+  }
+  if (overlay.esploraUrl !== undefined) {
+    if (isHttpUrl(overlay.esploraUrl)) esploraUrl = overlay.esploraUrl
+    else issues.push('tml.config.json: esploraUrl must be an http(s) URL')
   }
   if (isObject(overlay.testing) && overlay.testing.mockAccounts !== undefined) {
     const accounts = overlay.testing.mockAccounts
@@ -93,7 +97,7 @@ export function mergeConfig(
   }
   const chains = [...entries.values()].map(chainFromEntries)
   return {
-    config: { chains, gatewayUrl, mockAccounts, mockRejectSignatures, devApiKey },
+    config: { chains, gatewayUrl, esploraUrl, mockAccounts, mockRejectSignatures, devApiKey },
     issues,
   }
 }

@@ -5,9 +5,9 @@ import { useConfig } from '../config/ConfigContext.tsx'
 import { errorText } from '../ui/errorText.ts'
 import { formatDuration, formatTime } from '../ui/formatTime.ts'
 import { MaybeLink } from '../ui/MaybeLink.tsx'
+import { saveFile } from '../ui/saveFile.ts'
 import { analyzeEpochs } from './analyzeEpochs.ts'
 import { type ConsistencyResult, checkEpochConsistency } from './checkEpochConsistency.ts'
-import { download } from './download.ts'
 import { EpochChart } from './EpochChart.tsx'
 import { EpochTable } from './EpochTable.tsx'
 import { historyToCsv, historyToJson } from './historyExport.ts'
@@ -345,7 +345,7 @@ export default function HistoryPage() {
             <button
               type="button"
               onClick={() =>
-                download(
+                saveFile(
                   `epochs-${history.value.chainId}-${history.value.logId.slice(0, 10)}.csv`,
                   historyToCsv(analysis, consistency),
                   'text/csv',
@@ -357,7 +357,7 @@ export default function HistoryPage() {
             <button
               type="button"
               onClick={() =>
-                download(
+                saveFile(
                   `epochs-${history.value.chainId}-${history.value.logId.slice(0, 10)}.json`,
                   historyToJson(history.value, analysis, consistency),
                   'application/json',

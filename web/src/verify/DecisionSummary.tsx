@@ -1,25 +1,20 @@
 import type { Mtl } from '@tml/core'
 import { describeDecision } from './describeDecision.ts'
 
-/** The decision an MTL records, in plain words, with its scores and the record's facts. */
-export function DecisionSummary({ mtl, verified }: { mtl: Mtl; verified: boolean | undefined }) {
+/**
+ * The decision a verified MTL records, in plain words and colours, with its scores and the
+ * record's facts. Only for a record that verified: an unverified one is a `ClaimedRecord`.
+ */
+export function DecisionSummary({ mtl }: { mtl: Mtl }) {
   const words = describeDecision(mtl)
   return (
     <section className="card decision" aria-labelledby="decision-heading">
       <h2 id="decision-heading">The decision</h2>
-      <p className={verified === false ? 'decision-trust unverified' : 'decision-trust'}>
-        {verified === true
-          ? 'This record is verified: it is exactly what the log committed to.'
-          : verified === false
-            ? 'Careful: this is what the bundle claims, and it did not verify.'
-            : 'Checking the record…'}
+      <p className="decision-trust">
+        This record is verified: it is exactly what the log committed to.
       </p>
-      {/* Unverified, the claim keeps no colour of its own: a green "+1" must not read as checked. */}
-      <p
-        className={`decision-headline ${verified === false ? 'unverified' : words.tone}`}
-        data-tone={words.tone}
-      >
-        {verified === false ? `Claimed, not verified: ${words.headline}` : words.headline}
+      <p className={`decision-headline ${words.tone}`} data-tone={words.tone}>
+        {words.headline}
       </p>
       <p>
         <strong>Why: </strong>

@@ -1,22 +1,22 @@
+import type { AnchoredOn } from '@tml/core'
 import { chainName } from '../chain/chainName.ts'
 import { explorerLink } from '../chain/explorerLink.ts'
-import type { AnchorDetails } from '../chain/readAnchorDetails.ts'
 import type { AppConfig } from '../config/AppConfig.ts'
 import { formatTime } from '../ui/formatTime.ts'
 import { MaybeLink } from '../ui/MaybeLink.tsx'
 import type { ShownStatus, ShownStep } from './runVerification.ts'
 
 const STATUS: Record<ShownStatus, { icon: string; words: string }> = {
-  running: { icon: '…', words: 'checking' },
   ok: { icon: '✓', words: 'passed' },
   failed: { icon: '✗', words: 'failed' },
-  info: { icon: 'ℹ', words: 'information' },
-  warn: { icon: '!', words: 'warning' },
+  unchecked: { icon: '–', words: 'not checked' },
+  warn: { icon: '!', words: 'note' },
 }
 
 /**
- * The steps of a verification, each with its outcome; a failure says what was expected and what
- * was found, and each anchor shows its block, time and transaction.
+ * The steps of a verification, each with its outcome. A step that did not pass says first what
+ * that means in plain words, with the technical detail (what was expected, what was found)
+ * folded beneath; each anchor shows its block, time and transaction.
  */
 export function StepList({
   steps,
@@ -24,7 +24,7 @@ export function StepList({
   config,
 }: {
   steps: ShownStep[]
-  anchors: AnchorDetails[]
+  anchors: AnchoredOn[]
   config: AppConfig
 }) {
   return (
@@ -50,8 +50,18 @@ export function StepList({
               <p className="step-title">
                 {title} <span className="visually-hidden">({status.words})</span>
               </p>
-              {step.reason !== undefined && <p className="step-reason">{step.reason}</p>}
-              {chainId !== undefined && (
+              {step.meaning !== undefined && <p className="step-meaning">{step.meaning}</p>}
+              {step.detail !== undefined &&
+                // A step that did not pass and has no plain reason: its detail is all there is.
+                (step.meaning === undefined && step.status !== 'ok' ? (
+                  <p className="step-meaning">{step.detail}</p>
+                ) : (
+                  <details className="step-detail">
+                    <summary>Technical detail</summary>
+                    <p className="step-reason">{step.detail}</p>
+                  </details>
+                ))}
+              {chainId !== undefined && step.status === 'ok' && (
                 <AnchorLine
                   details={anchors.find((a) => a.chainId === chainId)}
                   config={config}
@@ -71,7 +81,7 @@ function AnchorLine({
   config,
   chainId,
 }: {
-  details: AnchorDetails | undefined
+  details: AnchoredOn | undefined
   config: AppConfig
   chainId: number
 }) {
@@ -98,9 +108,13 @@ function AnchorLine({
       <div>
         <dt>Transaction</dt>
         <dd className="hex">
-          <MaybeLink href={explorerLink(explorer, 'tx', details.txHash)}>
-            {details.txHash}
-          </MaybeLink>
+          {details.txHash === undefined ? (
+            'unknown'
+          ) : (
+            <MaybeLink href={explorerLink(explorer, 'tx', details.txHash)}>
+              {details.txHash}
+            </MaybeLink>
+          )}
         </dd>
       </div>
       {details.note !== undefined && <p className="anchor-note">Note: {details.note}</p>}

@@ -1,9 +1,12 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
-import { chainName } from '../chain/chainName.ts'
 import { useConfig } from '../config/ConfigContext.tsx'
+import { bitcoinHeaders } from './bitcoinHeaders.ts'
 import { bundleFromFragment, bundleToFragment } from './bundleFragment.ts'
+import { ClaimedRecord } from './ClaimedRecord.tsx'
 import { DecisionSummary } from './DecisionSummary.tsx'
+import { describeVerdict } from './describeVerdict.ts'
 import { fetchGatewayProof } from './fetchGatewayProof.ts'
+import { OtsDownload } from './OtsDownload.tsx'
 import { parseBundleText } from './parseBundleText.ts'
 import { runVerification, type VerificationState } from './runVerification.ts'
 import { StepList } from './StepList.tsx'
@@ -21,11 +24,22 @@ export function VerifyPage() {
   const [gatewayUrl, setGatewayUrl] = useState(config.gatewayUrl ?? '')
   const [traceId, setTraceId] = useState('')
   const [apiKey, setApiKey] = useState('')
+  const [bitcoinUrl, setBitcoinUrl] = useState(config.esploraUrl ?? '')
+  // Read when a verification starts: typing it must not re-verify a bundle opened from a link.
+  const bitcoinRef = useRef(bitcoinUrl)
+  bitcoinRef.current = bitcoinUrl
   const [fetching, setFetching] = useState(false)
   const [link, setLink] = useState<string | undefined>()
   const [dragging, setDragging] = useState(false)
   const run = useRef(0)
-  const ids = { text: useId(), file: useId(), gateway: useId(), trace: useId(), key: useId() }
+  const ids = {
+    text: useId(),
+    file: useId(),
+    gateway: useId(),
+    trace: useId(),
+    key: useId(),
+    bitcoin: useId(),
+  }
 
   const verify = useCallback(
     async (source: string) => {
@@ -39,10 +53,18 @@ export function VerifyPage() {
         setState(undefined)
         return
       }
+      let bitcoin: ReturnType<typeof bitcoinHeaders>
+      try {
+        bitcoin = bitcoinHeaders(bitcoinRef.current)
+      } catch (error) {
+        setInputError(error instanceof Error ? error.message : String(error))
+        return
+      }
       setInputError(undefined)
       await runVerification({
         value: parsed.value,
         config,
+        bitcoin,
         onUpdate: (next) => {
           if (run.current === id) setState(next)
         },
@@ -105,12 +127,7 @@ export function VerifyPage() {
     }
   }
 
-  const failed = state?.steps.filter((s) => s.status === 'failed') ?? []
-  // The OpenTimestamps line does not decide the verdict, but a verdict must not hide its failure.
-  const otsFailed = state?.steps.some((s) => s.id === 'ots' && s.status === 'failed') ?? false
-  const anchoredOn = state?.steps
-    .filter((s) => s.id.startsWith('anchor:') && s.status === 'ok')
-    .map((s) => chainName(config, Number(s.id.slice(7))))
+  const verdict = state === undefined ? undefined : describeVerdict(state, config)
 
   return (
     <>
@@ -179,6 +196,25 @@ export function VerifyPage() {
             </p>
           )}
         </form>
+        <details className="bitcoin-source">
+          <summary>Also check the Bitcoin timestamp</summary>
+          <p className="hint">
+            The bundle's OpenTimestamps proof claims a Bitcoin block. Name a server of Bitcoin block
+            headers (an Esplora API) and this browser asks it for that block's header and checks the
+            proof against it; without one, the timestamp is reported as not checked.
+          </p>
+          <div className="field">
+            <label htmlFor={ids.bitcoin}>Bitcoin block headers from (Esplora API URL)</label>
+            <input
+              id={ids.bitcoin}
+              type="url"
+              value={bitcoinUrl}
+              onChange={(e) => setBitcoinUrl(e.target.value)}
+              placeholder="https://blockstream.info/api"
+              spellCheck={false}
+            />
+          </div>
+        </details>
         <details className="gateway-proof">
           <summary>Or fetch the proof from a gateway</summary>
           <p className="hint">
@@ -236,7 +272,7 @@ export function VerifyPage() {
         )}
       </section>
 
-      {state !== undefined && (
+      {state !== undefined && verdict !== undefined && (
         <section
           className="card result"
           aria-labelledby="result-heading"
@@ -245,22 +281,20 @@ export function VerifyPage() {
           data-run={runNumber}
         >
           <h2 id="result-heading">Result</h2>
-          <p
-            className={`verdict ${!state.done ? 'running' : state.valid ? 'ok' : 'failed'}`}
-            role="status"
-            aria-live="polite"
-          >
-            {!state.done
-              ? 'Checking…'
-              : state.valid
-                ? `Verified: this record is in a checkpoint signed by its log and anchored on ${anchoredOn?.join(' and ')}.${otsFailed ? " Its OpenTimestamps proof is not for this checkpoint's root (see that step)." : ''}`
-                : `Not verified: ${failed.length} step${failed.length === 1 ? '' : 's'} failed (${failed.map((s) => s.id).join(', ')}).`}
+          <p className={`verdict ${verdict.tone}`} role="status" aria-live="polite">
+            {verdict.headline}
           </p>
-          <StepList steps={state.steps} anchors={state.anchors} config={config} />
+          {verdict.scope !== undefined && <p className="verdict-scope">{verdict.scope}</p>}
+          <StepList steps={state.steps} anchors={state.anchoredOn} config={config} />
+          {state.done && state.otsBase64 !== undefined && (
+            <OtsDownload base64={state.otsBase64} checkpoint={state.checkpoint} />
+          )}
         </section>
       )}
-      {state?.mtl !== undefined && (
-        <DecisionSummary mtl={state.mtl} verified={state.done ? state.valid : undefined} />
+      {/* The decision's words and colours are for a verified record only; anything else is a claim. */}
+      {state?.done && state.valid && state.mtl !== undefined && <DecisionSummary mtl={state.mtl} />}
+      {state?.done && !state.valid && state.claimed !== undefined && (
+        <ClaimedRecord claimed={state.claimed} />
       )}
     </>
   )

@@ -38,6 +38,7 @@ describe('buildTimeConfig', () => {
         },
       ],
       gatewayUrl: undefined,
+      esploraUrl: undefined,
       mockAccounts: [],
       mockRejectSignatures: false,
       devApiKey: undefined,
@@ -56,6 +57,19 @@ describe('buildTimeConfig', () => {
     expect(config.chains[0]?.rpcUrl).toBe('https://rpc.example/eth')
     expect(config.gatewayUrl).toBe('https://gw.example')
     expect(issues).toEqual(['VITE_RPC_URL_1 must be an http(s) URL'])
+  })
+
+  test('args: the Esplora URL from VITE_ESPLORA_URL, overlaid by tml.config.json; a bad one is reported', () => {
+    const { config } = buildTimeConfig(
+      { VITE_ESPLORA_URL: 'https://blockstream.info/api' },
+      { 'deployments/ethereumLocal.json': deployment },
+    )
+    expect(config.esploraUrl).toBe('https://blockstream.info/api')
+    const merged = mergeConfig(config, { esploraUrl: 'http://127.0.0.1:8788/esplora' })
+    expect(merged.config.esploraUrl).toBe('http://127.0.0.1:8788/esplora')
+    const bad = mergeConfig(config, { esploraUrl: 'javascript:alert(1)' })
+    expect(bad.config.esploraUrl).toBe('https://blockstream.info/api')
+    expect(bad.issues).toEqual(['tml.config.json: esploraUrl must be an http(s) URL'])
   })
 })
 

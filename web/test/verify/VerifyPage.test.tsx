@@ -12,6 +12,7 @@ import { fixtureConfig } from '../fixtures.ts'
 const offlineConfig: AppConfig = {
   chains: [],
   gatewayUrl: undefined,
+  esploraUrl: undefined,
   mockAccounts: [],
   mockRejectSignatures: false,
   devApiKey: undefined,
@@ -26,27 +27,39 @@ function renderPage(config: AppConfig = offlineConfig) {
 }
 
 describe('VerifyPage', () => {
-  test('behavior: verifies a pasted bundle offline, and names the chain steps that fail', async () => {
+  test('behavior: verifies a pasted bundle offline, says in plain words why it is not verified and which chains were not checked', async () => {
     const { bundle } = await buildFixtureBundle()
     renderPage()
     fireEvent.change(screen.getByLabelText(/Proof bundle \(JSON\)/), {
       target: { value: JSON.stringify(bundle) },
     })
     fireEvent.click(screen.getByRole('button', { name: 'Verify' }))
-    const verdict = await screen.findByText(/^Not verified: /)
-    expect(verdict.textContent).toBe(
-      'Not verified: 4 steps failed (keys, anchor:11155111, anchor:80002, anchored).',
+    const verdict = await screen.findByText(/^Not verified\. /)
+    expect(verdict.textContent).toMatch(
+      /^Not verified\. No chain could be read, so the log's keys are unknown\. \(\d+ checks failed: see below\.\)$/,
     )
+    expect(verdict.className).toContain('failed')
+    expect(screen.getByText(/^No chain was checked; not checked: chain 80002/)).toBeTruthy()
     const steps = screen.getByRole('list', { name: 'Verification steps' })
     const inclusion = within(steps).getByText("The MTL is in the checkpoint's tree").closest('li')
     expect(inclusion?.getAttribute('data-status')).toBe('ok')
+    const anchor = steps.querySelector('li[data-step="anchor:11155111"]')
+    expect(anchor?.getAttribute('data-status')).toBe('unchecked')
+    expect(anchor?.textContent).toMatch(/anchored on chain 11155111 \(not checked\)/)
+    // The technical detail is folded beneath the plain words.
+    const leaf = steps.querySelector('li[data-step="checkpointSignature"]')
+    expect(leaf?.querySelector('details summary')?.textContent).toBe('Technical detail')
+    // An unverified record keeps none of a decision's words or colours.
+    expect(screen.queryByText(/Proceed|approved \(\+1\)/)).toBeNull()
+    expect(document.querySelector('.decision-headline')).toBeNull()
     expect(
-      within(steps).getAllByText(/Chain 11155111 is not configured on this page/).length,
-    ).toBeGreaterThan(0)
-    expect(
-      screen.getByText('Careful: this is what the bundle claims, and it did not verify.'),
+      screen.getByRole('heading', { name: 'What the bundle claims (not verified)' }),
     ).toBeTruthy()
+    expect(screen.getByText('Show the unverified claim (JSON)')).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Copy a link to this proof' })).toBeTruthy()
+    expect(
+      screen.getByRole('button', { name: 'Download the OpenTimestamps proof (.ots)' }),
+    ).toBeTruthy()
   })
 
   test('behavior: a bundle in the URL fragment is verified on open', async () => {
@@ -54,7 +67,7 @@ describe('VerifyPage', () => {
     const { bundleToFragment } = await import('../../src/verify/bundleFragment.ts')
     window.location.hash = bundleToFragment(JSON.stringify(bundle))
     renderPage()
-    await screen.findByText(/^Not verified: 4 steps failed/)
+    await screen.findByText(/^Not verified\. /)
     expect((screen.getByLabelText(/Proof bundle \(JSON\)/) as HTMLTextAreaElement).value).toBe(
       JSON.stringify(bundle),
     )
@@ -69,6 +82,24 @@ describe('VerifyPage', () => {
       })
       fireEvent.click(screen.getByRole('button', { name: 'Verify' }))
       expect(screen.getByRole('alert').textContent).toMatch(/^This is not JSON/)
+      expect(screen.queryByRole('status')).toBeNull()
+    })
+
+    test('a Bitcoin header source that is not an http(s) URL is refused before verifying', async () => {
+      const { bundle } = await buildFixtureBundle()
+      renderPage()
+      fireEvent.change(screen.getByLabelText('Bitcoin block headers from (Esplora API URL)'), {
+        target: { value: 'ftp://headers.example' },
+      })
+      fireEvent.change(screen.getByLabelText(/Proof bundle \(JSON\)/), {
+        target: { value: JSON.stringify(bundle) },
+      })
+      fireEvent.click(screen.getByRole('button', { name: 'Verify' }))
+      await waitFor(() =>
+        expect(screen.getByRole('alert').textContent).toMatch(
+          /^The Bitcoin header source must be an http\(s\) URL of an Esplora API/,
+        ),
+      )
       expect(screen.queryByRole('status')).toBeNull()
     })
 
@@ -91,7 +122,7 @@ describe('VerifyPage', () => {
 })
 
 describe('StepList', () => {
-  test('default: each step with its outcome, the reason of a failure, and anchor details with explorer links', () => {
+  test('default: each step with its outcome, plain words first, the detail folded, and anchor details with explorer links', () => {
     render(
       <StepList
         config={fixtureConfig()}
@@ -100,21 +131,29 @@ describe('StepList', () => {
             id: 'inclusion',
             title: "The MTL is in the checkpoint's tree",
             status: 'failed',
-            reason: 'inclusion proof: computed root 0xaa does not match expected root 0xbb',
+            meaning: 'The decision record is not in the log’s published tree.',
+            detail: 'inclusion proof: computed root 0xaa does not match expected root 0xbb',
           },
           {
             id: 'anchor:11155111',
             title: 'The checkpoint is anchored on chain 11155111',
             status: 'ok',
+            detail: 'chain 11155111 holds checkpoint hash 0xcc for epoch 3',
+          },
+          {
+            id: 'anchor:80002',
+            title: 'The checkpoint is anchored on chain 80002',
+            status: 'unchecked',
+            meaning: 'Not checked: this page has no connection for chain 80002.',
           },
         ]}
         anchors={[
           {
             chainId: 11155111,
+            registry: `0x${'c1'.repeat(20)}`,
             txHash: `0x${'a0'.repeat(32)}`,
             blockNumber: 1000n,
             blockTime: 1741944712n,
-            eventMatches: true,
             note: undefined,
           },
         ]}
@@ -122,12 +161,16 @@ describe('StepList', () => {
     )
     const items = screen.getAllByRole('listitem')
     expect(items[0]?.textContent).toBe(
-      "✗The MTL is in the checkpoint's tree (failed)inclusion proof: computed root 0xaa does not match expected root 0xbb",
+      "✗The MTL is in the checkpoint's tree (failed)The decision record is not in the log’s published tree.Technical detailinclusion proof: computed root 0xaa does not match expected root 0xbb",
     )
+    expect(items[0]?.querySelector('details')?.open).toBe(false)
     expect(items[1]?.textContent).toContain(
       'The checkpoint is anchored on Sepolia (chain 11155111) (passed)',
     )
     expect(items[1]?.textContent).toContain('Time2025-03-14 09:31:52 UTC')
+    expect(items[2]?.textContent).toBe(
+      '–The checkpoint is anchored on Polygon Amoy (chain 80002) (not checked)Not checked: this page has no connection for chain 80002.',
+    )
     expect(screen.getByRole('link', { name: '1000' }).getAttribute('href')).toBe(
       'https://explorer.example/block/1000',
     )
@@ -140,7 +183,7 @@ describe('StepList', () => {
 describe('DecisionSummary', () => {
   test('default: the decision in plain words with its scores', async () => {
     const { bundle } = await buildFixtureBundle()
-    render(<DecisionSummary mtl={bundle.mtl} verified={true} />)
+    render(<DecisionSummary mtl={bundle.mtl} />)
     expect(
       screen.getByText('This record is verified: it is exactly what the log committed to.'),
     ).toBeTruthy()

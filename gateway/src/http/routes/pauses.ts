@@ -1,7 +1,11 @@
 import { type Hex, RESOLUTION_DOMAIN, RESOLUTION_TYPES } from '@tml/core'
 import type { FastifyInstance } from 'fastify'
 import { StoreError } from '../../memory/StoreError.ts'
-import { PauseAlreadyResolvedError, PauseNotFoundError } from '../../pause/errors.ts'
+import {
+  PauseAlreadyResolvedError,
+  PauseNotFoundError,
+  ResolutionExpiredError,
+} from '../../pause/errors.ts'
 import type { OpenPause, PauseManager } from '../../pause/PauseManager.ts'
 import { verifyResolution } from '../../pause/verifyResolution.ts'
 import {
@@ -162,8 +166,13 @@ export function pauseRoutes(
           arbiter: { kind: 'reviewer', id: verdict.reviewer },
           rationaleHash: body.rationale_hash,
           signature: body.signature.toLowerCase() as Hex,
+          deadline: body.deadline,
         })
       } catch (e) {
+        if (e instanceof ResolutionExpiredError)
+          return reply
+            .code(400)
+            .send({ error: 'expired', message: e.shortMessage, field: 'deadline' })
         if (e instanceof PauseAlreadyResolvedError)
           return reply.code(409).send({ error: 'already_resolved', message: e.shortMessage })
         if (e instanceof PauseNotFoundError)

@@ -1,0 +1,18 @@
+export { InvalidVerifierConfigError } from './InvalidVerifierConfigError.ts'
+export type {
+  AnchoredOn,
+  ChainKeys,
+  CompromiseProof,
+  LanternReasonName,
+  LanternView,
+  LogStatusName,
+  LogStatusView,
+  ProofStatus,
+  ProofVerdict,
+  UncheckedChain,
+} from './ProofVerdict.ts'
+export { PLAIN_REASONS } from './plainReasons.ts'
+export { VERIFY_STEP_ORDER } from './stepOrder.ts'
+export { LANTERN_REASON_TEXT } from './steps/lanternSteps.ts'
+export type { VerifierChain, VerifierClient } from './VerifierChain.ts'
+export { type VerifyProofParameters, verifyProof } from './verifyProof.ts'

@@ -1,0 +1,66 @@
+import type { Hex } from '@tml/core'
+
+/**
+ * What the monitor found wrong with a log. The first three are contradictions between two
+ * checkpoints signed by the log's keys that the registry accepts as proof
+ * (`reportEquivocation`); the others are reported but cannot be proven on chain by the monitor
+ * alone (see each).
+ */
+export type FindingKind =
+  /** Two checkpoints of one epoch with different roots or tree sizes (EquivocationKind.SameEpoch). */
+  | 'same-epoch'
+  /** A later epoch with a smaller tree (EquivocationKind.TreeShrank). */
+  | 'tree-shrank'
+  /** Two epochs with the same tree size and different roots (EquivocationKind.SameSizeDifferentRoots). */
+  | 'same-size-different-roots'
+  /**
+   * A key of the log's history signed a checkpoint for an epoch outside its period
+   * (EquivocationKind.SignedOutsidePeriod, `reportOutOfPeriod`).
+   */
+  | 'signed-outside-period'
+  /**
+   * Two checkpoints of one epoch that differ only in their time: two statements for one epoch,
+   * but the registry takes no proof of it (its kinds need a different tree).
+   */
+  | 'same-epoch-timestamp'
+  /**
+   * No valid consistency proof between two checkpoints of different sizes: the proof on chain
+   * (`reportInconsistency`) needs a leaf of each tree, which the gateway does not hand out.
+   */
+  | 'inconsistent'
+  /** A gateway serves a checkpoint that the key of its epoch did not sign: not the log's word. */
+  | 'bad-signature'
+  /** A chain holds an epoch that the gateway does not serve. */
+  | 'withheld-epoch'
+  /** The gateway's C2SP note has the size of a known checkpoint and another root. */
+  | 'note-conflict'
+  /** The chains hold different key histories or epoch intervals for the log. */
+  | 'chains-disagree'
+  /** A receipt's promise is broken (`reportBrokenPromise`), see `tml receipt check`. */
+  | 'broken-promise'
+
+/** What happened to the proof of a finding on one chain. */
+export type ChainReport = {
+  chainId: number
+  status: 'submitted' | 'already-compromised' | 'failed' | 'not-submitted'
+  txHash?: Hex
+  blockNumber?: string
+  /** Why it failed or was not submitted. */
+  reason?: string
+}
+
+/** A finding, as printed (NDJSON under --json), posted to the webhook and counted in metrics. */
+export type Finding = {
+  kind: FindingKind
+  logId: Hex
+  /** One line in plain words. */
+  message: string
+  /** Where the contradicting statements came from: `chain:<id>`, `gateway:<url>`, `receipt:<file>`. */
+  sources: string[]
+  /** The epochs involved (decimal strings). */
+  epochs: string[]
+  /** The on-chain proof, per configured chain; empty when the finding cannot be proven there. */
+  reports: ChainReport[]
+  /** ISO 8601 time the monitor found it. */
+  time: string
+}

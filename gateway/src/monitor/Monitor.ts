@@ -1,0 +1,444 @@
+import {
+  bytesToHex,
+  type Checkpoint,
+  checkpointRegistryAbi,
+  type Hex,
+  hexToBytes,
+  parseNote,
+  parseTlogCheckpoint,
+  recoverCheckpointSigner,
+  type SignedReceipt,
+  verifyConsistency,
+} from '@tml/core'
+import { CheckpointBook, type Contradiction, type SeenCheckpoint } from './CheckpointBook.ts'
+import { checkReceipt } from './checkReceipt.ts'
+import type { ChainReport, Finding, FindingKind } from './Finding.ts'
+import type { GatewayClient, PublishedCheckpoint } from './gatewayClient.ts'
+import type { MonitorMetrics } from './MonitorMetrics.ts'
+import type { PinnedChain } from './PinnedChain.ts'
+import { readChainAnchors } from './readChainAnchors.ts'
+import { type KeyPeriod, periodIndexOf, readKeyPeriods } from './readKeyPeriods.ts'
+import { type SignedCheckpointArg, submitReport } from './submitReport.ts'
+
+/** Checkpoints asked from a gateway per request (its page limit). */
+export const GATEWAY_PAGE = 1000
+
+/** A receipt the monitor holds the log to, and where it came from. */
+export type WatchedReceipt = { receipt: SignedReceipt; source: string }
+
+/**
+ * A log to watch: its id, the gateways that publish it (none: the chains only) and receipts of
+ * it whose promises the monitor checks (see `checkReceipt`).
+ */
+export type WatchedLog = { logId: Hex; gateways: GatewayClient[]; receipts?: WatchedReceipt[] }
+
+export type MonitorParameters = {
+  chains: readonly PinnedChain[]
+  logs: readonly WatchedLog[]
+  metrics: MonitorMetrics
+  /** First block to read anchors from on every chain (default 0). */
+  fromBlock?: bigint
+  /** Called once per finding, after its proof was submitted. */
+  onFinding: (finding: Finding) => Promise<void> | void
+  /** Progress and source errors, for stderr. */
+  onNotice?: (line: string) => void
+}
+
+type LogState = WatchedLog & {
+  book: CheckpointBook
+  nextBlock: Map<number, bigint>
+  nextEpoch: Map<string, bigint>
+  /** Keys of findings already reported and consistency pairs already checked. */
+  done: Set<string>
+  /** Consistency checks no gateway could answer yet. */
+  pending: Contradiction[]
+  /** Receipts not yet settled (included in time, or proven broken). */
+  open: WatchedReceipt[]
+}
+
+/**
+ * A monitor of transparency logs (what Certificate Transparency calls a monitor): each round it
+ * reads every chain's anchors of each log (`CheckpointAnchored` events, with the signature from
+ * the anchoring call, and `head`), every gateway's signed checkpoints, and the gateway's C2SP
+ * note; it keeps every distinct checkpoint in a {@link CheckpointBook}, checks the signatures of
+ * what gateways serve against the chains' key history, the consistency of each new tree with its
+ * neighbours through the gateway's consistency proofs, and that no gateway withholds an epoch a
+ * chain holds. When two signed checkpoints contradict each other it submits the proof
+ * (`reportEquivocation`, `reportOutOfPeriod`) to every chain from the reporter's account, and
+ * likewise `reportBrokenPromise` for a receipt it was given whose promise is broken. Each finding
+ * is reported once.
+ *
+ * @example
+ * const monitor = new Monitor({ chains, logs: [{ logId, gateways }], metrics, onFinding: print })
+ * const findings = await monitor.round()
+ */
+export class Monitor {
+  readonly #p: MonitorParameters
+  readonly #logs: LogState[]
+
+  constructor(parameters: MonitorParameters) {
+    this.#p = parameters
+    this.#logs = parameters.logs.map((log) => ({
+      ...log,
+      book: new CheckpointBook(),
+      nextBlock: new Map(),
+      nextEpoch: new Map(),
+      done: new Set(),
+      pending: [],
+      open: [...(log.receipts ?? [])],
+    }))
+  }
+
+  /**
+   * Reads every source once and reports what contradicts. Resolves with this round's findings;
+   * a source that cannot be read is counted in the metrics and named through `onNotice`.
+   */
+  async round(): Promise<Finding[]> {
+    const started = performance.now()
+    const findings: Finding[] = []
+    for (const log of this.#logs) await this.#roundLog(log, findings)
+    const { metrics } = this.#p
+    metrics.rounds++
+    metrics.lastRoundSeconds = (performance.now() - started) / 1000
+    return findings
+  }
+
+  async #roundLog(log: LogState, findings: Finding[]): Promise<void> {
+    const { chains, metrics } = this.#p
+    const contradictions = log.pending.splice(0)
+    // Chains first: a gateway read afterwards must already serve every epoch they hold.
+    const chainEpochs: { chainId: number; epoch: bigint }[] = []
+    let periods: KeyPeriod[] | undefined
+    for (const chain of chains) {
+      const source = `chain:${chain.chainId}`
+      try {
+        const latest = await chain.client.getBlockNumber({ cacheTime: 0 })
+        const fromBlock = log.nextBlock.get(chain.chainId) ?? this.#p.fromBlock ?? 0n
+        if (fromBlock <= latest) {
+          const anchors = await readChainAnchors({
+            chain,
+            logId: log.logId,
+            fromBlock,
+            toBlock: latest,
+          })
+          for (const a of anchors) {
+            contradictions.push(...log.book.add({ ...a, source }))
+            chainEpochs.push({ chainId: chain.chainId, epoch: a.checkpoint.epoch })
+          }
+          log.nextBlock.set(chain.chainId, latest + 1n)
+        }
+        const [headEpoch] = await chain.client.readContract({
+          address: chain.registry,
+          abi: checkpointRegistryAbi,
+          functionName: 'head',
+          args: [log.logId],
+        })
+        if (headEpoch > 0n) chainEpochs.push({ chainId: chain.chainId, epoch: headEpoch })
+        const own = await readKeyPeriods(chain, log.logId)
+        if (periods === undefined) periods = own
+        else if (!samePeriods(periods, own))
+          await this.#emit(log, findings, `keys:${chain.chainId}:${own.length}`, {
+            kind: 'chains-disagree',
+            message: `chain ${chain.chainId} holds another key history of the log than chain ${chains[0]?.chainId} (${own.length} and ${periods.length} periods)`,
+            sources: [source, `chain:${chains[0]?.chainId}`],
+            epochs: [],
+            reports: [],
+          })
+        metrics.observe(log.logId, source, log.book.latestEpoch(source), log.book.size)
+      } catch (error) {
+        this.#sourceError(`${source}: ${(error as Error).message.split('\n')[0]}`)
+      }
+    }
+    for (const gateway of log.gateways) {
+      const source = `gateway:${gateway.url}`
+      if (periods === undefined) break
+      try {
+        let from = log.nextEpoch.get(gateway.url) ?? 1n
+        for (;;) {
+          const page = await gateway.checkpoints(log.logId, from, GATEWAY_PAGE)
+          for (const published of page.checkpoints)
+            contradictions.push(
+              ...(await this.#takePublished(log, findings, published, source, periods)),
+            )
+          const last = page.checkpoints.at(-1)
+          if (last === undefined || page.checkpoints.length < GATEWAY_PAGE) break
+          from = last.checkpoint.epoch + 1n
+        }
+        // Re-read the latest epoch next round: a gateway that changes it is caught.
+        const latest = log.book.latestEpoch(source)
+        log.nextEpoch.set(gateway.url, latest > 0n ? latest : 1n)
+        metrics.observe(log.logId, source, latest, log.book.size)
+        for (const { chainId, epoch } of chainEpochs)
+          if (!log.book.has(epoch, source))
+            await this.#emit(log, findings, `withheld:${gateway.url}:${epoch}`, {
+              kind: 'withheld-epoch',
+              message: `chain ${chainId} holds epoch ${epoch}, which gateway ${gateway.url} does not serve (it serves up to epoch ${latest})`,
+              sources: [`chain:${chainId}`, source],
+              epochs: [String(epoch)],
+              reports: [],
+            })
+        await this.#checkNote(log, findings, gateway, source)
+      } catch (error) {
+        this.#sourceError(`${source}: ${(error as Error).message.split('\n')[0]}`)
+      }
+    }
+    for (const c of contradictions) await this.#settle(log, findings, c)
+    await this.#checkReceipts(log, findings)
+  }
+
+  /** Holds the log to its receipts: a broken promise is proven where a chain has the evidence. */
+  async #checkReceipts(log: LogState, findings: Finding[]): Promise<void> {
+    const still: WatchedReceipt[] = []
+    for (const watched of log.open) {
+      const { receipt, source } = watched
+      try {
+        const verdict = await checkReceipt({
+          receipt,
+          chains: this.#p.chains,
+          gateway: log.gateways[0],
+          ...(this.#p.fromBlock === undefined ? {} : { fromBlock: this.#p.fromBlock }),
+        })
+        if (verdict.status === 'included') continue
+        if (verdict.status === 'pending') {
+          still.push(watched)
+          continue
+        }
+        if (verdict.status === 'invalid') {
+          this.#p.onNotice?.(`${source}: ${verdict.reason}`)
+          continue
+        }
+        const calls = verdict.calls
+        const finding = {
+          kind: 'broken-promise' as const,
+          message: `receipt ${receipt.traceId} (leaf ${receipt.seq}): ${verdict.reason}`,
+          sources: [source],
+          epochs: verdict.checkpoint ? [String(verdict.checkpoint.epoch)] : [],
+        }
+        if (calls === undefined) {
+          // Broken, but no chain holds the evidence yet: say so once and keep looking.
+          await this.#emit(log, findings, `broken:${receipt.traceId}`, { ...finding, reports: [] })
+          still.push(watched)
+          continue
+        }
+        const reports = await submitReport({
+          chains: this.#p.chains,
+          logId: log.logId,
+          call: (chain) => calls.get(chain.chainId) ?? 'no evidence for this chain',
+        })
+        await this.#emit(log, findings, `broken-proven:${receipt.traceId}`, { ...finding, reports })
+      } catch (error) {
+        this.#sourceError(`${source}: ${(error as Error).message.split('\n')[0]}`)
+        still.push(watched)
+      }
+    }
+    log.open = still
+  }
+
+  /** Checks a gateway's checkpoint against the key history; adds it to the book when it is the log's. */
+  async #takePublished(
+    log: LogState,
+    findings: Finding[],
+    published: PublishedCheckpoint,
+    source: string,
+    periods: readonly KeyPeriod[],
+  ): Promise<Contradiction[]> {
+    const { checkpoint, signature } = published
+    let signer: Hex | undefined
+    try {
+      signer = await recoverCheckpointSigner({ checkpoint, signature })
+    } catch {
+      signer = undefined
+    }
+    const period = periods[periodIndexOf(periods, checkpoint.epoch)]
+    if (signer !== undefined && period?.signer.toLowerCase() === signer.toLowerCase())
+      return log.book.add({ checkpoint, signature, source })
+    const other = periods.find((p) => p.signer.toLowerCase() === signer?.toLowerCase())
+    const key = `${checkpoint.epoch}:${signature}`
+    if (other === undefined) {
+      await this.#emit(log, findings, `bad-signature:${key}`, {
+        kind: 'bad-signature',
+        message: `${source} serves a checkpoint of epoch ${checkpoint.epoch} that no key of the log's history signed (recovered ${signer ?? 'nothing'})`,
+        sources: [source],
+        epochs: [String(checkpoint.epoch)],
+        reports: [],
+      })
+      return []
+    }
+    const signed = signedArg(checkpoint, signature)
+    await this.#emit(log, findings, `outside-period:${key}`, {
+      kind: 'signed-outside-period',
+      message: `${source} serves a checkpoint of epoch ${checkpoint.epoch} signed by ${other.signer}, whose key period starts at epoch ${other.fromEpoch}: outside it`,
+      sources: [source],
+      epochs: [String(checkpoint.epoch)],
+      reports: await submitReport({
+        chains: this.#p.chains,
+        logId: log.logId,
+        call: { functionName: 'reportOutOfPeriod', args: [signed] },
+      }),
+    })
+    return []
+  }
+
+  /** The C2SP note must agree with the signed checkpoints of its tree size. */
+  async #checkNote(
+    log: LogState,
+    findings: Finding[],
+    gateway: GatewayClient,
+    source: string,
+  ): Promise<void> {
+    const note = await gateway.note()
+    if (note === undefined) return
+    const tlog = parseTlogCheckpoint(parseNote(note).text)
+    const root = bytesToHex(tlog.rootHash)
+    for (const seen of log.book.atSize(tlog.treeSize)) {
+      if (seen.checkpoint.rootHash.toLowerCase() === root) continue
+      await this.#emit(log, findings, `note:${tlog.treeSize}:${root}:${seen.hash}`, {
+        kind: 'note-conflict',
+        message: `${source}/checkpoint (C2SP note) gives tree size ${tlog.treeSize} the root ${root}; epoch ${seen.checkpoint.epoch} (${[...seen.sources].join(', ')}) gives it ${seen.checkpoint.rootHash}`,
+        sources: [`${source}/checkpoint`, ...seen.sources],
+        epochs: [String(seen.checkpoint.epoch)],
+        reports: [],
+      })
+    }
+  }
+
+  async #settle(log: LogState, findings: Finding[], c: Contradiction): Promise<void> {
+    if (c.kind === 'check-consistency') {
+      const key = `consistency:${c.older.hash}:${c.newer.hash}`
+      if (log.done.has(key)) return
+      const checked = await this.#checkConsistency(log, c.older.checkpoint, c.newer.checkpoint)
+      if (checked === undefined) {
+        log.pending.push(c)
+        return
+      }
+      log.done.add(key)
+      if (checked) return
+      await this.#emit(log, findings, key, {
+        kind: 'inconsistent',
+        message: `the tree of epoch ${c.older.checkpoint.epoch} (${c.older.checkpoint.treeSize} leaves, ${describe(c.older)}) is not a prefix of the tree of epoch ${c.newer.checkpoint.epoch} (${c.newer.checkpoint.treeSize} leaves, ${describe(c.newer)}): no valid consistency proof`,
+        sources: [...c.older.sources, ...c.newer.sources],
+        epochs: [String(c.older.checkpoint.epoch), String(c.newer.checkpoint.epoch)],
+        reports: [],
+      })
+      return
+    }
+    const { first, second } = c
+    const key = `${c.kind}:${first.hash}:${second.hash}`
+    if (log.done.has(key)) return
+    const epochs = [String(first.checkpoint.epoch), String(second.checkpoint.epoch)]
+    const sources = [...new Set([...first.sources, ...second.sources])]
+    const what = `epoch ${first.checkpoint.epoch} (${describe(first)}) and epoch ${second.checkpoint.epoch} (${describe(second)})`
+    if (c.kind === 'same-epoch-timestamp') {
+      await this.#emit(log, findings, key, {
+        kind: c.kind,
+        message: `two checkpoints of epoch ${first.checkpoint.epoch} with the same tree and different times (${first.checkpoint.timestamp}, ${second.checkpoint.timestamp}); the registry takes no proof of this kind`,
+        sources,
+        epochs,
+        reports: [],
+      })
+      return
+    }
+    const message: Record<typeof c.kind, string> = {
+      'same-epoch': `two checkpoints of one epoch with different trees: ${what}`,
+      'tree-shrank': `a later epoch has a smaller tree: ${what}`,
+      'same-size-different-roots': `two trees of one size with different roots: ${what}`,
+    }
+    let reports: ChainReport[]
+    if (first.signature === undefined || second.signature === undefined) {
+      const reason = `no signature known for ${first.signature === undefined ? describe(first) : describe(second)}`
+      reports = this.#p.chains.map((chain) => ({
+        chainId: chain.chainId,
+        status: 'not-submitted',
+        reason,
+      }))
+    } else {
+      reports = await submitReport({
+        chains: this.#p.chains,
+        logId: log.logId,
+        call: {
+          functionName: 'reportEquivocation',
+          args: [
+            signedArg(first.checkpoint, first.signature),
+            signedArg(second.checkpoint, second.signature),
+          ],
+        },
+      })
+    }
+    await this.#emit(log, findings, key, {
+      kind: c.kind,
+      message: message[c.kind],
+      sources,
+      epochs,
+      reports,
+    })
+  }
+
+  /** True or false from the first gateway that answers; undefined when none could. */
+  async #checkConsistency(
+    log: LogState,
+    older: Checkpoint,
+    newer: Checkpoint,
+  ): Promise<boolean | undefined> {
+    for (const gateway of log.gateways) {
+      try {
+        const proof = await gateway.consistency(log.logId, older.treeSize, newer.treeSize)
+        return verifyConsistency({
+          size1: older.treeSize,
+          size2: newer.treeSize,
+          root1: hexToBytes(older.rootHash),
+          root2: hexToBytes(newer.rootHash),
+          proof: proof.map((h) => hexToBytes(h)),
+        })
+      } catch (error) {
+        this.#p.onNotice?.(
+          `gateway ${gateway.url}: no consistency proof ${older.treeSize} → ${newer.treeSize}: ${(error as Error).message.split('\n')[0]}`,
+        )
+      }
+    }
+    return undefined
+  }
+
+  async #emit(
+    log: LogState,
+    findings: Finding[],
+    key: string,
+    finding: Omit<Finding, 'logId' | 'time'> & { kind: FindingKind },
+  ): Promise<void> {
+    if (log.done.has(key)) return
+    log.done.add(key)
+    const full: Finding = { ...finding, logId: log.logId, time: new Date().toISOString() }
+    this.#p.metrics.finding(full.kind)
+    for (const r of full.reports) this.#p.metrics.report(r.chainId, r.status)
+    findings.push(full)
+    await this.#p.onFinding(full)
+  }
+
+  #sourceError(line: string): void {
+    this.#p.metrics.roundErrors++
+    this.#p.onNotice?.(line)
+  }
+}
+
+function samePeriods(a: readonly KeyPeriod[], b: readonly KeyPeriod[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((p, i) => {
+      const q = b[i] as KeyPeriod
+      return (
+        p.signer.toLowerCase() === q.signer.toLowerCase() &&
+        p.receiptKey.toLowerCase() === q.receiptKey.toLowerCase() &&
+        p.fromEpoch === q.fromEpoch
+      )
+    })
+  )
+}
+
+function signedArg(checkpoint: Checkpoint, signature: Hex): SignedCheckpointArg {
+  const { logId, epoch, treeSize, rootHash, timestamp } = checkpoint
+  return { checkpoint: { logId, epoch, treeSize, rootHash, timestamp }, signature }
+}
+
+function describe(seen: SeenCheckpoint): string {
+  const { treeSize, rootHash } = seen.checkpoint
+  return `size ${treeSize}, root ${rootHash.slice(0, 10)}…, from ${[...seen.sources].join(', ')}`
+}
