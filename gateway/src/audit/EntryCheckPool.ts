@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads'
 import type { Hex } from '@tml/core'
 import { type CheckedLines, checkEntryBytes } from './checkEntryLines.ts'
-import { createReceiptVerifier } from './createReceiptVerifier.ts'
+import { createScheduledReceiptVerifier } from './createReceiptVerifier.ts'
+import type { ClaimedReceiptKey } from './exportFormat.ts'
 
 /**
  * Runs `checkEntryBytes` on `threads` threads, batch by batch, round robin: parsing, canonical
@@ -12,7 +13,7 @@ import { createReceiptVerifier } from './createReceiptVerifier.ts'
  * memory bound counts. `threads: 1` (or 0) checks everything on the caller's thread.
  *
  * @example
- * const pool = new EntryCheckPool({ threads: 2, logId, receiptKey }) // one worker and this thread
+ * const pool = new EntryCheckPool({ threads: 2, logId, receiptKeys: [{ fromSeq: 0, publicKey }] }) // one worker and this thread
  * const checked = await pool.check(bytes, 2)
  * await pool.close()
  */
@@ -28,14 +29,14 @@ export class EntryCheckPool {
   constructor({
     threads,
     logId,
-    receiptKey,
-  }: { threads: number; logId: Hex; receiptKey: Hex | undefined }) {
+    receiptKeys,
+  }: { threads: number; logId: Hex; receiptKeys: readonly ClaimedReceiptKey[] | undefined }) {
     // A bad key is reported here, once, rather than by every worker.
-    const verifyReceipt = receiptKey ? createReceiptVerifier(receiptKey) : undefined
+    const verifyReceipt = receiptKeys ? createScheduledReceiptVerifier(receiptKeys) : undefined
     this.#inline = (bytes, firstLine) => checkEntryBytes({ bytes, firstLine, logId, verifyReceipt })
     for (let i = 1; i < threads; i++) {
       const worker = new Worker(new URL('./entryCheckWorker.ts', import.meta.url), {
-        workerData: { logId, receiptKey: receiptKey ?? null },
+        workerData: { logId, receiptKeys: receiptKeys ?? null },
         // A checker holds one batch (about 1 MB of lines) at a time: small heap limits keep each
         // thread's memory to its code and that batch (the audit's memory bound counts them all).
         resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 },

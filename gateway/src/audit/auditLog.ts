@@ -14,7 +14,13 @@ import { nodeSha256 } from '../keys/nodeSha256.ts'
 import { batchLines } from './batchLines.ts'
 import { type CheckedLines, ENTRY, NO_LINE, type PauseFact } from './checkEntryLines.ts'
 import { EntryCheckPool } from './EntryCheckPool.ts'
-import { type ExportCheckpoint, ExportFormatError, parseExportLine } from './exportFormat.ts'
+import {
+  type ClaimedKeys,
+  type ClaimedReceiptKey,
+  type ExportCheckpoint,
+  ExportFormatError,
+  parseExportLine,
+} from './exportFormat.ts'
 import { type PausePolicy, PauseRules } from './PauseRules.ts'
 import type { ChainHead, PinnedChains } from './PinnedChains.ts'
 
@@ -128,7 +134,7 @@ export async function auditLog(p: AuditLogParameters): Promise<AuditReport> {
   }
 
   const keys = keyChecks({ logId, p, header: header.log, problem })
-  const pool = new EntryCheckPool({ threads: p.threads, logId, receiptKey: keys.receiptKey })
+  const pool = new EntryCheckPool({ threads: p.threads, logId, receiptKeys: keys.receiptKeys })
   const pauses = new PauseRules({ policies: p.policies ?? new Map(), problem, note })
   const tree = new CompactTree({ hash: nodeSha256 })
   let entries = 0
@@ -266,9 +272,12 @@ export async function auditLog(p: AuditLogParameters): Promise<AuditReport> {
 
 /**
  * Signatures against the key history: each checkpoint's signer is the key of the period covering
- * its epoch, read from every pinned chain (they must agree; `readKeyHistory`), and the receipt
- * key used for all receipts matches each period's commitment keccak256(x ‖ y). `--signer` and
- * `--receipt-key` replace the history. A failure is one problem, not one per epoch.
+ * its epoch, read from every pinned chain (they must agree; `readKeyHistory`). Receipts are
+ * checked with the key that signed their sequence number (the log's claimed receipt keys, each
+ * from its first seq), and each such key must be the receipt key of a period that began at or
+ * before the epoch holding those receipts (the chain's rule for broken promises: a receipt key
+ * answers from its period's first epoch on). `--signer` and `--receipt-key` replace the history.
+ * A failure is one problem, not one per epoch.
  */
 function keyChecks({
   logId,
@@ -278,11 +287,17 @@ function keyChecks({
 }: {
   logId: Hex
   p: AuditLogParameters
-  header: { checkpointSigner: Hex; receiptPublicKey: Hex } | null
+  header: ClaimedKeys | null
   problem: (kind: string, message: string) => void
 }) {
-  const receiptKey = p.receiptKey ?? header?.receiptPublicKey
-  if (!receiptKey)
+  const receiptKeys: ClaimedReceiptKey[] | undefined = p.receiptKey
+    ? [{ fromSeq: 0, publicKey: p.receiptKey }]
+    : header?.receiptKeys && header.receiptKeys.length > 0
+      ? header.receiptKeys
+      : header?.receiptPublicKey
+        ? [{ fromSeq: 0, publicKey: header.receiptPublicKey }]
+        : undefined
+  if (!receiptKeys)
     problem('keys', 'no receipt public key to check receipts against (the log claims none)')
   const keysAt =
     p.chains.chains.length > 0 ? readKeyHistory({ logId, chains: p.chains.chains }) : undefined
@@ -292,12 +307,17 @@ function keyChecks({
     reported.add(message)
     problem(kind, message)
   }
-  const checkedPeriods = new Set<number>()
+  // Receipt key commitments of the periods met so far: those that began at or before the epoch
+  // being checked (checkpoints come in epoch order).
+  const begun = new Set<string>()
   let historyFailed = false
+  let previousSize = 0
   return {
-    receiptKey,
+    receiptKeys,
     checkCheckpoint: async (served: ExportCheckpoint) => {
       const cp = served.checkpoint
+      const from = previousSize
+      previousSize = Math.max(previousSize, cp.treeSize)
       let period: KeyPeriod | undefined
       if (keysAt && !historyFailed && (p.signer === undefined || p.receiptKey === undefined)) {
         try {
@@ -309,17 +329,21 @@ function keyChecks({
           problem('keys', `${short(e)} (checkpoint signatures not checked)`)
         }
       }
-      if (period && !checkedPeriods.has(period.index)) {
-        checkedPeriods.add(period.index)
-        if (
-          p.receiptKey === undefined &&
-          receiptKey &&
-          !receiptKeyMatches({ publicKey: receiptKey, commitment: period.receiptKeyCommitment })
-        )
-          problem(
-            'keys',
-            `receipt key ${receiptKey} does not match the commitment ${period.receiptKeyCommitment} of key period ${period.index} (chains ${period.chainIds.join(', ')}): receipts were checked against a key the chains do not hold`,
+      if (period) begun.add(period.receiptKeyCommitment.toLowerCase())
+      if (period && p.receiptKey === undefined && receiptKeys) {
+        // The keys that signed this epoch's receipts (seqs from..treeSize-1).
+        for (const [i, key] of receiptKeys.entries()) {
+          const until = receiptKeys[i + 1]?.fromSeq ?? Number.POSITIVE_INFINITY
+          if (key.fromSeq >= cp.treeSize || until <= from) continue
+          const matches = [...begun].some((commitment) =>
+            receiptKeyMatches({ publicKey: key.publicKey, commitment: commitment as Hex }),
           )
+          if (!matches)
+            once(
+              'keys',
+              `receipt key ${key.publicKey} (from seq ${key.fromSeq}) signs receipts of epoch ${cp.epoch}, but no key period that began by then has it (epoch ${cp.epoch} is key period ${period.index}'s, receipt key ${period.receiptKeyCommitment}, chains ${period.chainIds.join(', ')})`,
+            )
+        }
       }
       const signer = p.signer ?? period?.checkpointSigner
       if (!signer) return

@@ -1,5 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto'
 import { type Hex, hexToBytes, receiptSigningBytes, type SignedReceipt } from '@tml/core'
+import type { ClaimedReceiptKey } from './exportFormat.ts'
 
 /** n/2 of P-256: a receipt signature's s must not exceed it (low s, as the chain requires). */
 const HALF_N = Buffer.from(
@@ -48,5 +49,36 @@ export function createReceiptVerifier(publicKey: Hex): (receipt: SignedReceipt) 
     } catch {
       return false
     }
+  }
+}
+
+/**
+ * A receipt checker for a log whose receipt key changed: each receipt is checked with the key
+ * that signs its sequence number (the last one starting at or below it).
+ *
+ * @throws {Error} when a key is not an uncompressed P-256 point, or the keys are not in order
+ *   from seq 0.
+ * @example
+ * const valid = createScheduledReceiptVerifier([{ fromSeq: 0, publicKey: a }, { fromSeq: 500, publicKey: b }])
+ */
+export function createScheduledReceiptVerifier(
+  keys: readonly ClaimedReceiptKey[],
+): (receipt: SignedReceipt) => boolean {
+  if (keys[0]?.fromSeq !== 0) throw new Error('the first receipt key must start at seq 0')
+  for (let i = 1; i < keys.length; i++)
+    if ((keys[i] as ClaimedReceiptKey).fromSeq < (keys[i - 1] as ClaimedReceiptKey).fromSeq)
+      throw new Error('receipt keys must be in order of their first seq')
+  const verifiers = keys.map((k) => ({
+    fromSeq: k.fromSeq,
+    verify: createReceiptVerifier(k.publicKey),
+  }))
+  if (verifiers.length === 1) return (verifiers[0] as (typeof verifiers)[number]).verify
+  return (receipt) => {
+    const seq = typeof receipt?.seq === 'number' ? receipt.seq : -1
+    for (let i = verifiers.length - 1; i >= 0; i--) {
+      const v = verifiers[i] as (typeof verifiers)[number]
+      if (v.fromSeq <= seq) return v.verify(receipt)
+    }
+    return false
   }
 }

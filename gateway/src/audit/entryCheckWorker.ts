@@ -3,10 +3,14 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { Hex } from '@tml/core'
 import { checkEntryBytes } from './checkEntryLines.ts'
-import { createReceiptVerifier } from './createReceiptVerifier.ts'
+import { createScheduledReceiptVerifier } from './createReceiptVerifier.ts'
+import type { ClaimedReceiptKey } from './exportFormat.ts'
 
-const { logId, receiptKey } = workerData as { logId: Hex; receiptKey: Hex | null }
-const verifyReceipt = receiptKey ? createReceiptVerifier(receiptKey) : undefined
+const { logId, receiptKeys } = workerData as {
+  logId: Hex
+  receiptKeys: ClaimedReceiptKey[] | null
+}
+const verifyReceipt = receiptKeys ? createScheduledReceiptVerifier(receiptKeys) : undefined
 
 parentPort?.on(
   'message',

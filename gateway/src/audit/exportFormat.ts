@@ -3,8 +3,19 @@ import { BaseError, type CheckpointJson, type Hex, type SignedReceipt } from '@t
 /** The format version a `tml export` file names in its header line. */
 export const EXPORT_VERSION = 'tml-export/2' as const
 
-/** The keys the operator claims for its log (public halves); an auditor checks them on chain. */
-export type ClaimedKeys = { checkpointSigner: Hex; receiptPublicKey: Hex }
+/** A receipt key of the log and the first sequence number whose receipt it signs. */
+export type ClaimedReceiptKey = { fromSeq: number; publicKey: Hex }
+
+/**
+ * The keys the operator claims for its log (public halves); an auditor checks them on chain.
+ * `receiptPublicKey` signs the next receipts; `receiptKeys`, when given, is every receipt key the
+ * log used, in order (a log that rotated its receipt key; see `tml keys rotate`).
+ */
+export type ClaimedKeys = {
+  checkpointSigner: Hex
+  receiptPublicKey: Hex
+  receiptKeys?: ClaimedReceiptKey[] | undefined
+}
 
 /** First line of an export: what the file is and which log it holds. */
 export type ExportHeader = {
@@ -104,6 +115,10 @@ export function parseExportLine(text: string, line: number): ExportLine {
     case 'header':
       if (o.v !== EXPORT_VERSION) throw bad(`header names ${String(o.v)}, not ${EXPORT_VERSION}`)
       if (!isHex32(o.log_id)) throw bad('header: log_id is not 32 bytes of hex')
+      if (o.log !== null && o.log !== undefined) {
+        const problem = claimedKeysProblem(o.log)
+        if (problem) throw bad(`header: log.${problem}`)
+      }
       return o as ExportHeader
     case 'entry':
       if (!Number.isSafeInteger(o.seq) || (o.seq as number) < 0)
@@ -131,4 +146,35 @@ export function parseExportLine(text: string, line: number): ExportLine {
 
 function isHex32(v: unknown): v is Hex {
   return typeof v === 'string' && /^0x[0-9a-fA-F]{64}$/.test(v)
+}
+
+/** At most this many receipt keys in a claim (a rotation a day for almost three years). */
+const MAX_RECEIPT_KEYS = 1024
+
+// What is wrong with a claimed key set from an export header (untrusted), or undefined.
+function claimedKeysProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not an object'
+  const v = value as Record<string, unknown>
+  if (typeof v.checkpointSigner !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(v.checkpointSigner))
+    return 'checkpointSigner is not an address'
+  if (!isP256Key(v.receiptPublicKey)) return 'receiptPublicKey is not a 65-byte 0x04 key'
+  if (v.receiptKeys === undefined) return undefined
+  if (!Array.isArray(v.receiptKeys) || v.receiptKeys.length > MAX_RECEIPT_KEYS)
+    return `receiptKeys is not a list of at most ${MAX_RECEIPT_KEYS}`
+  let last = -1
+  for (const [i, k] of (v.receiptKeys as unknown[]).entries()) {
+    const key = k as Record<string, unknown> | null
+    const fromSeq = key?.fromSeq
+    if (!Number.isSafeInteger(fromSeq) || (fromSeq as number) < 0)
+      return `receiptKeys[${i}].fromSeq is not a non-negative integer`
+    if (i === 0 ? fromSeq !== 0 : (fromSeq as number) < last)
+      return `receiptKeys[${i}].fromSeq ${fromSeq} is out of order (the first key starts at 0)`
+    if (!isP256Key(key?.publicKey)) return `receiptKeys[${i}].publicKey is not a 65-byte 0x04 key`
+    last = fromSeq as number
+  }
+  return undefined
+}
+
+function isP256Key(value: unknown): boolean {
+  return typeof value === 'string' && /^0x04[0-9a-fA-F]{128}$/.test(value)
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { bytesToHex, type Hex, RECEIPT_VERSION } from '@tml/core'
 import Database from 'better-sqlite3'
+import type { ReceiptHandover } from '../anchoring/AnchorStore.ts'
 import { type ClaimedKeys, EXPORT_VERSION, type ExportLine } from './exportFormat.ts'
 
 /** Rows read at once. */
@@ -145,6 +146,33 @@ export async function* readDataDirLog({
       yield checkpointLine(c)
     }
     db.prepare('COMMIT').run()
+  } finally {
+    db.close()
+  }
+}
+
+/**
+ * The receipt-key handovers a data directory's log recorded (none in a log that never rotated its
+ * receipt key, or whose database predates them), read without writing to the database.
+ *
+ * @example readReceiptHandovers('data') // [{ period: 1, fromSeq: 1200, epoch: 41 }]
+ */
+export function readReceiptHandovers(dataDir: string): ReceiptHandover[] {
+  const path = join(dataDir, 'log.db')
+  if (!existsSync(path)) throw new Error(`no log database at ${path}`)
+  const db = new Database(path, { readonly: true, fileMustExist: true })
+  try {
+    const table = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'receipt_handovers'")
+      .get()
+    if (!table) return []
+    return (
+      db.prepare('SELECT period, from_seq, epoch FROM receipt_handovers ORDER BY period').all() as {
+        period: number
+        from_seq: number
+        epoch: number
+      }[]
+    ).map((r) => ({ period: r.period, fromSeq: r.from_seq, epoch: r.epoch }))
   } finally {
     db.close()
   }

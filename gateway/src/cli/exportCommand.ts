@@ -4,9 +4,10 @@ import { parseArgs } from 'node:util'
 import { type Hex, isHex } from '@tml/core'
 import { privateKeyToAccount } from 'viem/accounts'
 import { type ExportLine, exportLineText } from '../audit/exportFormat.ts'
-import { readDataDirLog } from '../audit/readDataDirLog.ts'
+import { readDataDirLog, readReceiptHandovers } from '../audit/readDataDirLog.ts'
 import { createReceiptSigner } from '../keys/createReceiptSigner.ts'
 import { loadKeys } from '../keys/loadKeys.ts'
+import { receiptKeyStarts } from '../sequencer/ReceiptKeyHandover.ts'
 import { DEFAULT_GATEWAY_URL } from './auditCommand.ts'
 import { readApiLog } from './auditFetchLog.ts'
 import type { CliIo } from './io.ts'
@@ -62,12 +63,20 @@ export async function exportCommand({ argv, io }: { argv: string[]; io: CliIo })
       const keys = loadKeys({ dir: join(values.data, 'keys'), env: io.env, create: false })
       if (values.log && values.log.toLowerCase() !== keys.logId.toLowerCase())
         throw new Error(`the data directory holds log ${keys.logId}, not ${values.log}`)
+      // Every receipt key the log used, each from its first seq (rotations hand receipts over).
+      const receiptKeys = receiptKeyStarts({
+        history: keys.checkpointKeys,
+        handovers: readReceiptHandovers(values.data),
+        periodZeroKey: keys.receiptKey,
+      }).map((s) => ({ fromSeq: s.fromSeq, publicKey: createReceiptSigner(s.key).publicKey }))
       lines = readDataDirLog({
         dataDir: values.data,
         logId: keys.logId.toLowerCase() as Hex,
         keys: {
           checkpointSigner: privateKeyToAccount(keys.checkpointKey).address,
-          receiptPublicKey: createReceiptSigner(keys.receiptKey).publicKey,
+          receiptPublicKey:
+            receiptKeys.at(-1)?.publicKey ?? createReceiptSigner(keys.receiptKey).publicKey,
+          receiptKeys,
         },
       })
     } else {

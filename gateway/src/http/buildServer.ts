@@ -187,6 +187,7 @@ export async function buildServer(p: BuildServerParameters): Promise<FastifyInst
     claimedKeys: () => ({
       checkpointSigner: g.checkpointSignerAt((g.lane?.store.latestCheckpoint()?.epoch ?? 0) + 1),
       receiptPublicKey: g.signer.publicKey,
+      receiptKeys: g.receiptKeys.publicKeys(),
     }),
     checkpoints: g.lane?.store,
     entries: g.store,

@@ -537,9 +537,21 @@ export const checkpointPageSchema = {
     log_id: hex32,
     log: {
       type: 'object',
-      description: 'The keys the operator claims; auditors check them against the LanternRegistry.',
-      required: ['checkpointSigner', 'receiptPublicKey'],
-      properties: { checkpointSigner: address, receiptPublicKey: p256PublicKey },
+      description:
+        "The keys the operator claims; auditors check them against the chains' key history. receiptPublicKey signs the next receipts; receiptKeys lists every receipt key the log used, each from the first seq it signs.",
+      required: ['checkpointSigner', 'receiptPublicKey', 'receiptKeys'],
+      properties: {
+        checkpointSigner: address,
+        receiptPublicKey: p256PublicKey,
+        receiptKeys: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['fromSeq', 'publicKey'],
+            properties: { fromSeq: { type: 'integer', minimum: 0 }, publicKey: p256PublicKey },
+          },
+        },
+      },
     },
     checkpoints: {
       type: 'array',

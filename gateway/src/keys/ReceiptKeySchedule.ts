@@ -75,6 +75,11 @@ export class ReceiptKeySchedule {
     return (this.#starts.at(-1) as Start).signer
   }
 
+  /** Every key's public half with its first sequence number, in order (what the log claims). */
+  publicKeys(): { fromSeq: number; publicKey: Hex }[] {
+    return this.#starts.map(({ fromSeq, signer }) => ({ fromSeq, publicKey: signer.publicKey }))
+  }
+
   /** The starts given as key bytes, in order (what a commit worker is given). */
   starts(): ReceiptKeyStart[] {
     return this.#starts.flatMap(({ fromSeq, key }) => (key ? [{ fromSeq, key }] : []))

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import {
@@ -13,6 +14,8 @@ import {
 } from '@tml/core'
 import { createPublicClient, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
+import { auditCommand } from '../../src/cli/auditCommand.ts'
+import { exportCommand } from '../../src/cli/exportCommand.ts'
 import { keysCommand } from '../../src/cli/keysCommand.ts'
 import { keysRotate } from '../../src/cli/keysRotate.ts'
 import { verifyCommand } from '../../src/cli/verifyCommand.ts'
@@ -262,6 +265,54 @@ describe('checkpoint key rotation on two local chains', () => {
     assert.ok(oldAgain.checkpoint.epoch >= E)
     assert.equal(oldAgain.log.receiptPublicKey, oldReceiptKey)
     await verifyWithDeployments(oldAgain)
+
+    // tml export + tml audit of the rotated log: the export names both receipt keys, each from
+    // its first seq, and the audit checks every receipt with its own key against the chains'
+    // history. A claim that moves the handover (the new key from seq 0) is caught.
+    await gw.app.listen({ host: '127.0.0.1', port: 0 })
+    const api = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}`
+    const exported = join(tempDir(), 'rotated.ndjson')
+    const ex = captureIo({ TML_API_KEY: API_TOKEN })
+    assert.equal(
+      await exportCommand({
+        argv: ['--api', api, '--log', fixture().logId, '--out', exported, '--quiet'],
+        io: ex.io,
+      }),
+      0,
+      ex.err(),
+    )
+    const header = JSON.parse(readFileSync(exported, 'utf8').split('\n')[0] as string) as {
+      log: { receiptKeys: { fromSeq: number; publicKey: string }[] }
+    }
+    assert.deepEqual(header.log.receiptKeys, [
+      { fromSeq: 0, publicKey: oldReceiptKey },
+      { fromSeq: B, publicKey: newReceiptKey },
+    ])
+    const audit = async (file: string) => {
+      const io = captureIo({})
+      const code = await auditCommand({
+        argv: [
+          '--from',
+          file,
+          ...fixture().chains.flatMap((c) => ['--rpc', `${c.chainId}=${c.nodeUrl}`]),
+          '--deployments',
+          deployments,
+          '--quiet',
+        ],
+        io: io.io,
+      })
+      return { code, text: io.out() + io.err() }
+    }
+    const clean = await audit(exported)
+    assert.equal(clean.code, 0, clean.text)
+    const lines = readFileSync(exported, 'utf8').trimEnd().split('\n')
+    const forged = JSON.parse(lines[0] as string) as typeof header
+    forged.log.receiptKeys = [{ fromSeq: 0, publicKey: newReceiptKey }]
+    const forgedFile = join(tempDir(), 'forged.ndjson')
+    writeFileSync(forgedFile, `${[JSON.stringify(forged), ...lines.slice(1)].join('\n')}\n`)
+    const caught = await audit(forgedFile)
+    assert.equal(caught.code, 1, caught.text)
+    assert.match(caught.text, /no key period that began by then has it/)
 
     const show = captureIo(env)
     assert.equal(await keysCommand({ argv: ['show', '--keys', keysDir], io: show.io }), 0)

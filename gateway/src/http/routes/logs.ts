@@ -22,7 +22,11 @@ export const LOG_PAGE_LIMIT = 1000
 export type LogRouteServices = {
   logId: Hex
   /** The keys the operator claims (public halves only); auditors check them on chain. */
-  claimedKeys: () => { checkpointSigner: Address; receiptPublicKey: Hex }
+  claimedKeys: () => {
+    checkpointSigner: Address
+    receiptPublicKey: Hex
+    receiptKeys: { fromSeq: number; publicKey: Hex }[]
+  }
   /** The anchoring lane's checkpoints, anchors and tree; absent without a lane (503). */
   checkpoints: Pick<AnchorStore, 'checkpoints' | 'anchorsOf' | 'treeSize' | 'getNodes'> | undefined
   entries: Pick<LogStore, 'entries'>
