@@ -408,7 +408,8 @@ contract CheckpointRegistry is ICheckpointRegistry {
         uint64 indexPlusOne = _receiptKeyPeriod[logId][given];
         if (indexPlusOne == 0 || _periods[logId][indexPlusOne - 1].fromEpoch > epoch) {
             (bool found, uint64 index) = _periodIndexAt(logId, epoch);
-            revert CheckpointReceiptKeyMismatch(logId, epoch, found ? _periods[logId][index].receiptKey : bytes32(0), given);
+            bytes32 covering = found ? _periods[logId][index].receiptKey : bytes32(0);
+            revert CheckpointReceiptKeyMismatch(logId, epoch, covering, given);
         }
         if (!ReceiptSigning.isTraceId(receipt.traceId)) revert CheckpointReceiptMalformedTraceId(receipt.traceId);
         bool wellFormed;

@@ -1,14 +1,19 @@
 import { gatewayVersion } from '../gatewayVersion.ts'
-import { auditCommand } from './auditCommand.ts'
-import { exportCommand } from './exportCommand.ts'
-import { gatewayStart } from './gatewayStart.ts'
 import type { CliIo } from './io.ts'
-import { keysCommand } from './keysCommand.ts'
-import { mcpProxyCommand } from './mcpProxyCommand.ts'
-import { monitorCommand } from './monitorCommand.ts'
-import { policyCheck } from './policyCheck.ts'
-import { receiptCommand } from './receiptCommand.ts'
-import { verifyCommand } from './verifyCommand.ts'
+
+// Each command's modules are loaded when it runs, not before: `tml audit` of a large export must
+// not carry the gateway's server, SQLite and proxies in memory (about 185 MB), nor `tml verify`
+// wait for them to load.
+type Command = (p: { argv: string[]; io: CliIo }) => Promise<number>
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  verify: async () => (await import('./verifyCommand.ts')).verifyCommand,
+  audit: async () => (await import('./auditCommand.ts')).auditCommand,
+  export: async () => (await import('./exportCommand.ts')).exportCommand,
+  monitor: async () => (await import('./monitorCommand.ts')).monitorCommand,
+  'mcp-proxy': async () => (await import('./mcpProxyCommand.ts')).mcpProxyCommand,
+  receipt: async () => (await import('./receiptCommand.ts')).receiptCommand,
+  keys: async () => (await import('./keysCommand.ts')).keysCommand,
+}
 
 export const MAIN_HELP = `Usage: tml <command> [options]
 
@@ -53,7 +58,7 @@ export async function main({ argv, io }: { argv: string[]; io: CliIo }): Promise
     return 0
   }
   if (command === 'gateway') {
-    if (sub === 'start') return gatewayStart({ argv: rest, io })
+    if (sub === 'start') return (await import('./gatewayStart.ts')).gatewayStart({ argv: rest, io })
     if (sub === '--help' || sub === '-h') {
       io.out(
         'Usage: tml gateway start [options]\n\nRun "tml gateway start --help" for the options.\n',
@@ -61,16 +66,10 @@ export async function main({ argv, io }: { argv: string[]; io: CliIo }): Promise
       return 0
     }
   }
-  const args = sub === undefined ? [] : [sub, ...rest]
-  if (command === 'verify') return verifyCommand({ argv: args, io })
-  if (command === 'audit') return auditCommand({ argv: args, io })
-  if (command === 'export') return exportCommand({ argv: args, io })
-  if (command === 'monitor') return monitorCommand({ argv: args, io })
-  if (command === 'mcp-proxy') return mcpProxyCommand({ argv: args, io })
-  if (command === 'receipt') return receiptCommand({ argv: args, io })
-  if (command === 'keys') return keysCommand({ argv: sub === undefined ? [] : [sub, ...rest], io })
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
+  if (load) return (await load())({ argv: sub === undefined ? [] : [sub, ...rest], io })
   if (command === 'policy') {
-    if (sub === 'check') return policyCheck({ argv: rest, io })
+    if (sub === 'check') return (await import('./policyCheck.ts')).policyCheck({ argv: rest, io })
     if (sub === '--help' || sub === '-h') {
       io.out('Usage: tml policy check FILE|DIR...\n\nRun "tml policy check --help" for details.\n')
       return 0

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import OpenAI from 'openai'
+import { WorkerCommitter } from '../../../src/memory/WorkerCommitter.ts'
 import { auth, reviewer } from '../../helpers/gateway.ts'
 import { signedResolution } from '../../helpers/review.ts'
 import { chatCalls, chatPolicy, type ProxyFixture, startProxyFixture } from './helpers.ts'
@@ -218,5 +219,43 @@ describe('OpenAI proxy: failures, streams released early, real-time safe state',
       },
     )
     assert.equal(chatCalls(f.upstream).length, before)
+  })
+})
+
+describe('OpenAI proxy: No Log = No Action', () => {
+  test('behavior: while the store refuses writes, no answer leaves: 503 tml_not_logged, and the upstream is no longer called', async () => {
+    const f = await startProxyFixture()
+    try {
+      const committer = f.gateway.committer
+      assert.ok(committer instanceof WorkerCommitter)
+      await committer.injectFaultForTest('readonly')
+      const client = f.client()
+      let refused: InstanceType<typeof OpenAI.APIError> | undefined
+      for (let i = 0; i < 200 && !refused; i++) {
+        try {
+          const { response } = await client.chat.completions.create(ask('hello')).withResponse()
+          // Anything released was logged first: it has its receipt.
+          assert.equal(response.headers.get('x-tml-logged'), 'true')
+          assert.ok(response.headers.get('x-tml-receipt'))
+        } catch (e) {
+          assert.ok(e instanceof OpenAI.APIError, String(e))
+          refused = e
+        }
+      }
+      assert.ok(refused, 'the store refused at last')
+      assert.equal(refused.status, 503)
+      assert.equal((refused.error as { code: string }).code, 'tml_not_logged')
+      assert.equal(refused.headers?.get('x-tml-logged'), 'false')
+      // The outage is known now: the next request is refused before the upstream is called.
+      const calls = chatCalls(f.upstream).length
+      await assert.rejects(client.chat.completions.create(ask('hello again')), (e: unknown) => {
+        assert.ok(e instanceof OpenAI.APIError && e.status === 503, String(e))
+        return true
+      })
+      assert.equal(chatCalls(f.upstream).length, calls)
+      await committer.injectFaultForTest(undefined)
+    } finally {
+      await f.close()
+    }
   })
 })
