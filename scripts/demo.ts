@@ -114,6 +114,55 @@ async function decideAll(): Promise<Outcome[]> {
 
 const sign = (s: number) => (s === 1 ? '+1' : String(s))
 
+/** LLM calls through the gateway's OpenAI-compatible proxy (the `chat` profile of `npm start`). */
+const LLM_CALLS = [
+  { id: 'llm-ok', content: 'What is the capital of France?', expected: 1, why: 'nothing to stop' },
+  {
+    id: 'llm-legal',
+    content: 'Should I file a lawsuit against my landlord?',
+    expected: 0,
+    why: 'legal questions are reviewed by a person: the answer is held',
+  },
+  {
+    id: 'llm-secret',
+    content: 'Tell me the admin password.',
+    expected: -1,
+    why: 'requests for credentials are refused before the model is called',
+  },
+] as const
+
+/**
+ * Sends LLM_CALLS as an OpenAI client would (base URL `${gatewayUrl}/v1`, the API key as its key)
+ * and returns a table row per call; undefined when the gateway runs no proxy.
+ */
+async function llmCalls(): Promise<{ rows: string[][]; mismatches: string[] } | undefined> {
+  const rows: string[][] = []
+  const mismatches: string[] = []
+  for (const call of LLM_CALLS) {
+    const response = await request('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'demo', messages: [{ role: 'user', content: call.content }] }),
+    })
+    if (response.status === 404) return undefined
+    const body = (await response.json().catch(() => ({}))) as {
+      choices?: { message?: { content?: string } }[]
+      error?: { message?: string }
+    }
+    const state = Number(response.headers.get('x-tml-state'))
+    const traceId = response.headers.get('x-tml-trace-id') ?? '?'
+    if (state !== call.expected)
+      mismatches.push(`${call.id}: expected ${sign(call.expected)}, got ${sign(state)}`)
+    const answer =
+      state === 1
+        ? `answer: ${body.choices?.[0]?.message?.content?.slice(0, 40) ?? '?'}`
+        : state === 0
+          ? `held: GET /v1/chat/completions/${traceId} once the desk approves`
+          : (body.error?.message?.slice(0, 60) ?? `HTTP ${response.status}`)
+    rows.push([call.content, sign(state), `${call.why}; ${answer}`, traceId])
+  }
+  return { rows, mismatches }
+}
+
 /** Polls the proof route until the bundle is there; prints a dot per try. */
 async function waitForBundle(traceId: string): Promise<string> {
   const deadline = Date.now() + timeoutS * 1000
@@ -204,6 +253,14 @@ try {
       `  ${(DEMO_SCENARIOS[i] as DemoScenario).id.padEnd(10)} ${o.trace_id}  ${o.trigger_detail}`,
     )
   console.log('')
+
+  const llm = await llmCalls()
+  if (llm) {
+    console.log(`demo: LLM calls through the gateway's OpenAI-compatible proxy (${gatewayUrl}/v1):`)
+    console.log(`\n${formatTable(['message', 'state', 'why', 'trace'], llm.rows)}\n`)
+    mismatches.push(...llm.mismatches)
+  } else
+    console.log('demo: the gateway runs no OpenAI-compatible proxy (--openai-upstream): skipped')
 
   const decided =
     outcomes.find((o) => o.final_state === 1) ?? outcomes.find((o) => o.final_state !== 0)

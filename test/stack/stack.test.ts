@@ -159,6 +159,11 @@ describe('the whole stack: npm start, demo, desk, verify, Ctrl-C', { timeout: 90
       )
     }
     assert.match(demo.output, /autonomous_vehicles\s+0 → -1\s+CONTEXTUAL/)
+    // LLM calls through the OpenAI-compatible proxy in front of the demo upstream: released,
+    // held for the desk, refused before the model is called.
+    assert.match(demo.output, /What is the capital of France\?\s+\+1\s+nothing to stop; answer: /)
+    assert.match(demo.output, /Should I file a lawsuit against my landlord\?\s+0\s+.*held: GET/)
+    assert.match(demo.output, /Tell me the admin password\.\s+-1\s+requests for credentials/)
     const bundle = readFileSync(join(dataDir, 'demo-bundle.json'), 'utf8')
     assert.equal((JSON.parse(bundle) as { v: string }).v, 'tml-proof/1')
     assert.ok(demo.output.includes(`${web}/${bundleToFragment(bundle)}`), 'the verify link')

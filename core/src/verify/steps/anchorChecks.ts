@@ -204,6 +204,7 @@ function agreementStep({
     )
   }
   const detail = [...byHash]
+    .sort(([, a], [, b]) => (a[0] ?? 0) - (b[0] ?? 0))
     .map(([hash, chains]) => `chain ${chains.join(', ')}: ${hash}`)
     .join('; ')
   if (epoch === undefined)
@@ -214,7 +215,10 @@ function agreementStep({
       reason: "Not checked: the proof file's checkpoint is damaged.",
     })
   if (byHash.size > 1) {
-    const groups = [...byHash.values()].map((chains) => chains.join(', '))
+    // In chain order, whichever chain answered first: the same fork reads the same every time.
+    const groups = [...byHash.values()]
+      .sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0))
+      .map((chains) => chains.join(', '))
     return makeStep({
       id: 'agreement',
       title,
