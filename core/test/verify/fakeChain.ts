@@ -100,7 +100,10 @@ function answerCall(state: FakeChainState, { to, data }: Call): Hex {
         return result(period)
       }
       default:
-        throw new Error(`fake CheckpointRegistry: ${functionName} not implemented`)
+        // The fake answers the calls the verifier makes, nothing else: a new call fails loudly.
+        throw new Error(
+          `fake CheckpointRegistry: the verifier called ${functionName}, which this fake does not answer`,
+        )
     }
   }
   if (lower === state.lantern.toLowerCase()) {
@@ -129,7 +132,9 @@ function answerCall(state: FakeChainState, { to, data }: Call): Hex {
       case 'isCertifiedPolicy':
         return result(state.certifiedPolicies.has(String(args?.[1]).toLowerCase()))
       default:
-        throw new Error(`fake LanternRegistry: ${functionName} not implemented`)
+        throw new Error(
+          `fake LanternRegistry: the verifier called ${functionName}, which this fake does not answer`,
+        )
     }
   }
   // No contract: an empty answer, as a node gives for an address without code.
@@ -195,7 +200,9 @@ export function fakeClient(state: FakeChainState) {
             }
           }
           default:
-            throw new Error(`fake chain: ${method} not implemented`)
+            throw new Error(
+              `fake chain: the verifier sent ${method}, which this fake does not answer`,
+            )
         }
       },
     }),

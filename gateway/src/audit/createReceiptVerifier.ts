@@ -1,5 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto'
 import { type Hex, hexToBytes, receiptSigningBytes, type SignedReceipt } from '@tml/core'
+import { startFor } from '../keys/ReceiptKeySchedule.ts'
 import type { ClaimedReceiptKey } from './exportFormat.ts'
 
 /** n/2 of P-256: a receipt signature's s must not exceed it (low s, as the chain requires). */
@@ -73,12 +74,7 @@ export function createScheduledReceiptVerifier(
     verify: createReceiptVerifier(k.publicKey),
   }))
   if (verifiers.length === 1) return (verifiers[0] as (typeof verifiers)[number]).verify
-  return (receipt) => {
-    const seq = typeof receipt?.seq === 'number' ? receipt.seq : -1
-    for (let i = verifiers.length - 1; i >= 0; i--) {
-      const v = verifiers[i] as (typeof verifiers)[number]
-      if (v.fromSeq <= seq) return v.verify(receipt)
-    }
-    return false
-  }
+  return (receipt) =>
+    startFor(verifiers, typeof receipt?.seq === 'number' ? receipt.seq : -1)?.verify(receipt) ??
+    false
 }

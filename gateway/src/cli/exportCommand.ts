@@ -5,8 +5,8 @@ import { type Hex, isHex } from '@tml/core'
 import { privateKeyToAccount } from 'viem/accounts'
 import { type ExportLine, exportLineText } from '../audit/exportFormat.ts'
 import { readDataDirLog, readReceiptHandovers } from '../audit/readDataDirLog.ts'
-import { createReceiptSigner } from '../keys/createReceiptSigner.ts'
 import { loadKeys } from '../keys/loadKeys.ts'
+import { ReceiptKeySchedule } from '../keys/ReceiptKeySchedule.ts'
 import { receiptKeyStarts } from '../sequencer/ReceiptKeyHandover.ts'
 import { DEFAULT_GATEWAY_URL } from './auditCommand.ts'
 import { readApiLog } from './auditFetchLog.ts'
@@ -64,18 +64,20 @@ export async function exportCommand({ argv, io }: { argv: string[]; io: CliIo })
       if (values.log && values.log.toLowerCase() !== keys.logId.toLowerCase())
         throw new Error(`the data directory holds log ${keys.logId}, not ${values.log}`)
       // Every receipt key the log used, each from its first seq (rotations hand receipts over).
-      const receiptKeys = receiptKeyStarts({
-        history: keys.checkpointKeys,
-        handovers: readReceiptHandovers(values.data),
-        periodZeroKey: keys.receiptKey,
-      }).map((s) => ({ fromSeq: s.fromSeq, publicKey: createReceiptSigner(s.key).publicKey }))
+      const receiptKeys = new ReceiptKeySchedule(
+        receiptKeyStarts({
+          history: keys.checkpointKeys,
+          handovers: readReceiptHandovers(values.data),
+          periodZeroKey: keys.receiptKey,
+        }),
+      ).publicKeys()
       lines = readDataDirLog({
         dataDir: values.data,
         logId: keys.logId.toLowerCase() as Hex,
         keys: {
           checkpointSigner: privateKeyToAccount(keys.checkpointKey).address,
-          receiptPublicKey:
-            receiptKeys.at(-1)?.publicKey ?? createReceiptSigner(keys.receiptKey).publicKey,
+          // The key of the next receipts; the schedule always holds period 0's.
+          receiptPublicKey: (receiptKeys.at(-1) as (typeof receiptKeys)[number]).publicKey,
           receiptKeys,
         },
       })

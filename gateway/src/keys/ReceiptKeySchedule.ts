@@ -58,11 +58,7 @@ export class ReceiptKeySchedule {
 
   /** The signer of receipt `seq`: the last key that starts at or below it. */
   signerFor(seq: number): ReceiptSigner {
-    for (let i = this.#starts.length - 1; i > 0; i--) {
-      const start = this.#starts[i] as Start
-      if (start.fromSeq <= seq) return start.signer
-    }
-    return (this.#starts[0] as Start).signer
+    return (startFor(this.#starts, seq) ?? (this.#starts[0] as Start)).signer
   }
 
   /** The public key (0x04 ‖ x ‖ y) that signed receipt `seq`: what its proof bundle carries. */
@@ -84,4 +80,22 @@ export class ReceiptKeySchedule {
   starts(): ReceiptKeyStart[] {
     return this.#starts.flatMap(({ fromSeq, key }) => (key ? [{ fromSeq, key }] : []))
   }
+}
+
+/**
+ * The start that covers sequence number `seq` in `starts` (ordered by `fromSeq`): the last one at
+ * or below it; undefined when `seq` is below the first. The one rule of which receipt key signs
+ * which receipt, for the gateway's signers and the audit's checkers.
+ *
+ * @example startFor([{ fromSeq: 0 }, { fromSeq: 500 }], 499) // { fromSeq: 0 }
+ */
+export function startFor<T extends { fromSeq: number }>(
+  starts: readonly T[],
+  seq: number,
+): T | undefined {
+  for (let i = starts.length - 1; i >= 0; i--) {
+    const start = starts[i] as T
+    if (start.fromSeq <= seq) return start
+  }
+  return undefined
 }
