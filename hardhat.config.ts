@@ -21,6 +21,22 @@ const localUrl = (variable: string, port: number): string =>
 
 export default defineConfig({
   plugins: [hardhatToolboxViemPlugin],
+  // Explorer verification (hardhat-verify): `npx hardhat ignition verify chain-<id>` submits every
+  // contract of an Ignition deployment, `npx hardhat verify --network <name> <address> <args…>`
+  // one contract. Sepolia, Ethereum, Amoy and Polygon are among Hardhat's built-in chain
+  // descriptors (Etherscan/PolygonScan and Blockscout URLs), so no custom chain entry is needed.
+  verify: {
+    // One Etherscan API v2 key serves every chain Etherscan covers, PolygonScan included
+    // (`npx hardhat keystore set ETHERSCAN_API_KEY`, or the environment).
+    etherscan: { apiKey: configVariable('ETHERSCAN_API_KEY') },
+    blockscout: { enabled: true },
+    // No key. SOURCIFY_API_URL points at another Sourcify server (a self-hosted one; tests use a
+    // stand-in on 127.0.0.1).
+    sourcify: {
+      enabled: true,
+      ...(process.env.SOURCIFY_API_URL ? { apiUrl: process.env.SOURCIFY_API_URL } : {}),
+    },
+  },
   // Test files only: the runner would count every module under test/, helpers included, as a test.
   paths: { tests: { nodejs: 'test/nodejs' } },
   solidity: {
@@ -56,8 +72,10 @@ export default defineConfig({
       chainId: LOCAL_CHAIN_IDS.polygon,
       url: localUrl('POLYGON_LOCAL_RPC_URL', 8546),
     },
-    // Public networks: RPC URL and deployer key come from the environment or the Hardhat
-    // keystore (`npx hardhat keystore set SEPOLIA_PRIVATE_KEY`); nothing secret is committed.
+    // Public networks: RPC URL and deployer key are configuration variables, served by the
+    // Hardhat keystore (`npx hardhat keystore set SEPOLIA_PRIVATE_KEY`) or the environment, and
+    // read only when a command uses the network; nothing secret is committed. Deploy with
+    // `npm run deploy -- <name>` (Ignition; parameters in ignition/parameters/<name>.json).
     sepolia: {
       type: 'http',
       chainType: 'l1',

@@ -82,9 +82,9 @@ async function bundleTimes(
   store: AnchorStore,
   size: number,
 ): Promise<{ p50: number; p95: number }> {
-  const cp = store.latestCheckpoint()
+  const cp = await store.latestCheckpoint()
   if (!cp) throw new Error('no checkpoint')
-  store.putAnchor({
+  await store.putAnchor({
     epoch: cp.epoch,
     chainId: 31337,
     registry: '0x0000000000000000000000000000000000000001',
@@ -155,7 +155,7 @@ if (process.argv[2] === 'rss') {
   const times = await bundleTimes(store, size)
   globalThis.gc?.()
   process.send?.({ rssMb: Math.round(process.memoryUsage().rss / 1e5) / 10, times })
-  store.close()
+  await store.close()
   process.exit(0)
 }
 
@@ -195,7 +195,7 @@ try {
     if (epoch > 3) latencies.push(performance.now() - t0) // warm-up: first deployments' caches
   }
   latencies.sort((a, b) => a - b)
-  store.close()
+  await store.close()
   await fixture.stop()
   const lane = {
     p50: round(quantile(latencies, 0.5)),
@@ -210,7 +210,7 @@ try {
   const sequencePerSec = Math.round(1_000_000 / oneM.seconds)
   console.log(`sequenced 1,000,000 leaves in ${oneM.seconds.toFixed(1)} s: ${sequencePerSec}/s`)
   const at1M = await bundleTimes(oneM.store, 1_000_000)
-  oneM.store.close()
+  await oneM.store.close()
   console.log('bundle at 1M (ms):', at1M)
 
   // 3 (10M) and 4.
@@ -219,7 +219,7 @@ try {
     largePath = join(work, 'large.db')
     const large = await sequence(largePath, LARGE)
     console.log(`sequenced ${LARGE} leaves in ${large.seconds.toFixed(1)} s`)
-    large.store.close()
+    await large.store.close()
   }
   const child = await new Promise<{ rssMb: number; times: { p50: number; p95: number } }>(
     (resolve, reject) => {

@@ -2,16 +2,20 @@
 // bench/results/anchor.json (the other figures of that file are bench/anchor.ts's, kept as they
 // are).
 //
-// 1. Generates a `tml export` file (NDJSON) of ENTRIES synthetic but valid entries: schema-valid
-//    mtl/1 records (one pause and its timeout resolution in every thousand), their RFC 9162 leaf
-//    hashes, P-256 receipts signed with the log's receipt key, and a checkpoint every
-//    EPOCH_SIZE entries with the root recomputed and an EIP-712 signature by the log's key.
+// 1. Generates a `tml export` file (NDJSON) of ENTRIES synthetic but valid entries
+//    (bench/syntheticExport.ts, on one worker thread per CPU, a range of 5,000 entries at a time,
+//    so that memory stays bounded whatever ENTRIES is): schema-valid mtl/1 records written as
+//    their RFC 8785 text, as the gateway exports them (one pause and its timeout resolution in
+//    every thousand), their RFC 9162 leaf hashes, P-256 receipts signed with the log's receipt
+//    key, and a checkpoint every EPOCH_SIZE entries with the root recomputed and an EIP-712
+//    signature by the log's key. Progress goes to stderr.
 // 2. Starts both local Hardhat EDR chains with the log declared, and anchors the last checkpoint
 //    on both (a chain may skip epochs; the entries are what the audit's cost depends on).
 // 3. Runs `tml audit --from FILE` as a child process against the two chains and measures its
 //    wall time and peak RSS (VmHWM of /proc/PID/status, the whole process with its threads).
 //
-//   npm run bench:audit                  (10,000,000 entries: ~11 GB of temporary disk)
+//   npm run bench:audit                  (10,000,000 entries: ~15 GB of temporary disk; on 2
+//                                         quiet CPUs about 5 min to generate, 10 min to audit)
 //   npm run bench:audit -- --quick       (1,000,000 entries, marked as such)
 //   npm run bench:audit -- --entries N   (any size, for trials; not written unless --write)
 //   options: --threads N (tml audit's), --direct (the command without the CLI's launcher, for
@@ -29,18 +33,15 @@ import {
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { createPublicClient, createWalletClient, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import {
   bytesToHex,
   CompactTree,
-  canonicalBytes,
   checkpointRegistryAbi,
   type Hex,
-  hashLeaf,
-  RECEIPT_VERSION,
   signCheckpoint,
-  validateMtl,
 } from '../core/src/index.ts'
 import { chainDefinition } from '../gateway/src/anchoring/chainDefinition.ts'
 import { EXPORT_VERSION } from '../gateway/src/audit/exportFormat.ts'
@@ -49,6 +50,7 @@ import { nodeSha256 } from '../gateway/src/keys/nodeSha256.ts'
 import { startChains } from '../gateway/test/e2e/anchoredGateway.ts'
 import { DEV_KEYS } from '../gateway/test/e2e/localChains.ts'
 import { tempDir } from '../gateway/test/helpers/memory.ts'
+import type { SyntheticLog } from './syntheticExport.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const arg = (name: string) => {
@@ -67,73 +69,25 @@ const THREADS = arg('--threads')
 const DIRECT = process.argv.includes('--direct')
 const NODE_OPTIONS = arg('--node-options')
 
-const hex32 = (n: number, salt: number) =>
-  `0x${n.toString(16).padStart(16, '0')}${salt.toString(16).padStart(8, '0')}${'5e'.repeat(20)}` as Hex
-const uuid = (seq: number) => `00000000-0000-7000-8000-${seq.toString(16).padStart(12, '0')}`
+/** Entries per range a generator thread writes at a time (divides EPOCH_SIZE). */
+const RANGE = 5_000
+/** Generator threads: signing a receipt per entry is most of the file's cost. */
+const GENERATORS = Math.max(1, cpus().length)
 
-/** A decision, a pause, or the timeout resolution of the pause just before it. */
-function mtlOf(logId: Hex, seq: number, base: number, pauseLeaf: Hex | undefined) {
-  const common = {
-    v: 'mtl/1',
-    log_id: logId,
-    seq,
-    trace_id: uuid(seq),
-    timestamp: new Date(base + seq * STEP_MS).toISOString(),
-    metrics: { confidence: 0.97, harm_score: 0.02, entropy: 0.113 },
-    policy_hash: hex32(1, 7),
-    model: { id: 'model-a', version_hash: hex32(2, 7) },
-    input_hash: hex32(seq, 1),
-    subject: `psn:${hex32(seq, 2).slice(2)}`,
-    causal_graph: [
-      { id: 'input', kind: 'input', inputs: [] },
-      { id: 'score', kind: 'metric', inputs: ['input'] },
-      { id: 'rule', kind: 'rule', inputs: ['score'] },
-    ],
-  }
-  if (seq % 1000 === 500)
-    return {
-      ...common,
-      kind: 'decision',
-      state: 0,
-      trigger_type: 'AMBIGUITY',
-      trigger_detail: 'confidence 0.55 below 0.9',
-      output_hash: null,
-    }
-  if (seq % 1000 === 501 && pauseLeaf)
-    return {
-      ...common,
-      kind: 'resolution',
-      state: -1,
-      trigger_type: 'AMBIGUITY',
-      trigger_detail: 'confidence 0.55 below 0.9',
-      output_hash: null,
-      resolution: {
-        decision: -1,
-        arbiter: { kind: 'timeout', id: 'gateway' },
-        rationale_hash: hex32(3, 7),
-        pause_leaf_hash: pauseLeaf,
-        signature: null,
-      },
-      refers_to: uuid(seq - 1),
-    }
-  return {
-    ...common,
-    kind: 'decision',
-    state: 1,
-    trigger_type: 'NONE',
-    trigger_detail: 'no trigger fired',
-    output_hash: hex32(seq, 3),
-  }
-}
-
+/**
+ * Writes the export file: ranges of entries from worker threads (bench/syntheticExport.ts), in
+ * order, at most two per thread in flight (memory stays bounded whatever ENTRIES is); this
+ * thread appends their leaves to the tree and writes a signed checkpoint after every epoch.
+ */
 async function generate(file: string, fixture: Awaited<ReturnType<typeof startChains>>) {
   const logId = fixture.logId
   const signer = createReceiptSigner(Buffer.from(fixture.receiptSeed.slice(2), 'hex'))
   const account = privateKeyToAccount(fixture.checkpointKey)
   const base = Date.now() - ENTRIES * STEP_MS - 120_000
+  const log: SyntheticLog = { logId, receiptSeed: fixture.receiptSeed, base, stepMs: STEP_MS }
   const out = createWriteStream(file, { highWaterMark: 1 << 20 })
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain')
+  const write = async (data: string | Uint8Array) => {
+    if (!out.write(data)) await once(out, 'drain')
   }
   await write(
     `${JSON.stringify({
@@ -145,60 +99,72 @@ async function generate(file: string, fixture: Awaited<ReturnType<typeof startCh
       created: new Date().toISOString(),
     })}\n`,
   )
+  type Generated = { bytes: Uint8Array; leaves: Uint8Array }
+  const waiting = new Map<number, { resolve: (r: Generated) => void; reject: (e: Error) => void }>()
+  const workers = Array.from({ length: GENERATORS }, () => {
+    const worker = new Worker(new URL('./syntheticExport.ts', import.meta.url), {
+      workerData: { ...log, syntheticExport: true },
+    })
+    worker.on('message', (r: Generated & { id: number }) => {
+      waiting.get(r.id)?.resolve(r)
+      waiting.delete(r.id)
+    })
+    worker.on('error', (error) => {
+      for (const w of waiting.values()) w.reject(error)
+      waiting.clear()
+    })
+    return worker
+  })
+  const ranges = Math.ceil(ENTRIES / RANGE)
+  const request = (k: number) =>
+    new Promise<Generated>((resolve, reject) => {
+      waiting.set(k, { resolve, reject })
+      const worker = workers[k % workers.length] as Worker
+      worker.postMessage({ id: k, from: k * RANGE, to: Math.min(ENTRIES, (k + 1) * RANGE) })
+    })
   const tree = new CompactTree({ hash: nodeSha256 })
-  let pauseLeaf: Hex | undefined
   let last: { checkpoint: Record<string, unknown>; signature: Hex } | undefined
   const t0 = performance.now()
-  let chunk = ''
-  for (let seq = 0; seq < ENTRIES; seq++) {
-    const mtl = mtlOf(logId, seq, base, pauseLeaf)
-    if (seq < 3 || seq % 1000 === 501) {
-      const v = validateMtl(mtl)
-      if (!v.valid) throw new Error(`synthetic MTL ${seq} invalid: ${JSON.stringify(v.issues)}`)
-    }
-    const leaf = hashLeaf(canonicalBytes(mtl), nodeSha256)
-    const leafHash = bytesToHex(leaf)
-    if (seq % 1000 === 500) pauseLeaf = leafHash
-    tree.append(leaf)
-    const receipt = signer.sign({
-      v: RECEIPT_VERSION,
-      logId,
-      traceId: mtl.trace_id,
-      seq,
-      leafHash,
-      timestamp: mtl.timestamp,
-    })
-    chunk += `{"type":"entry","seq":${seq},"trace_id":"${mtl.trace_id}","leaf_hash":"${leafHash}","mtl":${JSON.stringify(mtl)},"receipt":${JSON.stringify(receipt)}}\n`
-    if ((seq + 1) % EPOCH_SIZE === 0 || seq + 1 === ENTRIES) {
-      const checkpoint = {
-        logId,
-        epoch: Math.ceil((seq + 1) / EPOCH_SIZE),
-        treeSize: seq + 1,
-        rootHash: bytesToHex(tree.root()),
-        timestamp: Math.floor((base + seq * STEP_MS) / 1000) + 1,
+  try {
+    const queue: Promise<Generated>[] = []
+    let next = 0
+    while (next < ranges && queue.length < 2 * workers.length) queue.push(request(next++))
+    for (let k = 0; k < ranges; k++) {
+      const { bytes, leaves } = await (queue.shift() as (typeof queue)[number])
+      if (next < ranges) queue.push(request(next++))
+      await write(bytes)
+      for (let i = 0; i < leaves.length; i += 32) tree.append(leaves.subarray(i, i + 32))
+      const end = Math.min(ENTRIES, (k + 1) * RANGE)
+      if (end % EPOCH_SIZE === 0 || end === ENTRIES) {
+        const checkpoint = {
+          logId,
+          epoch: Math.ceil(end / EPOCH_SIZE),
+          treeSize: end,
+          rootHash: bytesToHex(tree.root()),
+          timestamp: Math.floor((base + (end - 1) * STEP_MS) / 1000) + 1,
+        }
+        const signature = await signCheckpoint({
+          checkpoint: {
+            ...checkpoint,
+            epoch: BigInt(checkpoint.epoch),
+            treeSize: BigInt(checkpoint.treeSize),
+            timestamp: BigInt(checkpoint.timestamp),
+          },
+          account,
+        })
+        last = { checkpoint, signature }
+        await write(
+          `${JSON.stringify({ type: 'checkpoint', checkpoint, signature, anchors: [] })}\n`,
+        )
       }
-      const signature = await signCheckpoint({
-        checkpoint: {
-          ...checkpoint,
-          epoch: BigInt(checkpoint.epoch),
-          treeSize: BigInt(checkpoint.treeSize),
-          timestamp: BigInt(checkpoint.timestamp),
-        },
-        account,
-      })
-      last = { checkpoint, signature }
-      chunk += `${JSON.stringify({ type: 'checkpoint', checkpoint, signature, anchors: [] })}\n`
+      if (end % 1_000_000 === 0 || end === ENTRIES)
+        console.error(
+          `generated ${end.toLocaleString('en')} of ${ENTRIES.toLocaleString('en')} entries, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+        )
     }
-    if (chunk.length > 1 << 20) {
-      await write(chunk)
-      chunk = ''
-    }
-    if ((seq + 1) % 1_000_000 === 0)
-      console.log(
-        `generated ${(seq + 1).toLocaleString('en')} entries, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
-      )
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()))
   }
-  await write(chunk)
   out.end()
   await once(out, 'finish')
   return { last: last as NonNullable<typeof last>, seconds: (performance.now() - t0) / 1000 }
@@ -291,10 +257,10 @@ const work = tempDir('tml-bench-audit-')
 const fixture = await startChains()
 try {
   const file = join(work, 'log.ndjson')
-  console.log(`generating ${ENTRIES.toLocaleString('en')} entries into ${file}`)
+  console.error(`generating ${ENTRIES.toLocaleString('en')} entries into ${file}`)
   const generated = await generate(file, fixture)
   const bytes = statSync(file).size
-  console.log(
+  console.error(
     `generated in ${generated.seconds.toFixed(0)} s, ${(bytes / 1e9).toFixed(2)} GB; anchoring epoch ${generated.last.checkpoint.epoch}`,
   )
   for (const chain of fixture.chains) await anchor(chain, generated.last)

@@ -107,7 +107,7 @@ try {
 } finally {
   clearInterval(ticker)
   await anchorer.stop()
-  store.close()
+  await store.close()
   await fixture.stop()
 }
 latencies.sort((a, b) => a - b)

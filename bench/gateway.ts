@@ -10,7 +10,7 @@
 //    measures). The two alternate in short rounds, so that the machine's other work hits both
 //    alike; the ratio is taken per round and its median reported, with the best round beside it.
 import { type ChildProcess, fork } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -20,9 +20,12 @@ import { buildServer } from '../gateway/src/http/buildServer.ts'
 import { loadKeys } from '../gateway/src/keys/loadKeys.ts'
 import { loadPolicies } from '../gateway/src/policy/loadPolicies.ts'
 import { createGateway, type Gateway } from '../gateway/src/service/createGateway.ts'
+import { parseCustodians } from '../gateway/src/vault/Custodian.ts'
+import { generateVaultKeyPair } from '../gateway/src/vault/hpkeSuite.ts'
 import { type HttpLoadResult, httpLoad } from '../gateway/tools/httpLoad.ts'
 import { costBreakdown, RECEIPT_SIGNER } from './gatewayCosts.ts'
 import { median, quantile } from './stats.ts'
+import { sealCosts } from './vaultCosts.ts'
 
 const TOKEN = 'bench-token-0123456789abcdef'
 const BODY = JSON.stringify({
@@ -60,7 +63,11 @@ if (process.argv[2] === 'client') {
   process.exit(0)
 }
 
-async function startGateway(dir: string, writer: 'worker' | 'inline'): Promise<Gateway> {
+async function startGateway(
+  dir: string,
+  writer: 'worker' | 'inline',
+  vault = false,
+): Promise<Gateway> {
   mkdirSync(dir, { recursive: true })
   const keys = loadKeys({
     dir: join(dir, 'keys'),
@@ -70,14 +77,26 @@ async function startGateway(dir: string, writer: 'worker' | 'inline'): Promise<G
   const policies = loadPolicies({
     paths: [fileURLToPath(new URL('../gateway/policies', import.meta.url))],
   })
-  return createGateway({ keys, policies, dataDir: dir, writer })
+  // The vault as an operator would run it: three custodians, two of them needed.
+  const custodians = vault
+    ? await Promise.all(
+        [0, 1, 2].map(async (i) => `c${i}=${(await generateVaultKeyPair()).publicKey}`),
+      )
+    : []
+  return createGateway({
+    keys,
+    policies,
+    dataDir: dir,
+    writer,
+    ...(vault ? { vault: { set: parseCustodians(custodians, 2) } } : {}),
+  })
 }
 
 if (process.argv[2] === 'server') {
   // The gateway and the bare route in one process: the same runtime, flags and machine share.
   const writer = (process.argv[3] as 'worker' | 'inline' | undefined) ?? 'worker'
   const dir = mkdtempSync(join(tmpdir(), 'tml-bench-http-'))
-  const gateway = await startGateway(dir, writer)
+  const gateway = await startGateway(dir, writer, process.argv[4] === 'vault')
   const app = await buildServer({ gateway, apiKeys: [{ caller: 'bench', token: TOKEN }] })
   await app.listen({ host: '127.0.0.1', port: 0 })
   // The bare route: same framework, same JSON body parsing and serialization, nothing else.
@@ -289,6 +308,79 @@ async function http(writer: 'worker' | 'inline') {
   return { writer, connections, pipeline, durationMs, rounds, runs, best, flags }
 }
 
+/**
+ * Durable decisions per second with the vault on ÷ off: two gateway servers (worker writer) in
+ * the same run, loaded in alternating rounds so that the machine's other work hits both alike;
+ * the median of the per-round ratios.
+ */
+async function vaultThroughput() {
+  const start = async (vault: boolean) => {
+    const server = fork(SELF, ['server', 'worker', vault ? 'vault' : 'plain'])
+    const ready = await new Promise<Extract<ServerMessage, { kind: 'ready' }>>((resolve) => {
+      const on = (m: ServerMessage) => {
+        if (m.kind === 'ready') {
+          server.off('message', on)
+          resolve(m)
+        }
+      }
+      server.on('message', on)
+    })
+    return { server, port: ready.gatewayPort }
+  }
+  const off = await start(false)
+  const on = await start(true)
+  const connections = Number(process.env.TML_BENCH_CONNECTIONS ?? 128)
+  const rounds = quick ? 2 : 6
+  const durationMs = quick ? 1500 : 4000
+  await load(off.port, '/v1/decisions', connections, 1, 1000)
+  await load(on.port, '/v1/decisions', connections, 1, 1000)
+  const runs: { vaultOffPerSec: number; vaultOnPerSec: number; ratio: number }[] = []
+  for (let i = 0; i < rounds; i++) {
+    const [first, second] = i % 2 === 0 ? [off, on] : [on, off]
+    const a = await load(first.port, '/v1/decisions', connections, 1, durationMs)
+    const b = await load(second.port, '/v1/decisions', connections, 1, durationMs)
+    const [o, v] = first === off ? [a, b] : [b, a]
+    for (const r of [o, v])
+      if (Object.keys(r.statuses).some((s) => s !== '200'))
+        throw new Error(`non-200 answers: ${JSON.stringify(r.statuses)}`)
+    runs.push({
+      vaultOffPerSec: Math.round(o.perSecond),
+      vaultOnPerSec: Math.round(v.perSecond),
+      ratio: round3(v.perSecond / o.perSecond),
+    })
+  }
+  for (const { server } of [off, on]) {
+    server.send({ op: 'close' } satisfies ServerCommand)
+    await new Promise((resolve) => server.once('exit', resolve))
+  }
+  return { ratio: round3(median(runs.map((r) => r.ratio))), connections, durationMs, runs }
+}
+
+/** `--vault-only`: measures the vault's two figures and updates them in the existing results. */
+async function vaultOnly() {
+  const out = fileURLToPath(new URL('./results/gateway.json', import.meta.url))
+  const previous = existsSync(out)
+    ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>)
+    : {}
+  const seal = sealCosts({ quick })
+  const throughput = await vaultThroughput()
+  const result = {
+    ...previous,
+    sealUs: seal.sealUs,
+    vaultThroughputRatio: throughput.ratio,
+    vault: { ...seal, throughput, date: new Date().toISOString(), quick },
+  }
+  mkdirSync(join(out, '..'), { recursive: true })
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)
+  console.log(
+    JSON.stringify(
+      { sealUs: seal.sealUs, vaultThroughputRatio: throughput.ratio, vault: result.vault },
+      null,
+      2,
+    ),
+  )
+}
+
 async function main() {
   const loadBefore = loadavg()[0] ?? 0
   // The lane proper runs every step on one thread (`--writer inline`): ignition to durable append
@@ -298,6 +390,8 @@ async function main() {
   const laneWorker = await lane('worker')
   const costs = await costBreakdown({ quick, start: (dir) => startGateway(dir, 'inline') })
   const h = await http('worker')
+  const seal = sealCosts({ quick })
+  const vault = await vaultThroughput()
   const ratios = h.runs.map((r) => r.ratio)
   const result = {
     date: new Date().toISOString(),
@@ -346,10 +440,17 @@ async function main() {
     // the part of `cpuUsPerRequest.decision.serverOther` that no batching or overlap removes.
     costPerRecordUs: costs,
     runs: h.runs,
+    // The sealed evidence vault: sealing one record in the commit worker, and durable decisions
+    // per second with the vault on ÷ off (two servers, same run).
+    sealUs: seal.sealUs,
+    vaultThroughputRatio: vault.ratio,
+    vault: { ...seal, throughput: vault },
     targets: {
       laneP99Under1Ms: laneInline.p99 < 1,
       atLeastHalfOfBareEcho: median(ratios) >= 0.5,
       atLeast5000PerSec: median(h.runs.map((r) => r.decisionsPerSec)) >= 5000,
+      sealUsAtMost15: seal.sealUs <= 15,
+      vaultRatioAtLeast085: vault.ratio >= 0.85,
     },
   }
   const out = fileURLToPath(new URL('./results/gateway.json', import.meta.url))
@@ -358,4 +459,5 @@ async function main() {
   console.log(JSON.stringify(result, null, 2))
 }
 
-if (process.argv[2] !== 'client' && process.argv[2] !== 'server') await main()
+if (process.argv[2] !== 'client' && process.argv[2] !== 'server')
+  await (process.argv.includes('--vault-only') ? vaultOnly() : main())

@@ -7,10 +7,13 @@
 //
 // Env: TML_GATEWAY_URL (default http://127.0.0.1:$TML_PORT, port 8787), TML_API_KEY (default:
 // the token in DATA/dev-api-key), TML_DATA_DIR (default ./data), TML_WEB_URL (default
-// http://127.0.0.1:$TML_WEB_PORT, port 5173), TML_DEMO_TIMEOUT_S (anchoring wait, default 120).
+// http://127.0.0.1:$TML_WEB_PORT, port 5173), TML_DEMO_TIMEOUT_S (anchoring wait, default 120),
+// TML_DEMO_AGENT_WAIT_S (how long the agent's paused write waits for the desk: default 300 in a
+// terminal, 0 otherwise, when the write is left pending on the desk).
 import { renameSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { bundleToFragment } from '../web/src/verify/bundleFragment.ts'
+import { agentCalls } from './demoAgent.ts'
 import { DEMO_SCENARIOS, type DemoScenario } from './demoScenarios.ts'
 import { readDevApiKey } from './devApiKey.ts'
 import { formatTable } from './formatTable.ts'
@@ -27,6 +30,7 @@ const webUrl = (env.TML_WEB_URL ?? `http://127.0.0.1:${env.TML_WEB_PORT ?? 5173}
   '',
 )
 const timeoutS = Number(env.TML_DEMO_TIMEOUT_S ?? 120)
+const agentWaitS = Number(env.TML_DEMO_AGENT_WAIT_S ?? (process.stdout.isTTY ? 300 : 0))
 
 /** The parts of a decision answer the demo shows, checked: the answer comes over the network. */
 type Outcome = {
@@ -278,6 +282,24 @@ try {
   console.log(`resolve the pauses as the reviewer (Hardhat dev account #4, local only):`)
   console.log(`  ${webUrl}/?view=desk`)
   for (const line of pauseWindows(outcomes)) console.log(line)
+
+  console.log(
+    `\ndemo: an agent's tool calls through tml mcp-proxy, in front of the MCP filesystem server on ${join(dataDir, 'agent')}:`,
+  )
+  const agent = await agentCalls({
+    gatewayUrl,
+    apiKey,
+    dataDir,
+    waitS: agentWaitS,
+    onWait: (s) =>
+      console.log(
+        `  the agent's write waits up to ${s} s for a reviewer: approve it at ${webUrl}/?view=desk`,
+      ),
+  }).catch((error: Error) => {
+    throw new DemoError(`the agent's tool calls: ${error.message}`)
+  })
+  console.log(`\n${formatTable(['tool call', 'state', 'why', 'trace'], agent.rows)}\n`)
+  mismatches.push(...agent.mismatches)
   if (mismatches.length > 0) {
     console.error(`demo: outcomes differ from the protocol's:\n  ${mismatches.join('\n  ')}`)
     process.exitCode = 1

@@ -19,6 +19,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { migrate } from '../gateway/src/db/migrate.ts'
 import { type LocalCalendar, startLocalCalendar } from '../gateway/src/ots/localCalendar.ts'
 import { type DemoUpstream, startDemoUpstream } from '../gateway/src/proxy/openai/demoUpstream.ts'
 import { type StaticPage, serveStaticPage } from '../web/scripts/servePage.ts'
@@ -238,6 +239,12 @@ async function main(): Promise<void> {
     .at(-1)
   if (logId === undefined) throw new Error('setup-demo printed no log id')
   adoptLogId(logId)
+  // The local stack's store is the developer's own: bring one kept from an older version up to
+  // date here (a production gateway refuses to start instead, until `tml db migrate`).
+  if (existsSync(join(dataDir, 'log.db'))) {
+    const applied = await migrate({ kind: 'sqlite', dataDir })
+    if (applied.length > 0) console.log(`start: store migrated (${applied.join(', ')})`)
+  }
   const devKey = ensureDevApiKey({ dataDir, keysDir })
   if (devKey.created) console.log(`start: development API key written to ${devKey.file}`)
 

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { ensureInstalled, onProjectNode, projectNode, root } from './bootstrap.mjs'
 import { ensureChromium } from './ensure-chromium.mjs'
 import { ensureGo } from './ensure-go.mjs'
+import { ensurePostgres } from './ensure-postgres.mjs'
 
 process.env.HARDHAT_DISABLE_TELEMETRY = 'true'
 
@@ -31,9 +32,11 @@ onProjectNode(fileURLToPath(import.meta.url))
 console.log('test-all: building core and the contracts …')
 run('npm', ['run', 'build', '--silent'])
 
-// 3. A real browser for the browser suites, Go for the C2SP follower test.
+// 3. A real browser for the browser suites, Go for the C2SP follower test, PostgreSQL's server
+// binaries for the PostgreSQL store tests (they start throwaway clusters of their own).
 ensureChromium()
 ensureGo()
+ensurePostgres()
 
 // 4. The suites. Each reports its own totals; we read them from its output.
 const suites = [

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 export const ABI_CONTRACTS = [
   ['LanternRegistry', 'lanternRegistryAbi'],
   ['CheckpointRegistry', 'checkpointRegistryAbi'],
+  ['AccessRegistry', 'accessRegistryAbi'],
 ] as const
 
 /** The compiled artifact of `name` under contracts/`folder` (run `npm run compile` at the root first). */

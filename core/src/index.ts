@@ -5,7 +5,7 @@ export { bytesToHex, type Hex, hexToBytes, InvalidHexError, isHex } from './byte
 export { bytesToUtf8, utf8ToBytes } from './bytes/utf8.ts'
 export * from './c2sp/index.ts'
 export * from './checkpoint/index.ts'
-export { checkpointRegistryAbi, lanternRegistryAbi } from './contracts/abis.ts'
+export { accessRegistryAbi, checkpointRegistryAbi, lanternRegistryAbi } from './contracts/abis.ts'
 export { BaseError, type BaseErrorParameters } from './errors/BaseError.ts'
 export { type Sha256, sha256 } from './hash/sha256.ts'
 export * from './jcs/index.ts'

@@ -164,6 +164,11 @@ describe('the whole stack: npm start, demo, desk, verify, Ctrl-C', { timeout: 90
     assert.match(demo.output, /What is the capital of France\?\s+\+1\s+nothing to stop; answer: /)
     assert.match(demo.output, /Should I file a lawsuit against my landlord\?\s+0\s+.*held: GET/)
     assert.match(demo.output, /Tell me the admin password\.\s+-1\s+requests for credentials/)
+    // An agent's tool calls through tml mcp-proxy in front of the MCP filesystem server: the
+    // write is left waiting on the desk (no terminal: the demo does not wait for it).
+    assert.match(demo.output, /read notes\.txt\s+\+1\s+reads pass; done: /)
+    assert.match(demo.output, /move notes\.txt\s+-1\s+destructive tools are refused/)
+    assert.match(demo.output, /write plan\.txt\s+0\s+a write outside .*approve it on the desk/)
     const bundle = readFileSync(join(dataDir, 'demo-bundle.json'), 'utf8')
     assert.equal((JSON.parse(bundle) as { v: string }).v, 'tml-proof/1')
     assert.ok(demo.output.includes(`${web}/${bundleToFragment(bundle)}`), 'the verify link')

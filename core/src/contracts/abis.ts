@@ -3275,3 +3275,806 @@ export const checkpointRegistryAbi = [
     type: 'function',
   },
 ] as const
+
+/** ABI of AccessRegistry (contracts/AccessRegistry.sol). */
+export const accessRegistryAbi = [
+  {
+    inputs: [
+      {
+        internalType: 'contract ILanternRegistry',
+        name: 'lantern',
+        type: 'address',
+      },
+    ],
+    stateMutability: 'nonpayable',
+    type: 'constructor',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+      {
+        internalType: 'address',
+        name: 'custodian',
+        type: 'address',
+      },
+    ],
+    name: 'AccessAlreadyApproved',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+      {
+        internalType: 'uint64',
+        name: 'epoch',
+        type: 'uint64',
+      },
+      {
+        internalType: 'address',
+        name: 'custodian',
+        type: 'address',
+      },
+    ],
+    name: 'AccessAlreadyReleased',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'address',
+        name: 'custodian',
+        type: 'address',
+      },
+    ],
+    name: 'AccessDuplicateCustodian',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+    ],
+    name: 'AccessEmptyRelease',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+      {
+        internalType: 'uint64',
+        name: 'epoch',
+        type: 'uint64',
+      },
+      {
+        internalType: 'uint64',
+        name: 'fromEpoch',
+        type: 'uint64',
+      },
+      {
+        internalType: 'uint64',
+        name: 'toEpoch',
+        type: 'uint64',
+      },
+    ],
+    name: 'AccessEpochOutOfRange',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+      {
+        internalType: 'uint64',
+        name: 'expiresAt',
+        type: 'uint64',
+      },
+    ],
+    name: 'AccessGrantExpired',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+      {
+        internalType: 'uint8',
+        name: 'approvals',
+        type: 'uint8',
+      },
+      {
+        internalType: 'uint8',
+        name: 'threshold',
+        type: 'uint8',
+      },
+    ],
+    name: 'AccessGrantNotLive',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'index',
+        type: 'uint256',
+      },
+    ],
+    name: 'AccessInvalidCustodian',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'count',
+        type: 'uint256',
+      },
+      {
+        internalType: 'uint256',
+        name: 'keyCount',
+        type: 'uint256',
+      },
+    ],
+    name: 'AccessInvalidCustodianCount',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint64',
+        name: 'duration',
+        type: 'uint64',
+      },
+      {
+        internalType: 'uint64',
+        name: 'maxDuration',
+        type: 'uint64',
+      },
+    ],
+    name: 'AccessInvalidDuration',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint64',
+        name: 'fromEpoch',
+        type: 'uint64',
+      },
+      {
+        internalType: 'uint64',
+        name: 'toEpoch',
+        type: 'uint64',
+      },
+    ],
+    name: 'AccessInvalidEpochRange',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'threshold',
+        type: 'uint256',
+      },
+      {
+        internalType: 'uint256',
+        name: 'count',
+        type: 'uint256',
+      },
+    ],
+    name: 'AccessInvalidThreshold',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+    ],
+    name: 'AccessLogRetired',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+    ],
+    name: 'AccessNoCustodians',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+      {
+        internalType: 'address',
+        name: 'caller',
+        type: 'address',
+      },
+    ],
+    name: 'AccessNotCustodian',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+      {
+        internalType: 'address',
+        name: 'caller',
+        type: 'address',
+      },
+    ],
+    name: 'AccessNotLogOperator',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+    ],
+    name: 'AccessUnknownGrant',
+    type: 'error',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+    ],
+    name: 'AccessUnknownLog',
+    type: 'error',
+  },
+  {
+    inputs: [],
+    name: 'AccessZeroAuditorKey',
+    type: 'error',
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+      {
+        indexed: true,
+        internalType: 'address',
+        name: 'custodian',
+        type: 'address',
+      },
+      {
+        indexed: false,
+        internalType: 'uint8',
+        name: 'approvals',
+        type: 'uint8',
+      },
+    ],
+    name: 'AccessApproved',
+    type: 'event',
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+      {
+        indexed: false,
+        internalType: 'uint64',
+        name: 'approvedAt',
+        type: 'uint64',
+      },
+      {
+        indexed: false,
+        internalType: 'uint64',
+        name: 'expiresAt',
+        type: 'uint64',
+      },
+    ],
+    name: 'AccessGranted',
+    type: 'event',
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+      {
+        indexed: true,
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+      {
+        indexed: true,
+        internalType: 'address',
+        name: 'auditor',
+        type: 'address',
+      },
+      {
+        indexed: false,
+        internalType: 'uint64',
+        name: 'fromEpoch',
+        type: 'uint64',
+      },
+      {
+        indexed: false,
+        internalType: 'uint64',
+        name: 'toEpoch',
+        type: 'uint64',
+      },
+      {
+        indexed: false,
+        internalType: 'uint64',
+        name: 'duration',
+        type: 'uint64',
+      },
+      {
+        indexed: false,
+        internalType: 'bytes32',
+        name: 'auditorKey',
+        type: 'bytes32',
+      },
+    ],
+    name: 'AccessRequested',
+    type: 'event',
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+      {
+        indexed: true,
+        internalType: 'uint16',
+        name: 'version',
+        type: 'uint16',
+      },
+      {
+        indexed: false,
+        internalType: 'uint8',
+        name: 'threshold',
+        type: 'uint8',
+      },
+      {
+        indexed: false,
+        internalType: 'address[]',
+        name: 'custodians',
+        type: 'address[]',
+      },
+      {
+        indexed: false,
+        internalType: 'bytes32[]',
+        name: 'keys',
+        type: 'bytes32[]',
+      },
+    ],
+    name: 'CustodiansDeclared',
+    type: 'event',
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+      {
+        indexed: true,
+        internalType: 'uint64',
+        name: 'epoch',
+        type: 'uint64',
+      },
+      {
+        indexed: true,
+        internalType: 'address',
+        name: 'custodian',
+        type: 'address',
+      },
+      {
+        indexed: false,
+        internalType: 'uint8',
+        name: 'index',
+        type: 'uint8',
+      },
+      {
+        indexed: false,
+        internalType: 'bytes',
+        name: 'wrappedShare',
+        type: 'bytes',
+      },
+    ],
+    name: 'ShareReleased',
+    type: 'event',
+  },
+  {
+    inputs: [],
+    name: 'MAX_CUSTODIANS',
+    outputs: [
+      {
+        internalType: 'uint256',
+        name: '',
+        type: 'uint256',
+      },
+    ],
+    stateMutability: 'view',
+    type: 'function',
+  },
+  {
+    inputs: [],
+    name: 'MAX_DURATION',
+    outputs: [
+      {
+        internalType: 'uint64',
+        name: '',
+        type: 'uint64',
+      },
+    ],
+    stateMutability: 'view',
+    type: 'function',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+    ],
+    name: 'approve',
+    outputs: [],
+    stateMutability: 'nonpayable',
+    type: 'function',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+      {
+        internalType: 'uint16',
+        name: 'version',
+        type: 'uint16',
+      },
+      {
+        internalType: 'address',
+        name: 'account',
+        type: 'address',
+      },
+    ],
+    name: 'custodianIndex',
+    outputs: [
+      {
+        internalType: 'uint8',
+        name: '',
+        type: 'uint8',
+      },
+    ],
+    stateMutability: 'view',
+    type: 'function',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+    ],
+    name: 'custodiansOf',
+    outputs: [
+      {
+        internalType: 'address[]',
+        name: 'custodians',
+        type: 'address[]',
+      },
+      {
+        internalType: 'bytes32[]',
+        name: 'keys',
+        type: 'bytes32[]',
+      },
+      {
+        internalType: 'uint8',
+        name: 'threshold',
+        type: 'uint8',
+      },
+      {
+        internalType: 'uint16',
+        name: 'version',
+        type: 'uint16',
+      },
+    ],
+    stateMutability: 'view',
+    type: 'function',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+      {
+        internalType: 'address[]',
+        name: 'custodians',
+        type: 'address[]',
+      },
+      {
+        internalType: 'bytes32[]',
+        name: 'keys',
+        type: 'bytes32[]',
+      },
+      {
+        internalType: 'uint8',
+        name: 'threshold',
+        type: 'uint8',
+      },
+    ],
+    name: 'declareCustodians',
+    outputs: [],
+    stateMutability: 'nonpayable',
+    type: 'function',
+  },
+  {
+    inputs: [],
+    name: 'grantCount',
+    outputs: [
+      {
+        internalType: 'uint256',
+        name: '',
+        type: 'uint256',
+      },
+    ],
+    stateMutability: 'view',
+    type: 'function',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+    ],
+    name: 'grantInfo',
+    outputs: [
+      {
+        components: [
+          {
+            internalType: 'bytes32',
+            name: 'logId',
+            type: 'bytes32',
+          },
+          {
+            internalType: 'bytes32',
+            name: 'auditorKey',
+            type: 'bytes32',
+          },
+          {
+            internalType: 'address',
+            name: 'auditor',
+            type: 'address',
+          },
+          {
+            internalType: 'uint64',
+            name: 'requestedAt',
+            type: 'uint64',
+          },
+          {
+            internalType: 'uint16',
+            name: 'custodyVersion',
+            type: 'uint16',
+          },
+          {
+            internalType: 'uint8',
+            name: 'approvals',
+            type: 'uint8',
+          },
+          {
+            internalType: 'uint8',
+            name: 'threshold',
+            type: 'uint8',
+          },
+          {
+            internalType: 'uint64',
+            name: 'fromEpoch',
+            type: 'uint64',
+          },
+          {
+            internalType: 'uint64',
+            name: 'toEpoch',
+            type: 'uint64',
+          },
+          {
+            internalType: 'uint64',
+            name: 'duration',
+            type: 'uint64',
+          },
+          {
+            internalType: 'uint64',
+            name: 'approvedAt',
+            type: 'uint64',
+          },
+        ],
+        internalType: 'struct IAccessRegistry.Grant',
+        name: '',
+        type: 'tuple',
+      },
+    ],
+    stateMutability: 'view',
+    type: 'function',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+      {
+        internalType: 'address',
+        name: 'custodian',
+        type: 'address',
+      },
+    ],
+    name: 'hasApproved',
+    outputs: [
+      {
+        internalType: 'bool',
+        name: '',
+        type: 'bool',
+      },
+    ],
+    stateMutability: 'view',
+    type: 'function',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+    ],
+    name: 'isLive',
+    outputs: [
+      {
+        internalType: 'bool',
+        name: '',
+        type: 'bool',
+      },
+    ],
+    stateMutability: 'view',
+    type: 'function',
+  },
+  {
+    inputs: [],
+    name: 'lanternRegistry',
+    outputs: [
+      {
+        internalType: 'address',
+        name: '',
+        type: 'address',
+      },
+    ],
+    stateMutability: 'view',
+    type: 'function',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+      {
+        internalType: 'uint64',
+        name: 'epoch',
+        type: 'uint64',
+      },
+      {
+        internalType: 'bytes',
+        name: 'wrappedShare',
+        type: 'bytes',
+      },
+    ],
+    name: 'release',
+    outputs: [],
+    stateMutability: 'nonpayable',
+    type: 'function',
+  },
+  {
+    inputs: [
+      {
+        internalType: 'bytes32',
+        name: 'logId',
+        type: 'bytes32',
+      },
+      {
+        internalType: 'uint64',
+        name: 'fromEpoch',
+        type: 'uint64',
+      },
+      {
+        internalType: 'uint64',
+        name: 'toEpoch',
+        type: 'uint64',
+      },
+      {
+        internalType: 'uint64',
+        name: 'duration',
+        type: 'uint64',
+      },
+      {
+        internalType: 'bytes32',
+        name: 'auditorKey',
+        type: 'bytes32',
+      },
+    ],
+    name: 'requestAccess',
+    outputs: [
+      {
+        internalType: 'uint256',
+        name: 'grantId',
+        type: 'uint256',
+      },
+    ],
+    stateMutability: 'nonpayable',
+    type: 'function',
+  },
+] as const

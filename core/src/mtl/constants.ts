@@ -1,4 +1,8 @@
-/** The format version every MTL carries in `v`. A new or changed field means `mtl/2`. */
+/**
+ * The format version every MTL carries in `v`. A changed field means `mtl/2`; a new optional
+ * field that leaves every earlier record's bytes, hash and meaning as they were may be added to
+ * `mtl/1` (docs/formats.md lists them).
+ */
 export const MTL_VERSION = 'mtl/1' as const
 
 /**
@@ -24,6 +28,12 @@ export const TRIGGER_TYPES = [
   'LEDGER',
   'NONE',
 ] as const
+
+/**
+ * How a trigger node of the causal graph compared its measured value with its `threshold`: the
+ * check fired because `value <comparison> threshold` held (`gt` is >, `gte` ≥, `lt` <, `lte` ≤).
+ */
+export const CAUSAL_COMPARISONS = ['gt', 'gte', 'lt', 'lte'] as const
 
 /** Who closed a pause: a human reviewer, an automatic verification, the timeout or the pause budget. */
 export const ARBITER_KINDS = ['reviewer', 'verification', 'timeout', 'budget'] as const

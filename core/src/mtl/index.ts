@@ -1,6 +1,7 @@
 export { assertMtl } from './assertMtl.ts'
 export {
   ARBITER_KINDS,
+  CAUSAL_COMPARISONS,
   MTL_KINDS,
   MTL_LIMITS,
   MTL_STATES,
@@ -14,6 +15,7 @@ export { InvalidMtlError } from './InvalidMtlError.ts'
 export type { JsonSchema, JsonSchemaType } from './JsonSchema.ts'
 export { mtlSchema } from './mtlSchema.ts'
 export {
+  CALLER_PATTERN,
   HEX_BYTES_PATTERN,
   HEX32_PATTERN,
   IDENTIFIER_PATTERN,
@@ -26,6 +28,7 @@ export {
 } from './patterns.ts'
 export type {
   ArbiterKind,
+  CausalComparison,
   CausalNode,
   Mtl,
   MtlArbiter,

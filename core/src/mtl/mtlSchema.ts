@@ -1,5 +1,6 @@
 import {
   ARBITER_KINDS,
+  CAUSAL_COMPARISONS,
   MTL_LIMITS,
   MTL_STATES,
   MTL_VERSION,
@@ -9,6 +10,7 @@ import {
 } from './constants.ts'
 import type { JsonSchema } from './JsonSchema.ts'
 import {
+  CALLER_PATTERN,
   HEX_BYTES_PATTERN,
   HEX32_PATTERN,
   IDENTIFIER_PATTERN,
@@ -111,6 +113,15 @@ const commonProperties = (kind: JsonSchema, state: JsonSchema): Record<string, J
     items: { $ref: '#/$defs/causalNode' },
     description: `The chain of evidence that led to the state, as nodes in order (at most ${MTL_LIMITS.causalNodes}); a node names the earlier nodes it used.`,
   },
+  caller: {
+    type: 'string',
+    pattern: CALLER_PATTERN,
+    description:
+      'Optional. Pseudonym of the API caller that initiated the record: clr: and a keyed hash (HMAC-SHA-256 under a key the operator holds) of the caller name its API key belongs to; never the key, never the name. Records written before it was logged have none.',
+  },
+  evidence_seal: hex32(
+    "Optional. SHA-256 of the record's sealed evidence envelope (tml-vault/1: version, epoch, nonce, ciphertext) in the gateway's evidence vault, so that the vault entry an auditor opens is provably the anchored one. Absent when the vault is off.",
+  ),
 })
 
 const commonRequired = [
@@ -167,14 +178,32 @@ const decision: JsonSchema = {
   description: 'A decision of the gateway: +1 proceed, 0 pause (a resolution follows), -1 refuse.',
   type: 'object',
   required: commonRequired,
-  properties: commonProperties(
-    { const: 'decision', description: 'decision: a gateway decision.' },
-    {
-      enum: MTL_STATES,
-      description: 'Ternary state: 1 proceed, 0 pause for resolution, -1 refuse.',
-    },
-  ),
+  properties: {
+    ...commonProperties(
+      { const: 'decision', description: 'decision: a gateway decision.' },
+      {
+        enum: MTL_STATES,
+        description: 'Ternary state: 1 proceed, 0 pause for resolution, -1 refuse.',
+      },
+    ),
+    escalation_target: identifier(
+      "Optional, pauses only. Who the pause escalates to, as the policy names it (a reviewer group or role, e.g. clinical-review-board), never a person's name.",
+    ),
+  },
   additionalProperties: false,
+  allOf: [
+    {
+      if: {
+        required: ['escalation_target'],
+        properties: { escalation_target: { type: 'string' } },
+      },
+      // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword, not a thenable.
+      then: {
+        description: 'only a pause escalates',
+        properties: { state: { const: 0 } },
+      },
+    },
+  ],
 }
 
 const resolution: JsonSchema = {
@@ -303,8 +332,38 @@ const causalNode: JsonSchema = {
       items: { type: 'string', pattern: IDENTIFIER_PATTERN },
       description: `Ids of the nodes this one was derived from (at most ${MTL_LIMITS.causalInputs}).`,
     },
+    threshold: {
+      type: 'number',
+      description:
+        'Optional, with comparison. The limit in force that a numeric check compared its measured value (in metrics) against.',
+    },
+    comparison: {
+      enum: CAUSAL_COMPARISONS,
+      description:
+        'Optional, with threshold. How the check fired: value gt (>), gte (>=), lt (<) or lte (<=) threshold.',
+    },
   },
   additionalProperties: false,
+  allOf: [
+    {
+      if: { required: ['threshold'], properties: { threshold: { type: 'number' } } },
+      // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword, not a thenable.
+      then: {
+        description: 'a threshold needs its comparison',
+        required: ['comparison'],
+        properties: { comparison: { enum: CAUSAL_COMPARISONS } },
+      },
+    },
+    {
+      if: { required: ['comparison'], properties: { comparison: { enum: CAUSAL_COMPARISONS } } },
+      // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword, not a thenable.
+      then: {
+        description: 'a comparison needs its threshold',
+        required: ['threshold'],
+        properties: { threshold: { type: 'number' } },
+      },
+    },
+  ],
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Hex } from '../bytes/hex.ts'
 import type {
   ARBITER_KINDS,
+  CAUSAL_COMPARISONS,
   MTL_KINDS,
   MTL_STATES,
   MTL_VERSION,
@@ -22,8 +23,21 @@ export type ArbiterKind = (typeof ARBITER_KINDS)[number]
 /** How a pause ended: 1 approved, -1 denied. */
 export type ResolutionDecision = (typeof RESOLUTION_DECISIONS)[number]
 
-/** One step of the evidence that led to a state; `inputs` names earlier nodes by `id`. */
-export type CausalNode = { id: string; kind: string; inputs: string[] }
+/** How a check compared its value with its threshold: it fired because `value <op> threshold`. */
+export type CausalComparison = (typeof CAUSAL_COMPARISONS)[number]
+
+/**
+ * One step of the evidence that led to a state; `inputs` names earlier nodes by `id`. A numeric
+ * check also says what it compared against: `threshold` (the policy's limit in force) with its
+ * `comparison`, always both or neither. Records written before they were logged carry neither.
+ */
+export type CausalNode = {
+  id: string
+  kind: string
+  inputs: string[]
+  threshold?: number
+  comparison?: CausalComparison
+}
 
 /** The AI model a decision is about. */
 export type MtlModel = { id: string; version_hash: Hex }
@@ -63,10 +77,28 @@ export type MtlBase = {
   output_hash: Hex | null
   subject: `psn:${string}`
   causal_graph: CausalNode[]
+  /**
+   * Pseudonym of the API caller that initiated the record (`clr:` + keyed hash of its name, never
+   * the key or the name). Absent in records written before it was logged.
+   */
+  caller?: `clr:${string}`
+  /**
+   * SHA-256 of the record's sealed evidence envelope in the gateway's vault (`tml-vault/1`).
+   * Absent when the vault is off.
+   */
+  evidence_seal?: Hex
 }
 
 /** A decision record: +1, 0 (a pause, which a resolution record closes later) or -1. */
-export type MtlDecision = MtlBase & { kind: 'decision'; state: MtlState }
+export type MtlDecision = MtlBase & {
+  kind: 'decision'
+  state: MtlState
+  /**
+   * Who a pause escalates to (the policy's reviewer group or role): on pauses (state 0) whose
+   * policy names one, absent otherwise.
+   */
+  escalation_target?: string
+}
 
 /** A resolution record: closes the pause whose `trace_id` is `refers_to`; `state` equals `resolution.decision`. */
 export type MtlResolution = MtlBase & {

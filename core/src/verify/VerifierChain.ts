@@ -36,4 +36,11 @@ export type VerifierChain = {
   checkpointRegistry?: Address | undefined
   /** The LanternRegistry, if pinned too; by default `checkpointRegistry.lantern()`. */
   lanternRegistry?: Address | undefined
+  /**
+   * The first block the verifier's event searches read on this chain (`eth_getLogs`): the
+   * pinned CheckpointRegistry's deployment block (`blockNumber` in deployments/<network>.json),
+   * since it emitted nothing before. Public RPC nodes refuse a search from block 0. Default 0;
+   * not applied to a registry the bundle names (`trustBundle`), whose deployment is not known.
+   */
+  fromBlock?: bigint | undefined
 }

@@ -65,7 +65,7 @@ export async function readAnchoredOn({
         abi: checkpointRegistryAbi,
         eventName: 'CheckpointAnchored',
         args: { logId: checkpoint.logId, epoch: checkpoint.epoch },
-        fromBlock: 'earliest',
+        fromBlock: chain.fromBlock,
         toBlock: 'latest',
       })
       const event = events.find(matches)

@@ -256,7 +256,7 @@ function checkConfig(chains: readonly VerifierChain[], trustBundle: boolean): vo
     throw new InvalidVerifierConfigError('chains must be an array of VerifierChain')
   const seen = new Set<number>()
   for (const chain of chains) {
-    const { chainId, client, checkpointRegistry, lanternRegistry } = chain ?? {}
+    const { chainId, client, checkpointRegistry, lanternRegistry, fromBlock } = chain ?? {}
     if (!Number.isSafeInteger(chainId) || (chainId as number) <= 0)
       throw new InvalidVerifierConfigError(`chain id ${String(chainId)} is not a positive integer`)
     if (seen.has(chainId))
@@ -276,5 +276,9 @@ function checkConfig(chains: readonly VerifierChain[], trustBundle: boolean): vo
         throw new InvalidVerifierConfigError(
           `chain ${chainId}: ${name} ${address} is not an address`,
         )
+    if (fromBlock !== undefined && (typeof fromBlock !== 'bigint' || fromBlock < 0n))
+      throw new InvalidVerifierConfigError(
+        `chain ${chainId}: fromBlock ${String(fromBlock)} is not a block number (a bigint ≥ 0)`,
+      )
   }
 }

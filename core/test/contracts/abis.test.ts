@@ -3,11 +3,12 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ABI_CONTRACTS, readArtifactAbi } from '../../scripts/contractAbis.ts'
-import { checkpointRegistryAbi, lanternRegistryAbi } from '../../src/index.ts'
+import { accessRegistryAbi, checkpointRegistryAbi, lanternRegistryAbi } from '../../src/index.ts'
 
 const PUBLISHED: Record<(typeof ABI_CONTRACTS)[number][1], unknown> = {
   lanternRegistryAbi,
   checkpointRegistryAbi,
+  accessRegistryAbi,
 }
 
 describe('contract ABIs', () => {

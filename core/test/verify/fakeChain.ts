@@ -52,6 +52,13 @@ export type FakeChainState = {
   blockTimes: Map<bigint, bigint>
   /** When set, every call fails as an unreachable node does. */
   down: boolean
+  /**
+   * When set, `eth_getLogs` from an earlier block (or `earliest`) is refused, as public RPC nodes
+   * refuse searches over the whole chain.
+   */
+  refuseLogsBefore?: bigint
+  /** The block ranges of every `eth_getLogs` the verifier sent, as sent. */
+  logRanges: { fromBlock: string; toBlock: string }[]
 }
 
 export function fakeChainState(chainId: number, n: number): FakeChainState {
@@ -65,6 +72,7 @@ export function fakeChainState(chainId: number, n: number): FakeChainState {
     events: [],
     blockTimes: new Map(),
     down: false,
+    logRanges: [],
   }
 }
 
@@ -141,9 +149,30 @@ function answerCall(state: FakeChainState, { to, data }: Call): Hex {
   return '0x'
 }
 
-function answerLogs(state: FakeChainState, filter: { address?: Address; topics?: (Hex | null)[] }) {
+type LogFilter = {
+  address?: Address
+  topics?: (Hex | null)[]
+  fromBlock?: Hex | 'earliest'
+  toBlock?: Hex | 'latest'
+}
+
+/** A block tag of a filter as a number (`earliest` 0, `latest` or none: unbounded). */
+function blockOf(tag: string | undefined, fallback: bigint): bigint {
+  return tag === undefined || tag === 'latest' ? fallback : tag === 'earliest' ? 0n : BigInt(tag)
+}
+
+function answerLogs(state: FakeChainState, filter: LogFilter) {
+  state.logRanges.push({
+    fromBlock: filter.fromBlock ?? 'earliest',
+    toBlock: filter.toBlock ?? 'latest',
+  })
+  const from = blockOf(filter.fromBlock, 0n)
+  const to = blockOf(filter.toBlock, 2n ** 64n)
+  if (state.refuseLogsBefore !== undefined && from < state.refuseLogsBefore)
+    throw new Error(`query exceeds the block range this node serves (from ${filter.fromBlock})`)
   if (filter.address?.toLowerCase() !== state.registry.toLowerCase()) return []
   return state.events
+    .filter((event) => event.blockNumber >= from && event.blockNumber <= to)
     .map((event, i) => {
       const abiEvent = checkpointRegistryAbi.find(
         (item) => item.type === 'event' && item.name === event.eventName,
@@ -187,7 +216,7 @@ export function fakeClient(state: FakeChainState) {
           case 'eth_call':
             return answerCall(state, p[0] as Call)
           case 'eth_getLogs':
-            return answerLogs(state, p[0] as { address?: Address; topics?: (Hex | null)[] })
+            return answerLogs(state, p[0] as LogFilter)
           case 'eth_getTransactionReceipt':
             return null
           case 'eth_getBlockByNumber': {

@@ -265,6 +265,62 @@ describe('verifyProof', () => {
     )
   })
 
+  test('behavior: event searches start at each chain’s configured deployment block, never before', async () => {
+    // Nodes that refuse a search from before the registries' deployment (as public RPC nodes
+    // refuse one from block 0): the anchors' blocks and the compromise proof are still found.
+    const states = world()
+    const deployed = new Map<number, bigint>([
+      [SEPOLIA.chainId, 900n],
+      [AMOY.chainId, 950n],
+    ])
+    for (const s of states) s.refuseLogsBefore = deployed.get(s.chainId) as bigint
+    const amoy = stateOf(states, AMOY.chainId)
+    const log = amoy.logs.get(fixture.checkpoint.logId.toLowerCase())
+    assert.ok(log)
+    log.status = 3
+    const proofTx: Hex = `0x${'e1'.repeat(32)}`
+    amoy.events.push({
+      eventName: 'EquivocationReported',
+      args: {
+        logId: fixture.checkpoint.logId,
+        reporter: OPERATOR,
+        kind: 0,
+        firstEpoch: 1n,
+        secondEpoch: 1n,
+      },
+      blockNumber: 1200n,
+      transactionHash: proofTx,
+    })
+    const chains = pinned(states).map((c) => ({ ...c, fromBlock: deployed.get(c.chainId) }))
+    const verdict = await verifyProof({ bundle: bundleCopy(), chains })
+    const byChain = (a: { chainId: number }, b: { chainId: number }) => a.chainId - b.chainId
+    assert.deepEqual(
+      [...verdict.anchoredOn].sort(byChain).map((a) => [a.chainId, a.blockNumber]),
+      [...fixture.bundle.anchors].sort(byChain).map((a) => [a.chainId, BigInt(a.blockNumber)]),
+    )
+    assert.deepEqual(
+      verdict.log?.compromise.map((p) => [p.chainId, p.txHash]),
+      [[AMOY.chainId, proofTx]],
+    )
+    for (const s of states) {
+      assert.ok(s.logRanges.length > 0, `chain ${s.chainId} was searched`)
+      for (const range of s.logRanges)
+        assert.ok(
+          range.fromBlock !== 'earliest' &&
+            BigInt(range.fromBlock) >= (deployed.get(s.chainId) as bigint),
+          `chain ${s.chainId}: a search from ${range.fromBlock}`,
+        )
+    }
+  })
+
+  test('errors: a fromBlock that is not a block number is refused', async () => {
+    const chains = pinned(world()).map((c) => ({ ...c, fromBlock: -1n }))
+    await assert.rejects(
+      verifyProof({ bundle: bundleCopy(), chains }),
+      (e: unknown) => e instanceof InvalidVerifierConfigError && /fromBlock -1/.test(e.message),
+    )
+  })
+
   test('behavior: a chain of the bundle without a client is unchecked, and the verdict says what was checked', async () => {
     const states = world()
     const verdict = await verifyProof({

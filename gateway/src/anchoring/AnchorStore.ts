@@ -72,53 +72,84 @@ export type ReceiptHandover = { period: number; fromSeq: number; epoch: number }
 
 /**
  * Storage of the anchoring lane: the log's tree nodes, its signed checkpoints, the anchor state
- * per chain and epoch, and OpenTimestamps proofs. It lives beside the Always Memory entries (the
- * same SQLite file, its own connection), and reads nothing but its own tables.
+ * per chain and epoch, and OpenTimestamps proofs. SQLite keeps it beside the Always Memory entries
+ * (the same file, its own connection); PostgreSQL keeps it in the log's database, shared by every
+ * replica. It reads nothing but its own tables.
+ *
+ * Every method returns a promise, since a database server answers over the network; nothing
+ * counts as done before the promise resolves.
  *
  * Guarantees every implementation gives:
- * - **Durable on return**: every write is committed (fsync) before the method returns.
+ * - **Durable on resolve**: every write is committed (fsync) before its promise resolves; a
+ *   rejected write left nothing behind.
  * - **Atomic**: `putNodes` writes all of its nodes or none; `putCheckpoint` stores the signed
  *   checkpoint and drops its intent in one transaction.
  * - **Write-once evidence**: a node, an intent or a checkpoint, once written, never changes: a
  *   second write of the same node is ignored, and `putIntent`/`putCheckpoint` refuse an epoch
- *   that already holds a different value (so the log can never sign two checkpoints for one epoch).
- * - **Synchronous reads**: `getNodes` never awaits, so it serves core's `NodeStore` directly.
- * - **One writer**: one sequencer and one anchorer per chain of one gateway write; reads may run
- *   at any time, from any connection (WAL).
+ *   that already holds a different value (so the log can never sign two checkpoints for one
+ *   epoch). Where several processes share the store (PostgreSQL replicas), the database itself
+ *   refuses it (keys and constraints), so that two racing writers cannot both succeed.
+ * - **Reads see resolved writes**: a read started after a write resolved sees it (from any
+ *   connection).
+ * - **One writer**: one sequencer and one anchorer per chain write at a time (replicas elect
+ *   one); reads may run at any time, from any connection.
+ *
+ * `getNodes` serves core's `NodeStore` directly (its reads may be asynchronous).
  */
 export interface AnchorStore {
   /** Number of leaves whose nodes are stored (the sequencer's tree size). */
-  treeSize(): number
-  /** Stores perfect-subtree nodes (level 0 = leaf hashes). */
-  putNodes(nodes: readonly { level: number; index: number; hash: Uint8Array }[]): void
-  /** Hashes of `ids`, in order; throws when one is missing (core's `NodeStore`). */
-  getNodes(ids: readonly { level: number; index: number }[]): Uint8Array[]
+  treeSize(): Promise<number>
+  /** Stores perfect-subtree nodes (level 0 = leaf hashes), all or none. */
+  putNodes(nodes: readonly { level: number; index: number; hash: Uint8Array }[]): Promise<void>
+  /** Hashes of `ids`, in order; rejects when one is missing (core's `NodeStore`). */
+  getNodes(ids: readonly { level: number; index: number }[]): Promise<Uint8Array[]>
   /** The unsigned checkpoint the sequencer committed to, if its signature is not stored yet. */
-  intent(): CheckpointIntent | undefined
-  putIntent(intent: CheckpointIntent): void
-  putCheckpoint(checkpoint: StoredCheckpoint): void
-  checkpoint(epoch: number): StoredCheckpoint | undefined
-  latestCheckpoint(): StoredCheckpoint | undefined
+  intent(): Promise<CheckpointIntent | undefined>
+  /**
+   * Commits the checkpoint the sequencer will sign for `intent.epoch`; the same intent again is a
+   * no-op, a different one (or an epoch already signed) is refused.
+   */
+  putIntent(intent: CheckpointIntent): Promise<void>
+  /**
+   * Stores a signed checkpoint and drops its intent, in one transaction; the same checkpoint
+   * again is a no-op, a different one for a stored epoch is refused.
+   */
+  putCheckpoint(checkpoint: StoredCheckpoint): Promise<void>
+  checkpoint(epoch: number): Promise<StoredCheckpoint | undefined>
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined>
   /** Checkpoints with `fromEpoch <= epoch`, in order, at most `limit`. */
-  checkpoints(fromEpoch: number, limit: number): StoredCheckpoint[]
+  checkpoints(fromEpoch: number, limit: number): Promise<StoredCheckpoint[]>
   /** The first checkpoint whose tree holds leaf `seq` (tree size > seq). */
-  firstCheckpointHolding(seq: number): StoredCheckpoint | undefined
-  anchor(epoch: number, chainId: number, registry: Hex): AnchorRecord | undefined
+  firstCheckpointHolding(seq: number): Promise<StoredCheckpoint | undefined>
+  anchor(epoch: number, chainId: number, registry: Hex): Promise<AnchorRecord | undefined>
   /** Anchor records of one chain's registry, by epoch. */
-  anchors(chainId: number, registry: Hex): AnchorRecord[]
+  anchors(chainId: number, registry: Hex): Promise<AnchorRecord[]>
   /** Anchor records of one epoch, every chain. */
-  anchorsOf(epoch: number): AnchorRecord[]
-  putAnchor(record: AnchorRecord): void
-  putOts(record: OtsRecord): void
-  otsOf(epoch: number): OtsRecord[]
+  anchorsOf(epoch: number): Promise<AnchorRecord[]>
+  /** Creates or replaces the anchor state of one epoch on one chain (it is state, not evidence). */
+  putAnchor(record: AnchorRecord): Promise<void>
+  /** Creates or replaces one calendar's proof of one epoch (upgrades replace it). */
+  putOts(record: OtsRecord): Promise<void>
+  otsOf(epoch: number): Promise<OtsRecord[]>
   /** OTS proofs not complete yet (to upgrade). */
-  pendingOts(): OtsRecord[]
+  pendingOts(): Promise<OtsRecord[]>
   /** Receipt-key handovers, by period. */
-  receiptHandovers(): ReceiptHandover[]
+  receiptHandovers(): Promise<ReceiptHandover[]>
   /**
    * Records a handover durably, before the committer signs anything with the new key; refuses one
    * for a period already handed over, or not after the last one.
    */
-  putReceiptHandover(handover: ReceiptHandover): void
-  close(): void
+  putReceiptHandover(handover: ReceiptHandover): Promise<void>
+  /** Releases the connection (or pool) the store opened itself. */
+  close(): Promise<void>
+}
+
+/** True when two checkpoints (or intents) commit to the same epoch, tree and time. */
+export function sameCheckpoint(a: CheckpointIntent, b: CheckpointIntent): boolean {
+  return (
+    a.epoch === b.epoch &&
+    a.treeSize === b.treeSize &&
+    a.rootHash.toLowerCase() === b.rootHash.toLowerCase() &&
+    a.timestamp === b.timestamp
+  )
 }

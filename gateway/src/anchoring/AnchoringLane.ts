@@ -271,7 +271,7 @@ export class AnchoringLane implements AnchorHold {
         }
         age = ageCache.get(anchoredSize) ?? null
       }
-      lags.push({ name: s.name, anchoredSize, oldestUnanchoredAgeMs: age })
+      lags.push({ name: s.name, anchoredSize, oldestUnanchoredAgeMs: age, feeWait: s.feeWait })
     }
     this.#lags = lags
     const next = anchoringHealth({

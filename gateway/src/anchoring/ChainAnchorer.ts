@@ -7,14 +7,12 @@ import {
 } from '@tml/core'
 import {
   type Address,
+  type Chain,
   createPublicClient,
-  createWalletClient,
   encodeFunctionData,
-  http,
   keccak256,
   type LocalAccount,
   type PublicClient,
-  type WalletClient,
   zeroHash,
 } from 'viem'
 import {
@@ -23,7 +21,16 @@ import {
   type StoredCheckpoint,
   toCheckpoint,
 } from './AnchorStore.ts'
+import {
+  type Fees,
+  firstSendFees,
+  type MarketFees,
+  outbidUnknown,
+  replacementFees,
+} from './anchorFees.ts'
 import { chainDefinition } from './chainDefinition.ts'
+import { chainTimings } from './chainTimings.ts'
+import { chainTransport } from './chainTransport.ts'
 import { RoundLoop, type RoundOutcome } from './RoundLoop.ts'
 import { type BlockSpan, searchBlocksBackward } from './searchBlocksBackward.ts'
 
@@ -33,6 +40,11 @@ export type ChainConfig = {
   name: string
   chainId: number
   rpcUrl: string
+  /**
+   * Further RPC URLs of the same chain, tried in order when `rpcUrl` fails (viem's `fallback`
+   * transport): one provider's outage does not stop anchoring.
+   */
+  fallbackRpcUrls?: readonly string[]
   /** The CheckpointRegistry on that chain. */
   registry: Address
   /**
@@ -42,10 +54,23 @@ export type ChainConfig = {
   deploymentBlock?: bigint
   /** Blocks on top of the anchor's block (itself included) before it counts. Default 1. */
   confirmations?: number
-  /** Highest `maxFeePerGas` the relayer pays, in wei; a higher market fee waits. Default 200 gwei. */
+  /**
+   * Highest `maxFeePerGas` the relayer pays, in wei, replacements included: while the market
+   * (base fee plus tip) is above it nothing is sent, and a stuck transaction is not re-priced
+   * past it. Default 200 gwei.
+   */
   maxFeePerGasWei?: bigint
-  /** Pause between rounds when nothing is to do (ms). Default 250. */
+  /** Pause between rounds when nothing is to do (ms). Default: half a block ({@link chainTimings}). */
   pollMs?: number
+  /** Pause between receipt polls (ms). Default: a quarter of a block ({@link chainTimings}). */
+  receiptPollMs?: number
+  /**
+   * A transaction not mined this long after it was sent (ms) is replaced: same nonce, fees up at
+   * least 12.5%, within `maxFeePerGasWei`. Default: four blocks, at least 15 s ({@link chainTimings}).
+   */
+  replaceAfterMs?: number
+  /** How often the relayer's balance and the market fee are read for the metrics (ms). Default 60 000. */
+  statsEveryMs?: number
   /** Longest pause between retries after RPC errors (ms). Default 10 000. */
   maxBackoffMs?: number
   /**
@@ -85,6 +110,22 @@ export type ChainAnchorStatus = {
   /** Consecutive failed rounds and the last error, while failing. */
   failures: number
   lastError: string | null
+  /** Checkpoints signed and not confirmed here yet (newest signed epoch minus confirmed epoch). */
+  lagEpochs: number
+  /** Seconds since the oldest checkpoint not confirmed here was signed (0 when caught up). */
+  lagSeconds: number
+  /** What inclusion costs now (base fee plus tip, wei per gas), as last read; null before. */
+  marketFeeWei: bigint | null
+  /** The fee cap (`maxFeePerGasWei`). */
+  feeCapWei: bigint
+  /** Why anchoring waits on fees (market above the cap, or a replacement would pass it), or null. */
+  feeWait: string | null
+  /** The relayer's balance on this chain (wei), read every `statsEveryMs`; null before. */
+  relayerBalanceWei: bigint | null
+  /** Transactions replaced (same nonce, higher fee) since start. */
+  replacements: number
+  /** Failed RPC requests since start, on any URL (also those a fallback URL then answered). */
+  rpcErrors: number
 }
 
 const DEFAULT_FEE_CAP = 200_000_000_000n
@@ -102,7 +143,10 @@ const FIRST_EVENT_SPAN = 5_000n
  * the next epoch, or with a `cadence` the newest checkpoint once it is due, with the consistency
  * proof from the chain's head.
  * Transactions are signed and recorded before they are broadcast, so a crash never loses track
- * of one. RPC errors back off exponentially up to `maxBackoffMs`.
+ * of one. Fees are EIP-1559, from the chain, never above `maxFeePerGasWei`; a transaction not
+ * mined within `replaceAfterMs` is replaced at its own nonce with higher fees (also after a
+ * restart), and any transaction at that nonce that gets mined counts. Requests go to the chain's
+ * RPC URLs in order (viem's `fallback`). RPC errors back off exponentially up to `maxBackoffMs`.
  *
  * Spec: contracts/interfaces/ICheckpointRegistry.sol (`anchor`, `head`, `checkpointHashAt`); RFC 9162
  * §2.1.4 (consistency proofs); EIP-1559 fees.
@@ -115,29 +159,58 @@ export class ChainAnchorer {
   readonly chain: ChainConfig
   readonly #p: ChainAnchorerParameters
   readonly #client: PublicClient
-  readonly #wallet: WalletClient
+  readonly #chain: Chain
   readonly #clock: () => number
   readonly #loop: RoundLoop
   #failures = 0
   #lastError: string | null = null
   #confirmedEpoch = 0
   #confirmedTreeSize = 0
+  // The store's confirmed records are read at the first round (the store answers asynchronously).
+  #loaded = false
   readonly #listeners = new Set<() => void>()
   /** Blocks per event query, as this chain's RPC node has taught the searches so far. */
   readonly #eventSpan: BlockSpan = { blocks: FIRST_EVENT_SPAN }
+  readonly #pollMs: number
+  readonly #receiptPollMs: number
+  readonly #replaceAfterMs: number
+  readonly #feeCap: bigint
+  /** Fees of our newest transaction per nonce: what a replacement must outbid. */
+  readonly #sentFees = new Map<number, Fees>()
+  #feeWait: string | null = null
+  #marketFeeWei: bigint | null = null
+  #balanceWei: bigint | null = null
+  #statsReadMs = Number.NEGATIVE_INFINITY
+  #replacements = 0
+  #rpcErrors = 0
+  #lagEpochs = 0
+  /** Unix seconds at which the oldest checkpoint not confirmed here was signed, or null. */
+  #oldestUnconfirmedS: number | null = null
 
   constructor(p: ChainAnchorerParameters) {
     this.#p = p
     this.chain = p.chain
     this.#clock = p.clock ?? Date.now
     const chain = chainDefinition(p.chain)
-    // Retries are this class's job (with backoff and state), not the transport's.
-    const transport = http(p.chain.rpcUrl, { retryCount: 0, timeout: 10_000 })
-    this.#client = createPublicClient({ chain, transport, pollingInterval: 50 }) as PublicClient
-    this.#wallet = createWalletClient({ chain, transport, account: p.relayer })
-    for (const r of p.store.anchors(p.chain.chainId, p.chain.registry)) {
-      if (r.status === 'confirmed' && r.epoch > this.#confirmedEpoch) this.#noteConfirmed(r.epoch)
-    }
+    const timings = chainTimings(p.chain.chainId)
+    this.#pollMs = p.chain.pollMs ?? timings.roundPollMs
+    this.#receiptPollMs = p.chain.receiptPollMs ?? timings.receiptPollMs
+    this.#replaceAfterMs = p.chain.replaceAfterMs ?? timings.replaceAfterMs
+    this.#feeCap = p.chain.maxFeePerGasWei ?? DEFAULT_FEE_CAP
+    // Retries are this class's job (with backoff and state), not the transport's; the fallback
+    // URLs are tried within each request.
+    const transport = chainTransport({
+      rpcUrls: [p.chain.rpcUrl, ...(p.chain.fallbackRpcUrls ?? [])],
+      onError: () => {
+        this.#rpcErrors++
+      },
+    })
+    this.#client = createPublicClient({
+      chain,
+      transport,
+      pollingInterval: this.#receiptPollMs,
+    }) as PublicClient
+    this.#chain = chain
     this.#loop = new RoundLoop({
       round: () => this.#runRound(),
       onError: (error) => this.#backOff(error),
@@ -174,6 +247,17 @@ export class ChainAnchorer {
       confirmedTreeSize: this.#confirmedTreeSize,
       failures: this.#failures,
       lastError: this.#lastError,
+      lagEpochs: this.#lagEpochs,
+      lagSeconds:
+        this.#oldestUnconfirmedS === null
+          ? 0
+          : Math.max(0, Math.round(this.#clock() / 1000 - this.#oldestUnconfirmedS)),
+      marketFeeWei: this.#marketFeeWei,
+      feeCapWei: this.#feeCap,
+      feeWait: this.#feeWait,
+      relayerBalanceWei: this.#balanceWei,
+      replacements: this.#replacements,
+      rpcErrors: this.#rpcErrors,
     }
   }
 
@@ -185,17 +269,14 @@ export class ChainAnchorer {
     }
     this.#failures = 0
     this.#lastError = null
-    return { delayMs: progressed ? 0 : (this.chain.pollMs ?? 250) }
+    return { delayMs: progressed ? 0 : this.#pollMs }
   }
 
   // RPC errors back off exponentially from `pollMs`, up to `maxBackoffMs`.
   #backOff(error: unknown): RoundOutcome {
     this.#failures++
     this.#lastError = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)
-    const delayMs = Math.min(
-      this.chain.maxBackoffMs ?? 10_000,
-      (this.chain.pollMs ?? 250) * 2 ** this.#failures,
-    )
+    const delayMs = Math.min(this.chain.maxBackoffMs ?? 10_000, this.#pollMs * 2 ** this.#failures)
     this.#p.onEvent?.({
       level: 'warn',
       message: `anchoring on ${this.chain.name} failed; retrying in ${delayMs} ms`,
@@ -212,6 +293,14 @@ export class ChainAnchorer {
   async round(): Promise<boolean> {
     const { store, logId } = this.#p
     const { chainId, registry } = this.chain
+    if (!this.#loaded) {
+      for (const r of await store.anchors(chainId, registry))
+        if (r.status === 'confirmed' && r.epoch > this.#confirmedEpoch)
+          await this.#noteConfirmed(r.epoch)
+      this.#loaded = true
+    }
+    await this.#readLag()
+    await this.#readStats()
     const [headEpochBig, headRoot, headSizeBig, headTime] = await this.#client.readContract({
       address: registry,
       abi: checkpointRegistryAbi,
@@ -221,38 +310,84 @@ export class ChainAnchorer {
     const headEpoch = Number(headEpochBig)
     const headSize = Number(headSizeBig)
     if (headEpoch > 0) {
-      const ours = store.checkpoint(headEpoch)
+      const ours = await store.checkpoint(headEpoch)
       if (ours && ours.rootHash.toLowerCase() !== headRoot.toLowerCase()) {
         throw new Error(
           `chain ${chainId} holds root ${headRoot} for epoch ${headEpoch}, this log signed ${ours.rootHash}`,
         )
       }
     }
-    const records = new Map(store.anchors(chainId, registry).map((r) => [r.epoch, r]))
+    const records = new Map((await store.anchors(chainId, registry)).map((r) => [r.epoch, r]))
     let changed = false
+    // A transaction of ours is still out (waiting, or just sent again): nothing new is sent.
+    let outstanding = false
+    // The head went back (a reorg): nothing above it is confirmed. Before the loop below, which
+    // may send and confirm an epoch mined after the head was read.
+    if (this.#confirmedEpoch > headEpoch)
+      await this.#setConfirmed(await this.#confirmedBelow(headEpoch + 1))
 
-    // Records of epochs the chain does not hold: a transaction still in the mempool waits; one
-    // that was dropped, reverted or reorged out is sent again.
-    for (const r of records.values()) {
-      if (r.epoch <= headEpoch || r.status === 'pending' || r.status === 'skipped') continue
-      const inPool =
-        r.txHash !== null &&
-        (await this.#client.getTransaction({ hash: r.txHash }).catch(() => null))
-      if (inPool && inPool.blockNumber === null) continue
-      store.putAnchor({
+    // Records of epochs the chain does not hold. One seen mined was reorganized away: it is
+    // unmined again. An unmined transaction waits `replaceAfterMs`, then is replaced (in the
+    // mempool) or sent again (lost, or never broadcast before a crash) at its own nonce, while
+    // the chain has not used that nonce; one that reverted, or whose nonce went to another
+    // transaction, is sent again with a new nonce.
+    for (const found of records.values()) {
+      if (found.epoch <= headEpoch || found.status === 'pending' || found.status === 'skipped')
+        continue
+      let r = found
+      const tx =
+        r.txHash === null
+          ? null
+          : await this.#client.getTransaction({ hash: r.txHash }).catch(() => null)
+      const unmined = tx === null || tx.blockNumber === null
+      if ((r.status === 'confirmed' || r.blockNumber !== null) && unmined) {
+        r = {
+          ...r,
+          status: 'sent',
+          blockNumber: null,
+          confirmations: 0,
+          lastError: 'dropped by a reorg',
+          updatedMs: this.#clock(),
+        }
+        await store.putAnchor(r)
+        records.set(r.epoch, r)
+        this.#p.onEvent?.({
+          level: 'warn',
+          message: `anchor of epoch ${r.epoch} on ${this.chain.name} was reorganized away`,
+          txHash: r.txHash,
+        })
+        if (found.status === 'confirmed' && this.#confirmedEpoch >= r.epoch)
+          await this.#setConfirmed(await this.#confirmedBelow(r.epoch))
+        changed = true
+      }
+      if (!unmined) {
+        // Mined since the head was read: the next round's head holds it.
+        const receipt = await this.#client
+          .getTransactionReceipt({ hash: tx.hash })
+          .catch(() => null)
+        if (receipt?.status === 'success') {
+          outstanding = true
+          continue
+        }
+      } else if (r.status === 'sent' && r.nonce !== null) {
+        const again = await this.#sendAgain(r, tx, headSize)
+        if (again !== 'lost') {
+          outstanding = true
+          if (again === 'sent') changed = true
+          continue
+        }
+      }
+      await store.putAnchor({
         ...r,
         status: 'pending',
         blockNumber: null,
         confirmations: 0,
         lastError:
-          r.status === 'confirmed' ? 'dropped by a reorg' : 'transaction dropped or reverted',
+          r.lastError === 'dropped by a reorg' ? r.lastError : 'transaction dropped or reverted',
         updatedMs: this.#clock(),
       })
-      if (r.status === 'confirmed' && this.#confirmedEpoch >= r.epoch)
-        this.#setConfirmed(this.#confirmedBelow(r.epoch))
       changed = true
     }
-    if (this.#confirmedEpoch > headEpoch) this.#setConfirmed(this.#confirmedBelow(headEpoch + 1))
 
     // Epochs the chain holds and we have not confirmed: confirmations, or who anchored them.
     // Start at the lowest record still unsettled, even below the confirmed epoch: a later epoch's
@@ -269,7 +404,7 @@ export class ChainAnchorer {
       // With a cadence, the epochs below the head that we never sent were skipped on purpose:
       // no need to ask the chain about each (an hourly chain passes some 1,800 of them).
       if (this.chain.cadence && record === undefined && epoch < headEpoch) continue
-      const ours = store.checkpoint(epoch)
+      const ours = await store.checkpoint(epoch)
       if (!ours) break
       latest ??= await this.#blockNumber()
       const done = await this.#settle(ours, record, latest, epoch < headEpoch)
@@ -278,33 +413,29 @@ export class ChainAnchorer {
         continue
       }
       if (!done) break
-      this.#noteConfirmed(epoch)
+      await this.#noteConfirmed(epoch)
       changed = true
     }
 
     // What to send: the next epoch, or with a cadence the newest checkpoint once it is due; never
-    // while a transaction of ours for a later epoch is still in the mempool.
-    const next = this.#nextToSend(headEpoch, headSize, Number(headTime))
-    if (next) {
-      const inFlight = [...records.values()].filter(
-        (r) => r.epoch > headEpoch && r.status === 'sent',
-      )
-      let waiting = false
-      for (const r of inFlight) if (await this.#pending(r)) waiting = true
-      if (!waiting) {
-        await this.#send(next, headSize, records.get(next.epoch))
-        changed = true
-      }
-    }
+    // while a transaction of ours for a later epoch is still out (one nonce at a time).
+    const next = outstanding
+      ? undefined
+      : await this.#nextToSend(headEpoch, headSize, Number(headTime))
+    if (next && (await this.#send(next, headSize, records.get(next.epoch)))) changed = true
     return changed
   }
 
   // The checkpoint to anchor next on this chain, if any is due.
-  #nextToSend(headEpoch: number, headSize: number, headTime: number): StoredCheckpoint | undefined {
+  async #nextToSend(
+    headEpoch: number,
+    headSize: number,
+    headTime: number,
+  ): Promise<StoredCheckpoint | undefined> {
     const { store } = this.#p
     const cadence = this.chain.cadence
     if (!cadence) return store.checkpoint(headEpoch + 1)
-    const newest = store.latestCheckpoint()
+    const newest = await store.latestCheckpoint()
     if (!newest || newest.epoch <= headEpoch) return undefined
     // The first anchor of a log is due at once: until then nothing of it is on this chain.
     const due =
@@ -315,17 +446,11 @@ export class ChainAnchorer {
   }
 
   // The highest epoch below `epoch` whose record on this chain is confirmed (0 if none).
-  #confirmedBelow(epoch: number): number {
+  async #confirmedBelow(epoch: number): Promise<number> {
     let best = 0
-    for (const r of this.#p.store.anchors(this.chain.chainId, this.chain.registry))
+    for (const r of await this.#p.store.anchors(this.chain.chainId, this.chain.registry))
       if (r.status === 'confirmed' && r.epoch < epoch && r.epoch > best) best = r.epoch
     return best
-  }
-
-  async #pending(r: AnchorRecord): Promise<boolean> {
-    if (r.txHash === null) return false
-    const tx = await this.#client.getTransaction({ hash: r.txHash }).catch(() => null)
-    return tx !== null && tx.blockNumber === null
   }
 
   // The chain holds `cp.epoch`: check it is our checkpoint (the registry keeps each epoch's
@@ -354,7 +479,7 @@ export class ChainAnchorer {
       // someone relayed a later checkpoint of ours first. It cannot be anchored there any more;
       // a record of ours for it is closed as skipped, and anchoring goes on from the head.
       if (r) {
-        store.putAnchor({
+        await store.putAnchor({
           ...r,
           status: 'skipped',
           lastError: `skipped: the chain anchored a later checkpoint first`,
@@ -389,7 +514,7 @@ export class ChainAnchorer {
     const confirmations = Number((latest > block ? latest : block) - block + 1n)
     const required = this.chain.confirmations ?? 1
     const status = confirmations >= required ? 'confirmed' : 'sent'
-    store.putAnchor({
+    await store.putAnchor({
       epoch: cp.epoch,
       chainId,
       registry,
@@ -437,7 +562,19 @@ export class ChainAnchorer {
     })
   }
 
-  async #send(cp: StoredCheckpoint, headSize: number, r: AnchorRecord | undefined): Promise<void> {
+  /**
+   * Sends `cp` (with the consistency proof from the chain's head): a first send takes the next
+   * nonce and the market's fees; `again` sends at a nonce of ours the chain has not used yet,
+   * outbidding `again.previous` (the fees of our transaction already at that nonce, when known).
+   * Resolves false when fees hold it back (the market above the cap, or a replacement would pass
+   * it): nothing was signed. Each signed transaction is recorded before it is broadcast.
+   */
+  async #send(
+    cp: StoredCheckpoint,
+    headSize: number,
+    r: AnchorRecord | undefined,
+    again?: { nonce: number; previous: Fees | undefined },
+  ): Promise<boolean> {
     const { store, logId, relayer, hash } = this.#p
     const { chainId, registry } = this.chain
     const proof =
@@ -449,64 +586,188 @@ export class ChainAnchorer {
     const args = [toCheckpoint(logId, cp), proof, cp.signature] as const
     const data = encodeFunctionData({ abi: checkpointRegistryAbi, functionName: 'anchor', args })
     // Estimation runs the call: a revert (wrong epoch, bad proof) surfaces here, before any gas.
-    const [gas, fees, nonce] = await Promise.all([
+    const [gas, market, nonce] = await Promise.all([
+      // On the newest block, not the pending one: our own transaction at this nonce, still in
+      // the mempool, would make the call revert there (some nodes default to pending).
       this.#client.estimateContractGas({
         address: registry,
         abi: checkpointRegistryAbi,
         functionName: 'anchor',
         args,
         account: relayer,
+        blockTag: 'latest',
       }),
-      this.#client.estimateFeesPerGas(),
-      this.#client.getTransactionCount({ address: relayer.address, blockTag: 'pending' }),
+      this.#marketFees(),
+      again
+        ? again.nonce
+        : this.#client.getTransactionCount({ address: relayer.address, blockTag: 'pending' }),
     ])
-    const cap = this.chain.maxFeePerGasWei ?? DEFAULT_FEE_CAP
-    const maxFeePerGas = fees.maxFeePerGas > cap ? cap : fees.maxFeePerGas
-    const maxPriorityFeePerGas =
-      fees.maxPriorityFeePerGas > maxFeePerGas ? maxFeePerGas : fees.maxPriorityFeePerGas
-    const request = await this.#wallet.prepareTransactionRequest({
-      account: relayer,
-      chain: this.#wallet.chain,
-      to: registry,
-      data,
-      gas: (gas * 12n) / 10n,
-      nonce,
-      maxFeePerGas,
-      maxPriorityFeePerGas,
-      type: 'eip1559',
-    })
-    const serialized = await this.#wallet.signTransaction(request as never)
-    const txHash = keccak256(serialized)
-    // Crash point: the record names the transaction before it exists. After a crash here the
-    // next round finds no such transaction and sends the epoch again; after the broadcast below
-    // it finds the transaction (or the epoch on chain) and settles it.
-    store.putAnchor({
-      epoch: cp.epoch,
-      chainId,
-      registry,
-      status: 'sent',
-      txHash,
-      nonce,
-      blockNumber: null,
-      confirmations: 0,
-      attempts: (r?.attempts ?? 0) + 1,
-      lastError: null,
-      updatedMs: this.#clock(),
-    })
-    await this.#client.sendRawTransaction({ serializedTransaction: serialized })
-    this.#p.onEvent?.({
-      level: 'info',
-      message: `checkpoint ${cp.epoch} sent to ${this.chain.name}`,
-      txHash,
-      nonce,
-    })
-    const receipt = await this.#receipt(txHash, 30_000)
-    if (receipt && receipt.status === 'success') {
-      const latest = await this.#blockNumber()
-      if ((await this.#settle(cp, store.anchor(cp.epoch, chainId, registry), latest)) === true) {
-        this.#noteConfirmed(cp.epoch)
+    let decision = again?.previous
+      ? replacementFees({ previous: again.previous, market, capWei: this.#feeCap })
+      : firstSendFees({ market, capWei: this.#feeCap })
+    this.#marketFeeWei = decision.marketWei
+    // One send, however many signatures the broadcast below needs.
+    const attempts = (r?.attempts ?? 0) + 1
+    let txHash: Hex | undefined
+    let fees: Fees | undefined
+    // A node that already holds a transaction of ours at this nonce (one we lost track of in a
+    // crash, fees unknown) refuses a cheaper one: outbid it, doubling, within the cap.
+    for (let tries = 0; ; tries++) {
+      if ('wait' in decision) {
+        if (this.#feeWait !== decision.wait)
+          this.#p.onEvent?.({
+            level: 'warn',
+            message: `anchoring on ${this.chain.name} waits: ${decision.wait}`,
+            epoch: cp.epoch,
+          })
+        this.#feeWait = decision.wait
+        return txHash !== undefined
+      }
+      this.#feeWait = null
+      fees = decision.send
+      // Signed here from fields all known: no node is asked to fill anything in.
+      const chain = this.#chain
+      const serialized = await relayer.signTransaction(
+        {
+          chainId,
+          to: registry,
+          data,
+          gas: (gas * 12n) / 10n,
+          nonce,
+          ...fees,
+          type: 'eip1559',
+        },
+        chain.serializers?.transaction ? { serializer: chain.serializers.transaction } : {},
+      )
+      txHash = keccak256(serialized)
+      // Crash point: the record names the transaction before it exists. After a crash here the
+      // next round finds no such transaction and sends the epoch again at this nonce; after the
+      // broadcast below it finds the transaction (or the epoch on chain) and settles it.
+      await store.putAnchor({
+        epoch: cp.epoch,
+        chainId,
+        registry,
+        status: 'sent',
+        txHash,
+        nonce,
+        blockNumber: null,
+        confirmations: 0,
+        attempts,
+        lastError: null,
+        updatedMs: this.#clock(),
+      })
+      try {
+        await this.#client.sendRawTransaction({ serializedTransaction: serialized })
+        break
+      } catch (error) {
+        const refusal = broadcastRefusal(error)
+        if (refusal === 'known') break
+        if (refusal !== 'underpriced' || tries >= 8) throw error
+        decision = outbidUnknown({
+          previous: fees,
+          capWei: this.#feeCap,
+          marketWei: market.baseFeePerGas + market.maxPriorityFeePerGas,
+        })
       }
     }
+    this.#sentFees.set(nonce, fees)
+    if (again) this.#replacements++
+    this.#p.onEvent?.({
+      level: 'info',
+      message: again
+        ? `checkpoint ${cp.epoch} sent again to ${this.chain.name} at nonce ${nonce}`
+        : `checkpoint ${cp.epoch} sent to ${this.chain.name}`,
+      txHash,
+      nonce,
+      maxFeePerGas: fees.maxFeePerGas.toString(),
+    })
+    const receipt = await this.#receipt(txHash, Math.min(30_000, this.#replaceAfterMs))
+    if (receipt && receipt.status === 'success') {
+      const latest = await this.#blockNumber()
+      const record = await store.anchor(cp.epoch, chainId, registry)
+      if ((await this.#settle(cp, record, latest)) === true) {
+        await this.#noteConfirmed(cp.epoch)
+      }
+    }
+    return true
+  }
+
+  /**
+   * An unmined transaction of ours (`tx` as the node has it, or null when it knows none: dropped,
+   * reorganized away, or never broadcast before a crash), once `replaceAfterMs` has passed since
+   * it was sent: sent again at its own nonce, outbidding the one in the mempool, while the chain
+   * has not used that nonce. 'lost' when another transaction used it and the epoch is not on
+   * chain: the epoch is then sent with a new nonce.
+   */
+  async #sendAgain(
+    r: AnchorRecord,
+    tx: { maxFeePerGas?: bigint | undefined; maxPriorityFeePerGas?: bigint | undefined } | null,
+    headSize: number,
+  ): Promise<'waiting' | 'sent' | 'lost'> {
+    const nonce = r.nonce
+    if (nonce === null) return 'lost'
+    if (this.#clock() - r.updatedMs < this.#replaceAfterMs) return 'waiting'
+    if (tx === null) {
+      const used = await this.#client.getTransactionCount({
+        address: this.#p.relayer.address,
+        blockTag: 'latest',
+      })
+      if (used > nonce) {
+        // One of our transactions at that nonce (a replacement the node forgot, say) may hold
+        // the epoch: the head, read again, tells; the next round then settles it.
+        const [headEpoch] = await this.#client.readContract({
+          address: this.chain.registry,
+          abi: checkpointRegistryAbi,
+          functionName: 'head',
+          args: [this.#p.logId],
+        })
+        return Number(headEpoch) >= r.epoch ? 'waiting' : 'lost'
+      }
+    }
+    const cp = await this.#p.store.checkpoint(r.epoch)
+    if (!cp) return 'lost'
+    const previous =
+      tx?.maxFeePerGas !== undefined && tx.maxPriorityFeePerGas !== undefined
+        ? { maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: tx.maxPriorityFeePerGas }
+        : this.#sentFees.get(nonce)
+    return (await this.#send(cp, headSize, r, { nonce, previous })) ? 'sent' : 'waiting'
+  }
+
+  // The market's EIP-1559 fees (viem's estimate, the chain's own rules where viem knows them)
+  // and the newest block's base fee, which no transaction in the next block pays less than.
+  async #marketFees(): Promise<MarketFees> {
+    const [block, fees] = await Promise.all([
+      this.#client.getBlock({ blockTag: 'latest' }),
+      this.#client.estimateFeesPerGas(),
+    ])
+    return {
+      maxFeePerGas: fees.maxFeePerGas,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+      baseFeePerGas: block.baseFeePerGas ?? 0n,
+    }
+  }
+
+  // The relayer's balance and the market fee, for the metrics: every `statsEveryMs`, not on
+  // every scrape (a scrape never waits on an RPC).
+  async #readStats(): Promise<void> {
+    const now = this.#clock()
+    if (now - this.#statsReadMs < (this.chain.statsEveryMs ?? 60_000)) return
+    this.#statsReadMs = now
+    const [balance, market] = await Promise.all([
+      this.#client.getBalance({ address: this.#p.relayer.address }),
+      this.#marketFees(),
+    ])
+    this.#balanceWei = balance
+    this.#marketFeeWei = market.baseFeePerGas + market.maxPriorityFeePerGas
+  }
+
+  // Lag behind the newest signed checkpoint, from the store alone (so it grows while the RPC is down).
+  async #readLag(): Promise<void> {
+    const newest = await this.#p.store.latestCheckpoint()
+    this.#lagEpochs = newest ? Math.max(0, newest.epoch - this.#confirmedEpoch) : 0
+    const oldest =
+      this.#lagEpochs > 0 ? await this.#p.store.checkpoint(this.#confirmedEpoch + 1) : undefined
+    this.#oldestUnconfirmedS = oldest ? oldest.timestamp : null
   }
 
   // The chain's newest block, read now: viem caches block numbers for its polling interval, and
@@ -515,28 +776,44 @@ export class ChainAnchorer {
     return this.#client.getBlockNumber({ cacheTime: 0 })
   }
 
-  // Polls at once and then often: a local node mines on send, a public chain takes a block time;
-  // either way the next round settles what this wait does not see.
+  // Polls at once, then every `receiptPollMs` (a fraction of the chain's block time: a local
+  // node mines on send, Ethereum takes 12 s); the next round settles what this wait does not see.
   async #receipt(hash: Hex, timeoutMs: number) {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const receipt = await this.#client.getTransactionReceipt({ hash }).catch(() => null)
       if (receipt || Date.now() > deadline || this.#loop.stopped) return receipt
-      await new Promise((resolve) => setTimeout(resolve, 20))
+      await new Promise((resolve) => setTimeout(resolve, this.#receiptPollMs))
     }
   }
 
-  #noteConfirmed(epoch: number): void {
-    if (epoch > this.#confirmedEpoch) this.#setConfirmed(epoch)
+  async #noteConfirmed(epoch: number): Promise<void> {
+    // Progress: whatever fee held anchoring back no longer does (a new wait is noted anew).
+    this.#feeWait = null
+    if (epoch > this.#confirmedEpoch) await this.#setConfirmed(epoch)
   }
 
-  #setConfirmed(epoch: number): void {
+  async #setConfirmed(epoch: number): Promise<void> {
+    const treeSize = epoch === 0 ? 0 : ((await this.#p.store.checkpoint(epoch))?.treeSize ?? 0)
     this.#confirmedEpoch = epoch
-    this.#confirmedTreeSize = epoch === 0 ? 0 : (this.#p.store.checkpoint(epoch)?.treeSize ?? 0)
+    this.#confirmedTreeSize = treeSize
     for (const l of this.#listeners) l()
   }
 }
 
 function toHex(bytes: Uint8Array): Hex {
   return `0x${Buffer.from(bytes).toString('hex')}` as Hex
+}
+
+/**
+ * Why a node refused a raw transaction, when that is something to act on: `underpriced`, it holds
+ * another transaction of ours at that nonce that pays more; `known`, it holds this very one.
+ * Nodes word these differently (geth, Erigon, Hardhat, public providers).
+ */
+function broadcastRefusal(error: unknown): 'underpriced' | 'known' | undefined {
+  const text = error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : ''
+  if (/underpriced|fee too low|replacement fee/i.test(text)) return 'underpriced'
+  if (/already known|known transaction|already imported|already in (the )?mempool/i.test(text))
+    return 'known'
+  return undefined
 }

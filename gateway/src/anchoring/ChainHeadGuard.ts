@@ -92,17 +92,17 @@ export class ChainHeadGuard {
     const read = await Promise.allSettled(chains.map((c) => c.readHead()))
     const contradictions: string[] = []
     const unread: string[] = []
-    chains.forEach((chain, i) => {
+    for (const [i, chain] of chains.entries()) {
       const result = read[i] as PromiseSettledResult<ChainHead>
       if (result.status === 'fulfilled') this.#last.set(chain.name, result.value)
       const head = this.#last.get(chain.name)
       if (head === undefined) {
         unread.push(`${chain.name} (${describe(result)})`)
-        return
+        continue
       }
-      const contradiction = this.#compare(chain.name, head)
+      const contradiction = await this.#compare(chain.name, head)
       if (contradiction) contradictions.push(contradiction)
-    })
+    }
     const next: HeadVerdict =
       contradictions.length > 0
         ? { state: 'contradicted', reason: contradictions.join('; ') }
@@ -117,13 +117,13 @@ export class ChainHeadGuard {
   }
 
   // Undefined when the chain's head agrees with the store (or the chain holds nothing yet).
-  #compare(name: string, head: ChainHead): string | undefined {
+  async #compare(name: string, head: ChainHead): Promise<string | undefined> {
     if (head.epoch === 0) return undefined
     const { store } = this.#p
-    const ours = store.checkpoint(head.epoch)
+    const ours = await store.checkpoint(head.epoch)
     const held = `epoch ${head.epoch} (tree size ${head.treeSize}, root ${head.rootHash}, timestamp ${head.timestamp})`
     if (!ours) {
-      const latest = store.latestCheckpoint()
+      const latest = await store.latestCheckpoint()
       const have = latest ? `epoch ${latest.epoch} (tree size ${latest.treeSize})` : 'none'
       return latest === undefined || head.epoch > latest.epoch
         ? `chain ${name} is ahead of this store: it holds ${held}, this store's latest checkpoint is ${have}`

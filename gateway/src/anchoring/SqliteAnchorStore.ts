@@ -1,53 +1,20 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { BaseError, bytesToHex, type Hex } from '@tml/core'
+import { bytesToHex, type Hex } from '@tml/core'
 import Database from 'better-sqlite3'
-import { ANCHORING_TABLES } from '../memory/anchoringTables.ts'
-import type {
-  AnchorRecord,
-  AnchorStore,
-  CheckpointIntent,
-  OtsRecord,
-  ReceiptHandover,
-  StoredCheckpoint,
+import { prepareSqliteSchema } from '../db/sqlite/sqliteSchema.ts'
+import {
+  type AnchorRecord,
+  type AnchorStore,
+  type CheckpointIntent,
+  type OtsRecord,
+  type ReceiptHandover,
+  type StoredCheckpoint,
+  sameCheckpoint,
 } from './AnchorStore.ts'
+import { AnchorStoreError } from './AnchorStoreError.ts'
 
-/** A write that would change evidence already stored, or a node that is not stored. */
-export class AnchorStoreError extends BaseError {
-  override name = 'AnchorStoreError' as const
-}
-
-// The Always Memory store creates `nodes`, `checkpoints` and `anchors` empty; the lane adds the
-// columns and tables it needs. Guarded by table_info so that reopening is a no-op.
-const EXTRA_TABLES = `
-CREATE TABLE IF NOT EXISTS checkpoint_intents (
-  epoch INTEGER PRIMARY KEY CHECK (epoch >= 1),
-  tree_size INTEGER NOT NULL,
-  root_hash BLOB NOT NULL CHECK (length(root_hash) = 32),
-  timestamp INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ots (
-  epoch INTEGER NOT NULL,
-  calendar TEXT NOT NULL,
-  ots BLOB NOT NULL,
-  complete INTEGER NOT NULL,
-  updated_ms INTEGER NOT NULL,
-  PRIMARY KEY (epoch, calendar)
-);
-CREATE TABLE IF NOT EXISTS receipt_handovers (
-  period INTEGER PRIMARY KEY CHECK (period >= 1),
-  from_seq INTEGER NOT NULL CHECK (from_seq >= 0),
-  epoch INTEGER NOT NULL CHECK (epoch >= 1)
-);
-`
-const ANCHOR_COLUMNS: [string, string][] = [
-  ['nonce', 'INTEGER'],
-  ['confirmations', 'INTEGER NOT NULL DEFAULT 0'],
-  ['attempts', 'INTEGER NOT NULL DEFAULT 0'],
-  ['last_error', 'TEXT'],
-]
-// The base tables, in case the lane opens a file before the Always Memory store did.
-const BASE_TABLES = ANCHORING_TABLES
+export { AnchorStoreError }
 
 type CheckpointRow = {
   epoch: number
@@ -74,13 +41,15 @@ type OtsRow = { epoch: number; calendar: string; ots: Buffer; complete: number; 
 
 /**
  * The SQLite {@link AnchorStore}: the log's database file, its own connection (WAL lets the
- * Always Memory writer and this one work side by side), `synchronous = FULL`.
+ * Always Memory writer and this one work side by side), `synchronous = FULL`. better-sqlite3 is
+ * synchronous: each method does its work before returning its (already settled) promise, so
+ * the order of calls is the order of writes.
  *
  * Spec: see {@link AnchorStore} for the guarantees; SQLite WAL.
  *
  * @example
  * const store = SqliteAnchorStore.open({ path: './data/log.db' })
- * store.putNodes([{ level: 0, index: 0, hash: leafHash }])
+ * await store.putNodes([{ level: 0, index: 0, hash: leafHash }])
  */
 export class SqliteAnchorStore implements AnchorStore {
   readonly #db: Database.Database
@@ -92,36 +61,38 @@ export class SqliteAnchorStore implements AnchorStore {
     this.#db.pragma('journal_mode = WAL')
     this.#db.pragma('synchronous = FULL')
     this.#db.pragma('busy_timeout = 5000')
-    this.#db.exec(BASE_TABLES)
-    this.#db.exec(EXTRA_TABLES)
-    const have = new Set(
-      (this.#db.prepare('PRAGMA table_info(anchors)').all() as { name: string }[]).map(
-        (c) => c.name,
-      ),
-    )
-    for (const [name, type] of ANCHOR_COLUMNS) {
-      if (!have.has(name)) this.#db.exec(`ALTER TABLE anchors ADD COLUMN ${name} ${type}`)
+    // The schema is the migrations' (src/db/sqlite), whichever store opens the file first.
+    try {
+      prepareSqliteSchema(this.#db, { path })
+    } catch (e) {
+      this.#db.close()
+      throw e
     }
     this.#s = prepare(this.#db)
   }
 
-  /** Opens the anchoring tables of the log database at `path` (created when missing). */
+  /**
+   * Opens the anchoring tables of the log database at `path` (created when missing).
+   * @throws {MigrationError} when the file has pending migrations (`tml db migrate`).
+   */
   static open({ path }: { path: string }): SqliteAnchorStore {
     return new SqliteAnchorStore(path)
   }
 
-  treeSize(): number {
+  async treeSize(): Promise<number> {
     const row = this.#s.leafCount.get() as { n: number | null }
     return row.n ?? 0
   }
 
-  putNodes(nodes: readonly { level: number; index: number; hash: Uint8Array }[]): void {
+  async putNodes(
+    nodes: readonly { level: number; index: number; hash: Uint8Array }[],
+  ): Promise<void> {
     this.#db.transaction(() => {
       for (const n of nodes) this.#s.putNode.run(n.level, n.index, n.hash)
     })()
   }
 
-  getNodes(ids: readonly { level: number; index: number }[]): Uint8Array[] {
+  async getNodes(ids: readonly { level: number; index: number }[]): Promise<Uint8Array[]> {
     return ids.map(({ level, index }) => {
       const row = this.#s.getNode.get(level, index) as { hash: Buffer } | undefined
       if (!row) throw new AnchorStoreError(`Node (${level}, ${index}) is not stored`)
@@ -129,8 +100,13 @@ export class SqliteAnchorStore implements AnchorStore {
     })
   }
 
-  intent(): CheckpointIntent | undefined {
-    const row = this.#s.getIntent.get() as
+  async intent(): Promise<CheckpointIntent | undefined> {
+    return this.#intent()
+  }
+
+  // The intent not signed yet, or the intent of `epoch`.
+  #intent(epoch?: number): CheckpointIntent | undefined {
+    const row = (epoch === undefined ? this.#s.getIntent.get() : this.#s.intentOf.get(epoch)) as
       | Omit<CheckpointRow, 'signature' | 'created_ms'>
       | undefined
     if (!row) return undefined
@@ -142,16 +118,16 @@ export class SqliteAnchorStore implements AnchorStore {
     }
   }
 
-  putIntent(intent: CheckpointIntent): void {
+  async putIntent(intent: CheckpointIntent): Promise<void> {
     this.#db.transaction(() => {
-      const existing = this.intent()
-      if (existing && existing.epoch === intent.epoch) {
+      const existing = this.#intent(intent.epoch)
+      if (existing) {
         if (!sameCheckpoint(existing, intent)) {
           throw new AnchorStoreError(`Epoch ${intent.epoch} already has another intent`)
         }
         return
       }
-      if (this.checkpoint(intent.epoch)) {
+      if (this.#checkpoint(intent.epoch)) {
         throw new AnchorStoreError(`Epoch ${intent.epoch} is already signed`)
       }
       this.#s.putIntent.run(
@@ -163,15 +139,19 @@ export class SqliteAnchorStore implements AnchorStore {
     })()
   }
 
-  putCheckpoint(c: StoredCheckpoint): void {
+  async putCheckpoint(c: StoredCheckpoint): Promise<void> {
     this.#db.transaction(() => {
-      const existing = this.checkpoint(c.epoch)
+      const existing = this.#checkpoint(c.epoch)
       if (existing) {
         if (!sameCheckpoint(existing, c) || existing.signature !== c.signature) {
           throw new AnchorStoreError(`Epoch ${c.epoch} already holds another checkpoint`)
         }
         return
       }
+      // The checkpoint the sequencer committed to before signing, and no other.
+      const intent = this.#intent(c.epoch)
+      if (intent && !sameCheckpoint(intent, c))
+        throw new AnchorStoreError(`Epoch ${c.epoch} already holds another checkpoint`)
       this.#s.putCheckpoint.run(
         c.epoch,
         c.treeSize,
@@ -184,39 +164,43 @@ export class SqliteAnchorStore implements AnchorStore {
     })()
   }
 
-  checkpoint(epoch: number): StoredCheckpoint | undefined {
+  async checkpoint(epoch: number): Promise<StoredCheckpoint | undefined> {
+    return this.#checkpoint(epoch)
+  }
+
+  #checkpoint(epoch: number): StoredCheckpoint | undefined {
     return checkpointOf(this.#s.getCheckpoint.get(epoch) as CheckpointRow | undefined)
   }
 
-  latestCheckpoint(): StoredCheckpoint | undefined {
+  async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
     return checkpointOf(this.#s.latestCheckpoint.get() as CheckpointRow | undefined)
   }
 
-  checkpoints(fromEpoch: number, limit: number): StoredCheckpoint[] {
+  async checkpoints(fromEpoch: number, limit: number): Promise<StoredCheckpoint[]> {
     return (this.#s.checkpoints.all(fromEpoch, limit) as CheckpointRow[]).map(
       (r) => checkpointOf(r) as StoredCheckpoint,
     )
   }
 
-  firstCheckpointHolding(seq: number): StoredCheckpoint | undefined {
+  async firstCheckpointHolding(seq: number): Promise<StoredCheckpoint | undefined> {
     return checkpointOf(this.#s.holding.get(seq) as CheckpointRow | undefined)
   }
 
-  anchor(epoch: number, chainId: number, registry: Hex): AnchorRecord | undefined {
+  async anchor(epoch: number, chainId: number, registry: Hex): Promise<AnchorRecord | undefined> {
     return anchorOf(this.#s.getAnchor.get(epoch, chainId, registry.toLowerCase()) as AnchorRow)
   }
 
-  anchors(chainId: number, registry: Hex): AnchorRecord[] {
+  async anchors(chainId: number, registry: Hex): Promise<AnchorRecord[]> {
     return (this.#s.anchors.all(chainId, registry.toLowerCase()) as AnchorRow[]).map(
       (r) => anchorOf(r) as AnchorRecord,
     )
   }
 
-  anchorsOf(epoch: number): AnchorRecord[] {
+  async anchorsOf(epoch: number): Promise<AnchorRecord[]> {
     return (this.#s.anchorsOf.all(epoch) as AnchorRow[]).map((r) => anchorOf(r) as AnchorRecord)
   }
 
-  putAnchor(a: AnchorRecord): void {
+  async putAnchor(a: AnchorRecord): Promise<void> {
     this.#s.putAnchor.run(
       a.epoch,
       a.chainId,
@@ -232,27 +216,31 @@ export class SqliteAnchorStore implements AnchorStore {
     )
   }
 
-  putOts(r: OtsRecord): void {
+  async putOts(r: OtsRecord): Promise<void> {
     this.#s.putOts.run(r.epoch, r.calendar, r.ots, r.complete ? 1 : 0, r.updatedMs)
   }
 
-  otsOf(epoch: number): OtsRecord[] {
+  async otsOf(epoch: number): Promise<OtsRecord[]> {
     return (this.#s.otsOf.all(epoch) as OtsRow[]).map(otsOf)
   }
 
-  pendingOts(): OtsRecord[] {
+  async pendingOts(): Promise<OtsRecord[]> {
     return (this.#s.pendingOts.all() as OtsRow[]).map(otsOf)
   }
 
-  receiptHandovers(): ReceiptHandover[] {
+  async receiptHandovers(): Promise<ReceiptHandover[]> {
+    return this.#handovers()
+  }
+
+  #handovers(): ReceiptHandover[] {
     return (this.#s.handovers.all() as { period: number; from_seq: number; epoch: number }[]).map(
       (r) => ({ period: r.period, fromSeq: r.from_seq, epoch: r.epoch }),
     )
   }
 
-  putReceiptHandover(h: ReceiptHandover): void {
+  async putReceiptHandover(h: ReceiptHandover): Promise<void> {
     this.#db.transaction(() => {
-      const last = this.receiptHandovers().at(-1)
+      const last = this.#handovers().at(-1)
       if (last && (h.period <= last.period || h.fromSeq < last.fromSeq || h.epoch <= last.epoch))
         throw new AnchorStoreError(
           `receipt handover to period ${h.period} (seq ${h.fromSeq}, epoch ${h.epoch}) does not follow period ${last.period}'s (seq ${last.fromSeq}, epoch ${last.epoch})`,
@@ -261,7 +249,7 @@ export class SqliteAnchorStore implements AnchorStore {
     })()
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.#db.close()
   }
 }
@@ -272,13 +260,19 @@ function prepare(db: Database.Database) {
     'epoch, chain_id, registry, tx_hash, block_number, status, updated_ms, nonce, confirmations, attempts, last_error'
   return {
     leafCount: db.prepare('SELECT max(idx) + 1 AS n FROM nodes WHERE level = 0'),
-    putNode: db.prepare('INSERT OR IGNORE INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
+    // Not INSERT OR IGNORE: that would also drop a node its CHECK refuses, without a word.
+    putNode: db.prepare(
+      'INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?) ON CONFLICT (level, idx) DO NOTHING',
+    ),
     getNode: db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?'),
     getIntent: db.prepare(
       'SELECT epoch, tree_size, root_hash, timestamp FROM checkpoint_intents ORDER BY epoch LIMIT 1',
     ),
     putIntent: db.prepare(
       'INSERT INTO checkpoint_intents (epoch, tree_size, root_hash, timestamp) VALUES (?, ?, ?, ?)',
+    ),
+    intentOf: db.prepare(
+      'SELECT epoch, tree_size, root_hash, timestamp FROM checkpoint_intents WHERE epoch = ?',
     ),
     deleteIntent: db.prepare('DELETE FROM checkpoint_intents WHERE epoch = ?'),
     putCheckpoint: db.prepare(`INSERT INTO checkpoints (${cp}) VALUES (?, ?, ?, ?, ?, ?)`),
@@ -315,15 +309,6 @@ function prepare(db: Database.Database) {
       'INSERT INTO receipt_handovers (period, from_seq, epoch) VALUES (?, ?, ?)',
     ),
   }
-}
-
-function sameCheckpoint(a: CheckpointIntent, b: CheckpointIntent): boolean {
-  return (
-    a.epoch === b.epoch &&
-    a.treeSize === b.treeSize &&
-    a.rootHash.toLowerCase() === b.rootHash.toLowerCase() &&
-    a.timestamp === b.timestamp
-  )
 }
 
 function checkpointOf(r: CheckpointRow | undefined): StoredCheckpoint | undefined {

@@ -8,12 +8,14 @@ export type ChainLag = {
   anchoredSize: number
   /** Age of the oldest MTL not anchored there (ms), or null when none is waiting. */
   oldestUnanchoredAgeMs: number | null
+  /** Why the chain's anchorer holds back on fees (market above the cap), if it does. */
+  feeWait?: string | null | undefined
 }
 
 /**
  * No Log = No Action, for anchoring: available while at least the policy's number of chains have
  * no MTL waiting longer than the log's maximum epoch interval; otherwise unavailable, with a
- * reason that names the chains behind and by how much.
+ * reason that names the chains behind, by how much, and whether fees above the cap hold them.
  *
  * Spec: ARCHITECTURE.md, Decisions (No Log = No Action); issue 5 (all, any, or k of n).
  *
@@ -44,7 +46,7 @@ export function anchoringHealth({
   const detail = behind
     .map(
       (c) =>
-        `${c.name} (MTL ${c.anchoredSize} waiting ${Math.round((c.oldestUnanchoredAgeMs ?? 0) / 1000)} s)`,
+        `${c.name} (MTL ${c.anchoredSize} waiting ${Math.round((c.oldestUnanchoredAgeMs ?? 0) / 1000)} s${c.feeWait ? `; ${c.feeWait}` : ''})`,
     )
     .join(', ')
   return {

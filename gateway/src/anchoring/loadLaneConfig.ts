@@ -14,7 +14,10 @@ export class LaneConfigError extends BaseError {
 
 /** The raw options, from the command line or the environment (command line first). */
 export type LaneConfigInput = {
-  /** `NETWORK=RPC_URL` pairs; NETWORK names `DEPLOYMENTS/NETWORK.json` (e.g. ethereumLocal). */
+  /**
+   * `NETWORK=RPC_URL` pairs; NETWORK names `DEPLOYMENTS/NETWORK.json` (e.g. ethereumLocal). A
+   * network named again adds a fallback URL, tried in order when the ones before it fail.
+   */
   chains: readonly string[]
   deploymentsDir: string
   /** `all`, `any` or `k:N`. */
@@ -23,7 +26,11 @@ export type LaneConfigInput = {
   epochPeriodMs?: string | undefined
   epochSize?: string | undefined
   confirmations?: string | undefined
-  feeCapGwei?: string | undefined
+  /**
+   * Highest max fee per gas in gwei: `GWEI` for every chain, `NETWORK=GWEI` for one (it wins
+   * over the global one). Default 200.
+   */
+  feeCapGwei?: string | readonly string[] | undefined
   otsCalendars?: readonly string[] | undefined
   /**
    * `NETWORK=SECONDS` or `NETWORK=SECONDS:LEAVES` pairs: that chain anchors the newest checkpoint
@@ -39,7 +46,8 @@ export type LaneConfigInput = {
 /**
  * Turns the gateway's anchoring options into the lane's options: each chain's id and
  * CheckpointRegistry from `deployments/<network>.json` (written by scripts/deploy.ts), the RPC
- * URL given, the relayer account (never the checkpoint signer), the policy and the timings.
+ * URLs given (a network named again gets a fallback URL), the fee caps, the relayer account
+ * (never the checkpoint signer), the policy and the timings.
  * Returns undefined when no chain is configured (the gateway then runs without anchoring).
  *
  * @throws {LaneConfigError} on a malformed option, a missing deployment or relayer key.
@@ -49,16 +57,24 @@ export type LaneConfigInput = {
 export function loadLaneConfig(input: LaneConfigInput): GatewayLaneOptions | undefined {
   if (input.chains.length === 0) return undefined
   const confirmations = int(input.confirmations ?? '1', 'confirmations', 1)
-  const feeCap = BigInt(int(input.feeCapGwei ?? '200', 'fee cap', 1)) * 1_000_000_000n
+  const feeCaps = feeCapsOf(input.feeCapGwei)
   const maxEpochIntervalMs = int(input.maxEpochIntervalS ?? '3600', 'max epoch interval', 1) * 1000
   const cadences = cadencesOf(input.cadences ?? [], maxEpochIntervalMs)
-  const chains: ChainConfig[] = input.chains.map((pair) => {
+  // Each network with its URLs, in the order given: a network named again gets a fallback URL.
+  const urls = new Map<string, string[]>()
+  for (const pair of input.chains) {
     const i = pair.indexOf('=')
     const network = pair.slice(0, i)
     const rpcUrl = pair.slice(i + 1)
     if (i < 1 || !/^[A-Za-z0-9_-]+$/.test(network) || !/^https?:\/\//.test(rpcUrl)) {
       throw new LaneConfigError(`--chain must be NETWORK=http(s)://RPC, got "${pair}"`)
     }
+    const list = urls.get(network) ?? []
+    if (list.includes(rpcUrl))
+      throw new LaneConfigError(`--chain ${network}: RPC URL ${rpcUrl} is given twice`)
+    urls.set(network, [...list, rpcUrl])
+  }
+  const chains: ChainConfig[] = [...urls].map(([network, [rpcUrl = '', ...fallbackRpcUrls]]) => {
     const file = join(input.deploymentsDir, `${network}.json`)
     if (!existsSync(file))
       throw new LaneConfigError(`no deployment file ${file} (npm run deploy -- ${network})`)
@@ -74,13 +90,17 @@ export function loadLaneConfig(input: LaneConfigInput): GatewayLaneOptions | und
     return {
       name: network,
       rpcUrl,
+      ...(fallbackRpcUrls.length > 0 ? { fallbackRpcUrls } : {}),
       // Older deployment files have no block: searches then start at block 0.
       ...deployment,
       confirmations,
-      maxFeePerGasWei: feeCap,
+      maxFeePerGasWei: feeCaps.get(network) ?? feeCaps.get('') ?? DEFAULT_FEE_CAP_WEI,
       ...(cadence ? { cadence } : {}),
     }
   })
+  for (const network of feeCaps.keys())
+    if (network !== '' && !urls.has(network))
+      throw new LaneConfigError(`--fee-cap-gwei names ${network}, which no --chain gives`)
   for (const network of cadences.keys())
     if (!chains.some((c) => c.name === network))
       throw new LaneConfigError(`--anchor-every names ${network}, which no --chain gives`)
@@ -162,6 +182,29 @@ function cadencesOf(
     })
   }
   return map
+}
+
+const GWEI = 1_000_000_000n
+const DEFAULT_FEE_CAP_WEI = 200n * GWEI
+
+// `GWEI` or `NETWORK=GWEI` items → wei by network ('' for every chain).
+function feeCapsOf(input: string | readonly string[] | undefined): Map<string, bigint> {
+  const items = input === undefined ? [] : typeof input === 'string' ? [input] : input
+  const caps = new Map<string, bigint>()
+  for (const item of items) {
+    const m = /^(?:([A-Za-z0-9_-]+)=)?(\d+)$/.exec(item)
+    if (!m)
+      throw new LaneConfigError(
+        `--fee-cap-gwei must be GWEI or NETWORK=GWEI (a whole number of gwei), got "${item}"`,
+      )
+    const network = m[1] ?? ''
+    if (caps.has(network))
+      throw new LaneConfigError(
+        `--fee-cap-gwei is given twice for ${network === '' ? 'every chain' : network}`,
+      )
+    caps.set(network, BigInt(int(m[2] as string, '--fee-cap-gwei', 1)) * GWEI)
+  }
+  return caps
 }
 
 function policyOf(text: string, n: number): AnchorPolicy {

@@ -1,11 +1,12 @@
-import { canonicalBytes, type Hex, hashLeaf, type SignedReceipt } from '@tml/core'
-import { nodeSha256 } from '../keys/nodeSha256.ts'
+import { hash } from 'node:crypto'
+import type { Hex, SignedReceipt } from '@tml/core'
 import {
   type ExportEntry,
   ExportFormatError,
   type ExportLine,
   parseExportLine,
 } from './exportFormat.ts'
+import { parsedCanonicalText } from './parsedCanonicalText.ts'
 
 /** `CheckedLines.order` of an entry line. */
 export const ENTRY = -1
@@ -161,7 +162,7 @@ function checkEntry(
 ): Uint8Array {
   let leaf: Uint8Array
   try {
-    leaf = hashLeaf(canonicalBytes(e.mtl), nodeSha256)
+    leaf = leafHashOfText(parsedCanonicalText(e.mtl))
   } catch (error) {
     problem('mtl', `entry ${e.seq}: no canonical form (${(error as Error).message})`)
     return new Uint8Array(32)
@@ -185,6 +186,15 @@ function checkEntry(
   else if (verifyReceipt && !verifyReceipt(r))
     problem('receipt', `entry ${e.seq}: receipt signature invalid`)
   return leaf
+}
+
+/**
+ * RFC 9162 leaf hash of a canonical text: SHA-256(0x00 ‖ UTF-8 of the text), core's
+ * `hashLeaf(canonicalBytes(mtl))`, in one native call (the string is encoded as UTF-8 by the
+ * hash itself, with the 0x00 prefix as its first character).
+ */
+function leafHashOfText(text: string): Uint8Array {
+  return hash('sha256', `\0${text}`, 'buffer')
 }
 
 function hex(bytes: Uint8Array): Hex {

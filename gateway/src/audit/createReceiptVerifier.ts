@@ -1,6 +1,7 @@
 import { createPublicKey, verify } from 'node:crypto'
 import { type Hex, hexToBytes, receiptSigningBytes, type SignedReceipt } from '@tml/core'
 import { startFor } from '../keys/ReceiptKeySchedule.ts'
+import { receiptText } from '../memory/receiptText.ts'
 import type { ClaimedReceiptKey } from './exportFormat.ts'
 
 /** n/2 of P-256: a receipt signature's s must not exceed it (low s, as the chain requires). */
@@ -8,6 +9,8 @@ const HALF_N = Buffer.from(
   '7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a8',
   'hex',
 )
+
+const SIGNATURE = /^0x[0-9a-fA-F]{128}$/
 
 /**
  * A receipt checker for whole logs: ECDSA P-256 over SHA-256 of the receipt's RFC 8785 bytes,
@@ -35,18 +38,19 @@ export function createReceiptVerifier(publicKey: Hex): (receipt: SignedReceipt) 
     },
     format: 'jwk',
   })
+  const options = { key, dsaEncoding: 'ieee-p1363' } as const
   return (receipt) => {
     try {
       const sig = receipt.signature
-      if (typeof sig !== 'string' || !/^0x[0-9a-fA-F]{128}$/.test(sig)) return false
+      if (typeof sig !== 'string' || !SIGNATURE.test(sig)) return false
       const bytes = Buffer.from(sig.slice(2), 'hex')
       if (Buffer.compare(bytes.subarray(32), HALF_N) > 0) return false
-      return verify(
-        'sha256',
-        receiptSigningBytes(receipt),
-        { key, dsaEncoding: 'ieee-p1363' },
-        bytes,
-      )
+      // The signer's shortcut for the signed text (plain ASCII fields written in sorted order),
+      // else the general serializer: the same bytes either way.
+      const text = receiptText(receipt)
+      const message =
+        text === undefined ? receiptSigningBytes(receipt) : Buffer.from(text, 'latin1')
+      return verify('sha256', message, options, bytes)
     } catch {
       return false
     }

@@ -3,11 +3,17 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import pino from 'pino'
 import { LaneConfigError, loadLaneConfig } from '../anchoring/loadLaneConfig.ts'
+import { ConfigFileError, formatConfigIssue } from '../config/ConfigFileError.ts'
+import { configFileOf, withConfigFile } from '../config/gatewayStartConfig.ts'
+import { MigrationError } from '../db/MigrationError.ts'
+import { storeTarget } from '../db/migrate.ts'
 import { buildServer, DEFAULT_BODY_LIMIT } from '../http/buildServer.ts'
 import { CorsOriginError } from '../http/CorsOriginError.ts'
 import { parseCorsOrigins } from '../http/parseCorsOrigins.ts'
 import { KeysError } from '../keys/KeysError.ts'
+import { KeystoreError } from '../keys/KeystoreError.ts'
 import { loadKeys } from '../keys/loadKeys.ts'
+import { readKeystore } from '../keys/readKeystore.ts'
 import { StoreError } from '../memory/StoreError.ts'
 import { loadPolicies } from '../policy/loadPolicies.ts'
 import { formatPolicyIssue, PolicyError } from '../policy/PolicyError.ts'
@@ -16,7 +22,10 @@ import { createGateway } from '../service/createGateway.ts'
 import { DataDirLockedError } from '../service/DataDirLockedError.ts'
 import { startTileWriter } from '../tiles/startTileWriter.ts'
 import { TilesOriginError, tilesOrigin } from '../tiles/tilesOrigin.ts'
+import { VaultError } from '../vault/VaultError.ts'
+import { vaultConfig } from '../vault/vaultConfig.ts'
 import type { CliIo } from './io.ts'
+import { keystorePassword } from './readSecret.ts'
 
 /** The policies shipped with the gateway. */
 export const SHIPPED_POLICIES = fileURLToPath(new URL('../../policies', import.meta.url))
@@ -27,9 +36,15 @@ Starts the gateway: loads and checks the policies (refusing to start on any erro
 line and reason), loads the keys, opens the log store and serves the HTTP API.
 
 Options:
+  --config FILE       YAML file of these options (option name: value), below flags and the
+                      environment (TML_CONFIG; default ./tml.config.yaml when it exists). See
+                      tml.config.example.yaml; secrets are refused in it.
   --host HOST         Interface to listen on (default 127.0.0.1; TML_HOST).
   --port PORT         Port (default 8787, 0 = any free port; TML_PORT).
   --data DIR          Data directory: log.db and, by default, keys/ (default ./data; TML_DATA_DIR).
+  --store URL         Keep the log and the anchoring state in PostgreSQL (postgres://user@host/db;
+                      TML_STORE) instead of DATA/log.db. A new database is migrated at start; one
+                      with pending migrations is refused: run \`tml db migrate --store URL\` first.
   --keys DIR          Key directory (default DATA/keys; TML_KEYS_DIR).
   --policies PATH     Policy file or directory; repeatable (default: the shipped policies;
                       TML_POLICIES, comma-separated).
@@ -45,16 +60,25 @@ Anchoring (off unless a chain is given; required with --production):
   --no-anchoring            Run without any chain on purpose (with --production); every MTL's
                             causal graph then carries an anchoring_disabled node.
   --chain NETWORK=URL       Anchor on NETWORK through RPC URL; repeatable (TML_CHAINS, comma-separated).
+                            Naming a network again adds a fallback URL, tried in order when the
+                            ones before it fail: --chain ethereum=URL1 --chain ethereum=URL2.
                             The chain id and CheckpointRegistry come from DEPLOYMENTS/NETWORK.json.
   --deployments DIR         Deployment files (default ./deployments; TML_DEPLOYMENTS_DIR).
   --relayer-key-file FILE   Key of the account that pays for anchors (or TML_RELAYER_KEY).
+  --relayer-keystore FILE   Or its encrypted keystore (Web3 Secret Storage JSON, "tml keystore";
+                            TML_RELAYER_KEYSTORE), unlocked with --password-file FILE or
+                            TML_KEYSTORE_PASSWORD (or a prompt on a terminal).
   --anchor-policy P         Chains that must keep up: all (default), any, k:N (TML_ANCHOR_POLICY).
   --max-epoch-interval SEC  The log's maximum epoch interval as declared on chain (default 3600;
                             TML_MAX_EPOCH_INTERVAL).
   --epoch-period MS         Close an epoch this often when the log grew (default 2000).
   --epoch-size N            Close an epoch at N new MTLs (default 1000).
   --confirmations N         Confirmations per chain (default 1).
-  --fee-cap-gwei N          Highest max fee per gas (default 200).
+  --fee-cap-gwei [NETWORK=]N
+                            Highest max fee per gas in gwei, for every chain or for NETWORK
+                            (default 200; repeatable; TML_FEE_CAP_GWEI, comma-separated). A market
+                            fee above it waits; a transaction not mined in time is replaced at
+                            the same nonce with fees up 12.5%, never past it.
   --ots-calendar URL        OpenTimestamps calendar; repeatable (TML_OTS_CALENDARS, comma-separated).
   --anchor-every NETWORK=S[:LEAVES]
                             That chain anchors the newest checkpoint every S seconds (or once
@@ -73,6 +97,12 @@ OpenAI-compatible proxy (off unless an upstream is given; see gateway/README.md)
   --openai-profile PROFILE  Profile of callers that send no x-tml-profile header (default general;
                             TML_OPENAI_PROFILE).
   --openai-caller-profile CALLER=PROFILE  A caller's own profile; repeatable.
+Sealed evidence vault (on when custodians are given; see gateway/README.md):
+  --custodian NAME=X25519_PUBKEY_HEX  A custodian of the epoch keys; repeatable (TML_CUSTODIANS,
+                            comma-separated). Each epoch key is split k-of-n to them.
+  --custodian-threshold K   Custodians needed to rebuild an epoch key (default a majority).
+  --vault-epoch-period SEC  A fresh data key this often (default 900).
+  --vault, --no-vault       Require the vault (refused without custodians), or turn it off.
   -h, --help          Show this help.
 
 In development, missing keys are created under DATA/keys on the first run, and the log says
@@ -96,44 +126,63 @@ export async function gatewayStart({
   io: CliIo
   signal?: AbortSignal
 }): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      data: { type: 'string' },
-      keys: { type: 'string' },
-      policies: { type: 'string', multiple: true },
-      'log-level': { type: 'string' },
-      'body-limit': { type: 'string' },
-      writer: { type: 'string' },
-      production: { type: 'boolean' },
-      'cors-origin': { type: 'string', multiple: true },
-      chain: { type: 'string', multiple: true },
-      deployments: { type: 'string' },
-      'relayer-key-file': { type: 'string' },
-      'anchor-policy': { type: 'string' },
-      'max-epoch-interval': { type: 'string' },
-      'epoch-period': { type: 'string' },
-      'epoch-size': { type: 'string' },
-      confirmations: { type: 'string' },
-      'fee-cap-gwei': { type: 'string' },
-      'ots-calendar': { type: 'string', multiple: true },
-      'anchor-every': { type: 'string', multiple: true },
-      'no-anchoring': { type: 'boolean' },
-      'tiles-origin': { type: 'string' },
-      'openai-upstream': { type: 'string' },
-      'openai-upstream-key-file': { type: 'string' },
-      'openai-profile': { type: 'string' },
-      'openai-caller-profile': { type: 'string', multiple: true },
-    },
-  })
-  if (values.help) {
+  // The options are also the configuration file's keys (src/config/gatewayStartConfig.ts).
+  const options = {
+    help: { type: 'boolean', short: 'h' },
+    config: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    data: { type: 'string' },
+    store: { type: 'string' },
+    keys: { type: 'string' },
+    policies: { type: 'string', multiple: true },
+    'log-level': { type: 'string' },
+    'body-limit': { type: 'string' },
+    writer: { type: 'string' },
+    production: { type: 'boolean' },
+    'cors-origin': { type: 'string', multiple: true },
+    chain: { type: 'string', multiple: true },
+    deployments: { type: 'string' },
+    'relayer-key-file': { type: 'string' },
+    'relayer-keystore': { type: 'string' },
+    'password-file': { type: 'string' },
+    'anchor-policy': { type: 'string' },
+    'max-epoch-interval': { type: 'string' },
+    'epoch-period': { type: 'string' },
+    'epoch-size': { type: 'string' },
+    confirmations: { type: 'string' },
+    'fee-cap-gwei': { type: 'string', multiple: true },
+    'ots-calendar': { type: 'string', multiple: true },
+    'anchor-every': { type: 'string', multiple: true },
+    'no-anchoring': { type: 'boolean' },
+    'tiles-origin': { type: 'string' },
+    'openai-upstream': { type: 'string' },
+    'openai-upstream-key-file': { type: 'string' },
+    'openai-profile': { type: 'string' },
+    'openai-caller-profile': { type: 'string', multiple: true },
+    custodian: { type: 'string', multiple: true },
+    'custodian-threshold': { type: 'string' },
+    'vault-epoch-period': { type: 'string' },
+    vault: { type: 'boolean' },
+    'no-vault': { type: 'boolean' },
+  } as const
+  const { values: flags } = parseArgs({ args: argv, options })
+  if (flags.help) {
     io.out(GATEWAY_START_HELP)
     return 0
   }
   const env = io.env
+  // The configuration file is the lowest layer: flags > environment > file > defaults.
+  let values: typeof flags
+  try {
+    const file = configFileOf({ flag: flags.config, env, cwd: process.cwd() })
+    values = withConfigFile({ flags, env, file, options })
+  } catch (e) {
+    if (!(e instanceof ConfigFileError)) throw e
+    for (const issue of e.issues) io.err(`${formatConfigIssue(issue)}\n`)
+    io.err('tml gateway start: refusing to start with an invalid configuration file\n')
+    return 2
+  }
   const dataDir = values.data ?? env.TML_DATA_DIR ?? './data'
   const keysDir = values.keys ?? env.TML_KEYS_DIR ?? join(dataDir, 'keys')
   const policyPaths =
@@ -192,6 +241,20 @@ export async function gatewayStart({
   for (const { policy, hash, file } of policies.values())
     log.info({ profile: policy.profile, policy_hash: hash, file }, 'policy loaded')
 
+  // The relayer from an encrypted keystore (decrypted in memory) rather than a raw key file.
+  let relayerKeystore: Awaited<ReturnType<typeof readKeystore>> | undefined
+  try {
+    const keystore = values['relayer-keystore'] ?? env.TML_RELAYER_KEYSTORE
+    if (keystore)
+      relayerKeystore = await readKeystore({
+        file: keystore,
+        password: await keystorePassword({ passwordFile: values['password-file'], env }),
+      })
+  } catch (e) {
+    if (!(e instanceof KeystoreError)) throw e
+    io.err(`tml gateway start: ${e.shortMessage}\n`)
+    return 1
+  }
   let lane: ReturnType<typeof loadLaneConfig>
   try {
     const list = (v: string | undefined) => (v ? v.split(',').filter((x) => x !== '') : [])
@@ -203,11 +266,11 @@ export async function gatewayStart({
       epochPeriodMs: values['epoch-period'],
       epochSize: values['epoch-size'],
       confirmations: values.confirmations,
-      feeCapGwei: values['fee-cap-gwei'],
+      feeCapGwei: values['fee-cap-gwei'] ?? list(env.TML_FEE_CAP_GWEI),
       otsCalendars: values['ots-calendar'] ?? list(env.TML_OTS_CALENDARS),
       cadences: values['anchor-every'] ?? list(env.TML_ANCHOR_EVERY),
-      relayerKey: env.TML_RELAYER_KEY,
-      relayerKeyFile: values['relayer-key-file'],
+      relayerKey: relayerKeystore?.privateKey ?? env.TML_RELAYER_KEY,
+      relayerKeyFile: relayerKeystore ? undefined : values['relayer-key-file'],
     })
   } catch (e) {
     if (!(e instanceof LaneConfigError)) throw e
@@ -256,6 +319,31 @@ export async function gatewayStart({
     return 2
   }
 
+  let vault: ReturnType<typeof vaultConfig>
+  try {
+    vault = vaultConfig({
+      custodians: values.custodian ?? (env.TML_CUSTODIANS ? env.TML_CUSTODIANS.split(',') : []),
+      threshold: values['custodian-threshold'],
+      vault: values.vault,
+      noVault: values['no-vault'],
+      periodS: values['vault-epoch-period'],
+    })
+  } catch (e) {
+    if (!(e instanceof VaultError)) throw e
+    io.err(`tml gateway start: ${e.shortMessage}\n`)
+    return 2
+  }
+
+  // A postgres:// URL keeps the log in PostgreSQL; anything else (or nothing) is SQLite in DATA.
+  const store = storeTarget({ store: values.store ?? env.TML_STORE, dataDir })
+  const postgresUrl = store.kind === 'postgres' ? store.url : undefined
+  if (postgresUrl && vault) {
+    io.err(
+      'tml gateway start: the sealed evidence vault is not available on the PostgreSQL store yet: ' +
+        'run with the SQLite store, or without custodians (--no-vault)\n',
+    )
+    return 2
+  }
   let gateway: Awaited<ReturnType<typeof createGateway>>
   try {
     gateway = await createGateway({
@@ -263,12 +351,14 @@ export async function gatewayStart({
       policies,
       dataDir,
       writer,
+      ...(postgresUrl ? { postgresUrl } : {}),
       ...(lane ? { lane } : {}),
       ...(noAnchoring ? { anchoringDisabled: true } : {}),
+      ...(vault ? { vault } : {}),
       onEvent: ({ level, message, ...rest }) => log[level](rest, message),
     })
   } catch (e) {
-    if (e instanceof StoreError) {
+    if (e instanceof StoreError || e instanceof MigrationError) {
       io.err(`tml gateway start: cannot open the log store: ${e.shortMessage}\n`)
       return 1
     }

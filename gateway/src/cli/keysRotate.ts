@@ -24,8 +24,11 @@ import {
 } from '../keys/CheckpointKeyHistory.ts'
 import { createReceiptSigner } from '../keys/createReceiptSigner.ts'
 import { KeysError } from '../keys/KeysError.ts'
+import { KeystoreError } from '../keys/KeystoreError.ts'
 import { loadKeys } from '../keys/loadKeys.ts'
+import { readKeystore } from '../keys/readKeystore.ts'
 import type { CliIo } from './io.ts'
+import { keystorePassword } from './readSecret.ts'
 
 export const KEYS_ROTATE_HELP = `Usage: tml keys rotate --chain NETWORK=URL [--chain ...] [options]
 
@@ -52,7 +55,11 @@ Options:
   --data DIR              Data directory of the gateway: log.db (default ./data; TML_DATA_DIR).
   --keys DIR              Key directory (default DATA/keys; TML_KEYS_DIR). Rotation needs it,
                           also when TML_CHECKPOINT_KEY gives period 0's key.
+  --keystore FILE         Web3 Secret Storage keystore of the account that sends the statements
+                          (TML_KEYSTORE; password: --password-file, TML_KEYSTORE_PASSWORD or a
+                          prompt). Or, unencrypted:
   --relayer-key-file FILE Key of the account that sends the statements (or TML_RELAYER_KEY).
+  --password-file FILE    The keystore's password (first line).
   --at-epoch E            First epoch of the new key (must be above the store's and the chains').
   --margin N              Epochs between the latest signed or anchored one and the new key's
                           first (default 2): the relay must land before the log gets there.
@@ -91,6 +98,8 @@ export async function keysRotate({
       data: { type: 'string' },
       keys: { type: 'string' },
       'relayer-key-file': { type: 'string' },
+      keystore: { type: 'string' },
+      'password-file': { type: 'string' },
       'at-epoch': { type: 'string' },
       margin: { type: 'string' },
       'keep-receipt-key': { type: 'boolean' },
@@ -119,11 +128,19 @@ export async function keysRotate({
   try {
     const keys = loadKeys({ dir: keysDir, env, create: false })
     history = keys.checkpointKeys
+    // A keystore's key is decrypted in memory and handed over as the relayer key.
+    const keystore = values.keystore ?? env.TML_KEYSTORE
+    const fromKeystore = keystore
+      ? await readKeystore({
+          file: keystore,
+          password: await keystorePassword({ passwordFile: values['password-file'], env }),
+        })
+      : undefined
     const lane = loadLaneConfig({
       chains: values.chain ?? list(env.TML_CHAINS),
       deploymentsDir: values.deployments ?? env.TML_DEPLOYMENTS_DIR ?? './deployments',
-      relayerKey: env.TML_RELAYER_KEY,
-      relayerKeyFile: values['relayer-key-file'],
+      relayerKey: fromKeystore?.privateKey ?? env.TML_RELAYER_KEY,
+      relayerKeyFile: fromKeystore ? undefined : values['relayer-key-file'],
     })
     if (!lane) return fail('give every chain of the log with --chain NETWORK=URL', 2)
     relayer = lane.relayer
@@ -136,7 +153,8 @@ export async function keysRotate({
       }) as PublicClient,
     }))
   } catch (e) {
-    if (e instanceof KeysError || e instanceof LaneConfigError) return fail(e.shortMessage)
+    if (e instanceof KeysError || e instanceof LaneConfigError || e instanceof KeystoreError)
+      return fail(e.shortMessage)
     throw e
   }
   const dbPath = join(dataDir, 'log.db')
@@ -159,7 +177,7 @@ export async function keysRotate({
     if (e instanceof KeysError) return fail(e.shortMessage)
     return fail((e as Error).message.split('\n')[0] ?? String(e))
   } finally {
-    store.close()
+    await store.close()
   }
 }
 
@@ -218,7 +236,10 @@ async function rotate({
         `${broken}: relaying the statement would prove a broken handover. If it was never relayed anywhere, remove rotation ${period.index} from ${history.path} and its key file, then rotate again with a larger --margin`,
       )
   } else {
-    const signed = Math.max(store.latestCheckpoint()?.epoch ?? 0, store.intent()?.epoch ?? 0)
+    const signed = Math.max(
+      (await store.latestCheckpoint())?.epoch ?? 0,
+      (await store.intent())?.epoch ?? 0,
+    )
     const headMax = Math.max(...seen.map((s) => s.head))
     const floor = Math.max(signed, headMax, last.fromEpoch)
     const fromEpoch = atEpoch ?? floor + margin
@@ -301,9 +322,9 @@ async function handoverBroken(
   period: CheckpointKeyPeriod,
 ): Promise<string | undefined> {
   const deadline = Date.now() + 10_000
-  while (store.intent()?.epoch === period.fromEpoch && Date.now() < deadline)
+  while ((await store.intent())?.epoch === period.fromEpoch && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 50))
-  const first = store.checkpoint(period.fromEpoch)
+  const first = await store.checkpoint(period.fromEpoch)
   if (!first) return undefined
   const by = await recoverCheckpointSigner({
     checkpoint: toCheckpoint(logId, first),

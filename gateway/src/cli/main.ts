@@ -13,6 +13,13 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'mcp-proxy': async () => (await import('./mcpProxyCommand.ts')).mcpProxyCommand,
   receipt: async () => (await import('./receiptCommand.ts')).receiptCommand,
   keys: async () => (await import('./keysCommand.ts')).keysCommand,
+  keystore: async () => (await import('./keystoreCommand.ts')).keystoreCommand,
+  operator: async () => (await import('./operatorCommand.ts')).operatorCommand,
+  log: async () => (await import('./logCommand.ts')).logCommand,
+  lantern: async () => (await import('./lanternCommand.ts')).lanternCommand,
+  db: async () => (await import('./dbCommand.ts')).dbCommand,
+  custodian: async () => (await import('./custodianCommand.ts')).custodianCommand,
+  'audit-access': async () => (await import('./auditAccessCommand.ts')).auditAccessCommand,
 }
 
 export const MAIN_HELP = `Usage: tml <command> [options]
@@ -37,6 +44,19 @@ Commands:
                        Check a receipt's promise on the chains: included (writes the
                        proof bundle), pending (prints the deadline) or broken (prints or
                        --report sends the on-chain proof).
+  keystore new|import|address FILE
+                       Encrypted keys (Web3 Secret Storage JSON) for the accounts below.
+  operator register    Register the keystore's account as an operator on every chain.
+  log declare|retire   Declare the gateway's log (its keys directory), or retire it, on
+                       every chain.
+  lantern grant|renew|revoke
+                       A certifier's Lantern certifications on every chain.
+  db migrate|status    Apply or list the store's schema migrations (SQLite data directory
+                       or --store postgres://…).
+  custodian keygen|approve|release
+                       A custodian's part of auditor access to the sealed evidence vault.
+  audit-access request|fetch
+                       An auditor's part: ask for epochs on chain, open a sealed record.
 
 Run "tml <command> --help" for the options of a command; "tml --version" prints the version.
 `

@@ -43,7 +43,9 @@ Options:
   --webhook URL            POST each finding as JSON to URL.
   --metrics-port PORT      Serve Prometheus metrics on 127.0.0.1:PORT/metrics.
   --interval-ms MS         Time between rounds (default 5000).
-  --from-block N           First block to read anchors from (default 0).
+  --from-block N           First block to read anchors from, on every chain (default: each
+                           registry's deployment block, from --deployments; else 0). Searches
+                           never start before a registry's deployment block.
   --once                   One round, then exit: 0 nothing found, 1 findings, 3 a source
                            could not be read. Without it the monitor runs until SIGINT/SIGTERM
                            and exits 1 if it found anything.
@@ -110,6 +112,7 @@ export async function monitorCommand({
       rpc: parsePairs(parsed.values.rpc, '--rpc'),
       registries,
       reporter,
+      fromBlock,
     })
     io.err(
       `tml monitor: ${logs.length} log(s) on chain(s) ${chains.map((c) => `${c.chainId} (registry ${c.registry})`).join(', ')}; ${

@@ -41,7 +41,9 @@ Options:
   --report                 Send the proof of a broken promise to every chain that holds the evidence.
   --key-file FILE          Private key (0x hex, mode 0600) of the account that pays for --report;
                            or set TML_REPORTER_KEY.
-  --from-block N           First block to read anchors from (default 0).
+  --from-block N           First block to read anchors from, on every chain (default: each
+                           registry's deployment block, from --deployments; else 0). Searches
+                           never start before a registry's deployment block.
   --json                   Print only the verdict, as JSON, on stdout.
   -h, --help               Show this help.
 `
@@ -101,6 +103,7 @@ export async function receiptCommand({ argv, io }: { argv: string[]; io: CliIo }
         registry: parsed.values.registry,
       }),
       reporter,
+      fromBlock,
     })
     logId = receipt.logId
     verdict = await checkReceipt({

@@ -13,7 +13,8 @@ import {
 } from '@tml/core'
 import { type Address, createPublicClient, http, isAddress } from 'viem'
 import type { CliIo } from './io.ts'
-import { readDeploymentRegistries } from './readDeploymentRegistries.ts'
+import { parsePairs } from './parsePairs.ts'
+import { pinnedRegistries } from './readDeploymentRegistries.ts'
 
 export const VERIFY_HELP = `Usage: tml verify BUNDLE --rpc CHAINID=URL [--rpc CHAINID=URL ...] [options]
 
@@ -52,27 +53,8 @@ Options:
   -h, --help               Show this help.
 `
 
-/**
- * Parses repeated `CHAINID=VALUE` options.
- *
- * @example
- * parsePairs(['31337=http://127.0.0.1:8545']) // Map { 31337 => 'http://127.0.0.1:8545' }
- */
-export function parsePairs(
-  values: readonly string[] | undefined,
-  what: string,
-): Map<number, string> {
-  const map = new Map<number, string>()
-  for (const v of values ?? []) {
-    const i = v.indexOf('=')
-    const id = Number(v.slice(0, i))
-    if (i < 1 || !Number.isSafeInteger(id) || id <= 0 || v.length === i + 1) {
-      throw new TypeError(`${what} must be CHAINID=VALUE, got "${v}"`)
-    }
-    map.set(id, v.slice(i + 1))
-  }
-  return map
-}
+// Kept here too: monitor, receipt and audit import it from this module.
+export { parsePairs } from './parsePairs.ts'
 
 /**
  * `tml verify`: verifies a proof bundle file with core's `verifyProof`, one JSON-RPC client per
@@ -96,13 +78,11 @@ export async function verifyCommand({ argv, io }: { argv: string[]; io: CliIo })
       return 0
     }
     const rpc = parsePairs(parsed.values.rpc, '--rpc')
-    const registries = new Map<number, Address>()
-    if (parsed.values.deployments !== undefined)
-      for (const [k, v] of readDeploymentRegistries(parsed.values.deployments)) registries.set(k, v)
-    for (const [k, v] of parsePairs(parsed.values.registry, '--registry')) {
-      if (!isAddress(v)) throw new TypeError(`--registry: ${v} is not an address`)
-      registries.set(k, v)
-    }
+    // Each with the block its event searches start at (the registry's deployment block).
+    const registries = pinnedRegistries({
+      deployments: parsed.values.deployments,
+      registry: parsed.values.registry,
+    })
     if (parsed.positionals.length !== 1 || rpc.size === 0)
       throw new TypeError('need one BUNDLE and at least one --rpc')
     esplora = parsed.values.esplora ?? io.env.TML_ESPLORA_URL
@@ -135,7 +115,8 @@ export async function verifyCommand({ argv, io }: { argv: string[]; io: CliIo })
       .map(([chainId, url]) => ({
         chainId,
         client: createPublicClient({ transport: http(url, { retryCount: 1 }) }),
-        checkpointRegistry: registries.get(chainId),
+        checkpointRegistry: registries.get(chainId)?.registry,
+        fromBlock: registries.get(chainId)?.fromBlock,
       }))
   } catch (e) {
     io.err(`tml verify: ${(e as Error).message}\n\n${VERIFY_HELP}`)

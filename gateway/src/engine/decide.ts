@@ -77,6 +77,7 @@ export function decide({ request, policy, environment }: DecideParameters): Deci
           outcome: -1,
           value: signals.harm,
           threshold: critical,
+          comparison: 'gt',
         },
         `harm ${signals.harm} > critical ${critical}`,
       )
@@ -89,6 +90,7 @@ export function decide({ request, policy, environment }: DecideParameters): Deci
           outcome: 0,
           value: signals.harm,
           threshold: ambiguous,
+          comparison: 'gte',
         },
         `harm ${signals.harm} in ambiguous band [${ambiguous}, ${critical}]`,
       )
@@ -96,7 +98,14 @@ export function decide({ request, policy, environment }: DecideParameters): Deci
   }
 
   // 3. Rules: the root holds raw values, but only field paths and policy text reach the log.
-  const root = { input: request.input, context: request.context ?? {}, signals }
+  // `output` (the model's answer, when the caller or the inline proxy gives it) lets a rule
+  // judge what the model said, not only what it was asked.
+  const root = {
+    input: request.input,
+    context: request.context ?? {},
+    signals,
+    ...(request.output === undefined ? {} : { output: request.output }),
+  }
   for (const rule of policy.rules) {
     if (!evaluateCondition({ condition: rule.when, root })) continue
     fire(
@@ -122,6 +131,7 @@ export function decide({ request, policy, environment }: DecideParameters): Deci
         metric: 'sensor_divergence',
         outcome: 0,
         threshold: contextual.sensorTolerance,
+        comparison: 'gt',
       }
       if (Number.isFinite(divergence)) step.value = divergence
       fire(
@@ -143,6 +153,7 @@ export function decide({ request, policy, environment }: DecideParameters): Deci
           outcome: 0,
           value: signals.sensor_iou,
           threshold: contextual.sensorIouMin,
+          comparison: 'lt',
         },
         `sensor IoU ${signals.sensor_iou} < ${contextual.sensorIouMin}`,
       )
@@ -169,6 +180,7 @@ export function decide({ request, policy, environment }: DecideParameters): Deci
           outcome: 0,
           value: sigma,
           threshold: contextual.volatilityMax,
+          comparison: 'gt',
         },
         `volatility ${sigma} > ${contextual.volatilityMax} within ${contextual.volatilityWindowMs / 1000} s`,
       )
@@ -199,6 +211,7 @@ export function decide({ request, policy, environment }: DecideParameters): Deci
           outcome: 0,
           value: h,
           threshold: ambiguity.entropyMax,
+          comparison: 'gt',
         },
         `${name === 'entropy' ? 'entropy' : 'token entropy'} ${h} > ${ambiguity.entropyMax}`,
       )
@@ -216,6 +229,7 @@ export function decide({ request, policy, environment }: DecideParameters): Deci
           outcome: 0,
           value: signals.confidence,
           threshold: ambiguity.confidenceMin,
+          comparison: 'lt',
         },
         `confidence ${signals.confidence} < ${ambiguity.confidenceMin}`,
       )

@@ -5,7 +5,7 @@ import { MISSING, readField } from './readField.ts'
 /** Parameters of {@link evaluateCondition}. */
 export type EvaluateConditionParameters = {
   condition: Condition
-  /** The object paths are read from: `{ input, context, signals }` of the request. */
+  /** The object paths are read from: `{ input, output, context, signals }` of the request. */
   root: unknown
 }
 

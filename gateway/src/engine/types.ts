@@ -1,3 +1,5 @@
+import type { CausalComparison } from '@tml/core'
+
 /** Ternary state of the Sacred Pause Protocol (spec §3.1): +1 proceed, 0 pause, -1 refuse. */
 export type TernaryState = 1 | 0 | -1
 
@@ -78,8 +80,13 @@ export type CausalStep = {
   metric?: string
   /** The measured value, when the check is numeric. */
   value?: number
-  /** The limit it was compared with. */
+  /** The limit it was compared with (the policy's, in force when deciding). */
   threshold?: number
+  /**
+   * How the value was compared with `threshold` for the check to fire (`value > threshold` is
+   * `gt`): set exactly when `threshold` is. The MTL's causal graph carries both.
+   */
+  comparison?: CausalComparison
   /** Fields of the request the check read (paths, never values: values may be personal data). */
   fields?: readonly string[]
 }

@@ -17,10 +17,12 @@ import { lanternRoutes } from './routes/lantern.ts'
 import { logRoutes } from './routes/logs.ts'
 import { openAiRoutes } from './routes/openai.ts'
 import { pauseRoutes } from './routes/pauses.ts'
+import { policyRoutes } from './routes/policies.ts'
 import { proofRoutes } from './routes/proofs.ts'
 import { subjectRoutes } from './routes/subjects.ts'
 import { tileRoutes } from './routes/tiles.ts'
 import { traceRoutes } from './routes/traces.ts'
+import { vaultRoutes } from './routes/vault.ts'
 import { errorResponses } from './schemas.ts'
 
 declare module 'fastify' {
@@ -37,7 +39,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * Routes that need no API key: health, metrics, signature-authenticated resolutions, CORS
-     * preflights, and the public proofs (bundles, checkpoints, consistency: hashes only).
+     * preflights, the public proofs (bundles, checkpoints, consistency: hashes only) and the
+     * policy archive (the rules, no personal data).
      */
     public?: boolean
   }
@@ -184,8 +187,10 @@ export async function buildServer(p: BuildServerParameters): Promise<FastifyInst
     logId: g.keys.logId,
     // The keys that sign now: the checkpoint key of the period after the latest epoch, and the
     // receipt key of the next receipt.
-    claimedKeys: () => ({
-      checkpointSigner: g.checkpointSignerAt((g.lane?.store.latestCheckpoint()?.epoch ?? 0) + 1),
+    claimedKeys: async () => ({
+      checkpointSigner: g.checkpointSignerAt(
+        ((await g.lane?.store.latestCheckpoint())?.epoch ?? 0) + 1,
+      ),
       receiptPublicKey: g.signer.publicKey,
       receiptKeys: g.receiptKeys.publicKeys(),
     }),
@@ -199,7 +204,12 @@ export async function buildServer(p: BuildServerParameters): Promise<FastifyInst
     clock: p.clock ?? Date.now,
   })
   lanternRoutes(app, { lantern: g.lantern })
+  policyRoutes(app, {
+    archive: g.policyArchive,
+    current: new Set([...g.policies.values()].map((l) => l.hash).concat(g.service.policySetHash)),
+  })
   subjectRoutes(app, { erasures: g.service })
+  if (g.vault) vaultRoutes(app, { vault: g.vault })
   healthRoutes(app, { memory: g.memory, metrics: () => metricsText(g) })
   if (p.tilesDir !== undefined) tileRoutes(app, { dir: p.tilesDir })
   if (p.openai) {

@@ -1,12 +1,27 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 /** Headers a cross-origin caller may send: the API key and JSON bodies. */
-const ALLOW_HEADERS = 'authorization, content-type'
+const ALLOW_HEADERS = 'authorization, content-type, x-tml-profile, x-tml-wait-ms'
 const ALLOW_METHODS = 'GET, POST, OPTIONS'
 /** How long (s) a browser may reuse a preflight answer. */
 const MAX_AGE_S = '600'
-// A 202 proof answer says when to ask again; the browser hides that header unless exposed.
-const EXPOSE_HEADERS = 'retry-after'
+// A 202 proof answer says when to ask again, and the inline proxy's answers carry their trace id,
+// receipt and decision in headers: a browser hides all of them from the page unless exposed.
+const EXPOSE_HEADERS = [
+  'retry-after',
+  'x-tml-trace-id',
+  'x-tml-seq',
+  'x-tml-leaf-hash',
+  'x-tml-receipt',
+  'x-tml-state',
+  'x-tml-trigger',
+  'x-tml-logged',
+  'x-tml-proof',
+  'x-tml-review',
+  'x-tml-pause-id',
+  'x-tml-pause-deadline',
+  'x-tml-resolution-trace-id',
+].join(', ')
 
 /**
  * CORS for every route, so that the web page, served from another origin, can call the gateway:

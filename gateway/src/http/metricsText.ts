@@ -1,3 +1,5 @@
+import type { ChainAnchorStatus } from '../anchoring/ChainAnchorer.ts'
+
 /** Counters of Always Memory's group commits. */
 type GroupCommitStats = {
   readonly commits: number
@@ -13,11 +15,16 @@ export type MetricsSources = {
   memory: { readonly size: number; readonly available: boolean; readonly stats: GroupCommitStats }
   pauses: { pending(): readonly unknown[] }
   lantern: { readonly subscribers: number }
+  /** The anchoring lane, when the gateway anchors: each chain's state, as of its last round. */
+  lane?: { chainStatus(): readonly ChainAnchorStatus[] } | undefined
 }
 
 /**
  * The gateway's metrics in the Prometheus text exposition format (version 0.0.4): decisions by
- * state and trigger, log size, store health, group commits, open pauses, Lantern subscribers.
+ * state and trigger, log size, store health, group commits, open pauses, Lantern subscribers,
+ * and per anchoring chain its lag (epochs, seconds), the relayer's balance, the market fee
+ * against the cap, replaced transactions and failed RPC requests. Nothing here calls a chain:
+ * the anchorers read balances and fees on their own schedule, so a scrape costs no RPC.
  *
  * Spec: Prometheus exposition formats, text format 0.0.4.
  *
@@ -30,7 +37,7 @@ export function metricsText(gateway: MetricsSources): string {
     name: string,
     type: 'counter' | 'gauge',
     help: string,
-    samples: [string, number][],
+    samples: [string, number | bigint][],
   ) => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
     for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`)
@@ -61,5 +68,78 @@ export function metricsText(gateway: MetricsSources): string {
   metric('tml_lantern_subscribers', 'gauge', 'Clients of the Lantern event stream.', [
     ['', gateway.lantern.subscribers],
   ])
+  const chains = gateway.lane?.chainStatus() ?? []
+  const perChain = (value: (s: ChainAnchorStatus) => number | bigint | null) =>
+    chains.flatMap((s): [string, number | bigint][] => {
+      const v = value(s)
+      return v === null ? [] : [[`{chain="${label(s.name)}",chain_id="${s.chainId}"}`, v]]
+    })
+  if (chains.length > 0) {
+    metric(
+      'tml_anchor_confirmed_epoch',
+      'gauge',
+      'Newest epoch confirmed on the chain.',
+      perChain((s) => s.confirmedEpoch),
+    )
+    metric(
+      'tml_anchor_lag_epochs',
+      'gauge',
+      'Signed checkpoints not confirmed on the chain yet.',
+      perChain((s) => s.lagEpochs),
+    )
+    metric(
+      'tml_anchor_lag_seconds',
+      'gauge',
+      'Seconds since the oldest checkpoint not confirmed on the chain was signed (0 when caught up).',
+      perChain((s) => s.lagSeconds),
+    )
+    metric(
+      'tml_anchor_relayer_balance_wei',
+      'gauge',
+      "The relayer's balance on the chain, read periodically by the anchorer.",
+      perChain((s) => s.relayerBalanceWei),
+    )
+    metric(
+      'tml_anchor_fee_wei',
+      'gauge',
+      'What inclusion costs on the chain now (base fee plus tip, wei per gas), as last read.',
+      perChain((s) => s.marketFeeWei),
+    )
+    metric(
+      'tml_anchor_fee_cap_wei',
+      'gauge',
+      'Highest max fee per gas the relayer pays on the chain.',
+      perChain((s) => s.feeCapWei),
+    )
+    metric(
+      'tml_anchor_fee_waiting',
+      'gauge',
+      '1 while anchoring on the chain waits because fees are above the cap.',
+      perChain((s) => (s.feeWait === null ? 0 : 1)),
+    )
+    metric(
+      'tml_anchor_replacements_total',
+      'counter',
+      'Anchor transactions replaced or sent again at their nonce.',
+      perChain((s) => s.replacements),
+    )
+    metric(
+      'tml_anchor_rpc_errors_total',
+      'counter',
+      'Failed RPC requests to the chain, on any of its URLs.',
+      perChain((s) => s.rpcErrors),
+    )
+    metric(
+      'tml_anchor_round_failures',
+      'gauge',
+      'Consecutive failed anchoring rounds on the chain (0 when healthy).',
+      perChain((s) => s.failures),
+    )
+  }
   return `${lines.join('\n')}\n`
+}
+
+// A label value as the text format wants it: backslash, double quote and newline escaped.
+function label(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
 }

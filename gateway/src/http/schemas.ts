@@ -118,7 +118,12 @@ export const decisionBodySchema = {
       type: 'object',
       additionalProperties: false,
       required: ['id', 'version_hash'],
-      properties: { id: { type: 'string', pattern: IDENTIFIER_PATTERN }, version_hash: hex32 },
+      description:
+        'The model that produced the output: its name and the hash that pins its version (weights or deployment manifest), recorded in the MTL. A profile whose policy sets require_model_hash refuses a request without it (400 model_hash_required, nothing logged).',
+      properties: {
+        id: { type: 'string', pattern: IDENTIFIER_PATTERN },
+        version_hash: { ...hex32, description: 'The model hash: SHA-256 of the model version.' },
+      },
     },
     wait_ms: {
       type: 'integer',

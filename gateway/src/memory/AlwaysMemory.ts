@@ -6,6 +6,7 @@ import {
   RECEIPT_VERSION,
   type SignedReceipt,
 } from '@tml/core'
+import type { VaultPayload } from '../vault/VaultPayload.ts'
 import type { ErasureMtlDraft } from './buildErasureMtl.ts'
 import type { DecisionDraft, MtlDraft } from './buildMtl.ts'
 import type { Committer, PlacedRecord, RecordEvidence, SealedRecord } from './Committer.ts'
@@ -19,6 +20,11 @@ export type AppendRequest = {
   draft: MtlDraft | ErasureMtlDraft | DecisionDraft
   /** With a {@link DecisionDraft}: the evidence its `input_hash`, `output_hash` and `subject` come from. */
   evidence?: RecordEvidence
+  /**
+   * What the sealed evidence vault keeps besides the evidence; ignored by a committer without a
+   * vault. Given, the record is sealed and its MTL carries `evidence_seal`.
+   */
+  vault?: VaultPayload
   /** Policy profile of a decision, null otherwise. */
   profile: string | null
   /** For a pause: its deadline (Unix ms), so that a restarted gateway can re-arm its timer. */
@@ -220,6 +226,7 @@ export class AlwaysMemory {
       pauseDeadlineMs: request.pauseDeadlineMs,
     }
     if (request.evidence) record.evidence = request.evidence
+    if (request.vault) record.vault = request.vault
     return new Promise<AppendResult>((resolve, reject) => {
       const pending: Pending = { record, resolve, reject }
       if (request.subjectKey) pending.subjectKey = request.subjectKey
@@ -355,12 +362,14 @@ class AppendedRecord implements AppendResult {
   readonly receipt: SignedReceipt
   readonly #record: PlacedRecord
   readonly #derived: SealedRecord['derived']
+  readonly #evidenceSeal: Hex | undefined
   #mtl: AppendResult['mtl'] | undefined
 
   constructor(record: PlacedRecord, sealed: SealedRecord) {
     const { log_id: logId, seq, trace_id: traceId } = record.mtl
     this.#record = record
     this.#derived = sealed.derived
+    this.#evidenceSeal = sealed.evidenceSeal
     this.leafHash = sealed.leafHash
     this.receipt = {
       v: RECEIPT_VERSION,
@@ -374,7 +383,14 @@ class AppendedRecord implements AppendResult {
   }
 
   get mtl(): AppendResult['mtl'] {
-    this.#mtl ??= this.#derived ? { ...this.#record.mtl, ...this.#derived } : this.#record.mtl
+    this.#mtl ??=
+      this.#derived || this.#evidenceSeal
+        ? {
+            ...this.#record.mtl,
+            ...this.#derived,
+            ...(this.#evidenceSeal === undefined ? {} : { evidence_seal: this.#evidenceSeal }),
+          }
+        : this.#record.mtl
     return this.#mtl
   }
 

@@ -1,5 +1,6 @@
 import type { Hex } from '@tml/core'
 import type { ReceiptKeyStart } from '../keys/ReceiptKeySchedule.ts'
+import type { VaultPayload } from '../vault/VaultPayload.ts'
 import type { SubjectKey } from './LogStore.ts'
 
 /**
@@ -34,6 +35,11 @@ export type PlacedRecord = {
     [field: string]: unknown
   }
   evidence?: RecordEvidence
+  /**
+   * What the sealed evidence vault keeps of this record besides `evidence` (when the vault is on):
+   * the committer seals it and adds `evidence_seal` to the MTL.
+   */
+  vault?: VaultPayload
   /** RFC 3339 time the receipt states. */
   receiptTimestamp: string
   /** Policy profile of a decision, null otherwise. */
@@ -48,6 +54,8 @@ export type SealedRecord = {
   signature: Hex
   /** Only for records placed with evidence. */
   derived?: { input_hash: Hex; output_hash: Hex | null; subject: `psn:${string}` }
+  /** SHA-256 of the sealed envelope, the MTL's `evidence_seal`: only for records the vault sealed. */
+  evidenceSeal?: Hex
 }
 
 /** One group commit: records in `seq` order, with the key changes that go with them. */

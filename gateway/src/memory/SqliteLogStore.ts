@@ -2,7 +2,8 @@ import { mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { bytesToHex, type Hex, RECEIPT_VERSION } from '@tml/core'
 import Database from 'better-sqlite3'
-import { ANCHORING_TABLES } from './anchoringTables.ts'
+import { MigrationError } from '../db/MigrationError.ts'
+import { prepareSqliteSchema } from '../db/sqlite/sqliteSchema.ts'
 import type { AppendBatch, LogStore, StoredEntry } from './LogStore.ts'
 import { StoreError } from './StoreError.ts'
 
@@ -26,9 +27,6 @@ export type SqliteLogStoreParameters = {
  */
 export type SqliteFault = 'full' | 'readonly'
 
-/** Version of the schema below; a store with another version is refused rather than guessed at. */
-export const SCHEMA_VERSION = 1
-
 /** Entries per multi-row INSERT (11 parameters each, far below SQLite's limit of 32766). */
 const INSERT_CHUNK = 16
 
@@ -41,43 +39,6 @@ export const CORRUPT_CODE = 'SQLITE_CORRUPT'
 
 /** Lines of `PRAGMA quick_check` quoted in the error: enough to say what is wrong, not a dump. */
 const QUICK_CHECK_LINES = 3
-
-// `entries` is the log. `nodes`, `checkpoints` and `anchors` belong to the next issue (sequencer
-// and anchorers) and are created empty now, so that the schema of a store never has to change
-// under a running log. Triggers make `entries` append-only inside the database too.
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS entries (
-  seq INTEGER PRIMARY KEY CHECK (seq >= 0),
-  trace_id TEXT NOT NULL UNIQUE,
-  kind TEXT NOT NULL,
-  state INTEGER NOT NULL CHECK (state IN (-1, 0, 1)),
-  leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32),
-  mtl TEXT NOT NULL,
-  receipt_timestamp TEXT NOT NULL,
-  receipt_signature BLOB NOT NULL CHECK (length(receipt_signature) = 64),
-  refers_to TEXT,
-  profile TEXT,
-  pause_deadline_ms INTEGER
-);
-CREATE INDEX IF NOT EXISTS entries_refers_to ON entries (refers_to) WHERE refers_to IS NOT NULL;
-CREATE INDEX IF NOT EXISTS entries_pauses ON entries (seq) WHERE state = 0 AND kind = 'decision';
-CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
-  BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS entries_no_delete BEFORE DELETE ON entries
-  BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
-CREATE TABLE IF NOT EXISTS subject_keys (
-  lookup BLOB PRIMARY KEY CHECK (length(lookup) = 32),
-  secret BLOB NOT NULL CHECK (length(secret) = 32)
-) WITHOUT ROWID;
-${ANCHORING_TABLES}CREATE TABLE IF NOT EXISTS probe (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  at_ms INTEGER NOT NULL
-);
-`
 
 type Row = {
   seq: number
@@ -130,7 +91,9 @@ export class SqliteLogStore implements LogStore {
    * whose pages are damaged is refused and left exactly as it is, never repaired, overwritten or
    * truncated, since it may be the only copy of the log.
    * @throws {StoreError} `SQLITE_CORRUPT` when the file is not a database or fails the check,
-   *   naming the file and what is wrong; also when it belongs to another log or schema version.
+   *   naming the file and what is wrong; also when it belongs to another log.
+   * @throws {MigrationError} when the file has pending migrations (`tml db migrate` applies them)
+   *   or was migrated by a newer gateway. A new file is migrated here.
    */
   static open(parameters: SqliteLogStoreParameters): SqliteLogStore {
     if (parameters.path !== ':memory:') mkdirSync(dirname(parameters.path), { recursive: true })
@@ -149,36 +112,25 @@ export class SqliteLogStore implements LogStore {
         db.pragma('secure_delete = ON')
         db.pragma('foreign_keys = ON')
         db.pragma('busy_timeout = 2000')
-        db.exec(SCHEMA)
       })
-      const meta = new Map(
-        (db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map(
-          (r) => [r.key, r.value],
-        ),
+      // The schema is the migrations' (src/db/sqlite): a new file gets it, a file with pending
+      // migrations is refused with the command that applies them (a MigrationError, unwrapped).
+      this.#wrap('open', () => prepareSqliteSchema(db, { path: this.path }))
+      const stored = this.#wrap(
+        'open',
+        () =>
+          db.prepare("SELECT value FROM meta WHERE key = 'log_id'").get() as
+            | { value: string }
+            | undefined,
       )
-      if (meta.size === 0) {
+      if (stored === undefined) {
         this.#wrap('open', () =>
-          db.transaction(() => {
-            const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
-            put.run('schema_version', String(SCHEMA_VERSION))
-            put.run('log_id', this.logId)
-          })(),
+          db.prepare("INSERT INTO meta (key, value) VALUES ('log_id', ?)").run(this.logId),
         )
-      } else {
-        if (meta.get('schema_version') !== String(SCHEMA_VERSION)) {
-          throw new StoreError(
-            `Store ${this.path} has schema version ${meta.get('schema_version')}, expected ${SCHEMA_VERSION}`,
-            {
-              code: 'TML_SCHEMA_VERSION',
-            },
-          )
-        }
-        if (meta.get('log_id') !== this.logId) {
-          throw new StoreError(
-            `Store ${this.path} holds log ${meta.get('log_id')}, not ${this.logId}`,
-            { code: 'TML_OTHER_LOG' },
-          )
-        }
+      } else if (stored.value !== this.logId) {
+        throw new StoreError(`Store ${this.path} holds log ${stored.value}, not ${this.logId}`, {
+          code: 'TML_OTHER_LOG',
+        })
       }
       this.#statements = prepare(db)
       this.#defaultMaxPageCount = db.pragma('max_page_count', { simple: true }) as number
@@ -212,8 +164,21 @@ export class SqliteLogStore implements LogStore {
     this.appendSync(batch)
   }
 
-  /** {@link append} without the promise, for callers on the same thread that need no await. */
-  appendSync({ entries, subjectKeys, erasedLookups }: AppendBatch): void {
+  /**
+   * The current write connection (it changes when the store reconnects after a fault): the
+   * commit worker's vault prepares its statements on it, so that sealed records commit with
+   * their MTLs.
+   */
+  get connection(): Database.Database {
+    return this.#db
+  }
+
+  /**
+   * {@link append} without the promise, for callers on the same thread that need no await.
+   * `alsoWrite` runs inside the batch's transaction (the vault's sealed records): it commits
+   * with the entries or not at all.
+   */
+  appendSync({ entries, subjectKeys, erasedLookups }: AppendBatch, alsoWrite?: () => void): void {
     entries.forEach((e, i) => {
       if (e.seq !== this.#size + i) {
         throw new StoreError(
@@ -236,6 +201,7 @@ export class SqliteLogStore implements LogStore {
         }
         for (; i < entries.length; i++) s.insert.run(columns(entries[i] as StoredEntry))
         for (const lookup of erasedLookups) s.deleteKey.run(lookup)
+        alsoWrite?.()
       })(),
     )
     this.#size += entries.length
@@ -444,7 +410,7 @@ function wrap<T>(what: string, fn: () => T): T {
   try {
     return fn()
   } catch (e) {
-    if (e instanceof StoreError) throw e
+    if (e instanceof StoreError || e instanceof MigrationError) throw e
     const raw =
       typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : 'UNKNOWN'
     const code = corruptionCode(raw) ?? raw

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { bytesToHex, type Hex } from '@tml/core'
 import type { ReceiptKeyStart } from '../keys/ReceiptKeySchedule.ts'
+import type { CustodianSet } from '../vault/Custodian.ts'
 import type { CommitBatch, Committer, SealedRecord } from './Committer.ts'
 import type { WorkerRequest, WorkerResponse } from './commitWorker.ts'
 import type { SqliteFault } from './SqliteLogStore.ts'
@@ -21,6 +22,12 @@ export type WorkerCommitterParameters = {
    * first worker skips that scan. A replacement worker, after a crash, checks again. Default false.
    */
   integrityChecked?: boolean
+  /**
+   * Turns the sealed evidence vault on: records placed with a vault payload are sealed under
+   * the epoch key (rotated every `periodMs`, wrapped k-of-n to `set`) and carry `evidence_seal`.
+   * The first epoch key is ready before {@link WorkerCommitter.start} resolves.
+   */
+  vault?: { set: CustodianSet; periodMs: number }
 }
 
 /**
@@ -72,9 +79,15 @@ export class WorkerCommitter implements Committer {
   }
 
   #spawn(integrityChecked = false): Worker {
-    const { path, logId } = this.#parameters
+    const { path, logId, vault } = this.#parameters
     const worker = new Worker(new URL('./commitWorker.ts', import.meta.url), {
-      workerData: { path, logId, receiptKeys: this.#receiptKeys, integrityChecked },
+      workerData: {
+        path,
+        logId,
+        receiptKeys: this.#receiptKeys,
+        integrityChecked,
+        ...(vault ? { vault } : {}),
+      },
     })
     worker.on('message', (r: WorkerResponse) => {
       const p = this.#pending.get(r.id)
@@ -154,12 +167,19 @@ function encodeBatch(batch: CommitBatch): string {
   })
 }
 
-/** The worker's answer: one line per record, `leafHash signature[ input_hash output_hash subject]`. */
+/**
+ * The worker's answer: one line per record,
+ * `leafHash signature[ input_hash output_hash subject][ evidence_seal]`.
+ */
 function decodeSealed(text: string): SealedRecord[] {
   if (text === '') return []
   return text.split('\n').map((line) => {
-    const [leafHash, signature, inputHash, outputHash, subject] = line.split(' ')
+    const fields = line.split(' ')
+    // An odd count of 3 or 6 fields ends with the evidence seal.
+    const evidenceSeal = fields.length === 3 || fields.length === 6 ? fields.pop() : undefined
+    const [leafHash, signature, inputHash, outputHash, subject] = fields
     const sealed: SealedRecord = { leafHash: leafHash as Hex, signature: signature as Hex }
+    if (evidenceSeal !== undefined) sealed.evidenceSeal = evidenceSeal as Hex
     if (subject !== undefined) {
       sealed.derived = {
         input_hash: inputHash as Hex,

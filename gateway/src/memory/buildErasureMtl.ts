@@ -26,6 +26,8 @@ export type BuildErasureMtlParameters = {
   policyHash: Hex
   /** Who asked (the API caller's name), never the person's identity. */
   requestedBy: string
+  /** The same caller's pseudonym (see `callerIdOf`), recorded as `caller` when given. */
+  caller?: `clr:${string}`
   hash: Sha256
 }
 
@@ -55,5 +57,6 @@ export function buildErasureMtl(p: BuildErasureMtlParameters): ErasureMtlDraft {
     output_hash: null,
     subject: p.subject,
     causal_graph: [],
+    ...(p.caller === undefined ? {} : { caller: p.caller }),
   }
 }

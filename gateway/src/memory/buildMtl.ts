@@ -33,6 +33,13 @@ export type BuildDecisionDraftParameters = {
   timestamp: string
   policyHash: Hex
   model: MtlModel
+  /** Pseudonym of the API caller that asked for the decision (see `callerIdOf`). */
+  caller?: `clr:${string}`
+  /**
+   * Who a pause escalates to (the policy's `pause.escalation_target`): recorded on pauses only,
+   * since a decision that did not pause escalates to nobody.
+   */
+  escalationTarget?: string
 }
 
 /**
@@ -58,6 +65,11 @@ export function buildDecisionDraft(p: BuildDecisionDraftParameters): DecisionDra
     policy_hash: p.policyHash,
     model: p.model,
     causal_graph: causalGraph(p.decision),
+    // Only when known, so records of callers that give neither keep their earlier form.
+    ...(p.caller === undefined ? {} : { caller: p.caller }),
+    ...(p.escalationTarget !== undefined && p.decision.state === 0
+      ? { escalation_target: p.escalationTarget }
+      : {}),
   }
 }
 
@@ -171,9 +183,10 @@ export function buildResolutionMtl(
 
 /**
  * The engine's fired checks as `mtl/1` causal nodes: each check is a node whose inputs are the
- * metric or request-field nodes it read, and a final `state` node names the checks that decided
- * the state. Within the schema's limits (64 nodes, 16 inputs): check nodes are kept first, input
- * nodes only while room remains, so the graph is deterministic and never invalid.
+ * metric or request-field nodes it read, with the threshold it compared against and how (a
+ * numeric check), and a final `state` node names the checks that decided the state. Within the
+ * schema's limits (64 nodes, 16 inputs): check nodes are kept first, input nodes only while room
+ * remains, so the graph is deterministic and never invalid.
  */
 export function causalGraph(decision: Decision): CausalNode[] {
   const steps = decision.causal_graph
@@ -199,7 +212,15 @@ export function causalGraph(decision: Decision): CausalNode[] {
       }
       inputs.push(id)
     }
-    add({ id: checkIds[i] as string, kind: step.trigger.toLowerCase(), inputs })
+    add({
+      id: checkIds[i] as string,
+      kind: step.trigger.toLowerCase(),
+      inputs,
+      // Both or neither (the schema's rule): a threshold means nothing without its comparison.
+      ...(step.threshold !== undefined && step.comparison !== undefined
+        ? { threshold: step.threshold, comparison: step.comparison }
+        : {}),
+    })
   })
   const deciding = [
     ...new Set(steps.filter((s) => s.outcome === decision.state).map((s) => `check:${s.check}`)),

@@ -4,6 +4,10 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { type Hex, hexToBytes } from '@tml/core'
 import { ReceiptKeySchedule, type ReceiptKeyStart } from '../keys/ReceiptKeySchedule.ts'
+import type { CustodianSet } from '../vault/Custodian.ts'
+import { EpochKeyRing } from '../vault/EpochKeyRing.ts'
+import { SqliteVaultStore } from '../vault/SqliteVaultStore.ts'
+import type { SealedEntry } from '../vault/VaultStore.ts'
 import type { CommitBatch, SealedRecord } from './Committer.ts'
 import type { StoredEntry } from './LogStore.ts'
 import { type SqliteFault, SqliteLogStore } from './SqliteLogStore.ts'
@@ -15,6 +19,8 @@ type Init = {
   logId: Hex
   receiptKeys: ReceiptKeyStart[]
   integrityChecked: boolean
+  /** The sealed evidence vault, when on: its custodians and how long one epoch key seals. */
+  vault?: { set: CustodianSet; periodMs: number }
 }
 export type WorkerRequest =
   | { id: number; op: 'commit'; batch: string }
@@ -41,6 +47,23 @@ if (port) {
   } catch (e) {
     openError = e
   }
+  // The vault's epoch keys live on this thread only: the event loop never holds one.
+  let ring: EpochKeyRing | undefined
+  let vault: SqliteVaultStore | undefined
+  let ringStart: Promise<void> | undefined
+  if (store && init.vault) {
+    const logStore = store
+    vault = new SqliteVaultStore(() => logStore.connection)
+    ring = new EpochKeyRing({
+      logId: init.logId,
+      set: init.vault.set,
+      periodMs: init.vault.periodMs,
+      store: vault,
+    })
+    ringStart = ring.start()
+    // Reported by the probe (and so by WorkerCommitter.start), not as an unhandled rejection.
+    ringStart.catch(() => {})
+  }
   const reply = (response: WorkerResponse) => port.postMessage(response)
   port.on('message', async (request: WorkerRequest) => {
     try {
@@ -58,26 +81,45 @@ if (port) {
       if (request.op === 'commit') {
         const batch = decodeBatch(request.batch)
         const entries: StoredEntry[] = []
+        const vaultEntries: SealedEntry[] = []
         const lines: string[] = []
         for (const record of batch.records) {
-          const { entry, sealed } = sealRecord({ record, signer: keys.signerFor(record.mtl.seq) })
+          const { entry, sealed, vaultEntry } = sealRecord({
+            record,
+            signer: keys.signerFor(record.mtl.seq),
+            ...(ring ? { vault: ring } : {}),
+          })
           entries.push(entry)
+          if (vaultEntry) vaultEntries.push(vaultEntry)
           lines.push(encodeSealed(sealed))
         }
         // Crash here: nothing of the batch is durable, and nothing of it was answered.
-        store.appendSync({
-          entries,
-          subjectKeys: batch.subjectKeys,
-          erasedLookups: batch.erasedLookups,
-        })
+        store.appendSync(
+          {
+            entries,
+            subjectKeys: batch.subjectKeys,
+            erasedLookups: batch.erasedLookups,
+          },
+          // The sealed records commit in the same transaction as the MTLs that name them.
+          vaultEntries.length === 0 ? undefined : () => vault?.writeSealed(vaultEntries),
+        )
         reply({ id: request.id, ok: true, sealed: lines.join('\n') })
       } else if (request.op === 'probe') {
+        if (ring && ringStart) {
+          // A first epoch key that could not be prepared (store down at start) is retried here.
+          const current = ringStart
+          await current.catch(() => {
+            if (ringStart === current) ringStart = ring?.start()
+            return ringStart
+          })
+        }
         await store.probe()
         reply({ id: request.id, ok: true })
       } else if (request.op === 'fault') {
         store.injectFault(request.fault ?? undefined)
         reply({ id: request.id, ok: true })
       } else {
+        ring?.close()
         await store.close()
         reply({ id: request.id, ok: true })
       }
@@ -104,8 +146,12 @@ function decodeBatch(text: string): CommitBatch {
   }
 }
 
-/** One line of the answer (see `decodeSealed` in WorkerCommitter): no field holds a space. */
-function encodeSealed({ leafHash, signature, derived }: SealedRecord): string {
-  if (!derived) return `${leafHash} ${signature}`
-  return `${leafHash} ${signature} ${derived.input_hash} ${derived.output_hash ?? 'null'} ${derived.subject}`
+/**
+ * One line of the answer (see `decodeSealed` in WorkerCommitter): no field holds a space; the
+ * evidence seal, when there is one, is last.
+ */
+function encodeSealed({ leafHash, signature, derived, evidenceSeal }: SealedRecord): string {
+  const seal = evidenceSeal === undefined ? '' : ` ${evidenceSeal}`
+  if (!derived) return `${leafHash} ${signature}${seal}`
+  return `${leafHash} ${signature} ${derived.input_hash} ${derived.output_hash ?? 'null'} ${derived.subject}${seal}`
 }

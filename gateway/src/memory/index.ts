@@ -28,6 +28,7 @@ export type {
   RecordEvidence,
   SealedRecord,
 } from './Committer.ts'
+export { callerIdOf } from './callerIdOf.ts'
 export { type HashEvidenceParameters, hashEvidence, hashJson } from './hashEvidence.ts'
 export { InlineCommitter } from './InlineCommitter.ts'
 export type { AppendBatch, LogStore, StoredEntry, SubjectKey } from './LogStore.ts'
@@ -35,7 +36,6 @@ export { MemoryLogStore } from './MemoryLogStore.ts'
 export { Pseudonymizer, type PseudonymizerParameters, type SubjectHandle } from './Pseudonymizer.ts'
 export { ANONYMOUS_SUBJECT, pseudonymOf } from './pseudonymOf.ts'
 export {
-  SCHEMA_VERSION,
   type SqliteFault,
   SqliteLogStore,
   type SqliteLogStoreParameters,

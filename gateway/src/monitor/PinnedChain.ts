@@ -4,14 +4,12 @@ import {
   createPublicClient,
   createWalletClient,
   http,
-  isAddress,
   type PublicClient,
   type WalletClient,
 } from 'viem'
 import type { LocalAccount } from 'viem/accounts'
 import { chainDefinition } from '../anchoring/chainDefinition.ts'
-import { readDeploymentRegistries } from '../cli/readDeploymentRegistries.ts'
-import { parsePairs } from '../cli/verifyCommand.ts'
+import { type PinnedRegistry, pinnedRegistries } from '../cli/readDeploymentRegistries.ts'
 import { MonitorError } from './MonitorError.ts'
 
 /** The registry's log states (ICheckpointRegistry.LogStatus). */
@@ -26,6 +24,11 @@ export type PinnedChain = {
   chainId: number
   rpcUrl: string
   registry: Address
+  /**
+   * First block of every event search on this chain: the registry's deployment block (from
+   * `--deployments`), raised by `--from-block`; `readChainAnchors` never reads before it.
+   */
+  fromBlock: bigint
   client: PublicClient
   /** Present when a reporter account is configured: it sends the on-chain reports. */
   wallet: WalletClient | undefined
@@ -34,10 +37,11 @@ export type PinnedChain = {
 /**
  * The registries the caller trusts, per chain, from `--deployments DIR` (each
  * `<network>.json`) and `--registry CHAINID=ADDR` (which wins for its chain), as `tml verify`
- * takes them. One registry per chain: the monitor reports to each.
+ * takes them (`pinnedRegistries`), each with its deployment block. One registry per chain: the
+ * monitor reports to each.
  *
  * @throws {MonitorError} when nothing is pinned or a value is not an address.
- * @example pinRegistries({ deployments: 'deployments', registry: [] }) // Map { 31337 => '0x…' }
+ * @example pinRegistries({ deployments: 'deployments', registry: [] }) // Map { 31337 => { registry: '0x…', fromBlock: 2n } }
  */
 export function pinRegistries({
   deployments,
@@ -45,16 +49,10 @@ export function pinRegistries({
 }: {
   deployments: string | undefined
   registry: readonly string[] | undefined
-}): Map<number, Address> {
-  const pinned = new Map<number, Address>()
+}): Map<number, PinnedRegistry> {
+  let pinned: Map<number, PinnedRegistry>
   try {
-    if (deployments !== undefined)
-      for (const [chainId, address] of readDeploymentRegistries(deployments))
-        pinned.set(chainId, address)
-    for (const [chainId, address] of parsePairs(registry, '--registry')) {
-      if (!isAddress(address)) throw new Error(`--registry: ${address} is not an address`)
-      pinned.set(chainId, address)
-    }
+    pinned = pinnedRegistries({ deployments, registry })
   } catch (error) {
     throw new MonitorError((error as Error).message)
   }
@@ -68,7 +66,8 @@ export function pinRegistries({
 /**
  * Connects to every pinned chain: each needs an RPC (`--rpc CHAINID=URL`) that answers as that
  * chain; an RPC for a chain with no pinned registry is refused too, so that nothing is watched
- * on a registry the caller did not choose.
+ * on a registry the caller did not choose. Event searches on a chain start at its registry's
+ * deployment block, or at `fromBlock` (`--from-block`) when that is later.
  *
  * @throws {MonitorError} naming the chain that has no RPC, no registry or answers as another.
  * @example const chains = await connectChains({ rpc, registries, reporter })
@@ -77,16 +76,19 @@ export async function connectChains({
   rpc,
   registries,
   reporter,
+  fromBlock = 0n,
 }: {
   rpc: ReadonlyMap<number, string>
-  registries: ReadonlyMap<number, Address>
+  registries: ReadonlyMap<number, PinnedRegistry>
   reporter: LocalAccount | undefined
+  fromBlock?: bigint
 }): Promise<PinnedChain[]> {
   for (const chainId of rpc.keys())
     if (!registries.has(chainId))
       throw new MonitorError(`--rpc ${chainId}: no registry is pinned on that chain`)
   const chains: PinnedChain[] = []
-  for (const [chainId, registry] of registries) {
+  for (const [chainId, pinned] of registries) {
+    const { registry } = pinned
     const rpcUrl = rpc.get(chainId)
     if (rpcUrl === undefined)
       throw new MonitorError(`chain ${chainId} has a pinned registry but no --rpc ${chainId}=URL`)
@@ -105,7 +107,14 @@ export async function connectChains({
       reporter === undefined
         ? undefined
         : createWalletClient({ chain, transport, account: reporter })
-    chains.push({ chainId, rpcUrl, registry, client, wallet })
+    chains.push({
+      chainId,
+      rpcUrl,
+      registry,
+      fromBlock: pinned.fromBlock > fromBlock ? pinned.fromBlock : fromBlock,
+      client,
+      wallet,
+    })
   }
   return chains
 }

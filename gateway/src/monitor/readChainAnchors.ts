@@ -18,6 +18,8 @@ export const MAX_LOG_RANGE = 5_000n
  * The `CheckpointAnchored` events of log `logId` in blocks [fromBlock, toBlock] of a pinned
  * registry, each with the signature taken from its transaction (`anchor(checkpoint, proof,
  * signature)`): the event carries the checkpoint but not the signature, which a report needs.
+ * Never searches before the chain's own `fromBlock` (its registry's deployment block), whatever
+ * the caller asks: this is the monitor's one rule for where searches start.
  * A decoded call whose checkpoint is not the event's is ignored (its signature is not this one's).
  * Ranges that a provider refuses are halved, down to one block.
  *
@@ -39,7 +41,7 @@ export async function readChainAnchors({
   withSignatures?: boolean
 }): Promise<ChainAnchor[]> {
   const found: ChainAnchor[] = []
-  let start = fromBlock
+  let start = fromBlock > chain.fromBlock ? fromBlock : chain.fromBlock
   let range = MAX_LOG_RANGE
   while (start <= toBlock) {
     const end = start + range - 1n < toBlock ? start + range - 1n : toBlock

@@ -39,12 +39,12 @@ export class OtsStamper {
 
   /** Stamps checkpoint `epoch` at every calendar; resolves with how many calendars answered. */
   async stamp(epoch: number): Promise<number> {
-    const cp = this.#p.store.checkpoint(epoch)
+    const cp = await this.#p.store.checkpoint(epoch)
     if (!cp) throw new RangeError(`no checkpoint for epoch ${epoch}`)
     const digest = [...hexToBytes(cp.rootHash, 32)]
     let answered = 0
     for (const calendar of this.#p.calendars) {
-      if (this.#p.store.otsOf(epoch).some((r) => r.calendar === calendar)) {
+      if ((await this.#p.store.otsOf(epoch)).some((r) => r.calendar === calendar)) {
         answered++
         continue
       }
@@ -55,7 +55,7 @@ export class OtsStamper {
       } catch {
         continue // an unreachable calendar is tried again at the next checkpoint's upgrade round
       }
-      this.#p.store.putOts({
+      await this.#p.store.putOts({
         epoch,
         calendar,
         ots: Uint8Array.from(detached.serializeToBytes()),
@@ -70,7 +70,7 @@ export class OtsStamper {
   /** Asks the calendars for the attestations of every pending proof; resolves with how many completed. */
   async upgrade(): Promise<number> {
     let completed = 0
-    for (const record of this.#p.store.pendingOts()) {
+    for (const record of await this.#p.store.pendingOts()) {
       const detached = DetachedTimestampFile.deserialize(record.ots)
       const calendar = new Calendar.RemoteCalendar(record.calendar)
       let changed = false
@@ -85,7 +85,7 @@ export class OtsStamper {
       }
       if (!changed) continue
       const complete = detached.timestamp.isTimestampComplete()
-      this.#p.store.putOts({
+      await this.#p.store.putOts({
         ...record,
         ots: Uint8Array.from(detached.serializeToBytes()),
         complete,

@@ -42,6 +42,11 @@ export type ResolvePauseParameters = {
    * must not be after it.
    */
   deadline?: number
+  /**
+   * The written rationale whose SHA-256 is `rationaleHash`: sealed in the evidence vault when it
+   * is on, never put in the log itself.
+   */
+  rationale?: string
 }
 
 /** Parameters of the {@link PauseManager} constructor. */
@@ -54,6 +59,8 @@ export type PauseManagerParameters = {
   hooks?: Readonly<Record<string, VerificationHook>>
   /** Retry delay of a timeout resolution that the store could not take. */
   retryMs?: number
+  /** The sealed evidence vault is on: resolutions are sealed with their rationale text. */
+  vault?: boolean
   /** Reports hook failures and similar non-fatal events. */
   onWarning?: (message: string, error?: unknown) => void
   /**
@@ -68,6 +75,7 @@ export type PauseManagerParameters = {
 export const TIMEOUT_RATIONALE_HASH = bytesToHex(
   sha256(utf8ToBytes('tml: pause timed out; silence implies risk')),
 )
+const TIMEOUT_RATIONALE = 'tml: pause timed out; silence implies risk'
 
 /** A profile's hook and the id its resolutions name as arbiter. */
 type ProfileHook = { name: string; hook: VerificationHook }
@@ -107,6 +115,7 @@ export class PauseManager {
   /** Aborts the hooks' requests still running when the manager closes. */
   readonly #closing = new AbortController()
   readonly #retryMs: number
+  readonly #vault: boolean
   readonly #onWarning: (message: string, error?: unknown) => void
   readonly #open = new Map<string, Entry>()
   readonly #recent = new Map<string, PauseResolution>()
@@ -120,6 +129,7 @@ export class PauseManager {
     this.#signer = p.signer
     this.#clock = p.clock ?? Date.now
     this.#retryMs = p.retryMs ?? 250
+    this.#vault = p.vault ?? false
     this.#onWarning = p.onWarning ?? (() => {})
     this.#anchorHold = p.anchorHold
     const inCode = p.hooks ?? {}
@@ -224,6 +234,17 @@ export class PauseManager {
           pauseMs: Math.max(0, now - Date.parse(entry.mtl.timestamp)),
           outputHash: null,
         }),
+        ...(this.#vault
+          ? {
+              vault: {
+                output: null,
+                scores: null,
+                rationale: p.rationale ?? null,
+                personal: null,
+                subjectSecret: null,
+              },
+            }
+          : {}),
         profile: entry.profile,
         pauseDeadlineMs: null,
       })
@@ -339,6 +360,7 @@ export class PauseManager {
         decision: -1,
         arbiter: { kind: 'timeout', id: 'gateway' },
         rationaleHash: TIMEOUT_RATIONALE_HASH,
+        rationale: TIMEOUT_RATIONALE,
         signature: null,
       })
     } catch (e) {
@@ -396,6 +418,7 @@ export class PauseManager {
         decision: verdict.decision,
         arbiter: { kind: 'verification', id: name },
         rationaleHash,
+        rationale: verdict.rationale,
         signature,
       })
     } catch (e) {

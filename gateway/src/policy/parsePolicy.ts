@@ -76,6 +76,7 @@ export function parsePolicy({ text, file }: ParsePolicyParameters): LoadedPolicy
     hash: bytesToHex(sha256(canonicalBytes(value))),
     file,
     document: value as Record<string, unknown>,
+    source: text,
   }
 }
 

@@ -108,6 +108,11 @@ export type Policy = {
     overall: BucketConfig
     /** Name of a configured verification hook tried before waiting for a reviewer. */
     verificationHook?: string
+    /**
+     * Who a pause escalates to, a role or group id (YAML `escalation_target`, e.g.
+     * `clinical-review-board`): recorded as `escalation_target` in the MTL of every pause.
+     */
+    escalationTarget?: string
   }
   /** Automatic verification tried on every pause before it waits for a reviewer (spec §5). */
   verification?: {
@@ -117,6 +122,12 @@ export type Policy = {
   reviewers: readonly `0x${string}`[]
   /** Paths (`input.patient.name`) of fields pseudonymized before anything is hashed. */
   piiFields: readonly string[]
+  /**
+   * YAML `require_model_hash`: a request that does not name its model (`model.version_hash`) is
+   * refused with 400 before anything is decided, so that every MTL of the profile pins the exact
+   * model version. Absent means false (the gateway then records an `unspecified` model).
+   */
+  requireModelHash?: boolean
   /** How the inline OpenAI-compatible proxy treats this profile (YAML `proxy`). */
   proxy?: ProxyPolicy
 }
@@ -155,4 +166,6 @@ export type LoadedPolicy = {
    * resolutions carry it, so that a verifier reads the reviewers the policy lists.
    */
   document?: Record<string, unknown>
+  /** The YAML text as written (comments kept), which the policy archive keeps beside `document`. */
+  source?: string
 }

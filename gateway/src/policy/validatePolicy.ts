@@ -38,8 +38,10 @@ const OPERATORS: readonly ComparisonOperator[] = [
 const RULE_TRIGGERS: readonly RuleTrigger[] = ['MANDATE', 'CONTEXTUAL', 'AMBIGUITY', 'HARM']
 /** Profile names are core's lower-case tokens, as the API's `profile` field requires: one rule. */
 const PROFILE_RE = new RegExp(TOKEN_PATTERN, 'u')
+/** An escalation target goes into MTLs as is: core's identifier pattern, one rule. */
+const ESCALATION_TARGET_RE = new RegExp(IDENTIFIER_PATTERN, 'u')
 const RULE_ID_RE = /^[a-z][a-z0-9_.-]{0,99}$/
-const FIELD_RE = /^(?=.{1,100}$)(input|context|signals)(\.[A-Za-z0-9_-]{1,64}){0,16}$/
+const FIELD_RE = /^(?=.{1,100}$)(input|output|context|signals)(\.[A-Za-z0-9_-]{1,64}){0,16}$/
 const PII_FIELD_RE = /^(?=.{1,100}$)(input|output|context)(\.[A-Za-z0-9_-]{1,64}){1,16}$/
 const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/
 const MAX_CONDITION_DEPTH = 8
@@ -78,6 +80,7 @@ export function validatePolicy(doc: unknown): ValidatePolicyReturnType {
       'reviewers',
       'pii_fields',
       'proxy',
+      'require_model_hash',
     ],
   )
   if (!root) return { valid: false, issues }
@@ -165,7 +168,12 @@ export function validatePolicy(doc: unknown): ValidatePolicyReturnType {
     })
   }
 
-  const p = c.object(root.pause, ['pause'], ['timeout_ms', 'budget', 'verification_hook'], true)
+  const p = c.object(
+    root.pause,
+    ['pause'],
+    ['timeout_ms', 'budget', 'verification_hook', 'escalation_target'],
+    true,
+  )
   const b = p
     ? (c.object(p.budget, ['pause', 'budget'], ['per_caller', 'overall'], false) ?? {})
     : {}
@@ -194,6 +202,15 @@ export function validatePolicy(doc: unknown): ValidatePolicyReturnType {
       })
     : undefined
   if (hook !== undefined) pause.verificationHook = hook
+  // Recorded in the MTL of every pause: a role or group, checked as the MTL's identifiers are.
+  const escalationTarget = p
+    ? c.string(p.escalation_target, ['pause', 'escalation_target'], {
+        pattern: ESCALATION_TARGET_RE,
+        what: 'a role or group id of 1-128 characters from A-Z a-z 0-9 . _ : / @ + = - (no spaces, no personal names)',
+      })
+    : undefined
+  if (escalationTarget !== undefined) pause.escalationTarget = escalationTarget
+  const requireModelHash = c.boolean(root.require_model_hash, ['require_model_hash']) ?? false
 
   let verification: Policy['verification']
   if (root.verification !== undefined) {
@@ -255,6 +272,7 @@ export function validatePolicy(doc: unknown): ValidatePolicyReturnType {
     reviewers,
     piiFields,
   }
+  if (requireModelHash) policy.requireModelHash = true
   if (harm) policy.harm = harm
   if (verification) policy.verification = verification
   if (proxy) policy.proxy = proxy
@@ -393,7 +411,7 @@ function parseCondition(
   const field = c.string(o.field, [...path, 'field'], {
     required: true,
     pattern: FIELD_RE,
-    what: 'a dot path under input, context or signals',
+    what: 'a dot path under input, output, context or signals',
   })
   const ops = keys.filter((k) => k !== 'field')
   for (const k of ops) {

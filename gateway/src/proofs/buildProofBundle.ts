@@ -62,9 +62,11 @@ export async function buildProofBundle(
   let checkpoint: StoredCheckpoint | undefined
   let anchors: AnchorRecord[] = []
   for (const epoch of candidates) {
-    const cp = store.checkpoint(epoch)
+    const cp = await store.checkpoint(epoch)
     if (!cp || cp.treeSize <= entry.seq) continue
-    const confirmed = store.anchorsOf(epoch).filter((a) => a.status === 'confirmed' && a.txHash)
+    const confirmed = (await store.anchorsOf(epoch)).filter(
+      (a) => a.status === 'confirmed' && a.txHash,
+    )
     if (confirmed.length === 0) continue
     checkpoint = cp
     anchors = confirmed
@@ -79,7 +81,7 @@ export async function buildProofBundle(
     store,
     hash: p.hash,
   })
-  const ots = store.otsOf(checkpoint.epoch)[0]
+  const ots = (await store.otsOf(checkpoint.epoch))[0]
   const bundle: ProofBundle = {
     v: BUNDLE_VERSION,
     mtl: JSON.parse(entry.mtl) as Mtl,

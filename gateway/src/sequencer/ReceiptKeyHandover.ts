@@ -2,6 +2,7 @@ import type { AnchorStore, ReceiptHandover } from '../anchoring/AnchorStore.ts'
 import type { CheckpointKeyHistory, CheckpointKeyPeriod } from '../keys/CheckpointKeyHistory.ts'
 import { KeysError } from '../keys/KeysError.ts'
 import type { ReceiptKeySchedule, ReceiptKeyStart } from '../keys/ReceiptKeySchedule.ts'
+import type { AlwaysMemory } from '../memory/AlwaysMemory.ts'
 import type { Committer } from '../memory/Committer.ts'
 
 /** Where a test may make the handover "crash" (throw) to check what survives. */
@@ -13,8 +14,11 @@ export type ReceiptKeyHandoverParameters = {
   history: Pick<CheckpointKeyHistory, 'periods' | 'receiptKey'>
   /** Where handovers are recorded (the anchoring lane's store). */
   store: Pick<AnchorStore, 'receiptHandovers' | 'putReceiptHandover'>
-  /** The next sequence number to be placed (Always Memory). */
-  memory: { readonly nextSeq: number }
+  /**
+   * Always Memory: the next sequence number to be placed, and the hold that keeps any record from
+   * being placed while the handover is written.
+   */
+  memory: Pick<AlwaysMemory, 'nextSeq' | 'hold' | 'release' | 'reason' | 'available'>
   /** Signs receipts: told the new key and its first sequence number. */
   committer: Pick<Committer, 'handOverReceiptKey'>
   /** The gateway's own view of which key signed which receipt (proof bundles, the log's keys). */
@@ -27,9 +31,10 @@ export type ReceiptKeyHandoverParameters = {
  * receipt promises that its MTL will be in a checkpoint; a verifier checks it with the receipt key
  * of the period whose epochs hold it. So when period p (first epoch E) brings a new receipt key,
  * the epoch before it, E − 1, must hold exactly the receipts of the old key: when E − 1 is due, the
- * handover takes the next sequence number B (nothing can be placed between reading it and the
- * switch: one synchronous step), records (p, B, E − 1) durably, then tells the committer to sign
- * from B on with the new key; the sequencer then closes E − 1 at tree size B, not beyond.
+ * handover holds Always Memory (no record is placed until the switch; appends are refused for
+ * the time of one store write), takes the next sequence number B, records (p, B, E − 1) durably,
+ * then tells the committer to sign from B on with the new key and releases the hold; the
+ * sequencer then closes E − 1 at tree size B, not beyond.
  * After a crash the record survives: the committer restarts with both keys and the sequencer
  * still closes E − 1 at B. A rotation noticed only after E − 1 closed (written too late) hands
  * over at the end of the epoch being closed: the old key then signed some receipts of period p's
@@ -40,7 +45,7 @@ export type ReceiptKeyHandoverParameters = {
  *
  * @example
  * const handover = new ReceiptKeyHandover({ history, store, memory, committer, schedule })
- * const closeAt = handover.prepare(epoch) // undefined: no receipt key changes after `epoch`
+ * const closeAt = await handover.prepare(epoch) // undefined: no receipt key changes after `epoch`
  */
 export class ReceiptKeyHandover {
   readonly #p: ReceiptKeyHandoverParameters
@@ -50,8 +55,8 @@ export class ReceiptKeyHandover {
   }
 
   /** The tree size epoch `epoch` must close at, when a handover was recorded at its end. */
-  boundary(epoch: number): number | undefined {
-    return this.#p.store.receiptHandovers().find((h) => h.epoch === epoch)?.fromSeq
+  async boundary(epoch: number): Promise<number | undefined> {
+    return (await this.#p.store.receiptHandovers()).find((h) => h.epoch === epoch)?.fromSeq
   }
 
   /**
@@ -63,12 +68,12 @@ export class ReceiptKeyHandover {
    * @throws {KeysError} when the new period's receipt key file is missing or wrong: nothing is
    *   handed over and the epoch is not closed.
    */
-  prepare(epoch: number): number | undefined {
-    const recorded = this.boundary(epoch)
+  async prepare(epoch: number): Promise<number | undefined> {
+    const recorded = await this.boundary(epoch)
     if (recorded !== undefined) return recorded
     const { history, store, memory, committer, schedule } = this.#p
     const periods = history.periods()
-    const handovers = store.receiptHandovers()
+    const handovers = await store.receiptHandovers()
     const signing = periods[handovers.at(-1)?.period ?? 0] as CheckpointKeyPeriod | undefined
     if (signing === undefined)
       throw new KeysError(
@@ -78,17 +83,28 @@ export class ReceiptKeyHandover {
     if (next.index <= signing.index || next.receiptKeyCommitment === signing.receiptKeyCommitment)
       return undefined
     const key = history.receiptKey(next)
-    // One synchronous step from reading the next number to the committer's switch: no record is
-    // placed in between, so every record below B has the old key and every one from B the new.
-    const handover: ReceiptHandover = { period: next.index, fromSeq: memory.nextSeq, epoch }
-    store.putReceiptHandover(handover)
-    // Crash point: the handover is recorded, nothing is signed with the new key yet; the restart
-    // gives the committer both keys and the sequencer closes `epoch` at B.
-    this.#p.crashPoint?.('afterHandover')
-    const start: ReceiptKeyStart = { fromSeq: handover.fromSeq, key }
-    committer.handOverReceiptKey(start)
-    schedule.add(start)
-    return handover.fromSeq
+    // No record is placed from reading the next number to the committer's switch (the store
+    // write between them awaits: the hold refuses appends meanwhile), so every record below B
+    // has the old key and every one from B the new. Records already placed (below B) commit as
+    // usual with the old key.
+    const reason = `handing receipts over to the receipt key of period ${next.index}`
+    // A log already held (or whose store is down) refuses appends anyway: its hold is left alone.
+    const holds = memory.available
+    if (holds) memory.hold(reason)
+    try {
+      const handover: ReceiptHandover = { period: next.index, fromSeq: memory.nextSeq, epoch }
+      await store.putReceiptHandover(handover)
+      // Crash point: the handover is recorded, nothing is signed with the new key yet; the
+      // restart gives the committer both keys and the sequencer closes `epoch` at B.
+      this.#p.crashPoint?.('afterHandover')
+      const start: ReceiptKeyStart = { fromSeq: handover.fromSeq, key }
+      committer.handOverReceiptKey(start)
+      schedule.add(start)
+      return handover.fromSeq
+    } finally {
+      // Only our own hold ends here: a chain that contradicted the store meanwhile keeps its own.
+      if (holds && memory.reason === reason) memory.release()
+    }
   }
 }
 
@@ -98,7 +114,7 @@ export class ReceiptKeyHandover {
  * proof bundles start with after a restart).
  *
  * @example
- * const starts = receiptKeyStarts({ history, handovers: store.receiptHandovers(), periodZeroKey })
+ * const starts = receiptKeyStarts({ history, handovers: await store.receiptHandovers(), periodZeroKey })
  */
 export function receiptKeyStarts({
   history,

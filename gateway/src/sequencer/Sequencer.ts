@@ -93,6 +93,9 @@ export class Sequencer {
   readonly #clock: () => number
   #tree: CompactTree | undefined
   readonly #startedMs: number
+  // The round in flight: rounds run one after the other, whoever calls (the lane's loop, a test,
+  // a bench), since each awaits the store between reading the tree and writing it.
+  #turn: Promise<unknown> = Promise.resolve()
 
   constructor(p: SequencerParameters) {
     this.#p = p
@@ -101,35 +104,46 @@ export class Sequencer {
   }
 
   /** Leaves integrated so far (the store's tree size). */
-  get treeSize(): number {
+  async treeSize(): Promise<number> {
     return this.#tree?.size ?? this.#p.store.treeSize()
+  }
+
+  // Runs `round` after every round called before it has settled (one writer, one round at a time).
+  #exclusive<T>(round: () => Promise<T>): Promise<T> {
+    const run = this.#turn.then(round, round)
+    this.#turn = run.catch(() => undefined)
+    return run
   }
 
   /**
    * One round: sign a checkpoint left unsigned by a crash, integrate every new entry, and close
    * the epoch when it is due. Resolves with the checkpoint it stored, if any.
    */
-  async tick(): Promise<StoredCheckpoint | undefined> {
-    const { store } = this.#p
-    // Crash point (restart): an intent without its signature survives; it is signed as it stands,
-    // once the chains agree with the store (a restored backup may hold an intent the chains
-    // have overtaken).
-    const left = store.intent()
-    if (left) return (await this.#clearToSign()) ? this.#sign(left) : undefined
-    await this.#integrate(this.#boundary())
-    const due = this.#due()
-    if (!due) return undefined
-    return this.#close()
+  tick(): Promise<StoredCheckpoint | undefined> {
+    return this.#exclusive(async () => {
+      const { store } = this.#p
+      // Crash point (restart): an intent without its signature survives; it is signed as it
+      // stands, once the chains agree with the store (a restored backup may hold an intent the
+      // chains have overtaken).
+      const left = await store.intent()
+      if (left) return (await this.#clearToSign()) ? this.#sign(left) : undefined
+      await this.#integrate(await this.#boundary())
+      const due = await this.#due()
+      if (!due) return undefined
+      return this.#close()
+    })
   }
 
   /** Closes an epoch now if the tree grew since the last checkpoint (used by tests and benches). */
-  async closeNow(): Promise<StoredCheckpoint | undefined> {
-    const left = this.#p.store.intent()
-    if (left) return (await this.#clearToSign()) ? this.#sign(left) : undefined
-    await this.#integrate(this.#boundary())
-    const latest = this.#p.store.latestCheckpoint()
-    if (this.#tree === undefined || this.#tree.size === (latest?.treeSize ?? 0)) return undefined
-    return this.#close()
+  closeNow(): Promise<StoredCheckpoint | undefined> {
+    return this.#exclusive(async () => {
+      const left = await this.#p.store.intent()
+      if (left) return (await this.#clearToSign()) ? this.#sign(left) : undefined
+      await this.#integrate(await this.#boundary())
+      const latest = await this.#p.store.latestCheckpoint()
+      if (this.#tree === undefined || this.#tree.size === (latest?.treeSize ?? 0)) return undefined
+      return this.#close()
+    })
   }
 
   async #clearToSign(): Promise<boolean> {
@@ -137,9 +151,9 @@ export class Sequencer {
   }
 
   // The tree size the next epoch must close at, when a receipt-key handover was recorded for it.
-  #boundary(): number | undefined {
-    const next = (this.#p.store.latestCheckpoint()?.epoch ?? 0) + 1
-    return this.#p.receiptKeys?.boundary(next)
+  async #boundary(): Promise<number | undefined> {
+    const next = ((await this.#p.store.latestCheckpoint())?.epoch ?? 0) + 1
+    return await this.#p.receiptKeys?.boundary(next)
   }
 
   // Integrates new entries, never past `limit` (a receipt-key handover's first sequence number:
@@ -148,7 +162,7 @@ export class Sequencer {
     const { store, entries, hash } = this.#p
     const batch = this.#p.batch ?? SEQUENCER_DEFAULTS.batch
     for (;;) {
-      const tree = this.#resume()
+      const tree = await this.#resume()
       const count = Math.min(batch, limit - tree.size)
       if (count <= 0) return
       const next = await entries.entries(tree.size, count)
@@ -165,7 +179,7 @@ export class Sequencer {
       }
       // Crash point: before this commit nothing of the batch is stored and the tree resumes from
       // the nodes below; after it, the nodes (hence the tree size) survive in one transaction.
-      store.putNodes(nodes)
+      await store.putNodes(nodes)
       this.#tree = staged
       this.#p.crashPoint?.('afterNodes')
       if (next.length < count) return
@@ -174,19 +188,19 @@ export class Sequencer {
 
   // The tree resumes from the stored nodes: the compact range [0, size) is made of stored
   // perfect subtrees, one per set bit of size, largest first.
-  #resume(): CompactTree {
+  async #resume(): Promise<CompactTree> {
     if (this.#tree) return this.#tree
     const { store, hash } = this.#p
-    const size = store.treeSize()
-    const ids = CompactTree.nodeIds(size)
-    this.#tree = CompactTree.fromState({ size, hashes: store.getNodes(ids), hash })
+    const size = await store.treeSize()
+    const hashes = await store.getNodes(CompactTree.nodeIds(size))
+    this.#tree = CompactTree.fromState({ size, hashes, hash })
     return this.#tree
   }
 
-  #due(): boolean {
+  async #due(): Promise<boolean> {
     const tree = this.#tree
     if (!tree || tree.size === 0) return false
-    const latest = this.#p.store.latestCheckpoint()
+    const latest = await this.#p.store.latestCheckpoint()
     const grown = tree.size - (latest?.treeSize ?? 0)
     const since = this.#clock() - (latest?.createdMs ?? this.#startedMs)
     const size = this.#p.epochSize ?? SEQUENCER_DEFAULTS.epochSize
@@ -201,10 +215,10 @@ export class Sequencer {
     // Guard: nothing is written before it answers, so a refusal leaves the store as it was and a
     // later round (after the operator's recovery) starts from the same place.
     if (!(await this.#clearToSign())) return undefined
-    const epoch = (this.#p.store.latestCheckpoint()?.epoch ?? 0) + 1
+    const epoch = ((await this.#p.store.latestCheckpoint())?.epoch ?? 0) + 1
     // A receipt key hands over after this epoch: it closes exactly at the handover's first
     // sequence number (all the old key's receipts, none of the new key's).
-    const closeAt = this.#p.receiptKeys?.prepare(epoch)
+    const closeAt = await this.#p.receiptKeys?.prepare(epoch)
     if (closeAt !== undefined) {
       await this.#integrate(closeAt)
       const size = this.#tree?.size ?? 0
@@ -215,7 +229,7 @@ export class Sequencer {
         )
     }
     const tree = this.#tree as CompactTree
-    const latest = this.#p.store.latestCheckpoint()
+    const latest = await this.#p.store.latestCheckpoint()
     // The registry refuses a timestamp before the head's: never let a clock step back show.
     const timestamp = Math.max(latest?.timestamp ?? 0, Math.floor(this.#clock() / 1000))
     const intent: CheckpointIntent = {
@@ -225,7 +239,7 @@ export class Sequencer {
       timestamp,
     }
     // Crash point: once the intent is committed, this epoch can only ever be this checkpoint.
-    this.#p.store.putIntent(intent)
+    await this.#p.store.putIntent(intent)
     this.#p.crashPoint?.('afterIntent')
     return this.#sign(intent)
   }
@@ -242,7 +256,7 @@ export class Sequencer {
     const checkpoint: StoredCheckpoint = { ...intent, signature, createdMs: this.#clock() }
     // Crash point: after this commit the signed checkpoint survives and the intent is gone, in
     // one transaction; anchorers pick the checkpoint up from the store.
-    this.#p.store.putCheckpoint(checkpoint)
+    await this.#p.store.putCheckpoint(checkpoint)
     return checkpoint
   }
 
@@ -255,7 +269,7 @@ export class Sequencer {
     if (period.index > 0 && epoch > period.fromEpoch) {
       // The period's first epoch must be its key's: one signed by the previous key means the
       // handover is already broken, and following the history would sign on top of it.
-      const first = store.checkpoint(period.fromEpoch)
+      const first = await store.checkpoint(period.fromEpoch)
       const by = first
         ? await recoverCheckpointSigner({
             checkpoint: toCheckpoint(logId, first),

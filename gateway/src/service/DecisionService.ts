@@ -14,11 +14,18 @@ import {
 } from '@tml/core'
 import type { AnchorHold } from '../anchoring/AnchorHold.ts'
 import { decide } from '../engine/decide.ts'
-import type { CausalStep, Decision, Signals, TriggerType } from '../engine/types.ts'
+import type {
+  CausalStep,
+  Decision,
+  DecisionRequest,
+  Signals,
+  TriggerType,
+} from '../engine/types.ts'
 import { nodeSha256 } from '../keys/nodeSha256.ts'
 import type { AlwaysMemory } from '../memory/AlwaysMemory.ts'
 import { buildErasureMtl, GATEWAY_MODEL } from '../memory/buildErasureMtl.ts'
 import { buildDecisionDraft } from '../memory/buildMtl.ts'
+import { callerIdOf } from '../memory/callerIdOf.ts'
 import type { Pseudonymizer } from '../memory/Pseudonymizer.ts'
 import { StoreError } from '../memory/StoreError.ts'
 import { uuidv7 } from '../memory/uuidv7.ts'
@@ -28,6 +35,9 @@ import type { PauseManager } from '../pause/PauseManager.ts'
 import type { PauseResolution } from '../pause/PauseResolution.ts'
 import { refuseForBudget } from '../pause/refuseForBudget.ts'
 import type { LoadedPolicy } from '../policy/types.ts'
+import { personalValues } from '../vault/personalValues.ts'
+import type { VaultPayload } from '../vault/VaultPayload.ts'
+import { ModelHashRequiredError } from './ModelHashRequiredError.ts'
 
 /** A decision request after the HTTP layer validated it. */
 export type DecisionInput = {
@@ -132,6 +142,11 @@ export type DecisionServiceParameters = {
   hash?: Sha256
   /** Model recorded when a request names none. */
   defaultModel?: MtlModel
+  /**
+   * Key of the callers' pseudonyms (`callerIdOf`): with it, every decision MTL records who asked
+   * as `caller`. The gateway passes its subject-index key (domain-separated).
+   */
+  callerKey?: Uint8Array
   /** Anchoring health (No Log = No Action): unavailable → every decision is -1 LEDGER. */
   anchoring?: () => { available: boolean; reason?: string }
   /**
@@ -140,6 +155,11 @@ export type DecisionServiceParameters = {
    * nothing is held.
    */
   anchorHold?: { hold: AnchorHold; limitMs: number }
+  /**
+   * The sealed evidence vault is on (the committer seals): each decision's full context goes to
+   * the committer with it, and its MTL carries `evidence_seal`. Default false.
+   */
+  vault?: boolean
 }
 
 const UNSPECIFIED_MODEL: MtlModel = { id: 'unspecified', version_hash: GATEWAY_MODEL.version_hash }
@@ -170,8 +190,12 @@ export class DecisionService {
   readonly #clock: () => number
   readonly #hash: Sha256
   readonly #defaultModel: MtlModel
+  readonly #callerKey: Uint8Array | undefined
+  /** Callers' pseudonyms by name: a gateway has a handful of callers, each hashed once. */
+  readonly #callerIds = new Map<string, `clr:${string}`>()
   readonly #anchoring: () => { available: boolean; reason?: string }
   readonly #anchorHold: DecisionServiceParameters['anchorHold']
+  readonly #vault: boolean
   /** Hash of the whole policy set, for records that belong to no single profile (erasures). */
   readonly policySetHash: Hex
   /** Counters for /metrics, by `state:trigger`. */
@@ -186,8 +210,10 @@ export class DecisionService {
     this.#clock = p.clock ?? Date.now
     this.#hash = p.hash ?? nodeSha256
     this.#defaultModel = p.defaultModel ?? UNSPECIFIED_MODEL
+    this.#callerKey = p.callerKey
     this.#anchoring = p.anchoring ?? (() => ({ available: true }))
     this.#anchorHold = p.anchorHold
+    this.#vault = p.vault ?? false
     this.policySetHash = bytesToHex(
       this.#hash(
         canonicalBytes(
@@ -209,12 +235,7 @@ export class DecisionService {
   assess(input: DecisionInput): Decision {
     const loaded = this.policies.get(input.profile)
     if (!loaded) throw new RangeError(`unknown profile ${input.profile}`)
-    const request = {
-      profile: input.profile,
-      input: input.input,
-      ...(input.context === undefined ? {} : { context: input.context }),
-      signals: input.signals,
-    }
+    const request = engineRequest(input)
     return withFindings(
       decide({ request, policy: loaded.policy, environment: this.#environment(this.#clock()) }),
       input,
@@ -247,15 +268,13 @@ export class DecisionService {
     const loaded = this.policies.get(input.profile)
     if (!loaded) throw new RangeError(`unknown profile ${input.profile}`)
     const { policy } = loaded
+    // Before anything is decided: a request the policy cannot accept leaves no trace (400).
+    if (policy.requireModelHash && !namesModelVersion(input.model))
+      throw new ModelHashRequiredError({ profile: policy.profile })
     const now = this.#clock()
     const traceId = input.trace_id ?? uuidv7(now)
     const environment = this.#environment(now)
-    const request = {
-      profile: input.profile,
-      input: input.input,
-      ...(input.context === undefined ? {} : { context: input.context }),
-      signals: input.signals,
-    }
+    const request = engineRequest(input)
     let decision: Decision = withFindings(decide({ request, policy, environment }), input)
     if (!this.#memory.available) return this.#unlogged({ traceId, decision, loaded })
 
@@ -291,6 +310,10 @@ export class DecisionService {
       timestamp: new Date(now).toISOString(),
       policyHash: loaded.hash,
       model: input.model ?? this.#defaultModel,
+      ...(this.#callerKey === undefined ? {} : { caller: this.#callerId(this.#callerKey, caller) }),
+      ...(policy.pause.escalationTarget === undefined
+        ? {}
+        : { escalationTarget: policy.pause.escalationTarget }),
     })
     const notes = [...(input.notes ?? []), ...(paused ? (input.pause_notes ?? []) : [])]
     const draft =
@@ -302,10 +325,23 @@ export class DecisionService {
     try {
       appended = await this.#memory.append({
         draft,
+        ...(this.#vault
+          ? {
+              vault: vaultPayload({
+                input,
+                subject,
+                fields: policy.piiFields,
+                outputText,
+                metrics: decision.metrics,
+              }),
+            }
+          : {}),
         evidence: {
           input: evidenceText,
-          // Only a released answer has an output: a pause or a refusal releases nothing.
-          output: decision.state === 1 || input.output_released === true ? outputText : null,
+          // +1: the answer released. 0: the answer held for the reviewer, so that what an
+          // approval later releases is the answer this record names. -1 releases nothing
+          // (unless part of a stream had already left).
+          output: decision.state !== -1 || input.output_released === true ? outputText : null,
           // A subject's pseudonym is cached with its secret; an anonymous one is derived by the
           // committer from the one-off secret, off the event loop.
           pseudonym: subject.lookup === null ? null : subject.pseudonym,
@@ -410,6 +446,9 @@ export class DecisionService {
         subject: existing.pseudonym,
         policyHash: this.policySetHash,
         requestedBy: caller,
+        ...(this.#callerKey === undefined
+          ? {}
+          : { caller: this.#callerId(this.#callerKey, caller) }),
         hash: this.#hash,
       }),
       profile: null,
@@ -454,9 +493,55 @@ export class DecisionService {
     }
   }
 
+  #callerId(key: Uint8Array, caller: string): `clr:${string}` {
+    let id = this.#callerIds.get(caller)
+    if (id === undefined) {
+      id = callerIdOf(key, caller)
+      this.#callerIds.set(caller, id)
+    }
+    return id
+  }
+
   #count(decision: Pick<Decision, 'state' | 'trigger_type'>): void {
     const key = `${decision.state}:${decision.trigger_type}`
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
+  }
+}
+
+/**
+ * What the vault seals of a decision besides its evidence: the output whether released or not, the
+ * engine's scores, and, for a subject the log knows, the raw subject id and PII values under the
+ * subject's key. A request without subject keeps no raw personal values: its one-off pseudonym
+ * has no key that an erasure could later destroy.
+ */
+function vaultPayload({
+  input,
+  subject,
+  fields,
+  outputText,
+  metrics,
+}: {
+  input: DecisionInput
+  subject: { lookup: Uint8Array | null; secret: Uint8Array }
+  fields: readonly string[]
+  outputText: string | null
+  metrics: Record<string, number>
+}): VaultPayload {
+  const known = subject.lookup !== null && input.subject !== undefined
+  return {
+    output: outputText,
+    scores: metrics,
+    rationale: null,
+    personal: known
+      ? JSON.stringify({
+          subject: input.subject,
+          fields: personalValues({
+            value: { input: input.input, output: input.output, context: input.context ?? {} },
+            fields,
+          }),
+        })
+      : null,
+    subjectSecret: known ? `0x${toHex(subject.secret)}` : null,
   }
 }
 
@@ -522,6 +607,22 @@ function canonicalEvidence(prefix: string, fn: () => string): string {
   }
 }
 
+/** True when a request's model pins a version: a hash other than the all-zero "unspecified". */
+function namesModelVersion(model: MtlModel | undefined): boolean {
+  return model !== undefined && /[1-9a-f]/.test(model.version_hash.slice(2))
+}
+
 function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+}
+
+/** The part of a decision input the engine reads (raw values: before pseudonymization). */
+function engineRequest(input: DecisionInput): DecisionRequest {
+  return {
+    profile: input.profile,
+    input: input.input,
+    ...(input.output === undefined ? {} : { output: input.output }),
+    ...(input.context === undefined ? {} : { context: input.context }),
+    signals: input.signals,
+  }
 }

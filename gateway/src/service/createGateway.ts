@@ -21,15 +21,23 @@ import { Lantern } from '../pause/Lantern.ts'
 import { PauseBudget } from '../pause/PauseBudget.ts'
 import { PauseManager } from '../pause/PauseManager.ts'
 import type { VerificationHook } from '../pause/VerificationHook.ts'
+import { MemoryPolicyArchive } from '../policy/MemoryPolicyArchive.ts'
+import type { PolicyArchive } from '../policy/PolicyArchive.ts'
+import { policyArchiveRecords } from '../policy/policyArchiveRecords.ts'
+import { SqlitePolicyArchive } from '../policy/SqlitePolicyArchive.ts'
 import type { LoadedPolicy } from '../policy/types.ts'
 import {
   type HandoverCrashPoint,
   ReceiptKeyHandover,
   receiptKeyStarts,
 } from '../sequencer/ReceiptKeyHandover.ts'
+import type { CustodianSet } from '../vault/Custodian.ts'
+import { SqliteVaultStore } from '../vault/SqliteVaultStore.ts'
+import type { VaultStore } from '../vault/VaultStore.ts'
 import { DataDirLock } from './DataDirLock.ts'
 import { DecisionService } from './DecisionService.ts'
 import type { LockHolder } from './LockHolder.ts'
+import { openPostgresStores } from './openPostgresStores.ts'
 
 /** The causal node every MTL carries when the operator turned anchoring off explicitly. */
 export const ANCHORING_DISABLED_NODE: CausalNode = {
@@ -39,6 +47,9 @@ export const ANCHORING_DISABLED_NODE: CausalNode = {
 }
 
 /** Parameters of {@link createGateway}. */
+/** How long one vault epoch key seals records unless configured: 15 minutes. */
+export const DEFAULT_VAULT_PERIOD_MS = 15 * 60_000
+
 export type CreateGatewayParameters = {
   keys: GatewayKeys
   policies: ReadonlyMap<string, LoadedPolicy>
@@ -46,10 +57,26 @@ export type CreateGatewayParameters = {
   dataDir?: string
   store?: LogStore
   /**
+   * Keep the log and the lane's store in this PostgreSQL database (`--store postgres://…`)
+   * instead of SQLite in `dataDir`; see `openPostgresStores`. Excludes `store` and `lane.store`.
+   */
+  postgresUrl?: string
+  /**
+   * Where every policy version run is kept by its hash (served at /v1/policies): by default the
+   * `policy_archive` table of `dataDir/log.db`, or in memory beside a custom `store`.
+   */
+  policyArchive?: PolicyArchive
+  /**
    * Where receipts are signed and batches written: `worker` (default with the SQLite store) keeps
    * P-256 and fsync off the event loop; `inline` runs them on it (required for a custom store).
    */
   writer?: 'worker' | 'inline'
+  /**
+   * The sealed evidence vault: each decision's and resolution's full context sealed under the
+   * epoch key (a fresh one every `periodMs`, default 15 minutes), split k-of-n to `set`. Needs the
+   * commit worker (the default writer on the SQLite store).
+   */
+  vault?: { set: CustodianSet; periodMs?: number }
   clock?: () => number
   hooks?: Readonly<Record<string, VerificationHook>>
   /** Probe and retry interval after a store failure, in milliseconds. */
@@ -113,6 +140,10 @@ export type Gateway = {
   /** Which receipt key signed which receipt (proof bundles carry the one of their MTL). */
   receiptKeys: ReceiptKeySchedule
   store: LogStore
+  /** Every policy version this log ran, by `policy_hash` (the current ones kept at start). */
+  policyArchive: PolicyArchive
+  /** The sealed evidence vault (read side), when it is on. */
+  vault?: VaultStore
   committer: Committer
   keys: GatewayKeys
   /**
@@ -150,6 +181,7 @@ export async function createGateway(p: CreateGatewayParameters): Promise<Gateway
   if (p.anchoringDisabled && p.lane)
     throw new RangeError('anchoring cannot be both disabled and configured')
   const onEvent = p.onEvent ?? (() => {})
+  if (p.postgresUrl !== undefined) return withPostgres(p, p.postgresUrl, onEvent)
   const dataDir = p.dataDir ?? './data'
   // The lock comes first: a second gateway must not even open the store of a running one.
   const usesDataDir = !p.store || (p.lane !== undefined && !p.lane.store)
@@ -172,6 +204,43 @@ export async function createGateway(p: CreateGatewayParameters): Promise<Gateway
   }
 }
 
+// The log and the lane's store in PostgreSQL, on one pool ended after the gateway closed. No
+// data directory lock guards the log then: the database's keys and triggers refuse a second
+// writer's conflicting appends and checkpoints.
+async function withPostgres(
+  p: CreateGatewayParameters,
+  url: string,
+  onEvent: NonNullable<CreateGatewayParameters['onEvent']>,
+): Promise<Gateway> {
+  if (p.store || p.lane?.store)
+    throw new RangeError('postgresUrl cannot be given together with a store')
+  const stores = await openPostgresStores({
+    url,
+    logId: p.keys.logId,
+    lane: p.lane !== undefined,
+    onError: (error) => onEvent({ level: 'error', message: 'PostgreSQL connection lost', error }),
+  })
+  try {
+    const { postgresUrl: _, ...rest } = p
+    const gateway = await createGateway({
+      ...rest,
+      store: stores.logStore,
+      ...(p.lane && stores.anchorStore ? { lane: { ...p.lane, store: stores.anchorStore } } : {}),
+    })
+    return {
+      ...gateway,
+      async close() {
+        await gateway.close()
+        if (stores.anchorStore) await stores.anchorStore.close()
+        await stores.close()
+      },
+    }
+  } catch (e) {
+    await stores.close()
+    throw e
+  }
+}
+
 async function wire(
   p: CreateGatewayParameters,
   dataDir: string,
@@ -180,18 +249,26 @@ async function wire(
 ): Promise<Gateway> {
   const path = join(dataDir, 'log.db')
   const store = p.store ?? SqliteLogStore.open({ path, logId: p.keys.logId })
+  // The policies in force are archived durably before anything can write an MTL naming them.
+  const policyArchive =
+    p.policyArchive ?? (p.store ? new MemoryPolicyArchive() : SqlitePolicyArchive.open({ path }))
+  await policyArchive.keep(
+    policyArchiveRecords({ policies: p.policies, now: (p.clock ?? Date.now)() }),
+  )
   const anchorStore = p.lane ? (p.lane.store ?? SqliteAnchorStore.open({ path })) : undefined
   // The receipt keys as the store handed them over (a restart after a rotation signs with the
   // current key, and proof bundles still name the old key for the old receipts).
   const starts = receiptKeyStarts({
     history: p.keys.checkpointKeys,
-    handovers: anchorStore?.receiptHandovers() ?? [],
+    handovers: (await anchorStore?.receiptHandovers()) ?? [],
     periodZeroKey: p.keys.receiptKey,
   })
   const receiptKeys = new ReceiptKeySchedule(starts)
   const signer = currentSigner(receiptKeys)
   const clock = p.clock ?? Date.now
   const writer = p.store ? 'inline' : (p.writer ?? 'worker')
+  if (p.vault && writer !== 'worker')
+    throw new RangeError('the sealed evidence vault needs the commit worker on the SQLite store')
   const committer: Committer =
     writer === 'worker'
       ? await WorkerCommitter.start({
@@ -200,6 +277,9 @@ async function wire(
           receiptKeys: starts,
           // The store above has just checked the file: one scan at start-up, not two.
           integrityChecked: true,
+          ...(p.vault
+            ? { vault: { set: p.vault.set, periodMs: p.vault.periodMs ?? DEFAULT_VAULT_PERIOD_MS } }
+            : {}),
         })
       : new InlineCommitter({ store, signer: new ReceiptKeySchedule(starts) })
   const memory = await AlwaysMemory.open({
@@ -256,6 +336,7 @@ async function wire(
   const lantern = new Lantern()
   const pauses = new PauseManager({
     memory,
+    ...(p.vault ? { vault: true } : {}),
     lantern,
     policies: p.policies,
     signer,
@@ -270,11 +351,14 @@ async function wire(
   const service = new DecisionService({
     policies: p.policies,
     memory,
+    ...(p.vault ? { vault: true } : {}),
     pseudonymizer: new Pseudonymizer({ indexKey: p.keys.subjectIndexKey, store }),
     pauses,
     budget,
     clock,
     ...(p.defaultModel ? { defaultModel: p.defaultModel } : {}),
+    // Callers' pseudonyms in MTLs: keyed, domain-separated from the subjects' lookups.
+    callerKey: p.keys.subjectIndexKey,
     ...(anchoring ? { anchoring } : {}),
     ...(lane
       ? { anchorHold: { hold: lane, limitMs: p.lane?.holdMs ?? lane.maxEpochIntervalMs } }
@@ -282,6 +366,8 @@ async function wire(
   })
   const restoredPauses = await pauses.restore()
   if (lane && !p.lane?.manual) lane.start()
+  // The vault's read side, on a connection of its own (the commit worker writes it).
+  const vault = p.vault ? SqliteVaultStore.open({ path }) : undefined
   return {
     service,
     memory,
@@ -292,6 +378,8 @@ async function wire(
     signer,
     receiptKeys,
     store,
+    policyArchive,
+    ...(vault ? { vault } : {}),
     committer,
     keys: p.keys,
     checkpointSigner: checkpointAccount.address,
@@ -300,11 +388,13 @@ async function wire(
     restoredPauses,
     async close() {
       await lane?.stop()
-      if (lane && !p.lane?.store) lane.store.close()
+      if (lane && !p.lane?.store) await lane.store.close()
       pauses.close()
       memory.close()
       await committer.close()
       await store.close()
+      if (!p.policyArchive) await policyArchive.close()
+      await vault?.close()
       lock?.release()
     },
   }

@@ -7,3 +7,4 @@ export {
   type ErasureAnswer,
   InvalidEvidenceError,
 } from './DecisionService.ts'
+export { ModelHashRequiredError } from './ModelHashRequiredError.ts'

@@ -132,7 +132,7 @@ export class TileWriter {
    *   leaf: publishing then would contradict what followers already hold.
    */
   async sync(): Promise<TileSyncResult | undefined> {
-    const checkpoint = this.#p.checkpoints.latestCheckpoint()
+    const checkpoint = await this.#p.checkpoints.latestCheckpoint()
     if (!checkpoint) return undefined
     const { treeSize } = checkpoint
     const rootHash = hexToBytes(checkpoint.rootHash, 32)
@@ -190,7 +190,7 @@ export class TileWriter {
     const full = tile.width === TILE_WIDTH
     // Immutable: a full tile once written is never rewritten (followers may have cached it).
     if (full && existsSync(path) && (tile.level > 0 || existsSync(bundlePath))) return false
-    const hashes = this.#p.checkpoints.getNodes(tileNodeIds(tile))
+    const hashes = await this.#p.checkpoints.getNodes(tileNodeIds(tile))
     if (tile.level === 0) {
       const first = tile.index * TILE_WIDTH
       const stored = await this.#p.entries.entries(first, tile.width)

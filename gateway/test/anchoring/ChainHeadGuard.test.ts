@@ -14,8 +14,8 @@ const root = (b: string): Hex => `0x${b.repeat(32)}`
 
 function storeOf(checkpoints: StoredCheckpoint[]) {
   return {
-    checkpoint: (epoch: number) => checkpoints.find((c) => c.epoch === epoch),
-    latestCheckpoint: () => checkpoints.at(-1),
+    checkpoint: async (epoch: number) => checkpoints.find((c) => c.epoch === epoch),
+    latestCheckpoint: async () => checkpoints.at(-1),
   }
 }
 
@@ -155,10 +155,10 @@ describe('ChainHeadGuard', () => {
       guard: { clearToSign: async () => clear },
     })
     assert.equal(await sequencer.tick(), undefined)
-    assert.equal(store.latestCheckpoint(), undefined)
-    assert.equal(store.intent(), undefined, 'no intent is committed either')
+    assert.equal(await store.latestCheckpoint(), undefined)
+    assert.equal(await store.intent(), undefined, 'no intent is committed either')
     clear = true
     assert.equal((await sequencer.tick())?.epoch, 1)
-    store.close()
+    await store.close()
   })
 })

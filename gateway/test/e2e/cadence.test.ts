@@ -57,7 +57,7 @@ describe('per-chain anchoring cadence on two local chains', () => {
       answers.every((a) => a.state === 1),
       'anchoring stayed healthy: every decision +1',
     )
-    const last = store().latestCheckpoint()?.epoch ?? 0
+    const last = (await store().latestCheckpoint())?.epoch ?? 0
     assert.ok(last >= 10, `epochs closed: ${last}`)
     await eventually(
       () =>
@@ -79,9 +79,9 @@ describe('per-chain anchoring cadence on two local chains', () => {
       `ethereum anchored ${onEthereum.length} of ${last} epochs in ${seconds} s`,
     )
     // (An epoch closed after `last`, with the last decisions, may be on its way: not counted.)
-    const records = store()
-      .anchors(ethereum.chainId, ethereum.registry)
-      .filter((r) => r.epoch <= last)
+    const records = (await store().anchors(ethereum.chainId, ethereum.registry)).filter(
+      (r) => r.epoch <= last,
+    )
     assert.deepEqual(
       records.map((r) => r.epoch),
       onEthereum,
@@ -110,9 +110,7 @@ describe('per-chain anchoring cadence on two local chains', () => {
     const anchorer = gw.gateway.lane?.anchorers[0]
     assert.ok(anchorer)
     const anchored = new Set(
-      store()
-        .anchors(ethereum.chainId, ethereum.registry)
-        .map((r) => r.epoch),
+      (await store().anchors(ethereum.chainId, ethereum.registry)).map((r) => r.epoch),
     )
     const head = Math.max(...anchored)
     let skipped = 0
@@ -120,7 +118,7 @@ describe('per-chain anchoring cadence on two local chains', () => {
     assert.ok(skipped > 0, 'an epoch ethereum skipped')
     // As a crash or a dropped transaction would leave it: sent, never mined, head past it.
     const txHash = bytesToHex(new Uint8Array(randomBytes(32))) as Hex
-    store().putAnchor({
+    await store().putAnchor({
       epoch: skipped,
       chainId: ethereum.chainId,
       registry: ethereum.registry,
@@ -134,10 +132,10 @@ describe('per-chain anchoring cadence on two local chains', () => {
       updatedMs: Date.now(),
     })
     await anchorer.round()
-    const record = store().anchor(skipped, ethereum.chainId, ethereum.registry)
+    const record = await store().anchor(skipped, ethereum.chainId, ethereum.registry)
     assert.equal(record?.status, 'skipped', JSON.stringify(record))
     await postDecision(gw, { profile: 'finance' })
-    const next = (store().latestCheckpoint()?.epoch ?? 0) + 1
+    const next = ((await store().latestCheckpoint())?.epoch ?? 0) + 1
     await eventually(
       () => (anchorer.status().confirmedEpoch >= next ? true : undefined),
       20_000,

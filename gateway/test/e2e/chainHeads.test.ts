@@ -35,7 +35,7 @@ async function decideAnchored(gw: AnchoredGateway): Promise<number> {
     20_000,
     `seq ${answer.seq} anchored`,
   )
-  return lane.store.latestCheckpoint()?.epoch ?? 0
+  return (await lane.store.latestCheckpoint())?.epoch ?? 0
 }
 
 /** What a gateway refusing to sign must show: -1 LEDGER unlogged with the reason, 503, nothing signed. */
@@ -56,8 +56,8 @@ async function assertRefuses(gw: AnchoredGateway, reason: RegExp, epoch: number 
   assert.match(ready.json().reason, reason)
   // Many sequencer rounds later: still nothing signed, nothing appended.
   await sleep(600)
-  assert.equal(lane.store.latestCheckpoint()?.epoch, epoch)
-  assert.equal(lane.store.intent(), undefined)
+  assert.equal((await lane.store.latestCheckpoint())?.epoch, epoch)
+  assert.equal(await lane.store.intent(), undefined)
   assert.equal(await gw.gateway.store.size(), size)
 }
 

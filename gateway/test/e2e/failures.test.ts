@@ -81,21 +81,21 @@ describe('a chain RPC stopped', () => {
     // More checkpoints pile up while polygon is down.
     await decide(gw)
     await eventually(
-      () => ((lane.store.latestCheckpoint()?.epoch ?? 0) >= 3 ? true : undefined),
+      async () => (((await lane.store.latestCheckpoint())?.epoch ?? 0) >= 3 ? true : undefined),
       20_000,
       'backlog',
     )
     polygon.setDown(false)
-    const backlog = lane.store.latestCheckpoint()?.epoch ?? 0
+    const backlog = (await lane.store.latestCheckpoint())?.epoch ?? 0
     // Caught up means every backlog epoch's own anchor record is confirmed: the chain's
     // confirmed epoch can run ahead of the record of the last transaction by one round.
-    const backlogConfirmed = () =>
-      lane.store
-        .anchors(polygon.chainId, polygon.registry)
-        .filter((r) => r.epoch <= backlog && r.status === 'confirmed').length >= backlog
+    const backlogConfirmed = async () =>
+      (await lane.store.anchors(polygon.chainId, polygon.registry)).filter(
+        (r) => r.epoch <= backlog && r.status === 'confirmed',
+      ).length >= backlog
     await eventually(
-      () =>
-        (status().get('polygon')?.confirmedEpoch ?? 0) >= backlog && backlogConfirmed()
+      async () =>
+        (status().get('polygon')?.confirmedEpoch ?? 0) >= backlog && (await backlogConfirmed())
           ? true
           : undefined,
       30_000,
@@ -112,9 +112,9 @@ describe('a chain RPC stopped', () => {
     assert.equal(recovered.trigger_type, 'NONE')
 
     // Backlog anchored in order: epochs 1..backlog, one block after the other.
-    const records = lane.store
-      .anchors(polygon.chainId, polygon.registry)
-      .filter((r) => r.epoch <= backlog)
+    const records = (await lane.store.anchors(polygon.chainId, polygon.registry)).filter(
+      (r) => r.epoch <= backlog,
+    )
     assert.deepEqual(
       records.map((r) => r.epoch),
       Array.from({ length: backlog }, (_, i) => i + 1),
@@ -136,11 +136,11 @@ describe('a reorg and a crash', () => {
     const lane = first.gateway.lane
     assert.ok(lane)
     await lane.round()
-    const cp = lane.store.latestCheckpoint()
+    const cp = await lane.store.latestCheckpoint()
     assert.equal(cp?.epoch, 1)
     // The crash: the anchorer recorded a signed transaction, then died before broadcasting it.
     for (const c of fixture().chains) {
-      lane.store.putAnchor({
+      await lane.store.putAnchor({
         epoch: 1,
         chainId: c.chainId,
         registry: c.registry,
@@ -166,13 +166,17 @@ describe('a reorg and a crash', () => {
         'anchored after restart',
       )
       for (const c of fixture().chains) {
-        const r: AnchorRecord | undefined = lane2.store.anchor(1, c.chainId, c.registry)
+        const r: AnchorRecord | undefined = await lane2.store.anchor(1, c.chainId, c.registry)
         assert.equal(r?.status, 'confirmed')
         assert.equal(r?.attempts, 2, 'sent again after the crash')
         const head = await chainHead(c.nodeUrl, c.registry, fixture().logId)
         assert.ok(head.epoch >= 1)
       }
-      assert.equal(lane2.store.checkpoint(1)?.signature, cp?.signature, 'nothing signed twice')
+      assert.equal(
+        (await lane2.store.checkpoint(1))?.signature,
+        cp?.signature,
+        'nothing signed twice',
+      )
 
       // Reorg: the node forgets a block holding an anchor; the anchorer sends the checkpoint again.
       const ethereum = fixture().chains[0]
@@ -186,11 +190,11 @@ describe('a reorg and a crash', () => {
       )
       const epoch = lane2.chainStatus()[0]?.confirmedEpoch ?? 0
       assert.ok(epoch >= 2)
-      const before = lane2.store.anchor(epoch, ethereum.chainId, ethereum.registry)
+      const before = await lane2.store.anchor(epoch, ethereum.chainId, ethereum.registry)
       assert.equal(await ethereum.rpc('evm_revert', [snapshot]), true)
       await eventually(
         async () => {
-          const r = lane2.store.anchor(epoch, ethereum.chainId, ethereum.registry)
+          const r = await lane2.store.anchor(epoch, ethereum.chainId, ethereum.registry)
           const head = await chainHead(ethereum.nodeUrl, ethereum.registry, fixture().logId)
           return r?.status === 'confirmed' &&
             (r.attempts ?? 0) > (before?.attempts ?? 0) &&
@@ -202,7 +206,7 @@ describe('a reorg and a crash', () => {
         're-anchored after the reorg',
       )
       const head = await chainHead(ethereum.nodeUrl, ethereum.registry, fixture().logId)
-      assert.equal(head.rootHash, lane2.store.checkpoint(head.epoch)?.rootHash)
+      assert.equal(head.rootHash, (await lane2.store.checkpoint(head.epoch))?.rootHash)
     } finally {
       await second.close()
     }
@@ -220,14 +224,14 @@ describe('an anchor the store lost track of', () => {
     const lane = first.gateway.lane
     assert.ok(lane)
     await eventually(() => (lane.isAnchored(a.seq) ? true : undefined), 20_000, 'anchored')
-    const epoch = lane.store.latestCheckpoint()?.epoch ?? 0
+    const epoch = (await lane.store.latestCheckpoint())?.epoch ?? 0
     const real = new Map<number, AnchorRecord | undefined>()
     for (const c of fixture().chains) {
-      const r = lane.store.anchor(epoch, c.chainId, c.registry)
+      const r = await lane.store.anchor(epoch, c.chainId, c.registry)
       assert.equal(r?.status, 'confirmed')
       real.set(c.chainId, r)
       // What the store knows is wrong: a transaction hash no node has heard of.
-      lane.store.putAnchor({
+      await lane.store.putAnchor({
         ...(r as AnchorRecord),
         status: 'sent',
         txHash: bytesToHex(new Uint8Array(randomBytes(32))),
@@ -247,8 +251,12 @@ describe('an anchor the store lost track of', () => {
       assert.ok(lane2)
       for (const c of fixture().chains) {
         const r: AnchorRecord = await eventually<AnchorRecord>(
-          (): AnchorRecord | undefined => {
-            const x: AnchorRecord | undefined = lane2.store.anchor(epoch, c.chainId, c.registry)
+          async (): Promise<AnchorRecord | undefined> => {
+            const x: AnchorRecord | undefined = await lane2.store.anchor(
+              epoch,
+              c.chainId,
+              c.registry,
+            )
             return x?.status === 'confirmed' ? x : undefined
           },
           20_000,
@@ -280,24 +288,24 @@ describe('a lagging RPC node', () => {
       for (let i = 0; i < EPOCHS; i++) {
         await decide(gw)
         await eventually(
-          () => ((lane.store.latestCheckpoint()?.epoch ?? 0) > i ? true : undefined),
+          async () => (((await lane.store.latestCheckpoint())?.epoch ?? 0) > i ? true : undefined),
           20_000,
           `epoch ${i + 1} signed`,
         )
       }
       for (const c of fixture().chains) {
-        const settled = () => {
-          const records: readonly AnchorRecord[] = lane.store.anchors(c.chainId, c.registry)
+        const settled = async () => {
+          const records: readonly AnchorRecord[] = await lane.store.anchors(c.chainId, c.registry)
           return records.length >= EPOCHS && records.every((r) => r.status === 'confirmed')
         }
         await eventually(
-          () => (settled() ? true : undefined),
+          async () => ((await settled()) ? true : undefined),
           30_000,
           `every anchor record on ${c.name} confirmed`,
         )
         const status = lane.chainStatus().find((s) => s.chainId === c.chainId)
         assert.ok((status?.confirmedEpoch ?? 0) >= EPOCHS)
-        const records: readonly AnchorRecord[] = lane.store.anchors(c.chainId, c.registry)
+        const records: readonly AnchorRecord[] = await lane.store.anchors(c.chainId, c.registry)
         for (let i = 1; i < records.length; i++) {
           assert.equal(records[i]?.epoch, (records[i - 1]?.epoch ?? 0) + 1)
           assert.ok((records[i]?.blockNumber ?? 0) > (records[i - 1]?.blockNumber ?? 0))

@@ -103,7 +103,7 @@ describe('checkpoint key rotation on two local chains', () => {
     return answer
   }
   const store = () => gw.gateway.lane?.store as NonNullable<typeof gw.gateway.lane>['store']
-  const latestEpoch = () => store().latestCheckpoint()?.epoch ?? 0
+  const latestEpoch = async () => (await store().latestCheckpoint())?.epoch ?? 0
   const client = (c: Fixture['chains'][number]) =>
     createPublicClient({ transport: http(c.nodeUrl) })
   const keysAt = async (c: Fixture['chains'][number], epoch: number) => {
@@ -125,7 +125,7 @@ describe('checkpoint key rotation on two local chains', () => {
       }),
     )
   const signerOf = async (epoch: number) => {
-    const cp = store().checkpoint(epoch)
+    const cp = await store().checkpoint(epoch)
     assert.ok(cp, `epoch ${epoch} stored`)
     return recoverCheckpointSigner({
       checkpoint: {
@@ -177,9 +177,13 @@ describe('checkpoint key rotation on two local chains', () => {
     const a = privateKeyToAccount(fixture().checkpointKey).address
     for (let i = 0; i < 3; i++) {
       await decide()
-      await eventually(() => (latestEpoch() >= i + 1 ? true : undefined), 10_000, 'an epoch')
+      await eventually(
+        async () => ((await latestEpoch()) >= i + 1 ? true : undefined),
+        10_000,
+        'an epoch',
+      )
     }
-    const before = latestEpoch()
+    const before = await latestEpoch()
     await anchoredEverywhere(before)
     // A bundle from before the switch (its checkpoint signed by A); verified after the rotation.
     const old = await bundleOf((seqs[0] as { trace_id: string }).trace_id)
@@ -214,21 +218,21 @@ describe('checkpoint key rotation on two local chains', () => {
     assert.equal(period.statement?.rotation.receiptKey, period.receiptKeyCommitment)
 
     // The gateway switches at E without a restart.
-    while (latestEpoch() < E + 2) {
+    while ((await latestEpoch()) < E + 2) {
       await decide()
       await new Promise((r) => setTimeout(r, 250))
     }
-    await anchoredEverywhere(latestEpoch())
-    for (let epoch = 1; epoch <= latestEpoch(); epoch++)
+    await anchoredEverywhere(await latestEpoch())
+    for (let epoch = 1, last = await latestEpoch(); epoch <= last; epoch++)
       assert.equal(await signerOf(epoch), epoch < E ? a : b, `signer of epoch ${epoch}`)
     // Receipts hand over where E begins: epoch E - 1 closes at the first receipt of the new key.
-    const handovers = store().receiptHandovers()
+    const handovers = await store().receiptHandovers()
     assert.deepEqual(
       handovers.map((h) => [h.period, h.epoch]),
       [[1, E - 1]],
     )
     const B = (handovers[0] as (typeof handovers)[number]).fromSeq
-    assert.equal(store().checkpoint(E - 1)?.treeSize, B, 'epoch E - 1 ends at the handover')
+    assert.equal((await store().checkpoint(E - 1))?.treeSize, B, 'epoch E - 1 ends at the handover')
     const newReceiptKey = gw.gateway.receiptKeys.publicKeyFor(B)
     assert.equal(receiptKeyCommitment(newReceiptKey), period.receiptKeyCommitment)
     assert.ok(seqs.some((x) => x.seq < B) && seqs.some((x) => x.seq >= B))
@@ -381,12 +385,12 @@ describe('checkpoint key rotation on two local chains', () => {
       assert.deepEqual(await keysAt(c, c2.fromEpoch), { signer: c2.address, index: 2 })
     }
     // A third run has nothing pending and would make statement 3; the log keeps anchoring on C.
-    while (latestEpoch() < c2.fromEpoch + 1) {
+    while ((await latestEpoch()) < c2.fromEpoch + 1) {
       await decide()
       await new Promise((r) => setTimeout(r, 250))
     }
-    await anchoredEverywhere(latestEpoch())
-    assert.equal(await signerOf(latestEpoch()), c2.address)
+    await anchoredEverywhere(await latestEpoch())
+    assert.equal(await signerOf(await latestEpoch()), c2.address)
     await verifyWithDeployments(await bundleOf((seqs.at(-1) as { trace_id: string }).trace_id))
   })
 })

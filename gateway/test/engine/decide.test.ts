@@ -52,6 +52,38 @@ describe('decide', () => {
   })
 })
 
+describe('rules over the model output', () => {
+  const policy = policyFromYaml(`v: tml-policy/1
+profile: t
+rules:
+  - id: no_card_numbers
+    trigger: MANDATE
+    outcome: -1
+    reason: the answer discloses a card number
+    when: { field: output.choices.0.message.content, contains: "4111 1111" }
+pause: { timeout_ms: 10 }
+`)
+  const answer = (content: string) => ({ choices: [{ message: { content } }] })
+  const sure = { confidence: 0.99, harm: 0.01 }
+
+  test('behavior: a rule reads the answer the model gave and refuses it', () => {
+    const d = run(
+      't',
+      sure,
+      { output: answer('Your card is 4111 1111 1111 1111.') },
+      healthy,
+      policy,
+    )
+    assert.equal(d.state, -1)
+    assert.equal(d.trigger_type, 'MANDATE')
+  })
+
+  test('behavior: before the model answered (no output), the rule does not fire', () => {
+    assert.equal(run('t', sure, {}, healthy, policy).state, 1)
+    assert.equal(run('t', sure, { output: answer('All good.') }, healthy, policy).state, 1)
+  })
+})
+
 describe('harm trigger (spec §4.2)', () => {
   const table = [
     { desc: 'below ambiguous proceeds', harm: 0.3999, state: 1, trigger: 'NONE' },
@@ -105,6 +137,7 @@ describe('ambiguity trigger (spec §4.1)', () => {
         outcome: 0,
         value: 0.8499,
         threshold: 0.85,
+        comparison: 'lt',
       },
     ])
   })

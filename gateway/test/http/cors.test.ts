@@ -109,7 +109,10 @@ describe('CORS, every origin (default)', () => {
       const r = await preflight(s.base, path)
       assert.equal(r.status, 204, path)
       assert.equal(r.headers.get('access-control-allow-origin'), '*')
-      assert.equal(r.headers.get('access-control-allow-headers'), 'authorization, content-type')
+      assert.equal(
+        r.headers.get('access-control-allow-headers'),
+        'authorization, content-type, x-tml-profile, x-tml-wait-ms',
+      )
       assert.equal(r.headers.get('access-control-allow-methods'), 'GET, POST, OPTIONS')
       assert.equal(r.headers.get('access-control-max-age'), '600')
       assert.equal(await r.text(), '')
@@ -144,7 +147,10 @@ describe('CORS, every origin (default)', () => {
     assert.equal(unauthorized.status, 401)
     assert.equal(unauthorized.headers.get('access-control-allow-origin'), '*')
     // The 202 of a proof bundle says when to ask again: the page must be allowed to read it.
-    assert.equal(unauthorized.headers.get('access-control-expose-headers'), 'retry-after')
+    // The proxy's trace id and receipt headers likewise.
+    const exposed = (unauthorized.headers.get('access-control-expose-headers') ?? '').split(', ')
+    for (const name of ['retry-after', 'x-tml-trace-id', 'x-tml-receipt'])
+      assert.ok(exposed.includes(name), `${name} exposed`)
   })
 
   test('behavior: the Lantern SSE stream carries CORS headers next to its own', async () => {

@@ -100,9 +100,16 @@ describe('OpenAPI document', () => {
       assert.ok(app.hasRoute({ method: method.toUpperCase() as 'GET', url }), where)
     }
     assert.equal(new Set(ids).size, ids.length, `duplicate operationIds: ${ids.join(', ')}`)
-    for (const id of ['getCheckpointNote', 'getTilesCheckpoint', 'getTile', 'getProofBundle'])
+    for (const id of [
+      'getCheckpointNote',
+      'getTilesCheckpoint',
+      'getTile',
+      'getProofBundle',
+      'listPolicies',
+      'getPolicy',
+    ])
       assert.ok(ids.includes(id), id)
-    assert.equal(ids.length, 18)
+    assert.equal(ids.length, 20)
   })
 
   test('behavior: real answers, success and error, match the schemas the document gives for their status', async () => {

@@ -44,7 +44,7 @@ describe('Bitcoin attestation of an .ots, through an Esplora source over HTTP', 
   before(async () => {
     calendar = await startLocalCalendar()
     store = SqliteAnchorStore.open({ path: join(tempDir(), 'log.db') })
-    store.putCheckpoint({
+    await store.putCheckpoint({
       epoch: 1,
       treeSize: 3,
       rootHash: ROOT,
@@ -54,14 +54,14 @@ describe('Bitcoin attestation of an .ots, through an Esplora source over HTTP', 
     })
     const stamper = new OtsStamper({ store, calendars: [calendar.url] })
     assert.equal(await stamper.stamp(1), 1)
-    pendingOts = (store.otsOf(1)[0] as { ots: Uint8Array }).ots
+    pendingOts = ((await store.otsOf(1))[0] as { ots: Uint8Array }).ots
     calendar.mine()
     assert.equal(await stamper.upgrade(), 1)
-    completeOts = (store.otsOf(1)[0] as { ots: Uint8Array }).ots
+    completeOts = ((await store.otsOf(1))[0] as { ots: Uint8Array }).ots
   })
   after(async () => {
     for (const s of servers) s.close()
-    store?.close()
+    await store?.close()
     await calendar?.close()
   })
 

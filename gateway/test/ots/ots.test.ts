@@ -17,7 +17,7 @@ describe('OpenTimestamps with a local calendar', () => {
   before(async () => {
     calendar = await startLocalCalendar()
     store = SqliteAnchorStore.open({ path: join(tempDir(), 'log.db') })
-    store.putCheckpoint({
+    await store.putCheckpoint({
       epoch: 1,
       treeSize: 3,
       rootHash: ROOT,
@@ -27,14 +27,14 @@ describe('OpenTimestamps with a local calendar', () => {
     })
   })
   after(async () => {
-    store?.close()
+    await store?.close()
     await calendar?.close()
   })
 
   test('behavior: stamp → pending .ots the library parses → upgrade → the library verifies it', async () => {
     const stamper = new OtsStamper({ store, calendars: [calendar.url] })
     assert.equal(await stamper.stamp(1), 1)
-    const [pending] = store.otsOf(1)
+    const [pending] = await store.otsOf(1)
     assert.ok(pending)
     assert.equal(pending.complete, false)
     const parsed = DetachedTimestampFile.deserialize(pending.ots)
@@ -48,7 +48,7 @@ describe('OpenTimestamps with a local calendar', () => {
     assert.equal(await stamper.upgrade(), 0, 'nothing mined yet: still pending')
     assert.equal(calendar.mine().length, 1)
     assert.equal(await stamper.upgrade(), 1)
-    const [done] = store.otsOf(1)
+    const [done] = await store.otsOf(1)
     assert.ok(done?.complete)
     const upgraded = DetachedTimestampFile.deserialize(done.ots)
     assert.ok(upgraded.timestamp.isTimestampComplete())
@@ -58,7 +58,7 @@ describe('OpenTimestamps with a local calendar', () => {
     })
     assert.equal(typeof verified.bitcoin?.timestamp, 'number')
     assert.equal(verified.bitcoin?.height, 0)
-    assert.deepEqual(store.pendingOts(), [])
+    assert.deepEqual(await store.pendingOts(), [])
   })
 
   test("behavior: the library's own calendar client and upgrade speak to the local calendar", async () => {
@@ -77,7 +77,7 @@ describe('OpenTimestamps with a local calendar', () => {
   })
 
   test('errors: a tampered digest does not verify', async () => {
-    const [done] = store.otsOf(1)
+    const [done] = await store.otsOf(1)
     assert.ok(done)
     const upgraded = DetachedTimestampFile.deserialize(done.ots)
     for (const msg of upgraded.timestamp.allAttestations().keys()) msg[0] = (msg[0] ?? 0) ^ 1

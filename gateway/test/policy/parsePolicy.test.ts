@@ -154,7 +154,7 @@ describe('errors', () => {
     when: { all: [] }
 `
     assert.deepEqual(issuesOf(text), [
-      '9:20 rules.0.when.field: must be a dot path under input, context or signals, got "secrets.x"',
+      '9:20 rules.0.when.field: must be a dot path under input, output, context or signals, got "secrets.x"',
       '11:14 rules.1.outcome: must be one of 0, -1, got 1',
       '13:31 rules.1.when.like: unknown operator "like" (one of eq, ne, gt, gte, lt, lte, in, not_in, exists, contains, starts_with, within, not_within)',
       '18:14 rules.2.mandate: only a rule with trigger MANDATE names a mandate',

@@ -66,7 +66,7 @@ describe('Sequencer', () => {
     assert.equal(cp.epoch, 1)
     assert.equal(cp.treeSize, 10)
     assert.equal(cp.rootHash, rootOf(l.leaves))
-    assert.equal(store.treeSize(), 10)
+    assert.equal(await store.treeSize(), 10)
     const recovered = await recoverCheckpointSigner({
       checkpoint: {
         logId: LOG_ID,
@@ -106,7 +106,7 @@ describe('Sequencer', () => {
       }),
       true,
     )
-    store.close()
+    await store.close()
   })
 
   test('behavior: period closes a grown epoch; an idle log still checkpoints', async () => {
@@ -132,7 +132,7 @@ describe('Sequencer', () => {
     const idle = await seq.tick()
     assert.equal(idle?.epoch, 2)
     assert.equal(idle?.treeSize, 1, 'same tree, a new epoch: silence is visible')
-    store.close()
+    await store.close()
   })
 
   for (const point of ['afterNodes', 'afterIntent', 'afterSign'] as SequencerCrashPoint[]) {
@@ -153,7 +153,7 @@ describe('Sequencer', () => {
         },
       })
       await assert.rejects(first.tick(), new RegExp(`crash at ${point}`))
-      crashing.close()
+      await crashing.close()
       // Restart later, with more entries in: the intent (if any) wins over the new state.
       now += 10_000
       l.grow(3)
@@ -176,13 +176,13 @@ describe('Sequencer', () => {
       }
       assert.equal(cp?.rootHash, rootOf(l.leaves.slice(0, cp?.treeSize)))
       const cp2 = await second.tick()
-      assert.equal(store.checkpoints(1, 10).filter((c) => c.epoch === 1).length, 1)
+      assert.equal((await store.checkpoints(1, 10)).filter((c) => c.epoch === 1).length, 1)
       if (point !== 'afterNodes') assert.equal(cp2?.treeSize, 9)
-      store.close()
+      await store.close()
     })
   }
 
-  test('errors: a second, different checkpoint for an epoch is refused by the store', () => {
+  test('errors: a second, different checkpoint for an epoch is refused by the store', async () => {
     const store = SqliteAnchorStore.open({ path: join(tempDir(), 'log.db') })
     const cp = {
       epoch: 1,
@@ -192,16 +192,16 @@ describe('Sequencer', () => {
       signature: `0x${'02'.repeat(65)}` as Hex,
       createdMs: 1,
     }
-    store.putCheckpoint(cp)
-    store.putCheckpoint(cp)
-    assert.throws(
-      () => store.putCheckpoint({ ...cp, treeSize: 2 }),
+    await store.putCheckpoint(cp)
+    await store.putCheckpoint(cp)
+    await assert.rejects(
+      store.putCheckpoint({ ...cp, treeSize: 2 }),
       /already holds another checkpoint/,
     )
-    assert.throws(
-      () => store.putIntent({ epoch: 1, treeSize: 2, rootHash: cp.rootHash, timestamp: 1 }),
+    await assert.rejects(
+      store.putIntent({ epoch: 1, treeSize: 2, rootHash: cp.rootHash, timestamp: 1 }),
       /already signed/,
     )
-    store.close()
+    await store.close()
   })
 })

@@ -28,7 +28,7 @@ function growingLog() {
 }
 
 async function signerOf(store: SqliteAnchorStore, epoch: number) {
-  const cp = store.checkpoint(epoch)
+  const cp = await store.checkpoint(epoch)
   assert.ok(cp)
   return recoverCheckpointSigner({
     checkpoint: {
@@ -92,7 +92,7 @@ describe('Sequencer with a key history', () => {
     const seq = new Sequencer({ logId: LOG_ID, entries: log.entries, store, signer: history })
     log.add()
     await assert.rejects(seq.closeNow(), /starts at epoch 3, which this store holds signed by 0x/)
-    assert.equal(store.latestCheckpoint()?.epoch, 3)
+    assert.equal((await store.latestCheckpoint())?.epoch, 3)
     // Once the never-relayed rotation is taken back, the old key carries on.
     history.removeLast(1)
     assert.equal((await seq.closeNow())?.epoch, 4)

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { bytesToHex, type Hex, type SignedReceipt, verifyReceipt } from '@tml/core'
+import type { AnchorStore, ReceiptHandover } from '../../src/anchoring/AnchorStore.ts'
 import { SqliteAnchorStore } from '../../src/anchoring/SqliteAnchorStore.ts'
 import { CHECKPOINT_KEYS_FILE } from '../../src/keys/CheckpointKeyHistory.ts'
 import { createReceiptSigner } from '../../src/keys/createReceiptSigner.ts'
@@ -29,13 +30,14 @@ async function openLog(
   dir: string,
   history: Awaited<ReturnType<typeof historyWithRotation>>,
   crash?: () => void,
+  handovers?: (anchors: SqliteAnchorStore) => HandoverStore,
 ) {
   const path = join(dir, 'log.db')
   const store = SqliteLogStore.open({ path, logId: LOG_ID })
   const anchors = SqliteAnchorStore.open({ path })
   const starts = receiptKeyStarts({
     history,
-    handovers: anchors.receiptHandovers(),
+    handovers: await anchors.receiptHandovers(),
     periodZeroKey: OLD,
   })
   const committer = await WorkerCommitter.start({ path, logId: LOG_ID, receiptKeys: starts })
@@ -43,7 +45,7 @@ async function openLog(
   const schedule = new ReceiptKeySchedule(starts)
   const handover = new ReceiptKeyHandover({
     history,
-    store: anchors,
+    store: handovers ? handovers(anchors) : anchors,
     memory,
     committer,
     schedule,
@@ -61,6 +63,7 @@ async function openLog(
       .receipt as SignedReceipt
   return {
     anchors,
+    memory,
     schedule,
     sequencer,
     append,
@@ -68,8 +71,40 @@ async function openLog(
       memory.close()
       await committer.close()
       await store.close()
-      anchors.close()
+      await anchors.close()
     },
+  }
+}
+
+type HandoverStore = Pick<AnchorStore, 'receiptHandovers' | 'putReceiptHandover'>
+
+/**
+ * The handover records of a real store whose writes resolve only when `release` is called, as a
+ * database server's commit answers over the network some time after the request.
+ */
+class SlowCommits implements HandoverStore {
+  readonly #store: HandoverStore
+  readonly #gate: Promise<void>
+  readonly release: () => void
+  writing = false
+
+  constructor(store: HandoverStore) {
+    this.#store = store
+    let release = () => {}
+    this.#gate = new Promise((resolve) => {
+      release = resolve
+    })
+    this.release = release
+  }
+
+  receiptHandovers(): Promise<ReceiptHandover[]> {
+    return this.#store.receiptHandovers()
+  }
+
+  async putReceiptHandover(handover: ReceiptHandover): Promise<void> {
+    this.writing = true
+    await this.#store.putReceiptHandover(handover)
+    await this.#gate
   }
 }
 
@@ -103,19 +138,64 @@ describe('receipt-key handover', () => {
       receipts.push(...(await Promise.all([...before, ...after])))
       for (let i = 0; i < 5; i++) receipts.push(await log.append())
       assert.equal(closed?.epoch, 2)
-      const [handover] = log.anchors.receiptHandovers()
+      const [handover] = await log.anchors.receiptHandovers()
       assert.ok(handover)
       assert.deepEqual({ period: handover.period, epoch: handover.epoch }, { period: 1, epoch: 2 })
       assert.equal(closed?.treeSize, handover.fromSeq, 'epoch 2 ends at the handover')
       assert.ok(handover.fromSeq > 10 && handover.fromSeq <= 50, `B = ${handover.fromSeq}`)
       assert.equal((await log.sequencer.closeNow())?.epoch, 3)
-      assert.equal(log.anchors.checkpoint(3)?.treeSize, receipts.length)
+      assert.equal((await log.anchors.checkpoint(3))?.treeSize, receipts.length)
       for (const receipt of receipts) {
         const own: Hex = receipt.seq < handover.fromSeq ? oldKey : newKey
         const other = own === oldKey ? newKey : oldKey
         assert.ok(verifyReceipt({ receipt, publicKey: own }), `receipt ${receipt.seq}`)
         assert.ok(!verifyReceipt({ receipt, publicKey: other }), `receipt ${receipt.seq}`)
         assert.equal(log.schedule.publicKeyFor(receipt.seq), own)
+      }
+    } finally {
+      await log.close()
+    }
+  })
+
+  test('behavior: while the handover record commits, no record is placed: appends are refused until the committer switched keys', async () => {
+    const dir = tempDir()
+    const history = await historyWithRotation({
+      fromEpoch: 3,
+      dir,
+      receipt: { periodZeroKey: OLD, next: NEW },
+    })
+    let slow: SlowCommits | undefined
+    const log = await openLog(dir, history, undefined, (anchors) => {
+      slow = new SlowCommits(anchors)
+      return slow
+    })
+    try {
+      const receipts: SignedReceipt[] = []
+      for (let i = 0; i < 3; i++) receipts.push(await log.append())
+      assert.equal((await log.sequencer.closeNow())?.epoch, 1)
+      for (let i = 0; i < 3; i++) receipts.push(await log.append())
+      const closing = log.sequencer.closeNow() // epoch 2, the last of period 0: hands over
+      while (!slow?.writing) await new Promise((r) => setTimeout(r, 1))
+      const B = log.memory.nextSeq
+      // The record is on its way to the store: an append now would take seq B and could be
+      // signed with the old key before the committer switches. It is refused instead.
+      await assert.rejects(log.append(), { code: 'TML_HELD' })
+      await new Promise((r) => setTimeout(r, 20))
+      await assert.rejects(log.append(), /handing receipts over to the receipt key of period 1/)
+      assert.equal(log.memory.nextSeq, B, 'nothing placed while the handover commits')
+      slow?.release()
+      const closed = await closing
+      assert.equal(closed?.epoch, 2)
+      assert.equal(closed?.treeSize, B, 'epoch 2 ends at the handover')
+      assert.equal(log.memory.available, true, 'the hold ends with the handover')
+      for (let i = 0; i < 3; i++) receipts.push(await log.append())
+      assert.deepEqual(
+        (await log.anchors.receiptHandovers()).map((h) => [h.period, h.fromSeq, h.epoch]),
+        [[1, B, 2]],
+      )
+      for (const receipt of receipts) {
+        const own: Hex = receipt.seq < B ? oldKey : newKey
+        assert.ok(verifyReceipt({ receipt, publicKey: own }), `receipt ${receipt.seq}`)
       }
     } finally {
       await log.close()
@@ -137,9 +217,9 @@ describe('receipt-key handover', () => {
     for (let i = 0; i < 3; i++) await first.append()
     await assert.rejects(first.sequencer.closeNow(), /crash after the handover/)
     assert.ok(crashed)
-    const [handover] = first.anchors.receiptHandovers()
+    const [handover] = await first.anchors.receiptHandovers()
     assert.deepEqual(handover, { period: 1, fromSeq: 3, epoch: 1 })
-    assert.equal(first.anchors.latestCheckpoint(), undefined, 'nothing signed')
+    assert.equal(await first.anchors.latestCheckpoint(), undefined, 'nothing signed')
     await first.close()
 
     const second = await openLog(dir, history)
@@ -150,8 +230,8 @@ describe('receipt-key handover', () => {
       const closed = await second.sequencer.closeNow()
       assert.deepEqual([closed?.epoch, closed?.treeSize], [1, 3], 'epoch 1 still ends at B')
       assert.deepEqual([(await second.sequencer.closeNow())?.epoch], [2])
-      assert.equal(second.anchors.checkpoint(2)?.treeSize, 4)
-      assert.equal(second.anchors.receiptHandovers().length, 1, 'handed over once')
+      assert.equal((await second.anchors.checkpoint(2))?.treeSize, 4)
+      assert.equal((await second.anchors.receiptHandovers()).length, 1, 'handed over once')
     } finally {
       await second.close()
     }
@@ -170,7 +250,7 @@ describe('receipt-key handover', () => {
       await log.sequencer.closeNow()
       receipts.push(await log.append())
       await log.sequencer.closeNow()
-      assert.deepEqual(log.anchors.receiptHandovers(), [])
+      assert.deepEqual(await log.anchors.receiptHandovers(), [])
       for (const receipt of receipts) assert.ok(verifyReceipt({ receipt, publicKey: oldKey }))
     } finally {
       await log.close()

@@ -52,8 +52,8 @@ function fakeLog() {
     },
     texts,
     checkpoints: {
-      latestCheckpoint: () => latest,
-      getNodes: (ids: readonly { level: number; index: number }[]) => store.getNodes(ids),
+      latestCheckpoint: async () => latest,
+      getNodes: async (ids: readonly { level: number; index: number }[]) => store.getNodes(ids),
     },
     entries: {
       entries: async (from: number, limit: number) =>
@@ -103,7 +103,10 @@ describe('TileWriter', () => {
     const checkpoint = parseTlogCheckpoint(opened.text)
     assert.equal(checkpoint.origin, ORIGIN)
     assert.equal(checkpoint.treeSize, 300n)
-    assert.equal(bytesToHex(checkpoint.rootHash), log.checkpoints.latestCheckpoint()?.rootHash)
+    assert.equal(
+      bytesToHex(checkpoint.rootHash),
+      (await log.checkpoints.latestCheckpoint())?.rootHash,
+    )
 
     const bundle = decodeEntryBundle(read(dir, 'tile/entries/000'), 256)
     const tile0 = decodeHashTile(read(dir, 'tile/0/000'), 256)
@@ -207,8 +210,8 @@ describe('TileWriter', () => {
           ...forked,
           checkpoints: {
             ...forked.checkpoints,
-            latestCheckpoint: () => ({
-              ...(log.checkpoints.latestCheckpoint() as StoredCheckpoint),
+            latestCheckpoint: async () => ({
+              ...((await log.checkpoints.latestCheckpoint()) as StoredCheckpoint),
               rootHash: `0x${'00'.repeat(32)}`,
             }),
           },

@@ -113,7 +113,7 @@ describe('C2SP tiles read by Go’s sumdb/note and sumdb/tlog', () => {
       30_000,
       `the checkpoint note of ${DECISIONS} entries`,
     )
-    assert.ok((gateway.lane?.store.latestCheckpoint()?.epoch ?? 0) >= 3, 'several epochs')
+    assert.ok(((await gateway.lane?.store.latestCheckpoint())?.epoch ?? 0) >= 3, 'several epochs')
     // The same note at the root, for clients that take the gateway's URL as the prefix's host.
     assert.equal(await (await fetch(`${app.listeningOrigin}/checkpoint`)).text(), note)
 

@@ -5,7 +5,8 @@ import { publicClientFor } from './publicClientFor.ts'
 /**
  * The chains core's verifier may read, from this page's own configuration (never from a
  * bundle): every configured chain with an RPC URL and a CheckpointRegistry, with both
- * registries pinned. A chain without them is left out, so an anchor a bundle claims there is
+ * registries pinned, and the CheckpointRegistry's deployment block as the first block of every
+ * event search. A chain without them is left out, so an anchor a bundle claims there is
  * reported as not checked.
  *
  * @example await verifyProof({ bundle, chains: verifierChains(config) })
@@ -20,6 +21,9 @@ export function verifierChains(config: AppConfig): VerifierChain[] {
             client: publicClientFor(chain),
             checkpointRegistry: chain.checkpointRegistry.address,
             lanternRegistry: chain.lanternRegistry?.address,
+            // Event searches start where the registry was deployed: public RPC nodes refuse
+            // them from block 0.
+            fromBlock: BigInt(chain.checkpointRegistry.blockNumber),
           },
         ],
   )

@@ -14,6 +14,8 @@ export type ReadyChain = {
   checkpointRegistry: Address
   /** `checkpointRegistry.lantern()` (equal to the pinned one when pinned). */
   lanternRegistry: Address
+  /** First block of every event search on this chain (`VerifierChain.fromBlock`, else 0). */
+  fromBlock: bigint
 }
 
 export type ChainsStepReturnType = {
@@ -103,6 +105,11 @@ export async function chainsStep({
         client: chain.client,
         checkpointRegistry: registry,
         lanternRegistry: lantern,
+        // The configured deployment block is the pinned registry's, not a bundle-named one's.
+        fromBlock:
+          registry.toLowerCase() === chain.checkpointRegistry?.toLowerCase()
+            ? (chain.fromBlock ?? 0n)
+            : 0n,
       })
     }),
   )

@@ -164,7 +164,7 @@ async function readCompromise({
       abi: checkpointRegistryAbi,
       eventName: 'EquivocationReported',
       args: { logId },
-      fromBlock: 'earliest',
+      fromBlock: chain.fromBlock,
       toBlock: 'latest',
     })
     // The first report marks the log compromised; later ones revert, so there is one.

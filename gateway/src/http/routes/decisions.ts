@@ -5,6 +5,7 @@ import {
   type DecisionInput,
   InvalidEvidenceError,
 } from '../../service/DecisionService.ts'
+import { ModelHashRequiredError } from '../../service/ModelHashRequiredError.ts'
 import { decisionAnswerSchema, decisionBodySchema, errorResponses } from '../schemas.ts'
 
 /** What the decision route uses: which profiles exist, and the decision itself. */
@@ -52,6 +53,11 @@ export function decisionRoutes(
       try {
         return await decisions.decide({ input: body, caller: request.caller })
       } catch (e) {
+        // Refused before deciding: no MTL, like every other invalid request.
+        if (e instanceof ModelHashRequiredError)
+          return reply
+            .code(400)
+            .send({ error: 'model_hash_required', message: e.shortMessage, field: e.field })
         if (!(e instanceof InvalidEvidenceError)) throw e
         return reply
           .code(400)

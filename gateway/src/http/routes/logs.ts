@@ -22,11 +22,11 @@ export const LOG_PAGE_LIMIT = 1000
 export type LogRouteServices = {
   logId: Hex
   /** The keys the operator claims (public halves only); auditors check them on chain. */
-  claimedKeys: () => {
+  claimedKeys: () => Promise<{
     checkpointSigner: Address
     receiptPublicKey: Hex
     receiptKeys: { fromSeq: number; publicKey: Hex }[]
-  }
+  }>
   /** The anchoring lane's checkpoints, anchors and tree; absent without a lane (503). */
   checkpoints: Pick<AnchorStore, 'checkpoints' | 'anchorsOf' | 'treeSize' | 'getNodes'> | undefined
   entries: Pick<LogStore, 'entries'>
@@ -90,25 +90,30 @@ export function logRoutes(
         return badQuery(reply, 'from must be an epoch >= 1 (decimal integer)', 'from')
       if (limit === undefined || limit < 1 || limit > LOG_PAGE_LIMIT)
         return badQuery(reply, `limit must be 1..${LOG_PAGE_LIMIT}`, 'limit')
-      const checkpoints = (anchors?.checkpoints(from, limit) ?? []).map((c) => ({
-        checkpoint: {
-          logId: ownLogId,
-          epoch: c.epoch,
-          treeSize: c.treeSize,
-          rootHash: c.rootHash,
-          timestamp: c.timestamp,
-        },
-        signature: c.signature,
-        anchors: (anchors?.anchorsOf(c.epoch) ?? []).map((a) => ({
-          chainId: a.chainId,
-          registry: a.registry,
-          status: a.status,
-          txHash: a.txHash,
-          blockNumber: a.blockNumber,
-          confirmations: a.confirmations,
-        })),
-      }))
-      return { log_id: ownLogId, log: claimedKeys(), checkpoints }
+      const stored = (await anchors?.checkpoints(from, limit)) ?? []
+      const checkpoints = []
+      for (const c of stored) {
+        const records = (await anchors?.anchorsOf(c.epoch)) ?? []
+        checkpoints.push({
+          checkpoint: {
+            logId: ownLogId,
+            epoch: c.epoch,
+            treeSize: c.treeSize,
+            rootHash: c.rootHash,
+            timestamp: c.timestamp,
+          },
+          signature: c.signature,
+          anchors: records.map((a) => ({
+            chainId: a.chainId,
+            registry: a.registry,
+            status: a.status,
+            txHash: a.txHash,
+            blockNumber: a.blockNumber,
+            confirmations: a.confirmations,
+          })),
+        })
+      }
+      return { log_id: ownLogId, log: await claimedKeys(), checkpoints }
     },
   )
 
@@ -127,7 +132,7 @@ export function logRoutes(
       if (!guard(request.params.logId, reply)) return reply
       const from = intParam(request.query.from, undefined)
       const to = intParam(request.query.to, undefined)
-      const size = anchors?.treeSize() ?? 0
+      const size = (await anchors?.treeSize()) ?? 0
       if (from === undefined)
         return badQuery(reply, 'from must be a tree size (decimal integer)', 'from')
       if (to === undefined) return badQuery(reply, 'to must be a tree size (decimal integer)', 'to')
@@ -140,7 +145,7 @@ export function logRoutes(
       const proof = await buildConsistencyProof({
         size1: from,
         size2: to,
-        store: anchors ?? { getNodes: () => [] },
+        store: anchors ?? { getNodes: async () => [] },
         hash: nodeSha256,
       })
       return { from, to, proof: proof.map((h) => bytesToHex(h)) }

@@ -36,8 +36,11 @@ export function openAiRoutes(app: FastifyInstance, { proxy }: OpenAiRouteService
         waitMs: header('x-tml-wait-ms'),
       }
       if ((request.body as { stream?: unknown } | null)?.stream === true) {
-        // The proxy writes the events itself, as they are released.
+        // The proxy writes the events itself, as they are released. hijack() drops the headers
+        // set through `reply` (CORS among them): carry them over to the raw answer.
         reply.hijack()
+        for (const [name, value] of Object.entries(reply.getHeaders()))
+          if (value !== undefined) reply.raw.setHeader(name, value)
         await proxy.stream(proxied, reply.raw)
         return
       }

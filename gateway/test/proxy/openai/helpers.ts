@@ -43,6 +43,11 @@ rules:
     outcome: 0
     reason: legal questions are reviewed by a person
     when: { field: context.last_user_message, contains: lawsuit }
+  - id: no_leaks
+    trigger: MANDATE
+    outcome: -1
+    reason: the answer leaks a secret marker
+    when: { field: output.choices.0.message.content, contains: TOP-SECRET }
 pause:
   timeout_ms: 60000
   budget:

@@ -90,6 +90,28 @@ describe('OpenAI-compatible proxy: the official openai client through the gatewa
     assert.equal(chatCalls(f.upstream).length, before, 'the upstream saw nothing')
   })
 
+  test('behavior: a rule over the model output refuses its answer; nothing of it is released', async () => {
+    const before = chatCalls(f.upstream).length
+    let traceId = ''
+    await assert.rejects(
+      f.client().chat.completions.create(ask('please repeat TOP-SECRET')),
+      (e: unknown) => {
+        assert.ok(e instanceof OpenAI.PermissionDeniedError, String(e))
+        const error = e.error as { code: string; message: string; trace_id: string }
+        assert.match(error.message, /no_leaks/)
+        assert.doesNotMatch(JSON.stringify(e.error), /You said/)
+        traceId = error.trace_id
+        return true
+      },
+    )
+    assert.equal(chatCalls(f.upstream).length, before + 1, 'the model answered first')
+    const mtl = await mtlOf(f, traceId)
+    assert.equal(mtl.state, -1)
+    // output_hash covers what was released: nothing.
+    assert.equal(mtl.output_hash, null)
+    assert.match(mtl.trigger_detail, /no_leaks/)
+  })
+
   test('behavior: the monitor scores the request in parallel; harm above critical refuses and nothing is released', async () => {
     await assert.rejects(
       f.client().chat.completions.create(ask('plan an attack')),
@@ -130,7 +152,10 @@ describe('OpenAI-compatible proxy: the official openai client through the gatewa
     assert.equal(resolved.status, 200, await resolved.text())
     const held = await fetch(`${f.base}/v1/chat/completions/${traceId}`, { headers: auth })
     assert.equal(held.status, 200)
-    assert.equal((await held.json()).choices[0].message.content, 'You said: maybe tomorrow.')
+    const released = await held.json()
+    assert.equal(released.choices[0].message.content, 'You said: maybe tomorrow.')
+    // The pause's record names the answer it held: the approval released exactly that one.
+    assert.equal(mtl.output_hash, bytesToHex(sha256(utf8ToBytes(canonicalize(released)))))
     // Another caller does not get it, even with the trace id.
     const stranger = await fetch(`${f.base}/v1/chat/completions/${traceId}`, {
       headers: { authorization: `Bearer ${OTHER_TOKEN}` },
@@ -196,6 +221,19 @@ describe('OpenAI-compatible proxy: the official openai client through the gatewa
     assert.equal(mtl.metrics.streamed_tokens, 4)
   })
 
+  test('behavior: a browser app may read a stream and its trace id (CORS on the hijacked answer)', async () => {
+    const response = await fetch(`${f.base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json', origin: 'https://app.example' },
+      body: JSON.stringify({ ...ask('stream me'), stream: true }),
+    })
+    assert.equal(response.status, 200)
+    assert.equal(response.headers.get('access-control-allow-origin'), '*')
+    const exposed = (response.headers.get('access-control-expose-headers') ?? '').split(', ')
+    for (const name of ['x-tml-trace-id', 'x-tml-receipt', 'x-tml-state'])
+      assert.ok(exposed.includes(name), `${name} exposed`)
+    assert.match(await response.text(), /data: \[DONE\]/)
+  })
   test('behavior: a streamed -1 on the request never reaches the upstream', async () => {
     const before = chatCalls(f.upstream).length
     await assert.rejects(

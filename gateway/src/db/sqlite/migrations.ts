@@ -1,0 +1,17 @@
+import type Database from 'better-sqlite3'
+import { initialSchema } from './initialSchema.ts'
+import { policyArchiveSchema } from './policyArchiveSchema.ts'
+import { vaultSchema } from './vaultSchema.ts'
+
+/** One schema change of the SQLite store: synchronous, like better-sqlite3, run in a transaction. */
+export type SqliteMigration = { name: string; up: (db: Database.Database) => void }
+
+/**
+ * The SQLite store's migrations, in order. Append only: a released migration is never edited
+ * or removed (databases in the field recorded its name); a schema change is a new entry.
+ */
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
+  { name: '0001_initial', up: initialSchema },
+  { name: '0002_policy_archive', up: policyArchiveSchema },
+  { name: '0003_vault', up: vaultSchema },
+]
