@@ -196,3 +196,35 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 50))
   }
 }
+
+/**
+ * The arguments and environment of a `tml gateway start` child anchoring the fixture's log on
+ * its chains (100 ms epochs, the shipped policies, the development relayer), for tests that
+ * start and kill the gateway as a process. `extraArgs` come first (e.g. `--store URL`).
+ */
+export function childGatewayConfig(
+  fixture: Fixture,
+  deployments: string,
+  extraArgs: readonly string[] = [],
+): { args: string[]; env: Record<string, string> } {
+  return {
+    args: [
+      ...extraArgs,
+      '--deployments',
+      deployments,
+      '--epoch-period',
+      '100',
+      '--policies',
+      join(import.meta.dirname, '..', '..', 'policies'),
+      ...fixture.chains.flatMap((c) => ['--chain', `${c.name}=${c.rpcUrl}`]),
+    ],
+    env: {
+      TML_LOG_ID: fixture.logId,
+      TML_CHECKPOINT_KEY: fixture.checkpointKey,
+      TML_RECEIPT_KEY: fixture.receiptSeed,
+      TML_SUBJECT_INDEX_KEY: `0x${'07'.repeat(32)}`,
+      TML_API_KEYS: `tester:${API_TOKEN}`,
+      TML_RELAYER_KEY: DEV_KEYS.relayer,
+    },
+  }
+}

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import type { ProofBundle } from '@tml/core'
 import { auditCommand } from '../../src/cli/auditCommand.ts'
 import { type ChildGateway, killHard, startChildGateway } from '../helpers/child.ts'
 import { API_TOKEN, auth, SMALLEST } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
-import { eventually, useChains, writeDeployments } from './anchoredGateway.ts'
-import { DEV_KEYS } from './localChains.ts'
+import { childGatewayConfig, eventually, useChains, writeDeployments } from './anchoredGateway.ts'
 
 describe('kill -9 of a running gateway with its anchoring lane', () => {
   const dataDir = tempDir()
@@ -18,23 +16,7 @@ describe('kill -9 of a running gateway with its anchoring lane', () => {
   const fixture = useChains({
     started: async () => {
       writeDeployments(fixture(), deployments)
-      args = [
-        '--deployments',
-        deployments,
-        '--epoch-period',
-        '100',
-        '--policies',
-        join(import.meta.dirname, '..', '..', 'policies'),
-        ...fixture().chains.flatMap((c) => ['--chain', `${c.name}=${c.rpcUrl}`]),
-      ]
-      env = {
-        TML_LOG_ID: fixture().logId,
-        TML_CHECKPOINT_KEY: fixture().checkpointKey,
-        TML_RECEIPT_KEY: fixture().receiptSeed,
-        TML_SUBJECT_INDEX_KEY: `0x${'07'.repeat(32)}`,
-        TML_API_KEYS: `tester:${API_TOKEN}`,
-        TML_RELAYER_KEY: DEV_KEYS.relayer,
-      }
+      ;({ args, env } = childGatewayConfig(fixture(), deployments))
     },
     stopping: async () => {
       if (live) await killHard(live)

@@ -6,15 +6,14 @@ import { type ProofBundle, verifyBundle } from '@tml/core'
 import pg from 'pg'
 import { createReadCheckpoint } from '../../src/proofs/createReadCheckpoint.ts'
 import { type ChildGateway, killHard, startChildGateway } from '../helpers/child.ts'
-import { API_TOKEN, auth, SMALLEST } from '../helpers/gateway.ts'
+import { auth, SMALLEST } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
 import {
   createDatabase,
   type PostgresCluster,
   startPostgresCluster,
 } from '../helpers/postgresCluster.ts'
-import { eventually, useChains, writeDeployments } from './anchoredGateway.ts'
-import { DEV_KEYS } from './localChains.ts'
+import { childGatewayConfig, eventually, useChains, writeDeployments } from './anchoredGateway.ts'
 
 describe('tml gateway start --store postgres://… on the local chains', () => {
   let cluster: PostgresCluster
@@ -29,25 +28,7 @@ describe('tml gateway start --store postgres://… on the local chains', () => {
   const fixture = useChains({
     started: async () => {
       const deployments = writeDeployments(fixture())
-      args = [
-        '--store',
-        url,
-        '--deployments',
-        deployments,
-        '--epoch-period',
-        '100',
-        '--policies',
-        join(import.meta.dirname, '..', '..', 'policies'),
-        ...fixture().chains.flatMap((c) => ['--chain', `${c.name}=${c.rpcUrl}`]),
-      ]
-      env = {
-        TML_LOG_ID: fixture().logId,
-        TML_CHECKPOINT_KEY: fixture().checkpointKey,
-        TML_RECEIPT_KEY: fixture().receiptSeed,
-        TML_SUBJECT_INDEX_KEY: `0x${'07'.repeat(32)}`,
-        TML_API_KEYS: `tester:${API_TOKEN}`,
-        TML_RELAYER_KEY: DEV_KEYS.relayer,
-      }
+      ;({ args, env } = childGatewayConfig(fixture(), deployments, ['--store', url]))
     },
     stopping: async () => {
       if (live) await killHard(live)
