@@ -7,6 +7,8 @@ export type CheckpointDeployment = {
   registry: Address
   /** The block the registry was deployed in, when the file says (older files do not). */
   deploymentBlock?: bigint
+  /** The chain's LanternRegistry, when the file names one (the operator's commands need it). */
+  lantern?: Address
 }
 
 /**
@@ -19,7 +21,10 @@ export type CheckpointDeployment = {
 export function readCheckpointDeployment(file: string): CheckpointDeployment {
   let d: {
     chainId?: unknown
-    contracts?: { CheckpointRegistry?: { address?: unknown; blockNumber?: unknown } }
+    contracts?: {
+      CheckpointRegistry?: { address?: unknown; blockNumber?: unknown }
+      LanternRegistry?: { address?: unknown }
+    }
   }
   try {
     d = JSON.parse(readFileSync(file, 'utf8'))
@@ -28,6 +33,7 @@ export function readCheckpointDeployment(file: string): CheckpointDeployment {
   }
   const registry = d?.contracts?.CheckpointRegistry?.address
   const block = d?.contracts?.CheckpointRegistry?.blockNumber
+  const lantern = d?.contracts?.LanternRegistry?.address
   if (!Number.isSafeInteger(d?.chainId) || typeof registry !== 'string' || !isAddress(registry))
     throw new Error(`${file} has no chainId or CheckpointRegistry address`)
   return {
@@ -36,5 +42,6 @@ export function readCheckpointDeployment(file: string): CheckpointDeployment {
     ...(Number.isSafeInteger(block) && (block as number) >= 0
       ? { deploymentBlock: BigInt(block as number) }
       : {}),
+    ...(typeof lantern === 'string' && isAddress(lantern) ? { lantern } : {}),
   }
 }

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { type Address, getAddress, isAddress } from 'viem'
+import { type Address, getAddress } from 'viem'
+import { readCheckpointDeployment } from '../anchoring/readCheckpointDeployment.ts'
 
 /** Both registries of one chain, as `deployments/<network>.json` records them. */
 export type RegistryDeployment = {
@@ -17,26 +17,14 @@ export type RegistryDeployment = {
  * @example readRegistryDeployment('deployments/sepolia.json').lantern // '0x5FbD…0aa3'
  */
 export function readRegistryDeployment(file: string): RegistryDeployment {
-  let d: {
-    chainId?: unknown
-    contracts?: Record<string, { address?: unknown } | undefined>
-  }
-  try {
-    d = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (error) {
-    throw new Error(`cannot read ${file} as JSON: ${(error as Error).message}`)
-  }
-  const address = (name: string): Address => {
-    const a = d?.contracts?.[name]?.address
-    if (typeof a !== 'string' || !isAddress(a))
-      throw new Error(`${file} has no ${name} address (contracts.${name}.address)`)
-    return getAddress(a)
-  }
-  if (!Number.isSafeInteger(d?.chainId) || (d.chainId as number) <= 0)
-    throw new Error(`${file} has no chainId`)
+  // One reader of deployment files (the gateway's): this adds only what the commands require.
+  const d = readCheckpointDeployment(file)
+  if (d.chainId <= 0) throw new Error(`${file} has no chainId`)
+  if (d.lantern === undefined)
+    throw new Error(`${file} has no LanternRegistry address (contracts.LanternRegistry.address)`)
   return {
-    chainId: d.chainId as number,
-    lantern: address('LanternRegistry'),
-    checkpointRegistry: address('CheckpointRegistry'),
+    chainId: d.chainId,
+    lantern: getAddress(d.lantern),
+    checkpointRegistry: getAddress(d.registry),
   }
 }
