@@ -362,13 +362,22 @@ async function vaultOnly() {
   const previous = existsSync(out)
     ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>)
     : {}
+  const loadAverageBefore = round3(loadavg()[0] as number)
   const seal = sealCosts({ quick })
   const throughput = await vaultThroughput()
   const result = {
     ...previous,
     sealUs: seal.sealUs,
     vaultThroughputRatio: throughput.ratio,
-    vault: { ...seal, throughput, date: new Date().toISOString(), quick },
+    vault: {
+      ...seal,
+      throughput,
+      date: new Date().toISOString(),
+      quick,
+      // The machine is shared: the 1-minute load average says how quiet the run was.
+      loadAverageBefore,
+      loadAverageAfter: round3(loadavg()[0] as number),
+    },
   }
   mkdirSync(join(out, '..'), { recursive: true })
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)

@@ -20,6 +20,7 @@ export const BENCHMARKS = [
   { name: 'anchor', issue: 5, title: 'Anchoring lane' },
   { name: 'web', issue: 6, title: 'Web page' },
   { name: 'proxy', issue: 15, title: 'OpenAI-compatible proxy' },
+  { name: 'ha', issue: 17, title: 'PostgreSQL store and replicas' },
 ] as const
 
 export type BenchmarkName = (typeof BENCHMARKS)[number]['name']
@@ -209,6 +210,20 @@ export const FIGURES: readonly Figure[] = [
   },
   {
     bench: 'gateway',
+    figure: 'sealed evidence vault: sealing one record in the commit worker (XChaCha20-Poly1305)',
+    path: 'sealUs',
+    unit: 'µs',
+    targets: [{ on: 'value', is: '<=', limit: 15 }],
+  },
+  {
+    bench: 'gateway',
+    figure: 'durable decisions/s with the vault on ÷ off (same run)',
+    path: 'vaultThroughputRatio',
+    unit: 'x',
+    targets: [{ on: 'value', is: '>=', limit: 0.85 }],
+  },
+  {
+    bench: 'gateway',
     figure: 'one record in the commit worker: durable append, 25 rows per commit',
     path: 'costPerRecordUs.durableAppendPerRow',
     unit: 'µs',
@@ -357,6 +372,36 @@ export const FIGURES: readonly Figure[] = [
     ratio: { path: 'ratio', note: 'median of the per-round ratios' },
     targets: [{ on: 'ratio', is: '>=', limit: 0.7 }],
   },
+  {
+    bench: 'ha',
+    figure: 'durable decisions per second, PostgreSQL store (one replica)',
+    path: 'pgPerSec',
+    unit: 'decisions/s',
+    alternative: { label: 'SQLite store, same run', path: 'sqlitePerSec' },
+    ratio: { path: 'ratio', note: 'median of the per-round ratios' },
+    targets: [{ on: 'ratio', is: '>=', limit: 0.5 }],
+  },
+  {
+    bench: 'ha',
+    figure: 'failover: leader SIGKILL → checkpoint signed by another replica (median)',
+    path: 'failoverMs',
+    unit: 'ms',
+    targets: [{ on: 'value', is: '<=', limit: 5_000 }],
+  },
+  {
+    bench: 'ha',
+    figure: 'acknowledged decisions missing from the log after the kills',
+    path: 'lostAcked',
+    unit: 'decisions',
+    targets: [{ on: 'value', is: '<=', limit: 0 }],
+  },
+  {
+    bench: 'ha',
+    figure: 'epochs with two checkpoints (database or chains) after the kills',
+    path: 'doubleSignedEpochs',
+    unit: 'epochs',
+    targets: [{ on: 'value', is: '<=', limit: 0 }],
+  },
 ]
 
 /** What the run line of each benchmark shows besides its date: [label, path]. */
@@ -403,6 +448,13 @@ const CONTEXT: Record<BenchmarkName, readonly (readonly [string, string])[]> = {
     ['Node', 'machine.node'],
     ['load average before', 'machine.loadAverageBefore'],
     ['samples', 'config.samples'],
+  ],
+  ha: [
+    ['CPU', 'machine.model'],
+    ['cores', 'machine.cpus'],
+    ['Node', 'machine.node'],
+    ['load average before', 'machine.loadAverageBefore'],
+    ['leader kills', 'failover.kills'],
   ],
 }
 

@@ -1,5 +1,5 @@
-// Deploys LanternRegistry and CheckpointRegistry to a named network with Hardhat Ignition
-// (ignition/modules/TmlRegistries.ts), binds them, and writes deployments/<network>.json (chain
+// Deploys LanternRegistry, CheckpointRegistry and AccessRegistry to a named network with Hardhat
+// Ignition (ignition/modules/TmlRegistries.ts), binds the first two, and writes deployments/<network>.json (chain
 // id, addresses, deployment blocks and transactions) from Ignition's journal.
 //
 //   npm run deploy -- ethereumLocal        (a chain of `npm run chains`)
@@ -50,7 +50,7 @@ export type Deployment = {
   deployer: `0x${string}`
   admin: `0x${string}`
   adminDelay: number
-  contracts: Record<'LanternRegistry' | 'CheckpointRegistry', DeployedContract>
+  contracts: Record<RegistryName, DeployedContract>
   /** The `setCheckpointRegistry` transaction; null when the admin (not the deployer) must send it. */
   bindTransactionHash: Hash | null
   /** When the LanternRegistry's block was mined (the same on every re-run). */
@@ -58,6 +58,9 @@ export type Deployment = {
   /** The Ignition module deployed and its deployment id (`npx hardhat ignition verify <id>`). */
   ignition: { module: string; deploymentId: string }
 }
+
+/** The contracts a deployment file names. */
+type RegistryName = 'LanternRegistry' | 'CheckpointRegistry' | 'AccessRegistry'
 
 type DeployedContract = { address: `0x${string}`; blockNumber: number; transactionHash: Hash }
 
@@ -154,7 +157,7 @@ async function journalDir(target: Target, deploymentId: string): Promise<string>
 /** A registry's address (Ignition's result) with its transaction and block (Ignition's journal). */
 async function deployed(
   target: Target,
-  name: 'LanternRegistry' | 'CheckpointRegistry',
+  name: RegistryName,
   address: string | undefined,
   transactions: TransactionInfo[],
   deploymentDir: string,
@@ -248,6 +251,14 @@ async function main(): Promise<void> {
     deploymentDir,
   )
   console.log(`deploy: CheckpointRegistry at ${registry.address} (block ${registry.blockNumber})`)
+  const access = await deployed(
+    target,
+    'AccessRegistry',
+    result.contracts['Registries#AccessRegistry']?.address,
+    transactions,
+    deploymentDir,
+  )
+  console.log(`deploy: AccessRegistry at ${access.address} (block ${access.blockNumber})`)
 
   let bindTransactionHash: Hash | null = null
   if (bound) {
@@ -270,7 +281,7 @@ async function main(): Promise<void> {
     deployer,
     admin,
     adminDelay,
-    contracts: { LanternRegistry: lantern, CheckpointRegistry: registry },
+    contracts: { LanternRegistry: lantern, CheckpointRegistry: registry, AccessRegistry: access },
     bindTransactionHash,
     deployedAt: new Date(Number(timestamp) * 1000).toISOString(),
     ignition: { module: ignitionModule.id, deploymentId },

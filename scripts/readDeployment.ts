@@ -9,7 +9,12 @@ export type DeployedContract = { address: string; blockNumber: number }
 export type Deployment = {
   network: string
   chainId: number
-  contracts: { LanternRegistry: DeployedContract; CheckpointRegistry: DeployedContract }
+  contracts: {
+    LanternRegistry: DeployedContract
+    CheckpointRegistry: DeployedContract
+    /** Absent in files written before the AccessRegistry was deployed with the others. */
+    AccessRegistry?: DeployedContract
+  }
 }
 
 const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/
@@ -30,7 +35,9 @@ export function readDeployment(file: string): Deployment {
   if (typeof value.network !== 'string') throw new Error(`${file}: "network" is missing`)
   if (!Number.isSafeInteger(value.chainId) || (value.chainId as number) < 1)
     throw new Error(`${file}: "chainId" is not a positive integer`)
-  const contract = (name: 'LanternRegistry' | 'CheckpointRegistry'): DeployedContract => {
+  const contract = (
+    name: 'LanternRegistry' | 'CheckpointRegistry' | 'AccessRegistry',
+  ): DeployedContract => {
     const c = value.contracts?.[name]
     if (typeof c?.address !== 'string' || !ADDRESS_RE.test(c.address))
       throw new Error(`${file}: contracts.${name}.address is not a 20-byte 0x address`)
@@ -44,6 +51,9 @@ export function readDeployment(file: string): Deployment {
     contracts: {
       LanternRegistry: contract('LanternRegistry'),
       CheckpointRegistry: contract('CheckpointRegistry'),
+      ...(value.contracts?.AccessRegistry === undefined
+        ? {}
+        : { AccessRegistry: contract('AccessRegistry') }),
     },
   }
 }

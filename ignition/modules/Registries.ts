@@ -1,5 +1,5 @@
-// Hardhat Ignition module: the two registries, with LanternRegistry's admin and admin delay as
-// parameters. It does not bind them: `setCheckpointRegistry` is the admin's to send, and the
+// Hardhat Ignition module: the three registries (LanternRegistry, CheckpointRegistry and
+// AccessRegistry), with LanternRegistry's admin and admin delay as parameters. It does not bind them: `setCheckpointRegistry` is the admin's to send, and the
 // admin may be an account Ignition cannot sign for (a multisig). TmlRegistries.ts adds the
 // binding for the usual case where the deployer is the admin.
 //
@@ -18,5 +18,12 @@ export default buildModule('Registries', (m) => {
   // LanternRegistry comes first.
   const lanternRegistry = m.contract('LanternRegistry', [adminDelay, admin])
   const checkpointRegistry = m.contract('CheckpointRegistry', [lanternRegistry])
-  return { lanternRegistry, checkpointRegistry }
+  // AccessRegistry asks the LanternRegistry who operates a log (only the operator declares its
+  // custodians); it needs no binding and no admin. Deployed after the CheckpointRegistry so that
+  // the first two keep the addresses they had before it was added (a fresh local chain gives the
+  // same addresses as ever).
+  const accessRegistry = m.contract('AccessRegistry', [lanternRegistry], {
+    after: [checkpointRegistry],
+  })
+  return { lanternRegistry, checkpointRegistry, accessRegistry }
 })

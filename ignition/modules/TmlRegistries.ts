@@ -1,4 +1,4 @@
-// Hardhat Ignition module: both registries deployed (Registries.ts) and bound, the
+// Hardhat Ignition module: the registries deployed (Registries.ts) and bound, the
 // LanternRegistry pointing at its CheckpointRegistry. The binding is sent by the deploying
 // account, so it needs the deployer to be the admin (the "admin" parameter left at its default
 // or set to the deployer's address); scripts/deploy.ts deploys Registries.ts alone otherwise.
@@ -10,7 +10,7 @@ import { buildModule } from '@nomicfoundation/hardhat-ignition/modules'
 import Registries from './Registries.ts'
 
 export default buildModule('TmlRegistries', (m) => {
-  const { lanternRegistry, checkpointRegistry } = m.useModule(Registries)
+  const { lanternRegistry, checkpointRegistry, accessRegistry } = m.useModule(Registries)
   m.call(lanternRegistry, 'setCheckpointRegistry', [checkpointRegistry], { id: 'bind' })
-  return { lanternRegistry, checkpointRegistry }
+  return { lanternRegistry, checkpointRegistry, accessRegistry }
 })

@@ -133,8 +133,12 @@ describe('local chains and deploy script', { timeout: 420_000 }, () => {
 
       const client = createPublicClient({ transport: http(url) })
       expect(await client.getChainId()).to.equal(chainId)
-      const { LanternRegistry: lantern, CheckpointRegistry: registry } = deployment.contracts
-      for (const contract of [lantern, registry]) {
+      const {
+        LanternRegistry: lantern,
+        CheckpointRegistry: registry,
+        AccessRegistry: access,
+      } = deployment.contracts
+      for (const contract of [lantern, registry, access]) {
         const receipt = await client.getTransactionReceipt({ hash: contract.transactionHash })
         expect(receipt.status).to.equal('success')
         expect(Number(receipt.blockNumber)).to.equal(contract.blockNumber)
@@ -164,6 +168,24 @@ describe('local chains and deploy script', { timeout: 420_000 }, () => {
           functionName: 'defaultAdmin',
         }),
       ).to.equal(deployment.admin)
+      // The AccessRegistry asks this LanternRegistry who operates each log, and comes after the
+      // other two: they keep the addresses a fresh chain always gave them.
+      const accessAbi = (await hre.artifacts.readArtifact('AccessRegistry')).abi
+      expect(
+        await client.readContract({
+          address: access.address,
+          abi: accessAbi,
+          functionName: 'lanternRegistry',
+        }),
+      ).to.equal(lantern.address)
+      expect(access.blockNumber).to.be.greaterThan(registry.blockNumber)
+      const committed = JSON.parse(
+        readFileSync(join(root, 'deployments', `${network}.json`), 'utf8'),
+      ) as { contracts: Record<string, { address: string }> }
+      for (const name of ['LanternRegistry', 'CheckpointRegistry', 'AccessRegistry'])
+        expect(deployment.contracts[name].address, name).to.equal(
+          committed.contracts[name]?.address,
+        )
     })
   }
 

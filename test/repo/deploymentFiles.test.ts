@@ -8,7 +8,11 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { readCheckpointDeployment } from '../../gateway/src/anchoring/readCheckpointDeployment.ts'
+import { readAccessDeployment } from '../../gateway/src/cli/readAccessDeployment.ts'
+import { readRegistryDeployment } from '../../gateway/src/cli/readRegistryDeployment.ts'
 import config, { LOCAL_CHAIN_IDS } from '../../hardhat.config.ts'
+import { readDeployment } from '../../scripts/readDeployment.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -58,6 +62,32 @@ describe('deployment files in the repository', () => {
         assert.ok(['admin', 'adminDelay'].includes(key), `${name}: unknown parameter ${key}`)
       // A 32-byte hex string in a parameters file could only be a private key.
       assert.doesNotMatch(text, /0x[0-9a-fA-F]{64}/, name)
+    }
+  })
+
+  test('behavior: the local deployment files name the three registries, and every reader finds the AccessRegistry', () => {
+    for (const [network, chainId] of [
+      ['ethereumLocal', 31337],
+      ['polygonLocal', 31338],
+    ] as const) {
+      const file = join(root, 'deployments', `${network}.json`)
+      const stack = readDeployment(file)
+      const access = stack.contracts.AccessRegistry
+      assert.ok(access, `${network}: contracts.AccessRegistry`)
+      // Deployed after the other two, which keep the addresses a fresh local chain gave them.
+      assert.equal(
+        stack.contracts.CheckpointRegistry.address,
+        '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
+      )
+      assert.ok(access.blockNumber > stack.contracts.CheckpointRegistry.blockNumber)
+      assert.equal(readCheckpointDeployment(file).access, access.address)
+      assert.equal(readCheckpointDeployment(file).accessBlock, BigInt(access.blockNumber))
+      assert.equal(readRegistryDeployment(file).access, access.address)
+      assert.deepEqual(readAccessDeployment(join(root, 'deployments'), chainId), {
+        access: access.address,
+        fromBlock: BigInt(access.blockNumber),
+        file,
+      })
     }
   })
 

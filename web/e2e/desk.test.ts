@@ -1,17 +1,30 @@
 // The reviewer desk end to end against a real gateway: a caller's decision pauses, the pause
 // appears live on the desk (Lantern stream), with its evidence checked in the browser; a refused
-// signature and an unlisted reviewer say why; a listed reviewer approves through wagmi's mock
-// connector and the caller, still waiting, gets +1. Last, the page talks to the gateway directly
-// from its own origin (CORS), with no proxy.
+// signature and an unlisted reviewer say why; a listed reviewer opens the case (a request signed
+// through wagmi's mock connector), approves with a rationale, and the caller, still waiting, gets
+// +1; a chat completion held by the gateway's OpenAI proxy is reviewed the same way, its held
+// answer shown on the desk. Last, the page talks to the gateway directly from its own origin
+// (CORS), with no proxy.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
+import {
+  type DemoUpstream,
+  startDemoUpstream,
+} from '../../gateway/src/proxy/openai/demoUpstream.ts'
 import { launchBrowser, openPage, PHONE, screenshot } from './support/browser.ts'
-import { API_KEY, pausedDecision, startGateway, type TestGateway } from './support/gateway.ts'
+import {
+  API_KEY,
+  pausedChat,
+  pausedDecision,
+  startGateway,
+  type TestGateway,
+} from './support/gateway.ts'
 import { buildPage, type PageServer, servePage } from './support/pageServer.ts'
 import { pageChains, ROLES, startWorld, type World } from './support/world.ts'
 
 let world: World
+let upstream: DemoUpstream
 let gateway: TestGateway
 let server: PageServer
 let browser: Browser
@@ -42,10 +55,11 @@ async function openDesk(p: Page, account: string | undefined) {
 
 describe('reviewer desk', { timeout: 600_000 }, () => {
   before(async () => {
+    upstream = await startDemoUpstream()
     const [w, dist, g] = await Promise.all([
       startWorld({ epochSizes: [2], lateBeforeLast: false }),
       buildPage(),
-      startGateway([ROLES.reviewer]),
+      startGateway([ROLES.reviewer], { openaiUpstream: upstream.url }),
     ])
     world = w
     gateway = g
@@ -59,6 +73,7 @@ describe('reviewer desk', { timeout: 600_000 }, () => {
     await browser?.close()
     await server?.close()
     await gateway?.stop()
+    await upstream?.close()
     await world?.stop()
   })
 
@@ -131,6 +146,19 @@ describe('reviewer desk', { timeout: 600_000 }, () => {
     )
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than a phone screen`)
     await screenshot(phone.page, 'desk-phone')
+    // The case: a request signed by the wallet, answered to a listed reviewer only.
+    await card.getByRole('button', { name: 'Show case' }).click()
+    const shown = card.locator('[data-case]')
+    await shown.waitFor()
+    assert.equal(
+      await shown.locator('[data-case-check]').getAttribute('data-case-check'),
+      'checked',
+    )
+    assert.match(
+      await shown.locator('[data-case-input]').innerText(),
+      /May I stop taking my medication\?/,
+    )
+    assert.equal(await shown.locator('[data-case-tool]').count(), 0)
     await card
       .getByLabel(/Your rationale/)
       .fill('Checked with the prescribing doctor: safe to answer.')
@@ -151,6 +179,46 @@ describe('reviewer desk', { timeout: 600_000 }, () => {
     await phone.context.close()
     assert.deepEqual(
       errors.filter((e) => !/Failed to load resource/.test(e)),
+      [],
+    )
+  })
+
+  it('behavior: a chat answer held by the OpenAI proxy: the reviewer reads it on the desk, approves, and the caller gets it', async () => {
+    configure(ROLES.reviewer)
+    const chat = pausedChat(gateway.url, 120_000)
+    const desk = await openPage(browser)
+    await openDesk(desk.page, ROLES.reviewer)
+    const card = desk.page.locator('li[data-pause]')
+    await card.waitFor({ timeout: 20_000 })
+    assert.match(await card.innerText(), /AMBIGUITY/)
+    // Without a signed request the gateway shows nothing; with it, the held answer.
+    assert.equal(await card.locator('[data-case]').count(), 0)
+    await card.getByRole('button', { name: 'Show case' }).click()
+    const shown = card.locator('[data-case]')
+    await shown.waitFor()
+    assert.equal(
+      await shown.locator('[data-case-check]').getAttribute('data-case-check'),
+      'checked',
+    )
+    assert.equal(
+      await shown.locator('[data-case-answer]').innerText(),
+      'You said: Can I take ibuprofen with this, maybe?.',
+    )
+    assert.match(
+      await shown.locator('[data-case-context]').innerText(),
+      /openai\.chat\.completions/,
+    )
+    await screenshot(desk.page, 'desk-case-chat')
+    await card.getByLabel(/Your rationale/).fill('The answer only repeats the question: harmless.')
+    await card.getByRole('button', { name: 'Approve (+1)' }).click()
+    await desk.page.locator('li[data-pause]').waitFor({ state: 'detached', timeout: 20_000 })
+    const answer = await chat
+    assert.equal(answer.status, 200, JSON.stringify(answer.body))
+    const choices = answer.body.choices as { message: { content: string } }[]
+    assert.equal(choices[0]?.message.content, 'You said: Can I take ibuprofen with this, maybe?.')
+    await desk.context.close()
+    assert.deepEqual(
+      desk.errors.filter((e) => !/Failed to load resource/.test(e)),
       [],
     )
   })

@@ -1,7 +1,8 @@
 // An agent's tool call held for a person, end to end: the SDK's MCP client calls write_file
 // through `tml mcp-proxy` (a real child process) in front of the real filesystem server; the
 // shipped agent_tools policy pauses the write (outside the agent's workspace); the pause appears
-// on the reviewer desk in Chromium, a listed reviewer approves it there, and only then does the
+// on the reviewer desk in Chromium, a listed reviewer opens its case (the tool, its arguments and
+// the MCP server, through a request signed by the wallet), approves it there, and only then does the
 // proxy forward the call: the file is written and the agent's result carries the pause's trace id.
 import assert from 'node:assert/strict'
 import {
@@ -141,6 +142,24 @@ describe('an MCP tool call approved on the reviewer desk', { timeout: 600_000 },
     const pauseId = await card.getAttribute('data-pause')
     assert.equal(existsSync(target), false, 'the server has not seen the call')
     await screenshot(page, 'mcp-desk-pending')
+
+    await card.getByRole('button', { name: 'Show case' }).click()
+    const shown = card.locator('[data-case]')
+    await shown.waitFor()
+    assert.equal(
+      await shown.locator('[data-case-check]').getAttribute('data-case-check'),
+      'checked',
+    )
+    assert.match(
+      await shown.locator('[data-case-tool]').innerText(),
+      /^write_file on MCP server \S+ \(stdio\)$/,
+    )
+    const args = JSON.parse(await shown.locator('[data-case-arguments]').innerText()) as {
+      path: string
+      content: string
+    }
+    assert.deepEqual(args, { path: target, content: '# Release notes\n' })
+    await screenshot(page, 'mcp-desk-case')
 
     await card.getByLabel(/Your rationale/).fill('Release notes belong next to the workspace.')
     await card.getByRole('button', { name: 'Approve (+1)' }).click()

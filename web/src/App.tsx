@@ -11,6 +11,7 @@ export const VIEWS = [
   { id: 'history', label: 'Epoch history' },
   { id: 'lantern', label: 'Lantern registry' },
   { id: 'desk', label: 'Reviewer desk' },
+  { id: 'audit', label: 'Auditor access' },
 ] as const
 
 export type ViewId = (typeof VIEWS)[number]['id']
@@ -87,7 +88,9 @@ export function App() {
         <Suspense fallback={<p className="loading">Loading…</p>}>
           {view === 'verify' && <VerifyPage />}
           {view === 'history' && <HistoryPage />}
-          {(view === 'lantern' || view === 'desk') && <WalletViews view={view} />}
+          {(view === 'lantern' || view === 'desk' || view === 'audit') && (
+            <WalletViews view={view} />
+          )}
         </Suspense>
       </main>
       <footer className="site-footer">

@@ -20,6 +20,7 @@ export function fixtureConfig(): AppConfig {
       multicall3: undefined,
       lanternRegistry: { address: '0x0000000000000000000000000000000000000001', blockNumber: 1 },
       checkpointRegistry: { address: registry, blockNumber: 2 },
+      accessRegistry: undefined,
     })),
     gatewayUrl: undefined,
     esploraUrl: undefined,

@@ -6,10 +6,23 @@
 export const MTL_VERSION = 'mtl/1' as const
 
 /**
- * `kind` values: a decision, the resolution that closes a pause (state 0) decision, or the
- * erasure of a subject (crypto-shredding of its pseudonym key, logged without personal data).
+ * `kind` values: a decision, the resolution that closes a pause (state 0) decision, the erasure
+ * of a subject (crypto-shredding of its pseudonym key, logged without personal data), or an
+ * auditor access event of the log's AccessRegistry (a copy of the chain event, see accessSchema.ts).
  */
-export const MTL_KINDS = ['decision', 'resolution', 'erasure'] as const
+export const MTL_KINDS = ['decision', 'resolution', 'erasure', 'access'] as const
+
+/**
+ * The AccessRegistry events an `access` record copies: the names the contract emits them by
+ * (contracts/interfaces/IAccessRegistry.sol).
+ */
+export const ACCESS_EVENTS = [
+  'CustodiansDeclared',
+  'AccessRequested',
+  'AccessApproved',
+  'AccessGranted',
+  'ShareReleased',
+] as const
 
 /** Ternary states of the Sacred Pause Protocol: +1 proceed, 0 pause, -1 refuse. */
 export const MTL_STATES = [1, 0, -1] as const
@@ -59,4 +72,6 @@ export const MTL_LIMITS = {
   causalInputs: 16,
   /** Longest arbiter signature, in bytes (ERC-1271 contract signatures can exceed 65). */
   signatureBytes: 1024,
+  /** Most custodians of one log (the AccessRegistry's MAX_CUSTODIANS). */
+  custodians: 32,
 } as const

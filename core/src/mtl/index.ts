@@ -1,5 +1,8 @@
+export { ACCESS_EVENT_FIELDS, ACCESS_SUBJECT, accessDetailSchema } from './accessSchema.ts'
+export { type AccessEventCoordinates, accessTraceId } from './accessTraceId.ts'
 export { assertMtl } from './assertMtl.ts'
 export {
+  ACCESS_EVENTS,
   ARBITER_KINDS,
   CAUSAL_COMPARISONS,
   MTL_KINDS,
@@ -15,6 +18,7 @@ export { InvalidMtlError } from './InvalidMtlError.ts'
 export type { JsonSchema, JsonSchemaType } from './JsonSchema.ts'
 export { mtlSchema } from './mtlSchema.ts'
 export {
+  ADDRESS_PATTERN,
   CALLER_PATTERN,
   HEX_BYTES_PATTERN,
   HEX32_PATTERN,
@@ -27,10 +31,13 @@ export {
   UUID_PATTERN,
 } from './patterns.ts'
 export type {
+  AccessEvent,
   ArbiterKind,
   CausalComparison,
   CausalNode,
   Mtl,
+  MtlAccess,
+  MtlAccessDetail,
   MtlArbiter,
   MtlBase,
   MtlDecision,

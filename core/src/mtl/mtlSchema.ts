@@ -1,3 +1,4 @@
+import { accessDetailSchema, accessMtlSchema } from './accessSchema.ts'
 import {
   ARBITER_KINDS,
   CAUSAL_COMPARISONS,
@@ -251,6 +252,8 @@ const erasure: JsonSchema = {
   additionalProperties: false,
 }
 
+const access: JsonSchema = accessMtlSchema({ commonProperties, commonRequired })
+
 const resolutionDetail: JsonSchema = {
   title: 'Resolution',
   description:
@@ -383,7 +386,7 @@ export const mtlSchema: JsonSchema = deepFreeze({
   $id: 'https://tml-anchor.org/schema/mtl-1.schema.json',
   title: 'Moral Trace Log (mtl/1)',
   description:
-    'One record of an append-only TML Anchor log: a decision, the resolution of a pause, or the erasure of a subject. Its leaf hash is SHA-256(0x00 || UTF-8 of its RFC 8785 canonical JSON); unknown fields are invalid because the hash commits to every field.',
+    'One record of an append-only TML Anchor log: a decision, the resolution of a pause, the erasure of a subject, or an auditor access event copied from chain. Its leaf hash is SHA-256(0x00 || UTF-8 of its RFC 8785 canonical JSON); unknown fields are invalid because the hash commits to every field.',
   type: 'object',
   if: { required: ['kind'], properties: { kind: { const: 'resolution' } } },
   // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword, not a thenable.
@@ -392,9 +395,23 @@ export const mtlSchema: JsonSchema = deepFreeze({
     if: { required: ['kind'], properties: { kind: { const: 'erasure' } } },
     // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword, not a thenable.
     then: { $ref: '#/$defs/erasure' },
-    else: { $ref: '#/$defs/decision' },
+    else: {
+      if: { required: ['kind'], properties: { kind: { const: 'access' } } },
+      // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword, not a thenable.
+      then: { $ref: '#/$defs/access' },
+      else: { $ref: '#/$defs/decision' },
+    },
   },
-  $defs: { decision, resolution, erasure, resolutionDetail, arbiter, causalNode },
+  $defs: {
+    decision,
+    resolution,
+    erasure,
+    access,
+    resolutionDetail,
+    arbiter,
+    causalNode,
+    accessDetail: accessDetailSchema,
+  },
 })
 
 function deepFreeze<T>(value: T): T {

@@ -19,6 +19,8 @@ export const TIMESTAMP_PATTERN =
 export const SUBJECT_PATTERN = '^psn:[0-9a-f]{64}$'
 /** Pseudonym of the API caller that initiated a record: `clr:` and 32 bytes of lower-case hex. */
 export const CALLER_PATTERN = '^clr:[0-9a-f]{64}$'
+/** An EVM account or contract address: `0x` and 20 bytes in lower-case hex (no EIP-55 mixed case). */
+export const ADDRESS_PATTERN = '^0x[0-9a-f]{40}$'
 /** Opaque identifier: printable ASCII without spaces, 1 to 128 characters. */
 export const IDENTIFIER_PATTERN = '^[A-Za-z0-9._:/@+=-]{1,128}$'
 /** Short lower-case token: metric names and causal node kinds. */
@@ -33,6 +35,7 @@ export const PATTERN_LABELS: ReadonlyMap<string, string> = new Map([
   [UUID_PATTERN, 'a lower-case RFC 9562 UUID'],
   [TIMESTAMP_PATTERN, 'an RFC 3339 UTC timestamp like 2025-01-31T23:59:59.123Z'],
   [SUBJECT_PATTERN, 'a pseudonym: psn: and 64 lower-case hex digits'],
+  [ADDRESS_PATTERN, '0x and 40 lower-case hex digits (an address)'],
   [CALLER_PATTERN, 'a caller pseudonym: clr: and 64 lower-case hex digits'],
   [IDENTIFIER_PATTERN, 'an identifier of 1-128 characters from A-Z a-z 0-9 . _ : / @ + = -'],
   [TOKEN_PATTERN, 'a lower-case token: a-z first, then a-z 0-9 _, at most 64 characters'],

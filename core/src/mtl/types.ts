@@ -1,5 +1,6 @@
 import type { Hex } from '../bytes/hex.ts'
 import type {
+  ACCESS_EVENTS,
   ARBITER_KINDS,
   CAUSAL_COMPARISONS,
   MTL_KINDS,
@@ -14,7 +15,7 @@ import type {
 
 /** Ternary state: 1 proceed, 0 pause, -1 refuse. */
 export type MtlState = (typeof MTL_STATES)[number]
-/** `decision`, `resolution` or `erasure`. */
+/** `decision`, `resolution`, `erasure` or `access`. */
 export type MtlKind = (typeof MTL_KINDS)[number]
 /** What caused a state (AMBIGUITY, HARM, …). */
 export type TriggerType = (typeof TRIGGER_TYPES)[number]
@@ -119,5 +120,51 @@ export type MtlErasure = Omit<MtlBase, 'trigger_type' | 'output_hash'> & {
   output_hash: null
 }
 
+/** An AccessRegistry event name, as an access record names it. */
+export type AccessEvent = (typeof ACCESS_EVENTS)[number]
+
+/**
+ * The `access` member of an access record: the chain event it copies and where it is. Which of
+ * the optional members are present depends on `event` (core's `ACCESS_EVENT_FIELDS`).
+ */
+export type MtlAccessDetail = {
+  event: AccessEvent
+  chain_id: number
+  /** The AccessRegistry, lower case. */
+  contract: `0x${string}`
+  tx_hash: Hex
+  block_number: number
+  log_index: number
+  grant_id?: number
+  auditor?: `0x${string}`
+  auditor_key?: Hex
+  from_epoch?: number
+  to_epoch?: number
+  duration?: number
+  custodian?: `0x${string}`
+  approvals?: number
+  approved_at?: number
+  expires_at?: number
+  epoch?: number
+  share_index?: number
+  wrapped_share_hash?: Hex
+  custody_version?: number
+  threshold?: number
+  custodians?: `0x${string}`[]
+  custodian_keys?: Hex[]
+}
+
+/**
+ * An access record: an AccessRegistry event of the log (auditor access, EKR) copied into the log.
+ * State 1, trigger MANUAL, no output, no data subject (`psn:` and zeros).
+ */
+export type MtlAccess = Omit<MtlBase, 'trigger_type' | 'output_hash'> & {
+  kind: 'access'
+  state: 1
+  trigger_type: 'MANUAL'
+  output_hash: null
+  access: MtlAccessDetail
+}
+
 /** A Moral Trace Log record (`mtl/1`), discriminated by `kind`. */
-export type Mtl = MtlDecision | MtlResolution | MtlErasure
+export type Mtl = MtlDecision | MtlResolution | MtlErasure | MtlAccess

@@ -1,3 +1,9 @@
+export {
+  CASE_REQUEST_MAX_WINDOW_S,
+  CASE_REQUEST_TYPES,
+  type CaseRequestMessage,
+  caseRequestTypedData,
+} from './caseRequestTypedData.ts'
 export { type PolicyReviewersReturnType, policyReviewers } from './policyReviewers.ts'
 export {
   type ResolutionMessageOfReturnType,

@@ -7,11 +7,12 @@
 export type RpcErrorKind = 'range' | 'transient' | 'fatal'
 
 // How public providers word a refused range or an answer too large (Infura, Alchemy, QuickNode,
-// Ankr, Cloudflare, drpc, publicnode, Polygon's and Base's own nodes, as of 2025). Their codes
+// Ankr, Cloudflare, drpc, publicnode, Polygon's and Base's own nodes, as of 2025; Infura's block
+// cap later: "range 1000000 exceeds limit of 10000"). Their codes
 // are of no help: -32005 is a rate limit on one and a result cap on another, -32602 and -32000
 // cover any bad request.
 const RANGE =
-  /block range|range (is )?too (large|wide|big)|range limit|blocks? (range )?(exceed|limit)|exceed(s|ed)? (the )?max(imum)? (block )?range|max(imum)? block range|too many blocks|more than \d[\d,]* (results|logs|blocks)|(results?|logs?|response) (size |limit )?(exceed|too large)|response size|query returned more than|limited to a [\d,]+ (block )?range|ranges over [\d,]+ blocks/i
+  /block range|range (is )?too (large|wide|big)|range limit|blocks? (range )?(exceed|limit)|exceed(s|ed)? (the )?max(imum)? (block )?range|max(imum)? block range|too many blocks|more than \d[\d,]* (results|logs|blocks)|(results?|logs?|response) (size |limit )?(exceed|too large)|response size|query returned more than|limited to a [\d,]+ (block )?range|ranges over [\d,]+ blocks|range [\d,]+ exceeds/i
 
 const TRANSIENT =
   /rate.?limit|too many requests|timed? ?out|temporar|unavailable|overloaded|busy|try again|fetch failed|socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|header not found|missing trie node/i

@@ -1,4 +1,5 @@
 import type { Address, PublicClient } from 'viem'
+import type { BlockSpan } from '../rpc/searchBlockRanges.ts'
 
 /**
  * The chain reads `verifyProof` makes, a subset of viem's `PublicClient`: any public client
@@ -6,7 +7,12 @@ import type { Address, PublicClient } from 'viem'
  */
 export type VerifierClient = Pick<
   PublicClient,
-  'getChainId' | 'readContract' | 'getTransactionReceipt' | 'getBlock' | 'getContractEvents'
+  | 'getChainId'
+  | 'readContract'
+  | 'getTransactionReceipt'
+  | 'getBlock'
+  | 'getBlockNumber'
+  | 'getContractEvents'
 >
 
 /**
@@ -43,4 +49,11 @@ export type VerifierChain = {
    * not applied to a registry the bundle names (`trustBundle`), whose deployment is not known.
    */
   fromBlock?: bigint | undefined
+  /**
+   * How many blocks one `eth_getLogs` of this chain's RPC asks for, learned and updated in place
+   * by the verifier's searches (`searchBlockRanges`, from `fromBlock` to the newest block, in
+   * ranges the RPC accepts). Pass the same object to every verification against one RPC so that
+   * what it refused once is not asked again; by default each verification starts afresh.
+   */
+  eventSpan?: BlockSpan | undefined
 }

@@ -1,3 +1,9 @@
+export {
+  FORK_EVIDENCE_VERSION,
+  type ForkEvidence,
+  type ForkEvidenceCheckpoint,
+  type ForkEvidenceKind,
+} from './ForkEvidence.ts'
 export { InvalidVerifierConfigError } from './InvalidVerifierConfigError.ts'
 export type {
   AnchoredOn,
@@ -15,4 +21,11 @@ export { PLAIN_REASONS } from './plainReasons.ts'
 export { VERIFY_STEP_ORDER } from './stepOrder.ts'
 export { LANTERN_REASON_TEXT } from './steps/lanternSteps.ts'
 export type { VerifierChain, VerifierClient } from './VerifierChain.ts'
+export { type ForkEvidenceVerdict, verifyForkEvidence } from './verifyForkEvidence.ts'
+export {
+  type HookResolutionRefusal,
+  hookStatementBytes,
+  type VerifyHookResolutionParameters,
+  verifyHookResolution,
+} from './verifyHookResolution.ts'
 export { type VerifyProofParameters, verifyProof } from './verifyProof.ts'

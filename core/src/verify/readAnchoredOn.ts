@@ -4,6 +4,7 @@ import { errorMessage } from '../bundle/steps/Problems.ts'
 import type { Hex } from '../bytes/hex.ts'
 import type { Checkpoint } from '../checkpoint/Checkpoint.ts'
 import { checkpointRegistryAbi } from '../contracts/abis.ts'
+import { searchBlockRanges } from '../rpc/searchBlockRanges.ts'
 import type { AnchoredOn } from './ProofVerdict.ts'
 import type { ReadyChain } from './steps/chainsStep.ts'
 
@@ -11,7 +12,8 @@ import type { ReadyChain } from './steps/chainsStep.ts'
  * Where and when a chain anchored the checkpoint: the transaction that emitted
  * `CheckpointAnchored` for it from the trusted registry, its block and the block's time. The
  * bundle's transaction is tried first (one receipt); otherwise, or when it emitted no such event,
- * the registry's events of that log and epoch are searched. Informative: the verdict rests on
+ * the registry's events of that log and epoch are searched, newest blocks first, in block ranges
+ * the RPC accepts (`searchBlockRanges`, from the chain's `fromBlock`). Informative: the verdict rests on
  * `checkpointHashAt`. Never throws; what could not be read is said in `note`.
  *
  * @example const where = await readAnchoredOn({ chain, checkpoint, anchor })
@@ -60,15 +62,26 @@ export async function readAnchoredOn({
       }
     }
     if (out.blockNumber === undefined) {
-      const events = await chain.client.getContractEvents({
-        address: chain.checkpointRegistry,
-        abi: checkpointRegistryAbi,
-        eventName: 'CheckpointAnchored',
-        args: { logId: checkpoint.logId, epoch: checkpoint.epoch },
+      // Newest blocks first, in ranges the RPC accepts: public nodes refuse one search from the
+      // registry's deployment to the head of a long chain.
+      const [event] = await searchBlockRanges({
         fromBlock: chain.fromBlock,
-        toBlock: 'latest',
+        toBlock: await chain.client.getBlockNumber(),
+        newestFirst: true,
+        stopAtFirst: true,
+        span: chain.eventSpan,
+        read: async (fromBlock, toBlock) =>
+          (
+            await chain.client.getContractEvents({
+              address: chain.checkpointRegistry,
+              abi: checkpointRegistryAbi,
+              eventName: 'CheckpointAnchored',
+              args: { logId: checkpoint.logId, epoch: checkpoint.epoch },
+              fromBlock,
+              toBlock,
+            })
+          ).filter(matches),
       })
-      const event = events.find(matches)
       if (event) {
         out.txHash = event.transactionHash ?? undefined
         out.blockNumber = event.blockNumber ?? undefined

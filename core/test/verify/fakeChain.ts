@@ -59,6 +59,13 @@ export type FakeChainState = {
   refuseLogsBefore?: bigint
   /** The block ranges of every `eth_getLogs` the verifier sent, as sent. */
   logRanges: { fromBlock: string; toBlock: string }[]
+  /** The newest block (`eth_blockNumber`); default 10 past the newest event. */
+  head?: bigint
+  /**
+   * When set, `eth_getLogs` over more blocks is refused in Infura's words ("range N exceeds
+   * limit of M", code -32602), as public RPC nodes cap one search.
+   */
+  maxLogRange?: bigint
 }
 
 export function fakeChainState(chainId: number, n: number): FakeChainState {
@@ -170,6 +177,10 @@ function answerLogs(state: FakeChainState, filter: LogFilter) {
   const to = blockOf(filter.toBlock, 2n ** 64n)
   if (state.refuseLogsBefore !== undefined && from < state.refuseLogsBefore)
     throw new Error(`query exceeds the block range this node serves (from ${filter.fromBlock})`)
+  if (state.maxLogRange !== undefined && to - from + 1n > state.maxLogRange)
+    throw Object.assign(new Error(`range ${to - from} exceeds limit of ${state.maxLogRange}`), {
+      code: -32602,
+    })
   if (filter.address?.toLowerCase() !== state.registry.toLowerCase()) return []
   return state.events
     .filter((event) => event.blockNumber >= from && event.blockNumber <= to)
@@ -203,6 +214,12 @@ function answerLogs(state: FakeChainState, filter: LogFilter) {
     )
 }
 
+function headOf(state: FakeChainState): bigint {
+  return (
+    state.head ?? state.events.reduce((h, e) => (e.blockNumber > h ? e.blockNumber : h), 0n) + 10n
+  )
+}
+
 /** A viem public client over the fake chain `state`. */
 export function fakeClient(state: FakeChainState) {
   return createPublicClient({
@@ -217,6 +234,8 @@ export function fakeClient(state: FakeChainState) {
             return answerCall(state, p[0] as Call)
           case 'eth_getLogs':
             return answerLogs(state, p[0] as LogFilter)
+          case 'eth_blockNumber':
+            return numberToHex(headOf(state))
           case 'eth_getTransactionReceipt':
             return null
           case 'eth_getBlockByNumber': {

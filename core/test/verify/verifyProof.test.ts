@@ -6,6 +6,7 @@ import { verifyBundle } from '../../src/bundle/verifyBundle.ts'
 import type { Hex } from '../../src/bytes/hex.ts'
 import { checkpointStructHash } from '../../src/checkpoint/checkpointStructHash.ts'
 import { receiptKeyCommitment } from '../../src/receipt/receiptKeyCommitment.ts'
+import type { BlockSpan } from '../../src/rpc/searchBlockRanges.ts'
 import { InvalidVerifierConfigError } from '../../src/verify/InvalidVerifierConfigError.ts'
 import type { VerifierChain } from '../../src/verify/VerifierChain.ts'
 import { verifyProof } from '../../src/verify/verifyProof.ts'
@@ -310,6 +311,80 @@ describe('verifyProof', () => {
             BigInt(range.fromBlock) >= (deployed.get(s.chainId) as bigint),
           `chain ${s.chainId}: a search from ${range.fromBlock}`,
         )
+    }
+  })
+
+  test('behavior: on a long chain behind a node that caps eth_getLogs at 2,000 blocks, the anchors and the proof are found in pages', async () => {
+    // Infura's refusal ("range N exceeds limit of 2000"): one search from the deployment to a
+    // head 600,000 blocks later is refused; the verifier pages down to what the node accepts.
+    const states = world()
+    for (const s of states) {
+      s.maxLogRange = 2_000n
+      s.head = 600_000n
+    }
+    const amoy = stateOf(states, AMOY.chainId)
+    const log = amoy.logs.get(fixture.checkpoint.logId.toLowerCase())
+    assert.ok(log)
+    log.status = 3
+    const proofTx: Hex = `0x${'e2'.repeat(32)}`
+    amoy.events.push({
+      eventName: 'EquivocationReported',
+      args: {
+        logId: fixture.checkpoint.logId,
+        reporter: OPERATOR,
+        kind: 2,
+        firstEpoch: 1n,
+        secondEpoch: 1n,
+      },
+      blockNumber: 300_000n,
+      transactionHash: proofTx,
+    })
+    const span: BlockSpan = { blocks: 10_000n }
+    const chains = pinned(states).map((c) =>
+      c.chainId === SEPOLIA.chainId ? { ...c, eventSpan: span } : c,
+    )
+    const verdict = await verifyProof({ bundle: bundleCopy(), chains })
+    const byChain = (a: { chainId: number }, b: { chainId: number }) => a.chainId - b.chainId
+    assert.deepEqual(
+      [...verdict.anchoredOn].sort(byChain).map((a) => [a.chainId, a.blockNumber, a.note]),
+      [...fixture.bundle.anchors]
+        .sort(byChain)
+        .map((a) => [a.chainId, BigInt(a.blockNumber), `the bundle names transaction ${a.txHash}`]),
+    )
+    assert.deepEqual(
+      verdict.log?.compromise.map((p) => [p.chainId, p.txHash, p.kind, p.note]),
+      [[AMOY.chainId, proofTx, 'SameSizeDifferentRoots', undefined]],
+    )
+    for (const s of states) {
+      const sizes = s.logRanges.map((r) => BigInt(r.toBlock) - BigInt(r.fromBlock) + 1n)
+      // The first refusal states the cap: no later search asks for more than 2,000 blocks.
+      assert.ok(sizes.length > 1, `chain ${s.chainId} was searched in pages`)
+      assert.ok(
+        sizes.slice(1).every((n) => n <= 2_000n),
+        `chain ${s.chainId}: ${sizes.slice(0, 5)}`,
+      )
+      // The newest blocks first, and none past the head.
+      assert.equal(s.logRanges[0]?.toBlock, '0x927c0')
+    }
+    // What the node accepts is kept in the caller's span.
+    assert.equal(span.blocks, 2_000n)
+    assert.equal(span.refused, 2_001n)
+  })
+
+  test('errors: a node that refuses even the smallest range: the anchor details say why, the verdict rests on the chain state', async () => {
+    const states = world()
+    for (const s of states) {
+      s.maxLogRange = 5n
+      s.head = 50_000n
+    }
+    const verdict = await verifyProof({ bundle: bundleCopy(), chains: pinned(states) })
+    assert.deepEqual(ignoringResolution(verdict.steps), [])
+    for (const on of verdict.anchoredOn) {
+      assert.equal(on.blockNumber, undefined)
+      assert.match(
+        on.note ?? '',
+        /anchor details not read: Event search of blocks 0–50000 stopped: the node refused even blocks \d+–50000 \(10 blocks\)/,
+      )
     }
   })
 

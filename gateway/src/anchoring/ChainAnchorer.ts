@@ -13,6 +13,7 @@ import {
   keccak256,
   type LocalAccount,
   type PublicClient,
+  type TransactionReceipt,
   zeroHash,
 } from 'viem'
 import {
@@ -126,7 +127,23 @@ export type ChainAnchorStatus = {
   replacements: number
   /** Failed RPC requests since start, on any URL (also those a fallback URL then answered). */
   rpcErrors: number
+  /**
+   * Fees the relayer paid for mined anchor transactions since start (wei: gas used times
+   * effective gas price), each transaction once, whether it was the replacement or the one it
+   * replaced that got mined, and whether it succeeded or reverted. Not counted: an L2's L1 data fee.
+   */
+  feesSpentWei: bigint
+  /** Gas used by those transactions. */
+  gasUsed: bigint
+  /**
+   * The longest this chain waits between anchors by its `cadence` (seconds), 0 when it anchors
+   * every checkpoint: what its lag is measured against.
+   */
+  cadenceSeconds: number
 }
+
+/** Receipts remembered as counted in the fees: more than a round reads again before settling. */
+const COUNTED_RECEIPTS = 1024
 
 const DEFAULT_FEE_CAP = 200_000_000_000n
 /**
@@ -183,6 +200,10 @@ export class ChainAnchorer {
   #statsReadMs = Number.NEGATIVE_INFINITY
   #replacements = 0
   #rpcErrors = 0
+  #feesSpentWei = 0n
+  #gasUsed = 0n
+  /** Receipts already counted (ours) or seen (another relayer's), newest last. */
+  readonly #receiptsSeen = new Set<Hex>()
   #lagEpochs = 0
   /** Unix seconds at which the oldest checkpoint not confirmed here was signed, or null. */
   #oldestUnconfirmedS: number | null = null
@@ -258,6 +279,9 @@ export class ChainAnchorer {
       relayerBalanceWei: this.#balanceWei,
       replacements: this.#replacements,
       rpcErrors: this.#rpcErrors,
+      feesSpentWei: this.#feesSpentWei,
+      gasUsed: this.#gasUsed,
+      cadenceSeconds: (this.chain.cadence?.intervalMs ?? 0) / 1000,
     }
   }
 
@@ -365,6 +389,7 @@ export class ChainAnchorer {
         const receipt = await this.#client
           .getTransactionReceipt({ hash: tx.hash })
           .catch(() => null)
+        if (receipt) this.#noteReceipt(receipt)
         if (receipt?.status === 'success') {
           outstanding = true
           continue
@@ -501,6 +526,7 @@ export class ChainAnchorer {
     let block: bigint | null = null
     if (txHash !== null) {
       const receipt = await this.#client.getTransactionReceipt({ hash: txHash }).catch(() => null)
+      if (receipt) this.#noteReceipt(receipt)
       if (receipt && receipt.status === 'success') block = receipt.blockNumber
     }
     if (block === null) {
@@ -508,6 +534,14 @@ export class ChainAnchorer {
       if (!found) return false
       block = found.block
       txHash = found.txHash
+      // Not the transaction the record names: a replaced one of ours mined anyway (its fees are
+      // spent too), or another relayer's.
+      if (!this.#receiptsSeen.has(found.txHash)) {
+        const receipt = await this.#client
+          .getTransactionReceipt({ hash: found.txHash })
+          .catch(() => null)
+        if (receipt) this.#noteReceipt(receipt)
+      }
     }
     // A node behind a load balancer can answer a block number older than the block that holds
     // the receipt it just served: that block exists, so the chain is at least there.
@@ -682,6 +716,7 @@ export class ChainAnchorer {
       maxFeePerGas: fees.maxFeePerGas.toString(),
     })
     const receipt = await this.#receipt(txHash, Math.min(30_000, this.#replaceAfterMs))
+    if (receipt) this.#noteReceipt(receipt)
     if (receipt && receipt.status === 'success') {
       const latest = await this.#blockNumber()
       const record = await store.anchor(cp.epoch, chainId, registry)
@@ -785,6 +820,20 @@ export class ChainAnchorer {
       if (receipt || Date.now() > deadline || this.#loop.stopped) return receipt
       await new Promise((resolve) => setTimeout(resolve, this.#receiptPollMs))
     }
+  }
+
+  // A mined transaction's receipt, wherever a round reads one: what the relayer paid, counted once
+  // per transaction (a round reads a receipt again until its confirmations are in).
+  #noteReceipt(
+    receipt: Pick<TransactionReceipt, 'transactionHash' | 'from' | 'gasUsed' | 'effectiveGasPrice'>,
+  ): void {
+    const seen = this.#receiptsSeen
+    if (seen.has(receipt.transactionHash)) return
+    seen.add(receipt.transactionHash)
+    if (seen.size > COUNTED_RECEIPTS) seen.delete(seen.values().next().value as Hex)
+    if (receipt.from.toLowerCase() !== this.#p.relayer.address.toLowerCase()) return
+    this.#feesSpentWei += receipt.gasUsed * receipt.effectiveGasPrice
+    this.#gasUsed += receipt.gasUsed
   }
 
   async #noteConfirmed(epoch: number): Promise<void> {

@@ -4,6 +4,9 @@ import { WRITE_ONCE_SQLSTATE } from '../db/postgres/anchoringSchema.ts'
 import { createPgPool } from '../db/postgres/createPgPool.ts'
 import { preparePostgresSchema } from '../db/postgres/postgresSchema.ts'
 import { redactUrl } from '../db/postgres/redactUrl.ts'
+import { FENCED_SQLSTATE, termSql } from '../db/postgres/replicaSchema.ts'
+import { FencedError } from '../replica/FencedError.ts'
+import type { LeaderFence } from '../replica/LeaderFence.ts'
 import {
   type AnchorRecord,
   type AnchorStore,
@@ -16,9 +19,17 @@ import {
 import { AnchorStoreError } from './AnchorStoreError.ts'
 
 /** Parameters of {@link PgAnchorStore.open}: a pool of the caller's, or a URL to open one. */
-export type PgAnchorStoreParameters =
+export type PgAnchorStoreParameters = (
   | { pool: pg.Pool; url?: undefined }
   | { url: string; pool?: undefined; onError?: (error: Error) => void }
+) & {
+  /**
+   * The leader term this store writes under (a gateway replica): every write carries it, and
+   * the database refuses it ({@link FencedError}, reported to the fence) once another replica
+   * leads. Without it, writes succeed only while no replica was ever elected on the database.
+   */
+  fence?: LeaderFence
+}
 
 // Serializes the evidence writes of every process on one database (intents, checkpoints,
 // handovers): the checks the code makes before writing then see every earlier write. The
@@ -74,7 +85,10 @@ const AN =
  * So when two replicas race to store different checkpoints for one epoch, PostgreSQL lets one
  * commit and refuses the other, which rejects with {@link AnchorStoreError}. Evidence writes also
  * take a transaction-scoped advisory lock, so that the checks made before writing (an intent for
- * an epoch already signed, a handover out of order) see every earlier write.
+ * an epoch already signed, a handover out of order) see every earlier write. With a
+ * {@link LeaderFence} every write carries the replica's leader term and is refused by the
+ * database ({@link FencedError}) once another replica leads: a deposed leader can neither sign
+ * a checkpoint into the store nor record an anchor.
  *
  * Spec: see {@link AnchorStore}; PostgreSQL constraints, advisory locks (pg_advisory_xact_lock).
  *
@@ -86,10 +100,12 @@ const AN =
 export class PgAnchorStore implements AnchorStore {
   readonly #pool: pg.Pool
   readonly #owned: boolean
+  readonly #fence: LeaderFence | undefined
 
-  private constructor(pool: pg.Pool, owned: boolean) {
+  private constructor(pool: pg.Pool, owned: boolean, fence: LeaderFence | undefined) {
     this.#pool = pool
     this.#owned = owned
+    this.#fence = fence
   }
 
   /**
@@ -110,7 +126,7 @@ export class PgAnchorStore implements AnchorStore {
       if (owned) await pool.end()
       throw e
     }
-    return new PgAnchorStore(pool, owned)
+    return new PgAnchorStore(pool, owned, p.fence)
   }
 
   async treeSize(): Promise<number> {
@@ -126,15 +142,17 @@ export class PgAnchorStore implements AnchorStore {
     if (nodes.length === 0) return
     // One statement: all the nodes or none. A node already stored is the same node (the tree is
     // append-only), so a second write of it is ignored.
-    await this.#pool.query(
-      `INSERT INTO nodes (level, idx, hash)
+    await this.#write((db) =>
+      db.query(
+        `INSERT INTO nodes (level, idx, hash)
        SELECT * FROM unnest($1::int[], $2::bigint[], $3::bytea[])
        ON CONFLICT (level, idx) DO NOTHING`,
-      [
-        nodes.map((n) => n.level),
-        nodes.map((n) => n.index),
-        nodes.map((n) => Buffer.from(n.hash.buffer, n.hash.byteOffset, n.hash.byteLength)),
-      ],
+        [
+          nodes.map((n) => n.level),
+          nodes.map((n) => n.index),
+          nodes.map((n) => Buffer.from(n.hash.buffer, n.hash.byteOffset, n.hash.byteLength)),
+        ],
+      ),
     )
   }
 
@@ -249,35 +267,39 @@ export class PgAnchorStore implements AnchorStore {
   }
 
   async putAnchor(a: AnchorRecord): Promise<void> {
-    await this.#pool.query(
-      `INSERT INTO anchors (${AN}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+    await this.#write((db) =>
+      db.query(
+        `INSERT INTO anchors (${AN}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (epoch, chain_id, registry) DO UPDATE SET tx_hash = excluded.tx_hash,
        block_number = excluded.block_number, status = excluded.status,
        updated_ms = excluded.updated_ms, nonce = excluded.nonce,
        confirmations = excluded.confirmations, attempts = excluded.attempts,
        last_error = excluded.last_error`,
-      [
-        a.epoch,
-        a.chainId,
-        a.registry.toLowerCase(),
-        a.txHash === null ? null : hexBuffer(a.txHash),
-        a.blockNumber,
-        a.status,
-        a.updatedMs,
-        a.nonce,
-        a.confirmations,
-        a.attempts,
-        a.lastError,
-      ],
+        [
+          a.epoch,
+          a.chainId,
+          a.registry.toLowerCase(),
+          a.txHash === null ? null : hexBuffer(a.txHash),
+          a.blockNumber,
+          a.status,
+          a.updatedMs,
+          a.nonce,
+          a.confirmations,
+          a.attempts,
+          a.lastError,
+        ],
+      ),
     )
   }
 
   async putOts(r: OtsRecord): Promise<void> {
-    await this.#pool.query(
-      `INSERT INTO ots (epoch, calendar, ots, complete, updated_ms) VALUES ($1, $2, $3, $4, $5)
+    await this.#write((db) =>
+      db.query(
+        `INSERT INTO ots (epoch, calendar, ots, complete, updated_ms) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (epoch, calendar) DO UPDATE SET ots = excluded.ots,
        complete = excluded.complete, updated_ms = excluded.updated_ms`,
-      [r.epoch, r.calendar, Buffer.from(r.ots), r.complete, r.updatedMs],
+        [r.epoch, r.calendar, Buffer.from(r.ots), r.complete, r.updatedMs],
+      ),
     )
   }
 
@@ -322,23 +344,54 @@ export class PgAnchorStore implements AnchorStore {
     if (this.#owned) await this.#pool.end()
   }
 
+  // One statement: on its own without a fence; with one, in a transaction carrying the term.
+  async #write(work: (db: Queryable) => Promise<unknown>): Promise<void> {
+    if (this.#fence === undefined) {
+      await work(this.#pool).catch((e: unknown) => {
+        throw this.#fencedOr(e)
+      })
+      return
+    }
+    await this.#transaction(work, false)
+  }
+
   // One transaction holding the evidence lock; rolled back when `work` throws.
   async #evidence(work: (db: Queryable) => Promise<void>): Promise<void> {
+    await this.#transaction(work, true)
+  }
+
+  async #transaction(work: (db: Queryable) => Promise<unknown>, evidence: boolean): Promise<void> {
     const client = await this.#pool.connect()
     let broken: unknown
     try {
-      await client.query('BEGIN')
-      await client.query('SELECT pg_advisory_xact_lock($1)', [EVIDENCE_LOCK])
+      await client.query(this.#fence ? `BEGIN; ${termSql(this.#fence.term)}` : 'BEGIN')
+      if (evidence) await client.query('SELECT pg_advisory_xact_lock($1)', [EVIDENCE_LOCK])
       await work(client)
       await client.query('COMMIT')
     } catch (e) {
       await client.query('ROLLBACK').catch((rollback: unknown) => {
         broken = rollback // the connection is unusable: the pool drops it
       })
-      throw e
+      throw this.#fencedOr(e)
     } finally {
       client.release(broken instanceof Error ? broken : undefined)
     }
+  }
+
+  // A refusal by the fencing trigger, as a FencedError told to the fence; other errors as they are.
+  #fencedOr(e: unknown): unknown {
+    const fenced =
+      (e as { code?: unknown }).code === FENCED_SQLSTATE
+        ? e
+        : (e as { cause?: { code?: unknown } }).cause?.code === FENCED_SQLSTATE
+          ? (e as { cause: unknown }).cause
+          : undefined
+    if (fenced === undefined) return e
+    const error = new FencedError(`anchoring store write refused: ${(fenced as Error).message}`, {
+      cause: fenced,
+    })
+    this.#fence?.fenced(error)
+    return error
   }
 }
 

@@ -9,6 +9,13 @@ export type CheckpointDeployment = {
   deploymentBlock?: bigint
   /** The chain's LanternRegistry, when the file names one (the operator's commands need it). */
   lantern?: Address
+  /**
+   * The chain's AccessRegistry (custodians per log, auditor grants), when the file names one:
+   * files written before it was deployed do not.
+   */
+  access?: Address
+  /** The block the AccessRegistry was deployed in: where a watcher of its events starts. */
+  accessBlock?: bigint
 }
 
 /**
@@ -24,6 +31,7 @@ export function readCheckpointDeployment(file: string): CheckpointDeployment {
     contracts?: {
       CheckpointRegistry?: { address?: unknown; blockNumber?: unknown }
       LanternRegistry?: { address?: unknown }
+      AccessRegistry?: { address?: unknown; blockNumber?: unknown }
     }
   }
   try {
@@ -34,8 +42,13 @@ export function readCheckpointDeployment(file: string): CheckpointDeployment {
   const registry = d?.contracts?.CheckpointRegistry?.address
   const block = d?.contracts?.CheckpointRegistry?.blockNumber
   const lantern = d?.contracts?.LanternRegistry?.address
+  const access = d?.contracts?.AccessRegistry
   if (!Number.isSafeInteger(d?.chainId) || typeof registry !== 'string' || !isAddress(registry))
     throw new Error(`${file} has no chainId or CheckpointRegistry address`)
+  // Optional, but a file that names one must name it right: a typo must not silently turn the
+  // custodians-from-chain check off.
+  if (access !== undefined && (typeof access?.address !== 'string' || !isAddress(access.address)))
+    throw new Error(`${file}: contracts.AccessRegistry.address is not an address`)
   return {
     chainId: d.chainId as number,
     registry,
@@ -43,5 +56,11 @@ export function readCheckpointDeployment(file: string): CheckpointDeployment {
       ? { deploymentBlock: BigInt(block as number) }
       : {}),
     ...(typeof lantern === 'string' && isAddress(lantern) ? { lantern } : {}),
+    ...(access === undefined ? {} : { access: access.address as Address }),
+    ...(access !== undefined &&
+    Number.isSafeInteger(access.blockNumber) &&
+    (access.blockNumber as number) >= 0
+      ? { accessBlock: BigInt(access.blockNumber as number) }
+      : {}),
   }
 }

@@ -1,8 +1,17 @@
-import { type Hex, type MtlResolution, verifyResolutionMtl } from '@tml/core'
+import { type Hex, type MtlResolution, verifyHookResolution, verifyResolutionMtl } from '@tml/core'
 import type { PauseFact } from './checkEntryLines.ts'
 
 /** What a policy says about its pauses, by policy hash (from policy files the auditor trusts). */
-export type PausePolicy = { timeoutMs: number; reviewers: readonly string[] }
+export type PausePolicy = {
+  timeoutMs: number
+  reviewers: readonly string[]
+  /**
+   * The arbiter ids of the verification hooks the policy names (`verification.hook`'s URL
+   * without its query, `pause.verification_hook`'s name): the only ones that may resolve its
+   * pauses. None: no hook may.
+   */
+  verifiers?: readonly string[]
+}
 
 type OpenPause = { seq: number; at: number; timestamp: string; policyHash: Hex; leafHash: Hex }
 
@@ -11,7 +20,11 @@ type OpenPause = { seq: number; at: number; timestamp: string; policyHash: Hex; 
  * 0) is resolved exactly once, by a later record that names it (`refers_to`) and its leaf hash;
  * a reviewer's resolution carries a valid signature made before the deadline it signed (core's
  * `verifyResolutionMtl`), by a reviewer the pause's policy lists, and is logged before the
- * pause's timeout; a timeout's resolution is logged no earlier than the pause's timeout. Only the
+ * pause's timeout; a verification hook's resolution is by a hook the pause's policy names, logged
+ * before the pause's timeout, and carries the log's receipt key signature (for the key of its
+ * seq) over the `tml-verification/1` statement rebuilt from the record (core's
+ * `verifyHookResolution`): a forged or altered one is a problem; a timeout's resolution is logged
+ * no earlier than the pause's timeout. Only the
  * open pauses are kept (by trace id), so memory is bounded by how many pauses are open at once,
  * not by the log. A second resolution of a pause is reported as resolving a pause that is not
  * open (whether it was resolved before or never paused would take a record of every pause).
@@ -29,6 +42,7 @@ export class PauseRules {
   readonly #problem: (kind: string, message: string) => void
   readonly #notes = new Set<string>()
   readonly #note: (text: string) => void
+  readonly #receiptKeyAt: ((seq: number) => Hex | undefined) | undefined
   pauses = 0
   resolutions = 0
 
@@ -36,7 +50,10 @@ export class PauseRules {
     policies: ReadonlyMap<string, PausePolicy>
     problem: (kind: string, message: string) => void
     note: (text: string) => void
+    /** The log's receipt key for a seq (claimed keys, checked on chain by the audit). */
+    receiptKeyAt?: ((seq: number) => Hex | undefined) | undefined
   }) {
+    this.#receiptKeyAt = p.receiptKeyAt
     this.#policies = p.policies
     this.#problem = p.problem
     this.#note = p.note
@@ -127,10 +144,39 @@ export class PauseRules {
       }
       return
     }
-    // `verification` (signed by the gateway's receipt key over a tml-verification/1 statement)
-    // and `budget`: once-only and timing are checked above; the statement signature is not.
-    if (kind === 'verification')
-      this.#noteOnce('pauses: verification-hook resolutions: signature not checked by tml audit')
+    if (kind === 'verification') {
+      const verifier = String(detail.arbiter?.id ?? '')
+      if (deadline !== undefined && at > deadline)
+        this.#problem(
+          'pause',
+          `${where}: a verification hook's resolution logged at ${mtl.timestamp}, after the pause's deadline ${new Date(deadline).toISOString()} (the timeout resolves it then)`,
+        )
+      if (policy && !(policy.verifiers ?? []).includes(verifier))
+        this.#problem(
+          'pause',
+          `${where}: resolved by verification hook ${verifier}, which the pause's policy ${pause.policyHash} does not name (${policy.verifiers?.length ? `it names ${policy.verifiers.join(', ')}` : 'it names no hook'})`,
+        )
+      const key = this.#receiptKeyAt?.(f.seq)
+      if (key === undefined) {
+        this.#noteOnce(
+          'pauses: verification-hook resolutions: no receipt key known, their signatures are not checked',
+        )
+        return
+      }
+      const result = verifyHookResolution({
+        mtl,
+        receiptPublicKey: key,
+        pauseLeafHash: pause.leafHash,
+      })
+      // A leaf hash that is not the pause's is reported above.
+      if (!result.ok && result.reason !== 'wrong_pause')
+        this.#problem(
+          'pause',
+          `${where}: verification hook's resolution refused (${result.reason}: ${result.message})`,
+        )
+      return
+    }
+    // `budget`: the gateway refused on its own; once-only and timing are checked above.
   }
 
   /**

@@ -135,7 +135,12 @@ export async function auditLog(p: AuditLogParameters): Promise<AuditReport> {
 
   const keys = keyChecks({ logId, p, header: header.log, problem })
   const pool = new EntryCheckPool({ threads: p.threads, logId, receiptKeys: keys.receiptKeys })
-  const pauses = new PauseRules({ policies: p.policies ?? new Map(), problem, note })
+  const pauses = new PauseRules({
+    policies: p.policies ?? new Map(),
+    problem,
+    note,
+    receiptKeyAt: keys.receiptKeys && receiptKeyAt(keys.receiptKeys),
+  })
   const tree = new CompactTree({ hash: nodeSha256 })
   let entries = 0
   let checkpoints = 0
@@ -459,4 +464,13 @@ function anchorChecks({
 
 function short(e: unknown): string {
   return (e as Error).message.split('\n')[0] ?? String(e)
+}
+
+/** The receipt key of a seq: the last claimed key whose `fromSeq` is at or below it. */
+function receiptKeyAt(keys: readonly ClaimedReceiptKey[]): (seq: number) => Hex | undefined {
+  return (seq) => {
+    let key: Hex | undefined
+    for (const k of keys) if (k.fromSeq <= seq) key = k.publicKey
+    return key
+  }
 }

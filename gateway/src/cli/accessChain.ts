@@ -13,6 +13,7 @@ import {
   type Transport,
   type WalletClient,
 } from 'viem'
+import { readAccessDeployment } from './readAccessDeployment.ts'
 import { registrySender } from './registryCommand.ts'
 
 /** A usage or input problem of `tml custodian` / `tml audit-access`: printed, with its exit code. */
@@ -30,28 +31,41 @@ export const ACCESS_CHAIN_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   rpc: { type: 'string' },
   'access-registry': { type: 'string' },
+  deployments: { type: 'string' },
   keystore: { type: 'string' },
   'password-file': { type: 'string' },
 } as const
 
 export const ACCESS_CHAIN_HELP = `  --rpc URL               JSON-RPC of the chain the AccessRegistry is on (TML_RPC_URL).
-  --access-registry ADDR  The AccessRegistry's address (TML_ACCESS_REGISTRY).
+  --access-registry ADDR  The AccessRegistry's address (TML_ACCESS_REGISTRY). Default: the one
+                          the deployment file of the RPC's chain names, in --deployments.
+  --deployments DIR       Deployment files (default ./deployments; TML_DEPLOYMENTS_DIR).
   --keystore FILE         Web3 Secret Storage keystore of the sending account (TML_KEYSTORE).
   --password-file FILE    Keystore password (else TML_KEYSTORE_PASSWORD, else a prompt).
   -h, --help              Show this help.`
 
-/** The chain and registry of `--rpc` and `--access-registry`, after asking the RPC its chain id. */
+/**
+ * The chain and registry of `--rpc` and `--access-registry`, after asking the RPC its chain id.
+ * Without `--access-registry`, the AccessRegistry is the one the deployment file of that chain
+ * in `deployments` names (when `deployments` is given).
+ */
 export async function accessChain({
   rpc,
   registry,
+  deployments,
 }: {
   rpc: string | undefined
   registry: string | undefined
+  deployments?: string | undefined
 }): Promise<{ client: PublicClient; chain: Chain; accessRegistry: Address; rpc: string }> {
   if (!rpc || !/^https?:\/\//.test(rpc))
     throw new AccessCommandError('give the chain with --rpc http(s)://URL (or TML_RPC_URL)')
-  if (!registry || !isAddress(registry))
-    throw new AccessCommandError('give --access-registry 0x… (an address; or TML_ACCESS_REGISTRY)')
+  if (registry !== undefined && !isAddress(registry))
+    throw new AccessCommandError(`--access-registry ${registry} is not an address`)
+  if (registry === undefined && deployments === undefined)
+    throw new AccessCommandError(
+      'give --access-registry 0x… (or TML_ACCESS_REGISTRY), or --deployments DIR with the deployment file of the chain',
+    )
   let chainId: number
   try {
     chainId = await createPublicClient({ transport: http(rpc) }).getChainId()
@@ -72,7 +86,18 @@ export async function accessChain({
     transport: http(rpc),
     pollingInterval: 250,
   }) as PublicClient
-  return { client, chain, accessRegistry: registry, rpc }
+  if (registry !== undefined) return { client, chain, accessRegistry: registry, rpc }
+  let found: ReturnType<typeof readAccessDeployment>
+  try {
+    found = readAccessDeployment(deployments as string, chainId)
+  } catch (e) {
+    throw new AccessCommandError((e as Error).message, 1)
+  }
+  if (found === undefined)
+    throw new AccessCommandError(
+      `no deployment file in ${deployments} names an AccessRegistry on chain ${chainId}: give --access-registry 0x…`,
+    )
+  return { client, chain, accessRegistry: found.access, rpc }
 }
 
 /** The sending account's wallet, from `--keystore` (decrypted with its password). */

@@ -82,6 +82,7 @@ export async function auditAccessCommand({
     const { client, chain, accessRegistry, rpc } = await accessChain({
       rpc: values.rpc ?? io.env.TML_RPC_URL,
       registry: values['access-registry'] ?? io.env.TML_ACCESS_REGISTRY,
+      deployments: values.deployments ?? io.env.TML_DEPLOYMENTS_DIR ?? './deployments',
     })
     if (action === 'request') {
       const logId = values.log ?? ''

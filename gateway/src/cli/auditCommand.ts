@@ -142,6 +142,9 @@ export async function auditCommand({ argv, io }: { argv: string[]; io: CliIo }):
         policies.set(hash.toLowerCase(), {
           timeoutMs: policy.pause.timeoutMs,
           reviewers: policy.reviewers,
+          verifiers: [policy.verification?.hook.verifier, policy.pause.verificationHook].filter(
+            (v): v is string => v !== undefined,
+          ),
         })
     }
     if (pinned.size === 0) {

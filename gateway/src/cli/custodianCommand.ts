@@ -85,6 +85,7 @@ export async function custodianCommand({
     const { client, chain, accessRegistry, rpc } = await accessChain({
       rpc: values.rpc ?? io.env.TML_RPC_URL,
       registry: values['access-registry'] ?? io.env.TML_ACCESS_REGISTRY,
+      deployments: values.deployments ?? io.env.TML_DEPLOYMENTS_DIR ?? './deployments',
     })
     if (action === 'release') {
       const epochs = (values.epoch ?? []).map((e) => Number(wholeNumber(e, '--epoch')))

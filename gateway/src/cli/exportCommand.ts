@@ -14,12 +14,16 @@ import type { CliIo } from './io.ts'
 
 export const EXPORT_HELP = `Usage: tml export --log LOGID --api-key KEY --out FILE [--api URL]
        tml export --data DIR --out FILE
+       tml export --training --grant ID --auditor-key FILE --out FILE.jsonl [options]
 
 Writes a log to FILE as NDJSON (tml-export/2, one JSON object per line; docs/formats.md): a
 header naming the format, the log and the keys it claims, then every MTL with its receipt and
 every signed checkpoint with its anchors, each checkpoint right after the entry that completes
 its tree. It streams: page by page, in bounded memory, whatever the log's size; progress goes to
 stderr. \`tml audit --from FILE\` checks the file against the chains, offline.
+
+With --training (student mode) it writes resolved pauses as chat fine-tuning JSONL instead,
+under an auditor's live grant: "tml export --training --help" lists its options.
 
 Options:
   --api URL       The gateway (default http://127.0.0.1:8787; or TML_GATEWAY_URL).
@@ -40,6 +44,9 @@ Options:
  * process.exitCode = await exportCommand({ argv: ['--log', logId, '--api-key', key, '--out', 'log.ndjson'], io })
  */
 export async function exportCommand({ argv, io }: { argv: string[]; io: CliIo }): Promise<number> {
+  // Student mode is another command behind the same name: its own options, its own module.
+  if (argv.includes('--training'))
+    return (await import('./trainingExportCommand.ts')).trainingExportCommand({ argv, io })
   let values: ReturnType<typeof parse>['values']
   try {
     values = parse(argv).values

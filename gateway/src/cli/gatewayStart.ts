@@ -18,12 +18,13 @@ import { StoreError } from '../memory/StoreError.ts'
 import { loadPolicies } from '../policy/loadPolicies.ts'
 import { formatPolicyIssue, PolicyError } from '../policy/PolicyError.ts'
 import { openAiProxyConfig, ProxyConfigError } from '../proxy/openai/openAiProxyConfig.ts'
+import { startReplica } from '../replica/startReplica.ts'
 import { createGateway } from '../service/createGateway.ts'
 import { DataDirLockedError } from '../service/DataDirLockedError.ts'
 import { startTileWriter } from '../tiles/startTileWriter.ts'
 import { TilesOriginError, tilesOrigin } from '../tiles/tilesOrigin.ts'
+import { accessSource, startAccessWatch, vaultFromChain } from '../vault/accessFromChain.ts'
 import { VaultError } from '../vault/VaultError.ts'
-import { vaultConfig } from '../vault/vaultConfig.ts'
 import type { CliIo } from './io.ts'
 import { keystorePassword } from './readSecret.ts'
 
@@ -45,6 +46,11 @@ Options:
   --store URL         Keep the log and the anchoring state in PostgreSQL (postgres://user@host/db;
                       TML_STORE) instead of DATA/log.db. A new database is migrated at start; one
                       with pending migrations is refused: run \`tml db migrate --store URL\` first.
+                      Several gateways on one database are replicas: one leads (sequences, signs,
+                      anchors), the others forward to it and take over when it dies. A leader
+                      that loses leadership exits with code 3: run replicas under a supervisor.
+  --advertise-url URL The URL other replicas forward to when this one leads (default the address
+                      it listens on; TML_ADVERTISE_URL).
   --keys DIR          Key directory (default DATA/keys; TML_KEYS_DIR).
   --policies PATH     Policy file or directory; repeatable (default: the shipped policies;
                       TML_POLICIES, comma-separated).
@@ -103,6 +109,14 @@ Sealed evidence vault (on when custodians are given; see gateway/README.md):
   --custodian-threshold K   Custodians needed to rebuild an epoch key (default a majority).
   --vault-epoch-period SEC  A fresh data key this often (default 900).
   --vault, --no-vault       Require the vault (refused without custodians), or turn it off.
+  --access-registry [NETWORK=]ADDR  The AccessRegistry of the log (TML_ACCESS_REGISTRY; default:
+                            the first --chain whose deployment file names one). With one, the
+                            custodians and threshold are those the log declared there (read at
+                            start; a later declaration applies from the next vault epoch), any
+                            --custodian flags must match them, and every access event of the log
+                            (request, approval, grant, release) is copied into the log as an MTL
+                            of kind access.
+  --access-poll-ms MS       How often to read the AccessRegistry's events (default 2000).
   -h, --help          Show this help.
 
 In development, missing keys are created under DATA/keys on the first run, and the log says
@@ -134,6 +148,7 @@ export async function gatewayStart({
     port: { type: 'string' },
     data: { type: 'string' },
     store: { type: 'string' },
+    'advertise-url': { type: 'string' },
     keys: { type: 'string' },
     policies: { type: 'string', multiple: true },
     'log-level': { type: 'string' },
@@ -165,6 +180,8 @@ export async function gatewayStart({
     'vault-epoch-period': { type: 'string' },
     vault: { type: 'boolean' },
     'no-vault': { type: 'boolean' },
+    'access-registry': { type: 'string' },
+    'access-poll-ms': { type: 'string' },
   } as const
   const { values: flags } = parseArgs({ args: argv, options })
   if (flags.help) {
@@ -319,30 +336,102 @@ export async function gatewayStart({
     return 2
   }
 
-  let vault: ReturnType<typeof vaultConfig>
+  // Custodians are declared per log on chain: with an AccessRegistry, the chain decides.
+  let vault: Awaited<ReturnType<typeof vaultFromChain>>['vault']
+  let access: ReturnType<typeof accessSource>
+  let custodyVersion = 0
+  const accessPollMs = Number(values['access-poll-ms'] ?? 2000)
   try {
-    vault = vaultConfig({
+    access = accessSource({
+      chains: lane?.chains ?? [],
+      deploymentsDir: values.deployments ?? env.TML_DEPLOYMENTS_DIR ?? './deployments',
+      flag: values['access-registry'] ?? env.TML_ACCESS_REGISTRY,
+    })
+    const fromChain = await vaultFromChain({
       custodians: values.custodian ?? (env.TML_CUSTODIANS ? env.TML_CUSTODIANS.split(',') : []),
       threshold: values['custodian-threshold'],
       vault: values.vault,
       noVault: values['no-vault'],
       periodS: values['vault-epoch-period'],
+      source: access,
+      logId: keys.logId,
     })
+    vault = fromChain.vault
+    custodyVersion = fromChain.custody?.version ?? 0
+    if (!Number.isInteger(accessPollMs) || accessPollMs < 1)
+      throw new VaultError(`--access-poll-ms ${values['access-poll-ms']}: a whole number of ms`, {
+        code: 'TML_VAULT_CONFIG',
+      })
   } catch (e) {
     if (!(e instanceof VaultError)) throw e
     io.err(`tml gateway start: ${e.shortMessage}\n`)
     return 2
   }
+  if (access)
+    log.info(
+      {
+        access_registry: access.accessRegistry,
+        network: access.network,
+        custody_version: custodyVersion,
+        custodians: vault?.set.custodians.map((c) => c.name) ?? [],
+        threshold: vault?.set.threshold ?? null,
+      },
+      custodyVersion === 0
+        ? 'no custodians declared on chain for this log: the vault is off'
+        : 'custodians read from chain',
+    )
 
   // A postgres:// URL keeps the log in PostgreSQL; anything else (or nothing) is SQLite in DATA.
   const store = storeTarget({ store: values.store ?? env.TML_STORE, dataDir })
   const postgresUrl = store.kind === 'postgres' ? store.url : undefined
-  if (postgresUrl && vault) {
-    io.err(
-      'tml gateway start: the sealed evidence vault is not available on the PostgreSQL store yet: ' +
-        'run with the SQLite store, or without custodians (--no-vault)\n',
-    )
-    return 2
+  // On PostgreSQL the gateway is one replica of the log: it runs the gateway while it leads.
+  if (postgresUrl) {
+    try {
+      return await startReplica({
+        postgresUrl,
+        host,
+        port,
+        advertiseUrl: values['advertise-url'] ?? env.TML_ADVERTISE_URL,
+        gateway: {
+          keys,
+          policies,
+          dataDir,
+          writer,
+          ...(lane ? { lane } : {}),
+          ...(noAnchoring ? { anchoringDisabled: true } : {}),
+          ...(vault ? { vault } : {}),
+          onEvent: ({ level, message, ...rest }) => log[level](rest, message),
+        },
+        server: {
+          apiKeys: keys.apiKeys,
+          bodyLimit: Number(values['body-limit'] ?? DEFAULT_BODY_LIMIT),
+          corsOrigins,
+          tilesDir: join(dataDir, 'tiles'),
+          ...(openai ? { openai } : {}),
+          processMetrics: true,
+        },
+        // Only the leader copies access events into the log (it alone appends).
+        alongside: access
+          ? (gateway) =>
+              startAccessWatch({
+                gateway,
+                source: access,
+                custodyVersion,
+                pollMs: accessPollMs,
+                onEvent: ({ level, message, ...rest }) => log[level](rest, message),
+              })
+          : undefined,
+        tilesOrigin: origin,
+        log,
+        signal,
+      })
+    } catch (e) {
+      if (e instanceof StoreError || e instanceof MigrationError) {
+        io.err(`tml gateway start: cannot open the log store: ${e.shortMessage}\n`)
+        return 1
+      }
+      throw e
+    }
   }
   let gateway: Awaited<ReturnType<typeof createGateway>>
   try {
@@ -368,6 +457,16 @@ export async function gatewayStart({
     }
     throw e
   }
+  // Every access event of the log on chain becomes an MTL of kind access in the log.
+  const accessWatch = access
+    ? startAccessWatch({
+        gateway,
+        source: access,
+        custodyVersion,
+        pollMs: accessPollMs,
+        onEvent: ({ level, message, ...rest }) => log[level](rest, message),
+      })
+    : undefined
   // C2SP checkpoint note and tiles after each checkpoint, beside the lane (see src/tiles/).
   const tiles = startTileWriter({
     gateway,
@@ -383,6 +482,8 @@ export async function gatewayStart({
     corsOrigins,
     tilesDir: join(dataDir, 'tiles'),
     ...(openai ? { openai } : {}),
+    // One gateway per process: prom-client's process metrics are its own.
+    processMetrics: true,
   })
   const url = await app.listen({ host, port })
   log.info(
@@ -411,6 +512,7 @@ export async function gatewayStart({
   log.info('shutting down')
   await app.close()
   await tiles?.stop()
+  await accessWatch?.stop()
   await gateway.close()
   return 0
 }

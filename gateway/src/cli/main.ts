@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   db: async () => (await import('./dbCommand.ts')).dbCommand,
   custodian: async () => (await import('./custodianCommand.ts')).custodianCommand,
   'audit-access': async () => (await import('./auditAccessCommand.ts')).auditAccessCommand,
+  replay: async () => (await import('./replayCommand.ts')).replayCommand,
 }
 
 export const MAIN_HELP = `Usage: tml <command> [options]
@@ -36,7 +37,8 @@ Commands:
   verify BUNDLE        Check a proof bundle completely (--rpc CHAINID=URL ...).
   audit                Check a whole log (a tml export file, or the API) against the chains:
                        roots, signatures, anchors, receipts, withheld epochs, pauses.
-  export               Write a log's MTLs and checkpoints to a file (NDJSON).
+  export               Write a log's MTLs and checkpoints to a file (NDJSON); with
+                       --training, resolved pauses as fine-tuning JSONL under a grant.
   monitor              Watch logs on the chains and gateways; prove forks on chain.
   mcp-proxy -- COMMAND Put the gateway in front of an MCP server's tools: every tools/call
                        is decided (+1 forward, 0 wait for a reviewer, -1 refuse) and logged.
@@ -57,6 +59,8 @@ Commands:
                        A custodian's part of auditor access to the sealed evidence vault.
   audit-access request|fetch
                        An auditor's part: ask for epochs on chain, open a sealed record.
+  replay TRACE_ID      Forensic replay under a grant: open the sealed record, check it against
+                       the anchored MTL and the archived policy, re-run the engine, compare.
 
 Run "tml <command> --help" for the options of a command; "tml --version" prints the version.
 `

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import type { Server } from 'node:http'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type Hex, isHex } from '@tml/core'
 import type { Finding } from '../monitor/Finding.ts'
@@ -41,6 +44,10 @@ Options:
                            or set TML_REPORTER_KEY. Without either, findings are not proven on chain.
   --receipt FILE           A receipt (or a decision answer holding one) to hold the log to (repeatable).
   --webhook URL            POST each finding as JSON to URL.
+  --evidence-dir DIR       Write each fork's evidence (tml-fork-evidence/1: the two signed
+                           checkpoints, or the two trees and the failing consistency proof) to
+                           a file in DIR, named in the finding; anyone can check it offline
+                           (core's verifyForkEvidence). Findings carry it in --json and webhooks.
   --metrics-port PORT      Serve Prometheus metrics on 127.0.0.1:PORT/metrics.
   --interval-ms MS         Time between rounds (default 5000).
   --from-block N           First block to read anchors from, on every chain (default: each
@@ -142,7 +149,15 @@ export async function monitorCommand({
       return 1
     }
   }
+  const evidenceDir = parsed.values['evidence-dir']
   const report = async (finding: Finding) => {
+    if (finding.evidence !== undefined && evidenceDir !== undefined) {
+      try {
+        finding.evidenceFile = writeEvidence(evidenceDir, finding)
+      } catch (error) {
+        io.err(`tml monitor: evidence not written: ${(error as Error).message}\n`)
+      }
+    }
     io.out(json ? `${jsonWithBigInts({ type: 'finding', ...finding })}\n` : findingText(finding))
     if (webhook === undefined) return
     const failed = await postWebhook(webhook, finding)
@@ -176,6 +191,22 @@ export async function monitorCommand({
   }
 }
 
+/**
+ * Writes a finding's fork evidence to DIR (created if missing) as
+ * `fork-<log id prefix>-<kind>-e<epochs>-<content hash prefix>.json`; returns the path.
+ */
+function writeEvidence(dir: string, finding: Finding): string {
+  const text = `${JSON.stringify(finding.evidence, null, 2)}\n`
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 12)
+  mkdirSync(dir, { recursive: true })
+  const file = join(
+    dir,
+    `fork-${finding.logId.slice(2, 10)}-${finding.kind}-e${finding.epochs.join('-')}-${hash}.json`,
+  )
+  writeFileSync(file, text)
+  return file
+}
+
 /** One finding as text: a line, then one line per chain's report. */
 export function findingText(finding: Finding): string {
   const head = `FINDING ${finding.kind} log ${finding.logId}${finding.epochs.length ? ` epoch ${finding.epochs.join(',')}` : ''}: ${finding.message}\n`
@@ -186,7 +217,8 @@ export function findingText(finding: Finding): string {
         (r) =>
           `  chain ${r.chainId}: ${r.status}${r.txHash ? ` tx ${r.txHash}` : ''}${r.blockNumber ? ` block ${r.blockNumber}` : ''}${r.reason ? ` (${r.reason})` : ''}\n`,
       )
-      .join('')
+      .join('') +
+    (finding.evidenceFile ? `  evidence: ${finding.evidenceFile}\n` : '')
   )
 }
 
@@ -202,6 +234,7 @@ function parse(argv: string[]) {
       'key-file': { type: 'string' },
       receipt: { type: 'string', multiple: true },
       webhook: { type: 'string' },
+      'evidence-dir': { type: 'string' },
       'metrics-port': { type: 'string' },
       'interval-ms': { type: 'string' },
       'from-block': { type: 'string' },

@@ -1,15 +1,18 @@
 import { type Address, getAddress } from 'viem'
 import { readCheckpointDeployment } from '../anchoring/readCheckpointDeployment.ts'
 
-/** Both registries of one chain, as `deployments/<network>.json` records them. */
+/** The registries of one chain, as `deployments/<network>.json` records them. */
 export type RegistryDeployment = {
   chainId: number
   lantern: Address
   checkpointRegistry: Address
+  /** The AccessRegistry, when the file names one (files written before it existed do not). */
+  access?: Address
 }
 
 /**
- * Reads the chain id and both registry addresses (LanternRegistry, CheckpointRegistry) of a
+ * Reads the chain id and the registry addresses (LanternRegistry, CheckpointRegistry, and the
+ * AccessRegistry when there is one) of a
  * deployment file, written by the deployment of the contracts. The file is input: its fields are
  * checked.
  *
@@ -26,5 +29,6 @@ export function readRegistryDeployment(file: string): RegistryDeployment {
     chainId: d.chainId,
     lantern: getAddress(d.lantern),
     checkpointRegistry: getAddress(d.registry),
+    ...(d.access === undefined ? {} : { access: getAddress(d.access) }),
   }
 }

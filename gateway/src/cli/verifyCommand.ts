@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import {
   esploraHeaderSource,
+  type ForkEvidenceVerdict,
   type Hex,
   InvalidVerifierConfigError,
   isHex,
@@ -9,6 +10,7 @@ import {
   type TrustedKeys,
   type VerificationStep,
   type VerifierChain,
+  verifyForkEvidence,
   verifyProof,
 } from '@tml/core'
 import { type Address, createPublicClient, http, isAddress } from 'viem'
@@ -17,6 +19,7 @@ import { parsePairs } from './parsePairs.ts'
 import { pinnedRegistries } from './readDeploymentRegistries.ts'
 
 export const VERIFY_HELP = `Usage: tml verify BUNDLE --rpc CHAINID=URL [--rpc CHAINID=URL ...] [options]
+       tml verify --fork-evidence FILE [--signer ADDRESS] [--json]
 
 Checks a tml-proof/1 bundle with the shared verifier (the same one as the verify page): the MTL's
 schema and leaf hash, its inclusion proof against the checkpoint, the log's keys read from every
@@ -49,6 +52,10 @@ Options:
                            from this Esplora REST API (TML_ESPLORA_URL; e.g. the local stack's
                            http://127.0.0.1:8788/esplora). Without it the Bitcoin step is
                            reported as not checked. The source is trusted for the headers.
+  --fork-evidence FILE     Check, offline, a fork's evidence as tml monitor --evidence-dir writes
+                           it (tml-fork-evidence/1): the two checkpoints, their signatures (by
+                           --signer, the log's checkpoint signer, when given) and that they
+                           contradict each other. Exit 0 when it proves a fork, 1 otherwise.
   --json                   Print only the verdict, as JSON, on stdout (messages go to stderr).
   -h, --help               Show this help.
 `
@@ -77,6 +84,7 @@ export async function verifyCommand({ argv, io }: { argv: string[]; io: CliIo })
       io.out(VERIFY_HELP)
       return 0
     }
+    if (parsed.values['fork-evidence'] !== undefined) return await forkEvidence(parsed, io)
     const rpc = parsePairs(parsed.values.rpc, '--rpc')
     // Each with the block its event searches start at (the registry's deployment block).
     const registries = pinnedRegistries({
@@ -228,6 +236,41 @@ function describeStep(step: VerificationStep): string[] {
   return lines
 }
 
+/**
+ * `tml verify --fork-evidence FILE`: core's `verifyForkEvidence` on the file, offline; exit 0
+ * when it proves a fork, 1 when it does not (or cannot be read), 2 on a usage error.
+ */
+async function forkEvidence(parsed: ReturnType<typeof parse>, io: CliIo): Promise<number> {
+  const signer = parsed.values.signer
+  if (signer !== undefined && !isAddress(signer)) {
+    io.err('tml verify: --signer is not an address\n')
+    return 2
+  }
+  if (parsed.positionals.length > 0) {
+    io.err('tml verify: --fork-evidence takes no BUNDLE\n')
+    return 2
+  }
+  let evidence: unknown
+  try {
+    evidence = JSON.parse(readFileSync(parsed.values['fork-evidence'] as string, 'utf8'))
+  } catch (e) {
+    io.err(`tml verify: cannot read the evidence: ${(e as Error).message}\n`)
+    return 1
+  }
+  const verdict: ForkEvidenceVerdict = await verifyForkEvidence({
+    evidence,
+    signers: signer === undefined ? undefined : [signer as Address],
+  })
+  if (parsed.values.json) io.out(`${JSON.stringify(verdict)}\n`)
+  else {
+    io.out(`${verdict.summary}\n`)
+    for (const problem of verdict.problems) io.out(`  problem: ${problem}\n`)
+    if (verdict.proven && verdict.signersTrusted === undefined)
+      io.out('  the signers were not compared with the log’s key (pass --signer)\n')
+  }
+  return verdict.proven ? 0 : 1
+}
+
 function bigintAsString(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value
 }
@@ -245,6 +288,7 @@ function parse(argv: string[]) {
       json: { type: 'boolean' },
       'trust-bundle': { type: 'boolean' },
       esplora: { type: 'string' },
+      'fork-evidence': { type: 'string' },
     },
     allowPositionals: true,
   })

@@ -26,7 +26,9 @@ export const GATEWAY_START_ENV: Readonly<Record<string, string>> = {
   'openai-upstream': 'TML_OPENAI_UPSTREAM',
   'openai-profile': 'TML_OPENAI_PROFILE',
   store: 'TML_STORE',
+  'advertise-url': 'TML_ADVERTISE_URL',
   custodian: 'TML_CUSTODIANS',
+  'access-registry': 'TML_ACCESS_REGISTRY',
   'relayer-keystore': 'TML_RELAYER_KEYSTORE',
 }
 

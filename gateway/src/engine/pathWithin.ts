@@ -1,5 +1,3 @@
-import { posix } from 'node:path'
-
 /**
  * The normal form of an absolute POSIX path: `.` and `..` segments resolved, repeated `/`
  * collapsed, no trailing `/` (except the root itself). `..` above the root stays at the root, as
@@ -9,8 +7,15 @@ import { posix } from 'node:path'
  * normalizePosixPath('/srv/work/../etc//passwd/') // '/srv/etc/passwd'
  */
 export function normalizePosixPath(path: string): string {
-  const normal = posix.normalize(path)
-  return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal
+  // By hand rather than node:path, so that the engine also runs in a browser (the web page's
+  // forensic replay). Only absolute paths reach here (see pathWithin and validatePolicy).
+  const segments: string[] = []
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue
+    if (segment === '..') segments.pop()
+    else segments.push(segment)
+  }
+  return `/${segments.join('/')}`
 }
 
 /**

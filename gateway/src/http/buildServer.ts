@@ -8,7 +8,7 @@ import { createProofBundles } from '../service/createProofBundles.ts'
 import { registerCors } from './cors.ts'
 import { createAuthenticator } from './createAuthenticator.ts'
 import { errorHandler } from './errorHandler.ts'
-import { metricsText } from './metricsText.ts'
+import { createMetricsRegistry } from './metrics/createMetricsRegistry.ts'
 import { openApiDocument, type RouteDescription } from './openApiDocument.ts'
 import { parseJsonBody } from './parseJsonBody.ts'
 import { decisionRoutes } from './routes/decisions.ts'
@@ -29,6 +29,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated API caller ('' on public routes). */
     caller: string
+    /** When the request arrived (`performance.now()`): the start of the decision latency. */
+    arrivedMs: number
   }
   interface FastifySchema {
     /** One line for /openapi.json. */
@@ -65,6 +67,11 @@ export type BuildServerParameters = {
     defaultProfile?: string
     callerProfiles?: ReadonlyMap<string, string>
   }
+  /**
+   * Also serve prom-client's process metrics (`tml_process_*`, `tml_nodejs_*`) on /metrics: for a
+   * process that runs this one gateway (see `createMetricsRegistry`). Default false.
+   */
+  processMetrics?: boolean
 }
 
 /** Default largest request body: room for a 10 000-sample series, far below memory trouble. */
@@ -111,6 +118,7 @@ export async function buildServer(p: BuildServerParameters): Promise<FastifyInst
     }
   })
   app.decorateRequest('caller', '')
+  app.decorateRequest('arrivedMs', 0)
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({
@@ -122,6 +130,7 @@ export async function buildServer(p: BuildServerParameters): Promise<FastifyInst
   registerCors(app, p.corsOrigins ?? '*')
   // A callback hook, not an async one: no promise per request on the decision route.
   app.addHook('onRequest', (request, reply, done) => {
+    request.arrivedMs = performance.now()
     if (request.routeOptions.config?.public || request.routeOptions.url === undefined) return done()
     const query = request.query as { access_token?: unknown } | undefined
     const header =
@@ -210,7 +219,10 @@ export async function buildServer(p: BuildServerParameters): Promise<FastifyInst
   })
   subjectRoutes(app, { erasures: g.service })
   if (g.vault) vaultRoutes(app, { vault: g.vault })
-  healthRoutes(app, { memory: g.memory, metrics: () => metricsText(g) })
+  healthRoutes(app, {
+    memory: g.memory,
+    metrics: createMetricsRegistry(g, { processMetrics: p.processMetrics ?? false }),
+  })
   if (p.tilesDir !== undefined) tileRoutes(app, { dir: p.tilesDir })
   if (p.openai) {
     openAiRoutes(app, {

@@ -228,6 +228,9 @@ export const decisionAnswerSchema = {
   },
 } as const
 
+/** Longest rationale text a resolution may carry, in UTF-16 code units. */
+export const MAX_RATIONALE_CHARS = 8192
+
 /** Body of `POST /v1/pauses/{pauseId}/resolution`: a reviewer’s EIP-712 resolution. */
 export const resolutionBodySchema = {
   type: 'object',
@@ -251,6 +254,115 @@ export const resolutionBodySchema = {
       description:
         'EIP-712 signature of Resolution(logId, pauseId, pauseLeafHash, decision, rationaleHash, deadline).',
     },
+    rationale: {
+      type: 'string',
+      minLength: 1,
+      maxLength: MAX_RATIONALE_CHARS,
+      description:
+        'The written rationale itself (optional): its SHA-256 must be rationale_hash. Sealed in the resolution’s vault record when the vault is on, never logged in clear; without the vault only its hash is kept.',
+    },
+  },
+} as const
+
+/**
+ * Body of `POST /v1/pauses/{pauseId}/case`: a reviewer’s EIP-712 CaseRequest (docs/formats.md,
+ * Case requests), valid at most five minutes and once.
+ */
+export const caseRequestBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['log_id', 'pause_id', 'nonce', 'issued_at', 'expires_at', 'signature'],
+  properties: {
+    log_id: { ...hex32, description: 'The log’s id, as signed.' },
+    pause_id: { ...uuid, description: 'The pause, as signed: must be the one in the path.' },
+    nonce: { ...hex32, description: '32 random bytes; each is accepted once.' },
+    issued_at: { type: 'integer', minimum: 0, maximum: 18_446_744_073 },
+    expires_at: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 18_446_744_073,
+      description: 'Unix seconds, at most 300 after issued_at.',
+    },
+    signature: {
+      type: 'string',
+      pattern: '^0x[0-9a-fA-F]{130}$',
+      description:
+        'EIP-712 signature of CaseRequest(logId, pauseId, nonce, issuedAt, expiresAt) by a reviewer the pause’s policy lists.',
+    },
+  },
+} as const
+
+/** Answer of `POST /v1/pauses/{pauseId}/case`: the pause’s case for its reviewer. */
+export const caseSchema = {
+  type: 'object',
+  required: [
+    'pause_id',
+    'profile',
+    'seq',
+    'leaf_hash',
+    'trigger_type',
+    'trigger_detail',
+    'metrics',
+    'input_hash',
+    'output_hash',
+    'evidence',
+    'input',
+    'context',
+    'signals',
+    'output_text',
+    'output',
+    'tool',
+    'held_answer',
+    'deadline',
+    'reviewer',
+    'expires_at',
+  ],
+  properties: {
+    pause_id: uuid,
+    profile: { type: 'string' },
+    seq: { type: 'integer' },
+    leaf_hash: hex32,
+    trigger_type: { type: 'string' },
+    trigger_detail: { type: 'string' },
+    metrics: { type: 'object', additionalProperties: { type: 'number' } },
+    input_hash: hex32,
+    output_hash: { anyOf: [hex32, { type: 'null' }] },
+    evidence: {
+      type: 'string',
+      description:
+        'RFC 8785 text of the pseudonymized { context, input, signals }: its SHA-256 is input_hash.',
+    },
+    input: { description: 'The pseudonymized request input.' },
+    context: { description: 'The pseudonymized request context.' },
+    signals: { description: 'The model signals of the request.' },
+    output_text: {
+      type: ['string', 'null'],
+      description: 'RFC 8785 text of the held output: its SHA-256 is output_hash.',
+    },
+    output: { description: 'The held output (e.g. a proxied chat completion), or null.' },
+    tool: {
+      description: 'The MCP tool call of the pause, or null.',
+      anyOf: [
+        {
+          type: 'object',
+          required: ['name', 'arguments', 'server', 'transport'],
+          properties: {
+            name: { type: 'string' },
+            arguments: {},
+            server: { type: ['string', 'null'] },
+            transport: { type: ['string', 'null'] },
+          },
+        },
+        { type: 'null' },
+      ],
+    },
+    held_answer: {
+      type: ['string', 'null'],
+      description: 'The assistant text of a held chat completion, or null.',
+    },
+    deadline: { type: 'string', description: 'RFC 3339: when the pause times out into -1.' },
+    reviewer: { type: 'string', description: 'The reviewer whose request was served.' },
+    expires_at: { type: 'integer', description: 'When that request expired (unix seconds).' },
   },
 } as const
 

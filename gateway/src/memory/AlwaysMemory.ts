@@ -6,6 +6,7 @@ import {
   RECEIPT_VERSION,
   type SignedReceipt,
 } from '@tml/core'
+import type { AccessMtlDraft } from '../vault/buildAccessMtl.ts'
 import type { VaultPayload } from '../vault/VaultPayload.ts'
 import type { ErasureMtlDraft } from './buildErasureMtl.ts'
 import type { DecisionDraft, MtlDraft } from './buildMtl.ts'
@@ -17,7 +18,7 @@ import { withCausalNotes } from './withCausalNotes.ts'
 /** What to append: an MTL draft and the columns and key changes that go with it. */
 export type AppendRequest = {
   /** A whole draft, or a decision draft whose evidence fields the committer derives from `evidence`. */
-  draft: MtlDraft | ErasureMtlDraft | DecisionDraft
+  draft: MtlDraft | ErasureMtlDraft | AccessMtlDraft | DecisionDraft
   /** With a {@link DecisionDraft}: the evidence its `input_hash`, `output_hash` and `subject` come from. */
   evidence?: RecordEvidence
   /**

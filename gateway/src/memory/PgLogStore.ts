@@ -4,6 +4,8 @@ import { MigrationError } from '../db/MigrationError.ts'
 import { GAP_SQLSTATE } from '../db/postgres/logSchema.ts'
 import { preparePostgresSchema } from '../db/postgres/postgresSchema.ts'
 import { redactUrl } from '../db/postgres/redactUrl.ts'
+import { FENCED_SQLSTATE, termSql } from '../db/postgres/replicaSchema.ts'
+import type { LeaderFence } from '../replica/LeaderFence.ts'
 import type { AppendBatch, LogStore, StoredEntry } from './LogStore.ts'
 import { StoreError } from './StoreError.ts'
 
@@ -15,6 +17,12 @@ export type PgLogStoreParameters = {
   logId: Hex
   /** How the database is named in errors. Default: the pool's URL without its password. */
   where?: string
+  /**
+   * The leader term this store writes under (a gateway replica): every write carries it, and
+   * the database refuses it once another replica leads (`TML_FENCED`, reported to the fence).
+   * Without it, writes succeed only while no replica was ever elected on the database.
+   */
+  fence?: LeaderFence
 }
 
 /** Entries per multi-row INSERT (11 parameters each; PostgreSQL allows 65,535 per statement). */
@@ -52,6 +60,9 @@ type Row = {
  *   key on `seq` makes the second of two concurrent writers of the same seq fail when the first
  *   commits (`TML_OTHER_WRITER`): a second gateway on the same database can fail, never fork or
  *   gap the log.
+ * - **One leader, fenced by the database**: with a {@link LeaderFence}, each write transaction
+ *   carries the replica's term, and a trigger refuses it once another replica has taken a newer
+ *   term (`TML_FENCED`): a deposed leader cannot append, even if it has not noticed yet.
  * - **Shredding**: an erased secret's row is deleted in the batch's transaction. PostgreSQL
  *   keeps a deleted row's bytes in the table's pages until VACUUM reclaims them (autovacuum
  *   does, soon after), and in the WAL and base backups until those are recycled: operators
@@ -70,9 +81,11 @@ export class PgLogStore implements LogStore {
   readonly logId: Hex
   readonly where: string
   readonly #pool: pg.Pool
+  readonly #fence: LeaderFence | undefined
 
-  private constructor({ pool, logId, where }: PgLogStoreParameters) {
+  private constructor({ pool, logId, where, fence }: PgLogStoreParameters) {
     this.#pool = pool
+    this.#fence = fence
     this.logId = logId
     const url = pool.options.connectionString
     this.where = where ?? (url ? redactUrl(url) : 'the PostgreSQL store')
@@ -115,7 +128,15 @@ export class PgLogStore implements LogStore {
     return max === null ? 0 : Number(max) + 1
   }
 
-  async append({ entries, subjectKeys, erasedLookups }: AppendBatch): Promise<void> {
+  /**
+   * Writes a batch (see {@link LogStore.append}). `alsoWrite` runs inside the batch's
+   * transaction, after its entries (the vault's sealed records, `PgVaultStore.writeSealed`): it
+   * commits with them or not at all.
+   */
+  async append(
+    { entries, subjectKeys, erasedLookups }: AppendBatch,
+    alsoWrite?: (client: pg.ClientBase) => Promise<void>,
+  ): Promise<void> {
     const first = entries[0]?.seq
     entries.forEach((e, i) => {
       if (first !== undefined && e.seq !== first + i) {
@@ -152,6 +173,7 @@ export class PgLogStore implements LogStore {
             erasedLookups.map((l) => Buffer.from(l)),
           ])
         }
+        await alsoWrite?.(client)
       }),
     )
   }
@@ -221,7 +243,9 @@ export class PgLogStore implements LogStore {
     }
     client.on('error', onError)
     try {
-      await client.query('BEGIN; SET LOCAL synchronous_commit = on')
+      await client.query(
+        `BEGIN; SET LOCAL synchronous_commit = on${this.#fence ? `; ${termSql(this.#fence.term)}` : ''}`,
+      )
       try {
         await fn(client)
         await client.query('COMMIT')
@@ -259,19 +283,23 @@ export class PgLogStore implements LogStore {
       const raw = (e as { code?: unknown }).code
       const sqlState = typeof raw === 'string' && /^[0-9A-Z]{5}$/.test(raw) ? raw : undefined
       const code =
-        sqlState === GAP_SQLSTATE
-          ? 'TML_GAP'
-          : sqlState === UNIQUE_VIOLATION && what === 'append'
-            ? 'TML_OTHER_WRITER'
-            : sqlState
-              ? `POSTGRES_${sqlState}`
-              : typeof raw === 'string'
-                ? raw
-                : 'UNKNOWN'
-      throw new StoreError(`PostgreSQL ${what} failed on ${this.where}: ${(e as Error).message}`, {
-        code,
-        cause: e,
-      })
+        sqlState === FENCED_SQLSTATE
+          ? 'TML_FENCED'
+          : sqlState === GAP_SQLSTATE
+            ? 'TML_GAP'
+            : sqlState === UNIQUE_VIOLATION && what === 'append'
+              ? 'TML_OTHER_WRITER'
+              : sqlState
+                ? `POSTGRES_${sqlState}`
+                : typeof raw === 'string'
+                  ? raw
+                  : 'UNKNOWN'
+      const error = new StoreError(
+        `PostgreSQL ${what} failed on ${this.where}: ${(e as Error).message}`,
+        { code, cause: e },
+      )
+      if (code === 'TML_FENCED') this.#fence?.fenced(error)
+      throw error
     }
   }
 

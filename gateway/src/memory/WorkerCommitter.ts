@@ -42,7 +42,7 @@ export type WorkerCommitterParameters = {
  * const committer = await WorkerCommitter.start({ path: './data/log.db', logId, receiptKeys: [{ fromSeq: 0, key }] })
  */
 export class WorkerCommitter implements Committer {
-  readonly #parameters: WorkerCommitterParameters
+  #parameters: WorkerCommitterParameters
   // Every key so far, handovers included: a replacement worker starts with all of them.
   readonly #receiptKeys: ReceiptKeyStart[]
   #worker: Worker
@@ -120,6 +120,17 @@ export class WorkerCommitter implements Committer {
       this.#worker = this.#spawn()
     }
     await this.#call({ id: 0, op: 'probe' })
+  }
+
+  /**
+   * Wraps the vault's epoch keys to `set` from the next epoch on (the open epoch keeps its
+   * custodians); a replacement worker starts with `set`. No-op without the vault.
+   */
+  async setCustodians(set: CustodianSet): Promise<void> {
+    const { vault } = this.#parameters
+    if (!vault) return
+    this.#parameters = { ...this.#parameters, vault: { ...vault, set } }
+    await this.#call({ id: 0, op: 'custodians', set })
   }
 
   handOverReceiptKey(start: ReceiptKeyStart): void {

@@ -28,6 +28,7 @@ export type WorkerRequest =
   | { id: number; op: 'probe' }
   | { id: number; op: 'fault'; fault: SqliteFault | null }
   | { id: number; op: 'close' }
+  | { id: number; op: 'custodians'; set: CustodianSet }
 export type WorkerResponse =
   | { id: number; ok: true; sealed?: string }
   | { id: number; ok: false; code: string; message: string }
@@ -114,6 +115,10 @@ if (port) {
           })
         }
         await store.probe()
+        reply({ id: request.id, ok: true })
+      } else if (request.op === 'custodians') {
+        // A new declaration on chain: epoch keys from the next epoch on are wrapped to it.
+        ring?.setCustodians(request.set)
         reply({ id: request.id, ok: true })
       } else if (request.op === 'fault') {
         store.injectFault(request.fault ?? undefined)

@@ -1,4 +1,4 @@
-import type { Hex } from '@tml/core'
+import type { ForkEvidence, Hex } from '@tml/core'
 
 /**
  * What the monitor found wrong with a log. The first three are contradictions between two
@@ -63,4 +63,12 @@ export type Finding = {
   reports: ChainReport[]
   /** ISO 8601 time the monitor found it. */
   time: string
+  /**
+   * For a fork (`same-epoch`, `tree-shrank`, `same-size-different-roots`, `inconsistent`): the
+   * two checkpoints, their signatures and (for `inconsistent`) the failing consistency proof,
+   * self-contained, for anyone to check offline (core's `verifyForkEvidence`).
+   */
+  evidence?: ForkEvidence | undefined
+  /** Where `tml monitor --evidence-dir` wrote `evidence`. */
+  evidenceFile?: string | undefined
 }

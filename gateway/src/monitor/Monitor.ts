@@ -2,6 +2,10 @@ import {
   bytesToHex,
   type Checkpoint,
   checkpointRegistryAbi,
+  checkpointToJson,
+  FORK_EVIDENCE_VERSION,
+  type ForkEvidence,
+  type ForkEvidenceKind,
   type Hex,
   hexToBytes,
   parseNote,
@@ -312,8 +316,10 @@ export class Monitor {
         return
       }
       log.done.add(key)
-      if (checked) return
-      await this.#emit(log, findings, key, {
+      if (checked.valid) return
+      // Its own key: `key` is now done, and #emit skips what is done.
+      await this.#emit(log, findings, `inconsistent:${c.older.hash}:${c.newer.hash}`, {
+        evidence: forkEvidence(log.logId, 'inconsistent', c.older, c.newer, checked.proof),
         kind: 'inconsistent',
         message: `the tree of epoch ${c.older.checkpoint.epoch} (${c.older.checkpoint.treeSize} leaves, ${describe(c.older)}) is not a prefix of the tree of epoch ${c.newer.checkpoint.epoch} (${c.newer.checkpoint.treeSize} leaves, ${describe(c.newer)}): no valid consistency proof`,
         sources: [...c.older.sources, ...c.newer.sources],
@@ -370,25 +376,30 @@ export class Monitor {
       sources,
       epochs,
       reports,
+      evidence: forkEvidence(log.logId, c.kind, first, second),
     })
   }
 
-  /** True or false from the first gateway that answers; undefined when none could. */
+  /**
+   * Whether the first gateway that answers proves `newer` extends `older`, with the proof it
+   * served (kept as evidence when it fails); undefined when none could answer.
+   */
   async #checkConsistency(
     log: LogState,
     older: Checkpoint,
     newer: Checkpoint,
-  ): Promise<boolean | undefined> {
+  ): Promise<{ valid: boolean; proof: Hex[] } | undefined> {
     for (const gateway of log.gateways) {
       try {
         const proof = await gateway.consistency(log.logId, older.treeSize, newer.treeSize)
-        return verifyConsistency({
+        const valid = verifyConsistency({
           size1: older.treeSize,
           size2: newer.treeSize,
           root1: hexToBytes(older.rootHash),
           root2: hexToBytes(newer.rootHash),
           proof: proof.map((h) => hexToBytes(h)),
         })
+        return { valid, proof: [...proof] }
       } catch (error) {
         this.#p.onNotice?.(
           `gateway ${gateway.url}: no consistency proof ${older.treeSize} → ${newer.treeSize}: ${(error as Error).message.split('\n')[0]}`,
@@ -441,4 +452,37 @@ function signedArg(checkpoint: Checkpoint, signature: Hex): SignedCheckpointArg 
 function describe(seen: SeenCheckpoint): string {
   const { treeSize, rootHash } = seen.checkpoint
   return `size ${treeSize}, root ${rootHash.slice(0, 10)}…, from ${[...seen.sources].join(', ')}`
+}
+
+/**
+ * The self-contained record of a fork the monitor found (`tml-fork-evidence/1`): the two
+ * checkpoints as JSON with their signatures (null when only a chain's event showed one) and,
+ * for `inconsistent`, the proof the gateway served. Undefined when a checkpoint does not fit
+ * JSON numbers (beyond 2^53), which no log reaches.
+ */
+function forkEvidence(
+  logId: Hex,
+  kind: ForkEvidenceKind,
+  first: SeenCheckpoint,
+  second: SeenCheckpoint,
+  consistencyProof?: Hex[],
+): ForkEvidence | undefined {
+  try {
+    const side = (seen: SeenCheckpoint) => ({
+      checkpoint: checkpointToJson(seen.checkpoint),
+      signature: seen.signature ?? null,
+      sources: [...seen.sources],
+    })
+    return {
+      v: FORK_EVIDENCE_VERSION,
+      kind,
+      logId,
+      first: side(first),
+      second: side(second),
+      ...(consistencyProof === undefined ? {} : { consistencyProof }),
+      foundAt: new Date().toISOString(),
+    }
+  } catch {
+    return undefined
+  }
 }

@@ -1,4 +1,4 @@
-import { checkpointRegistryAbi, type Hex } from '@tml/core'
+import { type BlockSpan, checkpointRegistryAbi, DEFAULT_MAX_BLOCKS, type Hex } from '@tml/core'
 import {
   type Address,
   createPublicClient,
@@ -29,6 +29,11 @@ export type PinnedChain = {
    * `--deployments`), raised by `--from-block`; `readChainAnchors` never reads before it.
    */
   fromBlock: bigint
+  /**
+   * How many blocks one `eth_getLogs` of this RPC asks for, learned by every search on it
+   * (core's `searchBlockRanges`); fresh when absent.
+   */
+  eventSpan?: BlockSpan
   client: PublicClient
   /** Present when a reporter account is configured: it sends the on-chain reports. */
   wallet: WalletClient | undefined
@@ -112,6 +117,7 @@ export async function connectChains({
       rpcUrl,
       registry,
       fromBlock: pinned.fromBlock > fromBlock ? pinned.fromBlock : fromBlock,
+      eventSpan: { blocks: DEFAULT_MAX_BLOCKS },
       client,
       wallet,
     })

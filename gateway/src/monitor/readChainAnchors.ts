@@ -1,4 +1,4 @@
-import { type Checkpoint, checkpointRegistryAbi, type Hex } from '@tml/core'
+import { type Checkpoint, checkpointRegistryAbi, type Hex, searchBlockRanges } from '@tml/core'
 import { decodeFunctionData } from 'viem'
 import type { PinnedChain } from './PinnedChain.ts'
 
@@ -11,9 +11,6 @@ export type ChainAnchor = {
   blockNumber: bigint
 }
 
-/** Most blocks asked for in one `eth_getLogs`; halved while a provider refuses the range. */
-export const MAX_LOG_RANGE = 5_000n
-
 /**
  * The `CheckpointAnchored` events of log `logId` in blocks [fromBlock, toBlock] of a pinned
  * registry, each with the signature taken from its transaction (`anchor(checkpoint, proof,
@@ -21,7 +18,9 @@ export const MAX_LOG_RANGE = 5_000n
  * Never searches before the chain's own `fromBlock` (its registry's deployment block), whatever
  * the caller asks: this is the monitor's one rule for where searches start.
  * A decoded call whose checkpoint is not the event's is ignored (its signature is not this one's).
- * Ranges that a provider refuses are halved, down to one block.
+ * Read in block ranges the RPC accepts, with core's one paged search (`searchBlockRanges`: a
+ * refused range is halved or cut to the cap the node states, transient errors are retried, the
+ * number of requests is bounded); its `EventSearchError` says where and why a search stopped.
  *
  * @example
  * const anchors = await readChainAnchors({ chain, logId, fromBlock: 0n, toBlock: 120n })
@@ -41,38 +40,32 @@ export async function readChainAnchors({
   withSignatures?: boolean
 }): Promise<ChainAnchor[]> {
   const found: ChainAnchor[] = []
-  let start = fromBlock > chain.fromBlock ? fromBlock : chain.fromBlock
-  let range = MAX_LOG_RANGE
-  while (start <= toBlock) {
-    const end = start + range - 1n < toBlock ? start + range - 1n : toBlock
-    let events: Awaited<ReturnType<typeof getEvents>>
-    try {
-      events = await getEvents(chain, logId, start, end)
-    } catch (error) {
-      if (range === 1n) throw error
-      range /= 2n
+  const start = fromBlock > chain.fromBlock ? fromBlock : chain.fromBlock
+  if (start > toBlock) return found
+  const events = await searchBlockRanges({
+    fromBlock: start,
+    toBlock,
+    span: chain.eventSpan,
+    read: (from, to) => getEvents(chain, logId, from, to),
+  })
+  for (const event of events) {
+    const { epoch, treeSize, rootHash, timestamp } = event.args
+    if (
+      epoch === undefined ||
+      treeSize === undefined ||
+      rootHash === undefined ||
+      timestamp === undefined
+    )
       continue
-    }
-    for (const event of events) {
-      const { epoch, treeSize, rootHash, timestamp } = event.args
-      if (
-        epoch === undefined ||
-        treeSize === undefined ||
-        rootHash === undefined ||
-        timestamp === undefined
-      )
-        continue
-      const checkpoint: Checkpoint = { logId, epoch, treeSize, rootHash, timestamp }
-      found.push({
-        checkpoint,
-        signature: withSignatures
-          ? await signatureOf(chain, event.transactionHash, checkpoint)
-          : undefined,
-        txHash: event.transactionHash,
-        blockNumber: event.blockNumber,
-      })
-    }
-    start = end + 1n
+    const checkpoint: Checkpoint = { logId, epoch, treeSize, rootHash, timestamp }
+    found.push({
+      checkpoint,
+      signature: withSignatures
+        ? await signatureOf(chain, event.transactionHash, checkpoint)
+        : undefined,
+      txHash: event.transactionHash,
+      blockNumber: event.blockNumber,
+    })
   }
   return found
 }

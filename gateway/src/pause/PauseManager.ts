@@ -8,6 +8,8 @@ import {
   utf8ToBytes,
 } from '@tml/core'
 import type { AnchorHold } from '../anchoring/AnchorHold.ts'
+import { DeskCases } from '../desk/DeskCases.ts'
+import type { PauseEvidence } from '../desk/PauseEvidence.ts'
 import type { ReceiptSigner } from '../keys/createReceiptSigner.ts'
 import type { AlwaysMemory } from '../memory/AlwaysMemory.ts'
 import { buildResolutionMtl } from '../memory/buildMtl.ts'
@@ -28,6 +30,16 @@ export type OpenPause = {
   mtl: MtlDecision
   /** Unix ms when the pause times out into -1. */
   deadlineMs: number
+}
+
+/** A pause to open, with the case its listed reviewers may read on the desk. */
+export type OpenPauseParameters = OpenPause & {
+  /**
+   * The pseudonymized evidence and held output of the pause: kept sealed in memory for the
+   * reviewer desk until the pause ends (see {@link DeskCases}). Absent for pauses re-opened after
+   * a restart: their case is in the vault only.
+   */
+  evidence?: PauseEvidence
 }
 
 /** Parameters of {@link PauseManager.resolve}. */
@@ -120,6 +132,8 @@ export class PauseManager {
   readonly #open = new Map<string, Entry>()
   readonly #recent = new Map<string, PauseResolution>()
   readonly #anchorHold: AnchorHold | undefined
+  /** The cases of open pauses for the reviewer desk, each destroyed when its pause ends. */
+  readonly #cases = new DeskCases()
   #closed = false
 
   constructor(p: PauseManagerParameters) {
@@ -165,10 +179,14 @@ export class PauseManager {
     return pending.length
   }
 
-  /** Opens a pause whose MTL is durable: Lantern on, timer armed, verification hook started. */
-  open(pause: OpenPause): void {
+  /**
+   * Opens a pause whose MTL is durable: Lantern on, timer armed, verification hook started, and
+   * its case (when given) held for the desk.
+   */
+  open({ evidence, ...pause }: OpenPauseParameters): void {
     const entry: Entry = { ...pause, resolving: false, waiters: new Set() }
     this.#open.set(pause.pauseId, entry)
+    if (evidence) this.#cases.keep(pause.pauseId, evidence)
     this.#arm(entry, pause.deadlineMs - this.#clock())
     this.#lantern.paused(
       {
@@ -188,6 +206,17 @@ export class PauseManager {
   get(pauseId: string): OpenPause | undefined {
     const e = this.#open.get(pauseId)
     return e && strip(e)
+  }
+
+  /**
+   * The case of an open pause for its reviewers, or undefined: unknown, resolved (its key was
+   * destroyed at resolution), or re-opened after a restart (never held by this process). The
+   * caller checks who asks.
+   */
+  caseOf(pauseId: string): PauseEvidence | undefined {
+    const e = this.#open.get(pauseId)
+    if (!e || e.resolving) return undefined
+    return this.#cases.read(pauseId)
   }
 
   /** Open pauses, oldest first. */
@@ -262,9 +291,11 @@ export class PauseManager {
       receipt: appended.receipt,
       timestamp: appended.receipt.timestamp,
     }
-    // Durable: the timer has nothing left to do. The pause stays marked as resolving, so a second
-    // resolution is refused while the release waits for the chains.
+    // Durable: the timer has nothing left to do, and the case is no reviewer's business any more
+    // (its key is destroyed now, not at the release). The pause stays marked as resolving, so a
+    // second resolution is refused while the release waits for the chains.
     clearTimeout(entry.timer)
+    this.#cases.drop(p.pauseId)
     if (this.#mustAnchor(entry.profile, p.decision))
       void this.#releaseWhenAnchored(entry, resolution)
     else this.#release(entry, resolution)
@@ -340,6 +371,7 @@ export class PauseManager {
     this.#closed = true
     this.#closing.abort()
     for (const e of this.#open.values()) clearTimeout(e.timer)
+    this.#cases.close()
   }
 
   #arm(entry: Entry, delayMs: number): void {

@@ -14,6 +14,7 @@ export {
 export { type BudgetVerdict, PauseBudget, type TakePauseParameters } from './PauseBudget.ts'
 export {
   type OpenPause,
+  type OpenPauseParameters,
   PauseManager,
   type PauseManagerParameters,
   type ResolvePauseParameters,

@@ -37,6 +37,7 @@ import { refuseForBudget } from '../pause/refuseForBudget.ts'
 import type { LoadedPolicy } from '../policy/types.ts'
 import { personalValues } from '../vault/personalValues.ts'
 import type { VaultPayload } from '../vault/VaultPayload.ts'
+import { type DecisionDurations, decisionDurationHistogram } from './decisionDurationHistogram.ts'
 import { ModelHashRequiredError } from './ModelHashRequiredError.ts'
 
 /** A decision request after the HTTP layer validated it. */
@@ -200,6 +201,8 @@ export class DecisionService {
   readonly policySetHash: Hex
   /** Counters for /metrics, by `state:trigger`. */
   readonly counts = new Map<string, number>()
+  /** Decision latency for /metrics (`tml_decision_duration_seconds`), by state. */
+  readonly durations: DecisionDurations = decisionDurationHistogram()
 
   constructor(p: DecisionServiceParameters) {
     this.policies = p.policies
@@ -256,15 +259,19 @@ export class DecisionService {
   /**
    * Decides one request and logs it. Never throws for store failures (they become -1 LEDGER);
    * throws only on programming errors and on evidence that has no canonical form (JcsError),
-   * which the HTTP layer rejects before calling.
+   * which the HTTP layer rejects before calling. `arrivedMs` (a `performance.now()` reading, the
+   * request's arrival) starts the latency the metrics record; by default, this call.
    */
   async decide({
     input,
     caller,
+    arrivedMs,
   }: {
     input: DecisionInput
     caller: string
+    arrivedMs?: number
   }): Promise<DecisionAnswer> {
+    const started = arrivedMs ?? performance.now()
     const loaded = this.policies.get(input.profile)
     if (!loaded) throw new RangeError(`unknown profile ${input.profile}`)
     const { policy } = loaded
@@ -276,7 +283,7 @@ export class DecisionService {
     const environment = this.#environment(now)
     const request = engineRequest(input)
     let decision: Decision = withFindings(decide({ request, policy, environment }), input)
-    if (!this.#memory.available) return this.#unlogged({ traceId, decision, loaded })
+    if (!this.#memory.available) return this.#unlogged({ traceId, decision, loaded, started })
 
     // Evidence first: a value without a canonical form is refused before anything takes effect.
     const subject =
@@ -365,6 +372,7 @@ export class DecisionService {
           input,
         ),
         loaded,
+        started,
       })
     }
     if (subject.newKey) this.#pseudonymizer.markPersisted([subject.newKey])
@@ -390,6 +398,8 @@ export class DecisionService {
         leafHash: appended.leafHash,
         mtl: appended.mtl as unknown as MtlDecision,
         deadlineMs,
+        // The reviewer desk's case: the texts the MTL's hashes cover, pseudonymized.
+        evidence: { evidence: evidenceText, output: outputText },
       })
       answer.pause = {
         pause_id: traceId,
@@ -403,11 +413,11 @@ export class DecisionService {
       const { hold, limitMs } = this.#anchorHold
       if (!(await hold.waitAnchored(appended.receipt.seq, limitMs))) {
         const refused = notAnchored(answer, limitMs)
-        this.#count(refused)
+        this.#count(refused, started)
         return refused
       }
     }
-    this.#count(decision)
+    this.#count(decision, started)
     if (!answer.pause) return answer
     // Not capped at the deadline: at the deadline the timeout's resolution (-1) is still being
     // written, and a caller who asked to wait that long is owed it rather than a pending pause.
@@ -471,12 +481,14 @@ export class DecisionService {
     traceId,
     decision,
     loaded,
+    started,
   }: {
     traceId: string
     decision: Decision
     loaded: LoadedPolicy
+    started: number
   }): DecisionAnswer {
-    this.#count(decision)
+    this.#count(decision, started)
     return {
       trace_id: traceId,
       state: -1,
@@ -502,9 +514,11 @@ export class DecisionService {
     return id
   }
 
-  #count(decision: Pick<Decision, 'state' | 'trigger_type'>): void {
+  // Where a decision's answer is final and durable (before any long poll on its pause).
+  #count(decision: Pick<Decision, 'state' | 'trigger_type'>, started: number): void {
     const key = `${decision.state}:${decision.trigger_type}`
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
+    this.durations.observe(decision.state, started)
   }
 }
 

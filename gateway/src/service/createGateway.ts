@@ -14,6 +14,7 @@ import { AlwaysMemory } from '../memory/AlwaysMemory.ts'
 import type { Committer } from '../memory/Committer.ts'
 import { InlineCommitter } from '../memory/InlineCommitter.ts'
 import type { LogStore } from '../memory/LogStore.ts'
+import { PgLogStore } from '../memory/PgLogStore.ts'
 import { Pseudonymizer } from '../memory/Pseudonymizer.ts'
 import { SqliteLogStore } from '../memory/SqliteLogStore.ts'
 import { WorkerCommitter } from '../memory/WorkerCommitter.ts'
@@ -32,6 +33,8 @@ import {
   receiptKeyStarts,
 } from '../sequencer/ReceiptKeyHandover.ts'
 import type { CustodianSet } from '../vault/Custodian.ts'
+import { PgVaultCommitter } from '../vault/PgVaultCommitter.ts'
+import type { PgVaultStore } from '../vault/PgVaultStore.ts'
 import { SqliteVaultStore } from '../vault/SqliteVaultStore.ts'
 import type { VaultStore } from '../vault/VaultStore.ts'
 import { DataDirLock } from './DataDirLock.ts'
@@ -73,10 +76,16 @@ export type CreateGatewayParameters = {
   writer?: 'worker' | 'inline'
   /**
    * The sealed evidence vault: each decision's and resolution's full context sealed under the
-   * epoch key (a fresh one every `periodMs`, default 15 minutes), split k-of-n to `set`. Needs the
-   * commit worker (the default writer on the SQLite store).
+   * epoch key (a fresh one every `periodMs`, default 15 minutes), split k-of-n to `set`. On the
+   * SQLite store it needs the commit worker (the default writer); with `postgresUrl` the records
+   * are sealed on the event loop and written with their MTLs ({@link PgVaultCommitter}).
    */
-  vault?: { set: CustodianSet; periodMs?: number }
+  vault?: {
+    set: CustodianSet
+    periodMs?: number
+    /** The PostgreSQL vault beside a `PgLogStore` given as `store` (set by `postgresUrl`). */
+    store?: PgVaultStore
+  }
   clock?: () => number
   hooks?: Readonly<Record<string, VerificationHook>>
   /** Probe and retry interval after a store failure, in milliseconds. */
@@ -225,6 +234,8 @@ async function withPostgres(
     const gateway = await createGateway({
       ...rest,
       store: stores.logStore,
+      policyArchive: p.policyArchive ?? stores.policyArchive,
+      ...(p.vault ? { vault: { ...p.vault, store: stores.vaultStore } } : {}),
       ...(p.lane && stores.anchorStore ? { lane: { ...p.lane, store: stores.anchorStore } } : {}),
     })
     return {
@@ -267,10 +278,25 @@ async function wire(
   const signer = currentSigner(receiptKeys)
   const clock = p.clock ?? Date.now
   const writer = p.store ? 'inline' : (p.writer ?? 'worker')
-  if (p.vault && writer !== 'worker')
-    throw new RangeError('the sealed evidence vault needs the commit worker on the SQLite store')
-  const committer: Committer =
-    writer === 'worker'
+  const pgVault =
+    p.vault?.store && store instanceof PgLogStore
+      ? { log: store, vault: p.vault.store, set: p.vault.set }
+      : undefined
+  if (p.vault && writer !== 'worker' && !pgVault)
+    throw new RangeError(
+      'the sealed evidence vault needs the commit worker on the SQLite store, or the PostgreSQL store',
+    )
+  const committer: Committer = pgVault
+    ? await PgVaultCommitter.start({
+        store: pgVault.log,
+        vault: pgVault.vault,
+        logId: p.keys.logId,
+        receiptKeys: starts,
+        set: pgVault.set,
+        periodMs: p.vault?.periodMs ?? DEFAULT_VAULT_PERIOD_MS,
+        clock,
+      })
+    : writer === 'worker'
       ? await WorkerCommitter.start({
           path,
           logId: p.keys.logId,
@@ -367,7 +393,7 @@ async function wire(
   const restoredPauses = await pauses.restore()
   if (lane && !p.lane?.manual) lane.start()
   // The vault's read side, on a connection of its own (the commit worker writes it).
-  const vault = p.vault ? SqliteVaultStore.open({ path }) : undefined
+  const vault = p.vault ? (pgVault?.vault ?? SqliteVaultStore.open({ path })) : undefined
   return {
     service,
     memory,

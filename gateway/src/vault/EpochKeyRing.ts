@@ -2,14 +2,17 @@ import { randomBytes } from 'node:crypto'
 import type { Hex } from '@tml/core'
 import type { CustodianSet } from './Custodian.ts'
 import { VaultError } from './VaultError.ts'
-import type { StoredEpochKey } from './VaultStore.ts'
+import type { VaultStore } from './VaultStore.ts'
 import { wrapEpochKey } from './wrapEpochKey.ts'
 
-/** Where the ring keeps wrapped epoch keys (the commit worker's vault store). */
-export type EpochKeySink = {
-  lastEpochSync(): number
-  putEpochSync(key: StoredEpochKey): void
-}
+/**
+ * Where the ring keeps wrapped epoch keys: the vault store of the committer (SQLite in the commit
+ * worker, PostgreSQL on the event loop).
+ */
+export type EpochKeySink = Pick<VaultStore, 'lastEpoch' | 'putEpoch'>
+
+/** How many epoch numbers the ring tries when other gateways on one database take them first. */
+const EPOCH_ATTEMPTS = 16
 
 /** Parameters of the {@link EpochKeyRing} constructor. */
 export type EpochKeyRingParameters = {
@@ -21,7 +24,7 @@ export type EpochKeyRingParameters = {
   clock?: () => number
 }
 
-type OpenEpoch = { epoch: number; key: Uint8Array; openedMs: number }
+type OpenEpoch = { epoch: number; key: Uint8Array; openedMs: number; set: CustodianSet }
 
 /**
  * The epoch data keys of the vault, on the commit worker's thread. Each epoch gets a fresh random
@@ -40,6 +43,8 @@ type OpenEpoch = { epoch: number; key: Uint8Array; openedMs: number }
 export class EpochKeyRing {
   readonly #p: EpochKeyRingParameters
   readonly #clock: () => number
+  /** Who the next epoch keys are wrapped to (a new declaration on chain replaces it). */
+  #set: CustodianSet
   #current: OpenEpoch | undefined
   #next: OpenEpoch | undefined
   #preparing: Promise<void> | undefined
@@ -52,7 +57,35 @@ export class EpochKeyRing {
     if (!(p.periodMs > 0))
       throw new VaultError('the vault epoch period must be positive', { code: 'TML_VAULT_CONFIG' })
     this.#p = p
+    this.#set = p.set
     this.#clock = p.clock ?? Date.now
+  }
+
+  /**
+   * Wraps epoch keys to `set` from the next epoch on (a custodian declaration changed on chain).
+   * The open epoch keeps the custodians it was wrapped to: its key may already have sealed
+   * records, and its shares are what they are. A next epoch already prepared for the old set has
+   * sealed nothing: its key is wiped and a fresh one prepared for `set` under the following
+   * number (the skipped epoch's stored shares open nothing: no record was sealed under it).
+   */
+  setCustodians(set: CustodianSet): void {
+    this.#set = set
+    this.#dropStaleNext()
+    // A preparation under way wraps to the old set: look again once it is done.
+    void this.#preparing?.then(() => this.#dropStaleNext())
+  }
+
+  #dropStaleNext(): void {
+    const next = this.#next
+    if (!next || next.set === this.#set || this.#closed) return
+    next.key.fill(0)
+    this.#next = undefined
+    void this.#prepare()
+  }
+
+  /** Who the open epoch's key is wrapped to (undefined before {@link start}). */
+  get custodians(): CustodianSet | undefined {
+    return this.#current?.set
   }
 
   /** Opens the first epoch (after the last one stored) and prepares the next. */
@@ -137,13 +170,26 @@ export class EpochKeyRing {
     this.#preparing ??= (async () => {
       try {
         if (this.#next || this.#closed) return
-        const epoch = Math.max(this.#p.store.lastEpochSync(), this.#current?.epoch ?? 0) + 1
         const key = new Uint8Array(randomBytes(32))
-        const wrapped = await wrapEpochKey({ key, epoch, logId: this.#p.logId, set: this.#p.set })
-        const openedMs = this.#clock()
-        this.#p.store.putEpochSync({ ...wrapped, openedMs })
-        if (this.#closed) key.fill(0)
-        else this.#next = { epoch, key, openedMs }
+        for (let attempt = 1; ; attempt++) {
+          const epoch = Math.max(await this.#p.store.lastEpoch(), this.#current?.epoch ?? 0) + 1
+          // The epoch is bound into each wrapped share: a number taken by another writer means
+          // wrapping again under the next one.
+          const set = this.#set
+          const wrapped = await wrapEpochKey({ key, epoch, logId: this.#p.logId, set })
+          const openedMs = this.#clock()
+          try {
+            await this.#p.store.putEpoch({ ...wrapped, openedMs })
+          } catch (e) {
+            const taken = (e as { code?: unknown }).code === 'TML_VAULT_EPOCH_TAKEN'
+            if (taken && attempt < EPOCH_ATTEMPTS) continue
+            key.fill(0)
+            throw e
+          }
+          if (this.#closed) key.fill(0)
+          else this.#next = { epoch, key, openedMs, set }
+          break
+        }
         this.#failure = undefined
       } catch (e) {
         this.#failure = e

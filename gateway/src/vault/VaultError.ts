@@ -16,6 +16,11 @@ export type VaultErrorCode =
   | 'TML_VAULT_CONFIG'
   /** No epoch key is open to seal with (its preparation failed). */
   | 'TML_VAULT_NO_KEY'
+  /**
+   * The custodians given to the gateway are not the ones the log declared on chain (or the log
+   * declared none), or the chain's declaration cannot be read.
+   */
+  | 'TML_VAULT_CUSTODIANS'
 
 /**
  * A sealed-evidence operation failed; `code` says which kind of failure it was, the message says

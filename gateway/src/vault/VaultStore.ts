@@ -20,8 +20,9 @@ export type StoredEpochKey = WrappedEpochKey & { openedMs: number }
  *
  * Guarantees every implementation gives:
  * - **Atomic with the log**: sealed entries are written in the same transaction as their MTLs
- *   (see `SqliteLogStore.appendSync`), so a durable MTL that carries `evidence_seal` always has its
- *   envelope, and an envelope never outlives a rolled-back MTL.
+ *   (`SqliteLogStore.appendSync`'s and `PgLogStore.append`'s `alsoWrite`; on PostgreSQL the
+ *   database also refuses to commit one without the other), so a durable MTL that carries
+ *   `evidence_seal` always has its envelope, and an envelope never outlives a rolled-back MTL.
  * - **Append-only**: an entry is never changed; erasure shreds the subject's key, not the row.
  * - **Epochs**: a wrapped epoch key is durable before any record sealed under it is.
  */

@@ -28,11 +28,36 @@ export function encodeEnvelope({ epoch, nonce, ciphertext }: VaultEnvelope): Uin
       code: 'TML_VAULT_FORMAT',
     })
   const out = new Uint8Array(VAULT_HEADER_LENGTH + ciphertext.length)
-  out[0] = VAULT_ENVELOPE_VERSION
-  new DataView(out.buffer).setBigUint64(1, BigInt(epoch))
+  writeEnvelopeHeader(out, epoch)
   out.set(nonce, 9)
   out.set(ciphertext, VAULT_HEADER_LENGTH)
   return out
+}
+
+/**
+ * Writes an envelope's version and epoch into its first 9 bytes (the sealer then writes the
+ * nonce and the ciphertext after them, in place).
+ *
+ * @example
+ * writeEnvelopeHeader(out, 3)
+ */
+export function writeEnvelopeHeader(out: Uint8Array, epoch: number): void {
+  if (!Number.isSafeInteger(epoch) || epoch < 1)
+    throw new VaultError(`a vault epoch is a positive integer, not ${epoch}`, {
+      code: 'TML_VAULT_FORMAT',
+    })
+  out[0] = VAULT_ENVELOPE_VERSION
+  // Big-endian u64, byte by byte; epochs stay far below 2^53, so no BigInt is needed.
+  let high = Math.floor(epoch / 2 ** 32)
+  let low = epoch >>> 0
+  for (let i = 8; i >= 5; i--) {
+    out[i] = low & 0xff
+    low >>>= 8
+  }
+  for (let i = 4; i >= 1; i--) {
+    out[i] = high & 0xff
+    high >>>= 8
+  }
 }
 
 /**

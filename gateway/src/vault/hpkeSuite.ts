@@ -1,5 +1,5 @@
 import { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core'
-import { type Hex, hexToBytes } from '@tml/core'
+import { bytesToHex, type Hex, hexToBytes } from '@tml/core'
 
 /**
  * The HPKE suite of the vault (RFC 9180 base mode): DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
@@ -59,8 +59,6 @@ export async function generateVaultKeyPair(): Promise<{ publicKey: Hex; privateK
   const pair = await hpkeSuite.kem.generateKeyPair()
   const pub = new Uint8Array(await hpkeSuite.kem.serializePublicKey(pair.publicKey))
   const priv = new Uint8Array(await hpkeSuite.kem.serializePrivateKey(pair.privateKey))
-  return {
-    publicKey: `0x${Buffer.from(pub).toString('hex')}`,
-    privateKey: `0x${Buffer.from(priv).toString('hex')}`,
-  }
+  // core's hex rather than Buffer: the web page generates auditor keys in the browser.
+  return { publicKey: bytesToHex(pub), privateKey: bytesToHex(priv) }
 }

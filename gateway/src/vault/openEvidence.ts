@@ -1,6 +1,5 @@
-import { hash } from 'node:crypto'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { type Hex, hexToBytes } from '@tml/core'
+import { bytesToHex, type Hex, hexToBytes, sha256 } from '@tml/core'
 import { decodeEnvelope } from './envelope.ts'
 import type { VaultRecord } from './sealEvidence.ts'
 import { VaultError } from './VaultError.ts'
@@ -28,7 +27,8 @@ export type OpenEvidenceParameters = {
  */
 export function openEvidence(p: OpenEvidenceParameters): { epoch: number; record: VaultRecord } {
   if (p.seal !== undefined) {
-    const actual = `0x${hash('sha256', p.envelope, 'hex')}`
+    // core's SHA-256 rather than node:crypto: the web page opens records in the browser.
+    const actual = bytesToHex(sha256(p.envelope))
     if (actual !== p.seal.toLowerCase())
       throw new VaultError(
         `sealed record of seq ${p.seq} hashes to ${actual}, not to its MTL's evidence_seal ${p.seal}`,
@@ -49,7 +49,7 @@ export function openEvidence(p: OpenEvidenceParameters): { epoch: number; record
       { code: 'TML_VAULT_KEY', cause: e },
     )
   }
-  return { epoch, record: JSON.parse(Buffer.from(plain).toString('utf8')) as VaultRecord }
+  return { epoch, record: JSON.parse(new TextDecoder().decode(plain)) as VaultRecord }
 }
 
 /**
@@ -79,7 +79,7 @@ export function openPersonal({
       both.subarray(0, 24),
       vaultAad({ layer: 'personal', logId, seq }),
     ).decrypt(both.subarray(24))
-    return JSON.parse(Buffer.from(plain).toString('utf8'))
+    return JSON.parse(new TextDecoder().decode(plain))
   } catch (e) {
     throw new VaultError(
       `the personal fields of seq ${seq} stay sealed: the subject's key is wrong or was erased`,

@@ -1,4 +1,4 @@
-import { accessRegistryAbi, type Hex } from '@tml/core'
+import { accessRegistryAbi, type Hex, searchBlockRanges } from '@tml/core'
 import type { Address, PublicClient } from 'viem'
 import { openEvidence } from './openEvidence.ts'
 import { recoverEpochKey } from './releaseShare.ts'
@@ -59,13 +59,21 @@ export async function openWithGrant(p: OpenWithGrantParameters): Promise<VaultRe
       `the record was sealed in vault epoch ${epoch}, outside grant ${p.grantId}'s epochs ${grant.fromEpoch}–${grant.toEpoch}`,
       { code: 'TML_VAULT_SHARES' },
     )
-  const events = await p.publicClient.getContractEvents({
-    address: p.accessRegistry,
-    abi: accessRegistryAbi,
-    eventName: 'ShareReleased',
-    args: { grantId: p.grantId, epoch },
+  // In block ranges the RPC accepts (core's one paged search): public nodes refuse one search
+  // from the registry's deployment to the head of a long chain.
+  const events = await searchBlockRanges({
     fromBlock: p.fromBlock ?? 0n,
-    strict: true,
+    toBlock: await p.publicClient.getBlockNumber({ cacheTime: 0 }),
+    read: (fromBlock, toBlock) =>
+      p.publicClient.getContractEvents({
+        address: p.accessRegistry,
+        abi: accessRegistryAbi,
+        eventName: 'ShareReleased',
+        args: { grantId: p.grantId, epoch },
+        fromBlock,
+        toBlock,
+        strict: true,
+      }),
   })
   // One release per custodian counts (the contract refuses a second one anyway).
   const byIndex = new Map<number, Hex>()

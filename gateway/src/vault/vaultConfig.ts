@@ -42,10 +42,19 @@ export function vaultConfig({
     throw new VaultError(`--custodian-threshold ${threshold}: not an integer`, {
       code: 'TML_VAULT_CONFIG',
     })
+  return { set: parseCustodians(custodians, k), periodMs: vaultPeriodMs(periodS) }
+}
+
+/**
+ * `--vault-epoch-period SEC` in milliseconds (default 900 s).
+ * @throws {VaultError} `TML_VAULT_CONFIG` when it is not a whole number of seconds, at least 1.
+ * @example vaultPeriodMs('60') // 60000
+ */
+export function vaultPeriodMs(periodS: string | undefined): number {
   const seconds = periodS === undefined ? 900 : Number(periodS)
   if (!Number.isInteger(seconds) || seconds < 1)
     throw new VaultError(`--vault-epoch-period ${periodS}: a whole number of seconds, at least 1`, {
       code: 'TML_VAULT_CONFIG',
     })
-  return { set: parseCustodians(custodians, k), periodMs: seconds * 1000 }
+  return seconds * 1000
 }

@@ -74,13 +74,13 @@ describe('searchBlocksBackward', () => {
       sleep: noSleep,
     })
     assert.equal(found, 12_345n)
-    // 5,000 and 2,500 and 1,250 refused, then 625-block ranges (growth stays below 1,250).
+    // 5,000 refused, in words that state the cap: then 1,000-block ranges, never more.
     assert.deepEqual(
       node.asked.slice(0, 4).map(([f, t]) => t - f + 1n),
-      [5_000n, 2_500n, 1_250n, 625n],
+      [5_000n, 1_000n, 1_000n, 1_000n],
     )
-    assert.equal(span.blocks, 625n)
-    assert.equal(span.refused, 1_250n)
+    assert.equal(span.blocks, 1_000n)
+    assert.equal(span.refused, 1_001n)
     for (const [from, to] of node.asked.slice(3)) assert.ok(to - from + 1n <= 1_000n)
     // The ranges asked cover the blocks from the newest down to the event, without gaps.
     const answered = node.asked.filter(([f, t]) => t - f + 1n <= 1_000n)
@@ -97,7 +97,7 @@ describe('searchBlocksBackward', () => {
     const refusedFirst = node.asked.filter(([f, t]) => t - f + 1n > 1_000n).length
     node.asked.length = 0
     await searchBlocksBackward({ fromBlock: 0n, toBlock: 3_000n, span, query: node.query })
-    assert.equal(refusedFirst, 3)
+    assert.equal(refusedFirst, 1)
     assert.equal(node.asked.filter(([f, t]) => t - f + 1n > 1_000n).length, 0)
   })
 
@@ -182,7 +182,7 @@ describe('searchBlocksBackward', () => {
     )
     assert.deepEqual(
       node.asked.map(([f, t]) => t - f + 1n),
-      [80n, 40n, 20n, 10n],
+      [80n, 10n],
     )
   })
 

@@ -247,7 +247,14 @@ describe('POST /v1/decisions', () => {
       assert.equal(typeof body.error, 'string')
       assert.equal(typeof body.message, 'string')
       if (row.field) assert.equal(body.field, row.field, body.message)
-      assert.equal(t.gateway.memory.size, size)
+      // A pause opened by an earlier test may time out meanwhile and log its resolution: only
+      // records other than resolutions would be this request's.
+      const added = await t.gateway.memory.store.entries(size, 1000)
+      assert.deepEqual(
+        added.filter((e) => e.kind !== 'resolution').map((e) => e.kind),
+        [],
+        'the refused request stored a record',
+      )
     })
   }
 })

@@ -107,9 +107,10 @@ describe('OpenAPI document', () => {
       'getProofBundle',
       'listPolicies',
       'getPolicy',
+      'readPauseCase',
     ])
       assert.ok(ids.includes(id), id)
-    assert.equal(ids.length, 20)
+    assert.equal(ids.length, 21)
   })
 
   test('behavior: real answers, success and error, match the schemas the document gives for their status', async () => {

@@ -26,9 +26,12 @@ export type FakeGateway = { url: string; requests: string[]; close(): Promise<vo
 export async function startFakeGateway({
   upstream,
   rewrite,
+  rewriteProof,
 }: {
   upstream: string
   rewrite: (checkpoints: PageCheckpoint[]) => PageCheckpoint[] | Promise<PageCheckpoint[]>
+  /** Rewrites the consistency proofs it serves (/v1/logs/{logId}/consistency), when given. */
+  rewriteProof?: (proof: string[]) => string[]
 }): Promise<FakeGateway> {
   const requests: string[] = []
   const server: Server = createServer(async (req, res) => {
@@ -40,6 +43,15 @@ export async function startFakeGateway({
         const page = JSON.parse(body) as { checkpoints: PageCheckpoint[] }
         page.checkpoints = await rewrite(page.checkpoints)
         body = JSON.stringify(page)
+      }
+      if (
+        rewriteProof &&
+        answer.status === 200 &&
+        /^\/v1\/logs\/[^/]+\/consistency/.test(req.url ?? '')
+      ) {
+        const answered = JSON.parse(body) as { proof: string[] }
+        answered.proof = rewriteProof(answered.proof)
+        body = JSON.stringify(answered)
       }
       res.writeHead(answer.status, {
         'content-type': answer.headers.get('content-type') ?? 'application/json',

@@ -8,8 +8,7 @@ import Database from 'better-sqlite3'
 import { loadKeys } from '../../src/keys/loadKeys.ts'
 import { SqliteLogStore } from '../../src/memory/SqliteLogStore.ts'
 import { MemoryPolicyArchive } from '../../src/policy/MemoryPolicyArchive.ts'
-import type { ArchivedPolicy, PolicyArchive } from '../../src/policy/PolicyArchive.ts'
-import { PolicyArchiveError } from '../../src/policy/PolicyArchiveError.ts'
+import type { PolicyArchive } from '../../src/policy/PolicyArchive.ts'
 import { parsePolicy } from '../../src/policy/parsePolicy.ts'
 import { policyArchiveRecords } from '../../src/policy/policyArchiveRecords.ts'
 import { SqlitePolicyArchive } from '../../src/policy/SqlitePolicyArchive.ts'
@@ -17,6 +16,7 @@ import { createGateway } from '../../src/service/createGateway.ts'
 import { auth, startTestGateway, type TestGateway } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
 import { POLICY_DIR, shipped } from '../helpers/policies.ts'
+import { policyArchiveConformance } from './policyArchiveConformance.ts'
 
 // The policy archive: every policy version a gateway ran, by the policy_hash its MTLs carry,
 // served publicly as the exact text that hashes to it. Tested on the real SQLite file and over
@@ -49,61 +49,8 @@ const decide = (t: TestGateway, payload: object) =>
 for (const [name, open] of [
   ['SqlitePolicyArchive', () => SqlitePolicyArchive.open({ path: join(tempDir(), 'log.db') })],
   ['MemoryPolicyArchive', () => new MemoryPolicyArchive()],
-] as [string, () => PolicyArchive][]) {
-  describe(name, () => {
-    test('default: keeps every shipped profile and the set, each hashing to its hash', async () => {
-      const archive = open()
-      await archive.keep(records())
-      const list = await archive.list()
-      assert.equal(list.length, shipped.size + 1)
-      for (const [profile, loaded] of shipped) {
-        const kept = await archive.get(loaded.hash)
-        assert.ok(kept, profile)
-        assert.equal(kept.profile, profile)
-        assert.equal(sha256Hex(kept.document), loaded.hash)
-        assert.equal(kept.source, readFileSync(join(POLICY_DIR, `${profile}.yaml`), 'utf8'))
-      }
-      const set = list.find((p) => p.kind === 'set')
-      assert.ok(set)
-      assert.equal(set.profile, null)
-      await archive.close()
-    })
-
-    test('behavior: keeping a version again changes nothing, its first-seen time included', async () => {
-      const archive = open()
-      await archive.keep(records(1000))
-      await archive.keep(records(2000))
-      const list = await archive.list()
-      assert.equal(list.length, shipped.size + 1)
-      assert.ok(list.every((p) => p.firstSeenMs === 1000))
-      await archive.close()
-    })
-
-    test('error: a document that does not hash to its hash is refused, and nothing is kept', async () => {
-      const archive = open()
-      const [first, second] = records()
-      assert.ok(first && second)
-      // The attack: serve another (laxer) policy text under a hash that MTLs carry.
-      const forged: ArchivedPolicy = { ...second, hash: first.hash }
-      await assert.rejects(archive.keep([second, forged]), (e: unknown) => {
-        assert.ok(e instanceof PolicyArchiveError)
-        assert.match(e.message, /its document hashes to 0x[0-9a-f]{64}, not to its hash/)
-        return true
-      })
-      assert.deepEqual(await archive.list(), [])
-      await archive.close()
-    })
-
-    test('error: a set with a profile, or a profile without one, is refused', async () => {
-      const archive = open()
-      const set = records().at(-1) as ArchivedPolicy
-      await assert.rejects(archive.keep([{ ...set, profile: 'general' }]), PolicyArchiveError)
-      const general = records()[0] as ArchivedPolicy
-      await assert.rejects(archive.keep([{ ...general, profile: null }]), PolicyArchiveError)
-      await archive.close()
-    })
-  })
-}
+] as [string, () => PolicyArchive][])
+  policyArchiveConformance(name, async () => open())
 
 describe('SqlitePolicyArchive on the log database', () => {
   test('behavior: a kept version survives reopening, and the table refuses UPDATE and DELETE', async () => {

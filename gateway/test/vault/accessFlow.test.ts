@@ -2,38 +2,22 @@
 // approvals, releases re-wrapped to the auditor, and the auditor opening a sealed record that a
 // gateway (real HTTP on 127.0.0.1) anchored; then every way it must be refused.
 import assert from 'node:assert/strict'
-import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { accessRegistryAbi, bytesToHex, type Hex } from '@tml/core'
-import {
-  type Account,
-  type Address,
-  type Chain,
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  http,
-  type PublicClient,
-  type Transport,
-  type WalletClient,
-} from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
+import type { Hex } from '@tml/core'
+import type { Address, PublicClient } from 'viem'
 import { main } from '../../src/cli/main.ts'
-import { createReceiptSigner } from '../../src/keys/createReceiptSigner.ts'
-import { loadKeys } from '../../src/keys/loadKeys.ts'
 import { writeKeystore } from '../../src/keys/writeKeystore.ts'
 import { loadPolicies } from '../../src/policy/loadPolicies.ts'
 import { createGateway } from '../../src/service/createGateway.ts'
-import { parseCustodians } from '../../src/vault/Custodian.ts'
 import { generateVaultKeyPair } from '../../src/vault/hpkeSuite.ts'
 import { openWithGrant } from '../../src/vault/openWithGrant.ts'
-import { releaseForGrant } from '../../src/vault/releaseForGrant.ts'
 import { VaultError } from '../../src/vault/VaultError.ts'
-import { fetchSealedRecord, fetchVaultEpoch } from '../../src/vault/vaultHttp.ts'
-import { type LocalChain, startLocalChain } from '../e2e/localChains.ts'
+import { fetchSealedRecord } from '../../src/vault/vaultHttp.ts'
+import type { LocalChain } from '../e2e/localChains.ts'
+import { AUDITOR_KEY, CUSTODIAN_KEYS, type EkrChain, startEkrChain } from '../helpers/ekr.ts'
 import {
   API_TOKEN,
   auth,
@@ -43,126 +27,46 @@ import {
 } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
 
-const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..')
-/** Well-known Hardhat development keys #1 (operator), #3–#5 (custodians), #6 (auditor). */
-const OPERATOR_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d'
-const CUSTODIAN_KEYS: Hex[] = [
-  '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
-  '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',
-  '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba',
-]
-const AUDITOR_KEY = '0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e'
 const HOUR = 3600n
 
-type Wallet = WalletClient<Transport, Chain, Account>
 const vaultError = (code: string) => (e: unknown) => e instanceof VaultError && e.code === code
 
 describe('auditor access (EKR) on a local chain', () => {
+  let ekr: EkrChain
   let chain: LocalChain & { logId: Hex }
   let t: TestGateway
   let gatewayUrl: string
   let client: PublicClient
-  let wallet: (key: Hex) => Wallet
   let access: Address
-  const x25519: { publicKey: Hex; privateKey: Hex }[] = []
+  let x25519: { publicKey: Hex; privateKey: Hex }[]
   let auditorX: { publicKey: Hex; privateKey: Hex }
   let strangerX: { publicKey: Hex; privateKey: Hex }
 
   before(async () => {
-    const checkpointKey = bytesToHex(new Uint8Array(randomBytes(32)))
-    const receiptSeed = bytesToHex(new Uint8Array(randomBytes(32)))
-    chain = await startLocalChain({
-      name: 'ethereum',
-      signer: privateKeyToAccount(checkpointKey).address,
-      receiptKey: createReceiptSigner(Buffer.from(receiptSeed.slice(2), 'hex')).keyCommitment,
-      maxEpochIntervalS: 3600,
-    })
-    const viemChain = defineChain({
-      id: chain.chainId,
-      name: 'ethereum',
-      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-      rpcUrls: { default: { http: [chain.nodeUrl] } },
-    })
-    client = createPublicClient({
-      chain: viemChain,
-      transport: http(chain.nodeUrl),
-      pollingInterval: 50,
-    }) as PublicClient
-    wallet = (key) =>
-      createWalletClient({
-        chain: viemChain,
-        transport: http(chain.nodeUrl),
-        account: privateKeyToAccount(key),
-      })
-    const artifact = JSON.parse(
-      readFileSync(
-        join(ROOT, 'artifacts', 'contracts', 'AccessRegistry.sol', 'AccessRegistry.json'),
-        'utf8',
-      ),
-    ) as { bytecode: Hex }
-    const deployed = await client.waitForTransactionReceipt({
-      hash: await wallet(OPERATOR_KEY).deployContract({
-        abi: accessRegistryAbi,
-        bytecode: artifact.bytecode,
-        args: [chain.lantern],
-      }),
-    })
-    access = deployed.contractAddress as Address
-    for (let i = 0; i < 3; i++) x25519.push(await generateVaultKeyPair())
+    ekr = await startEkrChain()
+    ;({ chain, client, access, custodians: x25519 } = ekr)
     auditorX = await generateVaultKeyPair()
     strangerX = await generateVaultKeyPair()
-    await send(OPERATOR_KEY, 'declareCustodians', [
-      chain.logId,
-      CUSTODIAN_KEYS.map((k) => privateKeyToAccount(k).address),
-      x25519.map((k) => k.publicKey),
-      2,
-    ])
 
     const dir = tempDir('tml-ekr-')
-    const keys = loadKeys({
-      dir: join(dir, 'keys'),
-      env: {
-        TML_LOG_ID: chain.logId,
-        TML_CHECKPOINT_KEY: checkpointKey,
-        TML_RECEIPT_KEY: receiptSeed,
-        TML_SUBJECT_INDEX_KEY: bytesToHex(new Uint8Array(randomBytes(32))),
-        TML_API_KEYS: `tester:${API_TOKEN}`,
-      },
-      create: false,
-    })
+    const keys = ekr.gatewayKeys(dir)
     const gateway = await createGateway({
       keys,
       policies: loadPolicies({ paths: [policyDirWith(dir)] }),
       dataDir: dir,
       // Short epochs, so that two records fall into two epochs.
-      vault: {
-        set: parseCustodians(
-          x25519.map((k, i) => `c${i}=${k.publicKey}`),
-          2,
-        ),
-        periodMs: 1000,
-      },
+      vault: { set: ekr.custodianSet, periodMs: 1000 },
     })
     t = await serveTestGateway(gateway, dir, { apiKeys: keys.apiKeys })
     gatewayUrl = await t.app.listen({ host: '127.0.0.1', port: 0 })
   })
   after(async () => {
     await t?.close()
-    await chain?.stop()
+    await ekr?.stop()
   })
 
-  async function send(key: Hex, functionName: string, args: readonly unknown[]): Promise<void> {
-    const w = wallet(key)
-    const { request } = await client.simulateContract({
-      address: access,
-      abi: accessRegistryAbi,
-      functionName,
-      args,
-      account: w.account,
-    } as never)
-    const hash = await w.writeContract(request as never)
-    assert.equal((await client.waitForTransactionReceipt({ hash })).status, 'success')
-  }
+  const send = (key: Hex, functionName: string, args: readonly unknown[]) =>
+    ekr.send(key, functionName, args)
 
   async function decide(): Promise<{
     traceId: string
@@ -184,24 +88,10 @@ describe('auditor access (EKR) on a local chain', () => {
     return { traceId: answer.trace_id, mtl: ((await trace.json()) as { mtl: never }).mtl }
   }
 
-  async function grantCount(): Promise<bigint> {
-    return client.readContract({
-      address: access,
-      abi: accessRegistryAbi,
-      functionName: 'grantCount',
-    })
-  }
+  const grantCount = () => ekr.grantCount()
 
   const release = (custodian: number, grantId: bigint, epochs: number[]) =>
-    releaseForGrant({
-      publicClient: client,
-      walletClient: wallet(CUSTODIAN_KEYS[custodian] as Hex),
-      accessRegistry: access,
-      grantId,
-      epochs,
-      custodianKey: (x25519[custodian] as { privateKey: Hex }).privateKey,
-      epochKey: (epoch) => fetchVaultEpoch({ gatewayUrl, epoch }),
-    })
+    ekr.release(custodian, grantId, epochs, gatewayUrl)
 
   it('tml custodian and tml audit-access do the same from the command line', async () => {
     const dir = tempDir('tml-ekr-cli-')

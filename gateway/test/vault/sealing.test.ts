@@ -13,6 +13,7 @@ import { sealEvidence } from '../../src/vault/sealEvidence.ts'
 import { subjectVaultKey } from '../../src/vault/subjectVaultKey.ts'
 import { VaultError } from '../../src/vault/VaultError.ts'
 import type { StoredEpochKey } from '../../src/vault/VaultStore.ts'
+import { vaultAad } from '../../src/vault/vaultAad.ts'
 import { wrapEpochKey } from '../../src/vault/wrapEpochKey.ts'
 
 const logId = `0x${'ab'.repeat(32)}` as Hex
@@ -96,6 +97,22 @@ describe('sealed evidence', () => {
       () => openPersonal({ record, subjectKey: guessed, logId, seq: 7 }),
       code('TML_VAULT_SUBJECT'),
     )
+  })
+
+  it('writes seq and epoch as big-endian u64s beyond 32 bits, in the AAD and the envelope header', () => {
+    const seq = 2 ** 40 + 5
+    const epoch = 2 ** 33 + 1
+    const aad = vaultAad({ layer: 'record', logId, seq, epoch })
+    const view = new DataView(aad.buffer)
+    assert.equal(view.getBigUint64(aad.length - 16), BigInt(seq))
+    assert.equal(view.getBigUint64(aad.length - 8), BigInt(epoch))
+    const bytes = encodeEnvelope({
+      epoch,
+      nonce: new Uint8Array(24),
+      ciphertext: new Uint8Array(16),
+    })
+    assert.equal(decodeEnvelope(bytes).epoch, epoch)
+    assert.throws(() => vaultAad({ layer: 'record', logId, seq: 1.5, epoch: 1 }), RangeError)
   })
 
   it('picks the raw values of PII paths', () => {
@@ -211,8 +228,8 @@ describe('epoch keys: k-of-n shares to custodians', () => {
       set: parseCustodians([`only=${custodian.publicKey}`], 1),
       periodMs: 60_000,
       store: {
-        lastEpochSync: () => stored.at(-1)?.epoch ?? 0,
-        putEpochSync: (k) => void stored.push(k),
+        lastEpoch: async () => stored.at(-1)?.epoch ?? 0,
+        putEpoch: async (k) => void stored.push(k),
       },
       clock: () => now,
     })

@@ -1,5 +1,7 @@
 // A real gateway (`tml gateway start`) on a free port with a temporary data directory, the
-// shipped `general` policy with the test reviewer listed, and one API key.
+// shipped `general` policy with the test reviewer listed, and one API key; optionally the
+// OpenAI-compatible proxy in front of an upstream, with a `chat` profile that pauses on the
+// upstream's uncertain log-probabilities.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,8 +11,35 @@ export const API_KEY = 'desk-e2e-token-0123456789'
 
 export type TestGateway = { url: string; running: Running; stop(): Promise<void> }
 
-/** Starts the gateway; `reviewers` are the addresses the general profile lists. */
-export async function startGateway(reviewers: string[]): Promise<TestGateway> {
+/**
+ * The `chat` profile of the proxy: pauses when the upstream's token entropy is high (the demo
+ * upstream's answer to a message with "maybe"), reviewed by `reviewers`.
+ */
+function chatPolicy(reviewers: string[]): string {
+  return `v: tml-policy/1
+profile: chat
+ambiguity: { entropy_max: 0.5, required: false }
+harm: { ambiguous: 0.5, critical: 0.9, required: false }
+pause:
+  timeout_ms: 300000
+  budget:
+    per_caller: { capacity: 100, refill_per_s: 0 }
+    overall: { capacity: 100, refill_per_s: 0 }
+reviewers: [${reviewers.map((r) => `"${r}"`).join(', ')}]
+proxy:
+  logprobs: true
+  top_logprobs: 5
+`
+}
+
+/**
+ * Starts the gateway; `reviewers` are the addresses the general profile lists. With
+ * `openaiUpstream`, the OpenAI proxy runs in front of it with the `chat` profile as well.
+ */
+export async function startGateway(
+  reviewers: string[],
+  { openaiUpstream }: { openaiUpstream?: string } = {},
+): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'tml-web-gateway-'))
   const policy = readFileSync(join(ROOT, 'gateway', 'policies', 'general.yaml'), 'utf8')
     .replace(/^reviewers: \[[^\]]*\]/m, `reviewers: [${reviewers.map((r) => `"${r}"`).join(', ')}]`)
@@ -20,6 +49,8 @@ export async function startGateway(reviewers: string[]): Promise<TestGateway> {
   const policies = join(dir, 'policies')
   mkdirSync(policies)
   writeFileSync(join(policies, 'general.yaml'), policy)
+  if (openaiUpstream !== undefined)
+    writeFileSync(join(policies, 'chat.yaml'), chatPolicy(reviewers))
   const running = startNode(
     [
       join(ROOT, 'gateway', 'bin', 'tml.mjs'),
@@ -33,6 +64,9 @@ export async function startGateway(reviewers: string[]): Promise<TestGateway> {
       join(dir, 'data'),
       '--policies',
       policies,
+      ...(openaiUpstream === undefined
+        ? []
+        : ['--openai-upstream', openaiUpstream, '--openai-profile', 'chat']),
     ],
     { TML_API_KEYS: `desk:${API_KEY}`, TML_LOG_LEVEL: 'info' },
   )
@@ -63,4 +97,31 @@ export async function pausedDecision(
   })
   if (!response.ok) throw new Error(`decision: HTTP ${response.status}: ${await response.text()}`)
   return response.json() as never
+}
+
+/**
+ * Asks the gateway's OpenAI proxy a chat question that pauses (the demo upstream is unsure of a
+ * message with "maybe"), waiting up to `waitMs` for the reviewer: the held completion on +1.
+ */
+export async function pausedChat(
+  gatewayUrl: string,
+  waitMs: number,
+): Promise<{ status: number; traceId: string | null; body: Record<string, unknown> }> {
+  const response = await fetch(`${gatewayUrl}/v1/chat/completions`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${API_KEY}`,
+      'content-type': 'application/json',
+      'x-tml-wait-ms': String(waitMs),
+    },
+    body: JSON.stringify({
+      model: 'tml-demo-1',
+      messages: [{ role: 'user', content: 'Can I take ibuprofen with this, maybe?' }],
+    }),
+  })
+  return {
+    status: response.status,
+    traceId: response.headers.get('x-tml-trace-id'),
+    body: (await response.json()) as Record<string, unknown>,
+  }
 }

@@ -1,6 +1,7 @@
-// What an RPC failure means (range refused, transient, fatal) is one rule, shared with the
-// gateway's event search: core's rpcErrorKind.
-import { rpcErrorKind } from '@tml/core'
+// The page's event reads go through core's one paged search (searchBlockRanges), which the
+// verifier, `tml monitor` and `tml receipt check` use too; this file only keeps the page's
+// defaults and remembers, per RPC endpoint, the range each one accepts.
+import { type BlockSpan, searchBlockRanges } from '@tml/core'
 
 /** Blocks per `eth_getLogs` request to start with (and the most it grows back to). */
 export const LOG_CHUNK_BLOCKS = 50_000n
@@ -10,7 +11,7 @@ export const LOG_CHUNK_FLOOR = 16n
 export type GetEventsChunkedParameters<T> = {
   fromBlock: bigint
   toBlock: bigint
-  read: (from: bigint, to: bigint) => Promise<T[]>
+  read: (from: bigint, to: bigint) => Promise<readonly T[]>
   /** First and largest range (blocks). */
   chunk?: bigint
   /** Smallest range (blocks) it halves down to. */
@@ -22,37 +23,44 @@ export type GetEventsChunkedParameters<T> = {
   /** First backoff delay, doubled on each retry. */
   backoffMs?: number
   /**
-   * Remembers the range an endpoint accepted, so the next read of the same endpoint starts there
-   * instead of being refused again (key it by RPC URL).
+   * The range an endpoint accepts, learned and kept so that the next read of the same endpoint
+   * starts there instead of being refused again ({@link logRangeMemory}).
    */
-  memory?: { key: string; sizes: Map<string, bigint> }
+  memory?: BlockSpan
   sleep?: (ms: number) => Promise<void>
 }
 
-/** Ranges learned per RPC URL during this page's life. */
-const learnedLogRanges = new Map<string, bigint>()
+/** Ranges learned per RPC endpoint during this page's life. */
+const learnedLogRanges = new Map<string, BlockSpan>()
 
 /**
  * The range memory of one chain's RPC endpoint, shared by every history read of this page.
  * @example getEventsChunked({ ...range, read, memory: logRangeMemory(chain) })
  */
-export function logRangeMemory(chain: { chainId: number; rpcUrl: string | undefined }) {
-  return { key: `${chain.chainId} ${chain.rpcUrl ?? ''}`, sizes: learnedLogRanges }
+export function logRangeMemory(chain: { chainId: number; rpcUrl: string | undefined }): BlockSpan {
+  const key = `${chain.chainId} ${chain.rpcUrl ?? ''}`
+  let span = learnedLogRanges.get(key)
+  if (span === undefined) {
+    span = { blocks: LOG_CHUNK_BLOCKS }
+    learnedLogRanges.set(key, span)
+  }
+  return span
 }
 
 /**
  * Reads events from `fromBlock` to `toBlock` in order, in block ranges that adapt to what the
- * RPC endpoint accepts: a range it refuses as too large is halved (down to `floor`), ranges grow
- * back (doubling, up to `chunk`) after `growAfter` successes in a row, and a transient failure
- * (429, 5xx, timeout, network) is retried `retries` times with exponential backoff.
+ * RPC endpoint accepts (core's `searchBlockRanges`): a range it refuses as too large is halved,
+ * or cut to the cap it states (down to `floor`), ranges grow back (doubling, up to `chunk`,
+ * below any refused size) after `growAfter` successes in a row, and a transient failure (429,
+ * 5xx, timeout, network) is retried `retries` times with exponential backoff.
  *
- * @throws the read's error when it is neither (a contract or parameter error), when the range is
- * refused at `floor`, or after the last retry.
+ * @throws {EventSearchError} (from core) when the endpoint refuses `floor`, fails past the last
+ * retry, or answers another error (a contract or parameter error, its `cause`).
  * @example
  * const logs = await getEventsChunked({ fromBlock: 1n, toBlock: latest, read: (from, to) =>
  *   client.getContractEvents({ address, abi, eventName: 'CheckpointAnchored', fromBlock: from, toBlock: to }) })
  */
-export async function getEventsChunked<T>({
+export function getEventsChunked<T>({
   fromBlock,
   toBlock,
   read,
@@ -62,44 +70,18 @@ export async function getEventsChunked<T>({
   retries = 4,
   backoffMs = 250,
   memory,
-  sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep,
 }: GetEventsChunkedParameters<T>): Promise<T[]> {
-  const smallest = floor < 1n ? 1n : floor > chunk ? chunk : floor
-  let size = memory?.sizes.get(memory.key) ?? chunk
-  if (size > chunk) size = chunk
-  if (size < smallest) size = smallest
-  let streak = 0
-  let attempt = 0
-  const out: T[] = []
-  let from = fromBlock
-  while (from <= toBlock) {
-    const to = from + size - 1n < toBlock ? from + size - 1n : toBlock
-    try {
-      out.push(...(await read(from, to)))
-    } catch (error) {
-      const kind = rpcErrorKind(error)
-      if (kind === 'range' && size > smallest && to > from) {
-        size = size / 2n < smallest ? smallest : size / 2n
-        streak = 0
-        memory?.sizes.set(memory.key, size)
-        continue
-      }
-      if (kind === 'transient' && attempt < retries) {
-        await sleep(backoffMs * 2 ** attempt)
-        attempt++
-        continue
-      }
-      throw error
-    }
-    // Remember a size only once the endpoint has accepted a full range of it.
-    if (to - from + 1n === size) memory?.sizes.set(memory.key, size)
-    from = to + 1n
-    attempt = 0
-    streak++
-    if (streak >= growAfter && size < chunk) {
-      size = size * 2n > chunk ? chunk : size * 2n
-      streak = 0
-    }
-  }
-  return out
+  return searchBlockRanges({
+    fromBlock,
+    toBlock,
+    read,
+    maxBlocks: chunk,
+    minBlocks: floor,
+    growAfter,
+    retries,
+    backoffMs,
+    span: memory,
+    sleep,
+  })
 }

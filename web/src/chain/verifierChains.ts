@@ -1,5 +1,6 @@
 import type { VerifierChain } from '@tml/core'
 import type { AppConfig } from '../config/AppConfig.ts'
+import { logRangeMemory } from './getEventsChunked.ts'
 import { publicClientFor } from './publicClientFor.ts'
 
 /**
@@ -24,6 +25,8 @@ export function verifierChains(config: AppConfig): VerifierChain[] {
             // Event searches start where the registry was deployed: public RPC nodes refuse
             // them from block 0.
             fromBlock: BigInt(chain.checkpointRegistry.blockNumber),
+            // The range this RPC accepts per search, shared with the page's history reads.
+            eventSpan: logRangeMemory(chain),
           },
         ],
   )

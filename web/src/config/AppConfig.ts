@@ -25,6 +25,8 @@ export type ChainConfig = {
   multicall3: Address | undefined
   lanternRegistry: ContractDeployment | undefined
   checkpointRegistry: ContractDeployment | undefined
+  /** Where auditors request access to a log's sealed evidence (EKR), when deployed there. */
+  accessRegistry: ContractDeployment | undefined
 }
 
 /**

@@ -22,6 +22,7 @@ export function chainFromEntries(entries: ChainEntry[]): ChainConfig {
     multicall3: known?.multicall3,
     lanternRegistry: undefined,
     checkpointRegistry: undefined,
+    accessRegistry: undefined,
   }
   for (const entry of entries) {
     if (entry.name !== undefined) chain.name = entry.name
@@ -29,6 +30,7 @@ export function chainFromEntries(entries: ChainEntry[]): ChainConfig {
     if (entry.explorer !== undefined) chain.explorer = { ...chain.explorer, ...entry.explorer }
     if (entry.lanternRegistry !== undefined) chain.lanternRegistry = entry.lanternRegistry
     if (entry.checkpointRegistry !== undefined) chain.checkpointRegistry = entry.checkpointRegistry
+    if (entry.accessRegistry !== undefined) chain.accessRegistry = entry.accessRegistry
   }
   return chain
 }
@@ -118,5 +120,6 @@ function chainToEntry(chain: ChainConfig): ChainEntry {
   if (chain.rpcUrl !== undefined) entry.rpcUrl = chain.rpcUrl
   if (chain.lanternRegistry !== undefined) entry.lanternRegistry = chain.lanternRegistry
   if (chain.checkpointRegistry !== undefined) entry.checkpointRegistry = chain.checkpointRegistry
+  if (chain.accessRegistry !== undefined) entry.accessRegistry = chain.accessRegistry
   return entry
 }

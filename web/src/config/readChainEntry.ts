@@ -9,6 +9,7 @@ export type ChainEntry = {
   explorer?: ExplorerPatterns
   lanternRegistry?: ContractDeployment
   checkpointRegistry?: ContractDeployment
+  accessRegistry?: ContractDeployment
 }
 
 /**
@@ -53,6 +54,7 @@ export function readChainEntry(
       for (const [name, key] of [
         ['LanternRegistry', 'lanternRegistry'],
         ['CheckpointRegistry', 'checkpointRegistry'],
+        ['AccessRegistry', 'accessRegistry'],
       ] as const) {
         if (contracts[name] === undefined) continue
         const deployment = readDeployment(contracts[name])

@@ -1,20 +1,38 @@
-import { bytesToHex, type Mtl, resolutionTypedData, sha256, utf8ToBytes } from '@tml/core'
+import {
+  bytesToHex,
+  caseRequestTypedData,
+  type Mtl,
+  resolutionTypedData,
+  sha256,
+  utf8ToBytes,
+} from '@tml/core'
 import { useEffect, useId, useState } from 'react'
 import { useConnection, useSignTypedData } from 'wagmi'
 import { formatDuration } from '../ui/formatTime.ts'
 import { writeErrorText } from '../wallet/writeErrorText.ts'
-import { type GatewayAccess, GatewayError, postResolution, readPauseMtl } from './gatewayApi.ts'
+import {
+  type GatewayAccess,
+  GatewayError,
+  postResolution,
+  readCase,
+  readPauseMtl,
+} from './gatewayApi.ts'
+import type { PauseCase } from './readPauseCase.ts'
 import type { PendingPause } from './readPendingPause.ts'
 
 /** How long a reviewer's signature stays valid after signing, in seconds. */
 const SIGNATURE_LIFETIME_S = 600
+/** How long a signed case request stays valid (the gateway accepts at most 300 s), in seconds. */
+const CASE_REQUEST_LIFETIME_S = 120
 
 type Outcome = { kind: 'resolved'; text: string } | { kind: 'error'; text: string }
 
 /**
  * One open pause: its evidence (profile, trigger, scores, the pause record checked against the
- * leaf hash), the time left, and approve or refuse with a written rationale signed by the
- * reviewer's wallet.
+ * leaf hash), its case on request (the pseudonymized input and context, the held answer, the
+ * tool call: the wallet signs a short-lived request, the gateway answers it to listed reviewers
+ * only), the time left, and approve or refuse with a written rationale signed by the reviewer's
+ * wallet (its hash signed, the text sent to be sealed with the resolution).
  */
 export function PauseCard({
   pause,
@@ -35,6 +53,8 @@ export function PauseCard({
   const [evidence, setEvidence] = useState<
     { mtl: Mtl | undefined; matches: boolean } | 'error' | undefined
   >()
+  const [pauseCase, setPauseCase] = useState<PauseCase | 'loading' | undefined>()
+  const [caseError, setCaseError] = useState<string | undefined>()
   const rationaleId = useId()
   const left = Math.max(0, Math.floor((pause.deadlineMs - now) / 1000))
 
@@ -49,11 +69,42 @@ export function PauseCard({
     }
   }, [access, pause])
 
+  const showCase = async () => {
+    setPauseCase('loading')
+    setCaseError(undefined)
+    try {
+      const issuedAt = Math.floor(Date.now() / 1000)
+      const message = {
+        logId: pause.logId,
+        pauseId: pause.pauseId,
+        nonce: bytesToHex(crypto.getRandomValues(new Uint8Array(32))),
+        issuedAt: BigInt(issuedAt),
+        expiresAt: BigInt(issuedAt + CASE_REQUEST_LIFETIME_S),
+      }
+      // As for resolutions, the desk signs core's constants.
+      const signature = await sign.mutateAsync(caseRequestTypedData(message))
+      setPauseCase(
+        await readCase(access, pause.pauseId, {
+          log_id: message.logId,
+          pause_id: message.pauseId,
+          nonce: message.nonce,
+          issued_at: issuedAt,
+          expires_at: issuedAt + CASE_REQUEST_LIFETIME_S,
+          signature,
+        }),
+      )
+    } catch (error) {
+      setPauseCase(undefined)
+      setCaseError(error instanceof GatewayError ? error.message : writeErrorText(error))
+    }
+  }
+
   const resolve = async (decision: 1 | -1) => {
     setBusy(decision)
     setOutcome(undefined)
     try {
-      const rationaleHash = bytesToHex(sha256(utf8ToBytes(rationale.trim())))
+      const text = rationale.trim()
+      const rationaleHash = bytesToHex(sha256(utf8ToBytes(text)))
       const deadline = Math.floor(Date.now() / 1000) + SIGNATURE_LIFETIME_S
       // The desk signs core's constants, never types a gateway sends (see RESOLUTION_DOMAIN).
       const signature = await sign.mutateAsync(
@@ -71,6 +122,7 @@ export function PauseCard({
         rationale_hash: rationaleHash,
         deadline,
         signature,
+        rationale: text,
       })
       onResolved(
         pause.pauseId,
@@ -144,7 +196,42 @@ export function PauseCard({
           </>
         )}
       </details>
-      <label htmlFor={rationaleId}>Your rationale (stays off the log; its SHA-256 is signed)</label>
+      <div className="actions">
+        <button
+          type="button"
+          disabled={connection.status !== 'connected' || pauseCase === 'loading'}
+          aria-describedby={
+            connection.status !== 'connected' ? `${rationaleId}-case-why` : undefined
+          }
+          onClick={() => void showCase()}
+        >
+          {pauseCase === 'loading' ? 'Signing…' : pauseCase ? 'Show the case again' : 'Show case'}
+        </button>
+        {connection.status !== 'connected' && (
+          <span id={`${rationaleId}-case-why`} className="hint">
+            Connect a reviewer's wallet to sign a request for the case.
+          </span>
+        )}
+      </div>
+      {caseError && (
+        <p className="notice error" role="alert" data-case-error>
+          {caseError}
+        </p>
+      )}
+      {pauseCase && pauseCase !== 'loading' && (
+        <CaseView
+          pauseCase={pauseCase}
+          recordInputHash={
+            evidence !== undefined && evidence !== 'error' && evidence.matches
+              ? evidence.mtl?.input_hash
+              : undefined
+          }
+        />
+      )}
+      <label htmlFor={rationaleId}>
+        Your rationale (sent with the resolution and sealed in the gateway's evidence vault when it
+        has one; the log keeps only its SHA-256, which you sign)
+      </label>
       <textarea
         id={rationaleId}
         rows={2}
@@ -182,5 +269,73 @@ export function PauseCard({
         </p>
       )}
     </li>
+  )
+}
+
+/**
+ * The case of a pause: the tool call or held answer first (what would happen on approval), then
+ * the input and context, with the hashes checked in this browser against the pause record.
+ */
+function CaseView({
+  pauseCase,
+  recordInputHash,
+}: {
+  pauseCase: PauseCase
+  recordInputHash: string | undefined
+}) {
+  const checked =
+    pauseCase.evidenceMatches &&
+    pauseCase.outputMatches !== false &&
+    recordInputHash !== undefined &&
+    recordInputHash.toLowerCase() === pauseCase.inputHash.toLowerCase()
+  const { tool, heldAnswer } = pauseCase
+  return (
+    <section className="pause-case" data-case aria-label={`Case of pause ${pauseCase.pauseId}`}>
+      <p
+        className={checked ? 'notice ok' : 'notice error'}
+        data-case-check={checked ? 'checked' : 'mismatch'}
+      >
+        {checked
+          ? `Checked in this browser: this case hashes to the input_hash${pauseCase.outputText === null ? '' : ' and output_hash'} of the pause record you sign for.`
+          : 'This case does not hash to the pause record you would sign for: do not resolve from it.'}
+      </p>
+      {tool && (
+        <>
+          <h4>Tool call</h4>
+          <p data-case-tool>
+            <code>{tool.name}</code>
+            {tool.server !== null && ` on MCP server ${tool.server}`}
+            {tool.transport !== null && ` (${tool.transport})`}
+          </p>
+          <pre className="json" data-case-arguments>
+            {JSON.stringify(tool.arguments, null, 2)}
+          </pre>
+        </>
+      )}
+      {heldAnswer !== null && (
+        <>
+          <h4>Held answer (released only on approval)</h4>
+          <blockquote className="held-answer" data-case-answer>
+            {heldAnswer}
+          </blockquote>
+        </>
+      )}
+      {heldAnswer === null && pauseCase.output !== null && (
+        <>
+          <h4>Held output (released only on approval)</h4>
+          <pre className="json" data-case-output>
+            {JSON.stringify(pauseCase.output, null, 2)}
+          </pre>
+        </>
+      )}
+      <h4>Input</h4>
+      <pre className="json" data-case-input>
+        {JSON.stringify(pauseCase.input, null, 2)}
+      </pre>
+      <h4>Context</h4>
+      <pre className="json" data-case-context>
+        {JSON.stringify(pauseCase.context, null, 2)}
+      </pre>
+    </section>
   )
 }

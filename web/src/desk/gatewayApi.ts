@@ -1,4 +1,5 @@
 import { bytesToHex, hashMtl, type Mtl, validateMtl } from '@tml/core'
+import { type PauseCase, readPauseCase } from './readPauseCase.ts'
 import { type PendingPause, readPendingPause } from './readPendingPause.ts'
 
 /** Where the desk talks to: the gateway's base URL and the API key that reads its pauses. */
@@ -23,7 +24,12 @@ export function gatewayUrl(base: string, path: string): URL {
   return new URL(path, url.href.endsWith('/') ? url : `${url.href}/`)
 }
 
-async function call(access: GatewayAccess, path: string, init: RequestInit = {}): Promise<unknown> {
+async function call(
+  access: GatewayAccess,
+  path: string,
+  init: RequestInit = {},
+  routeAdvice: Record<number, string> = {},
+): Promise<unknown> {
   let response: Response
   try {
     response = await fetch(gatewayUrl(access.url, path), {
@@ -58,7 +64,7 @@ async function call(access: GatewayAccess, path: string, init: RequestInit = {})
       503: 'The gateway cannot write to its log right now: the pause stays open, try again.',
     }
     throw new GatewayError(
-      `${advice[response.status] ?? 'The gateway refused.'} (${response.status}: ${detail})`,
+      `${routeAdvice[response.status] ?? advice[response.status] ?? 'The gateway refused.'} (${response.status}: ${detail})`,
       response.status,
     )
   }
@@ -109,6 +115,46 @@ export type ResolutionBody = {
   rationale_hash: `0x${string}`
   deadline: number
   signature: `0x${string}`
+  /** The rationale text whose SHA-256 is `rationale_hash`: the gateway seals it in its vault. */
+  rationale?: string
+}
+
+/** A reviewer's signed request for a pause's case (docs/formats.md, Case requests). */
+export type CaseRequestBody = {
+  log_id: `0x${string}`
+  pause_id: string
+  nonce: `0x${string}`
+  issued_at: number
+  expires_at: number
+  signature: `0x${string}`
+}
+
+/**
+ * Reads the case of a pause (`POST /v1/pauses/{id}/case`) with a reviewer's signed request, and
+ * checks its hashes in the browser ({@link readPauseCase}).
+ *
+ * @throws {GatewayError} with the gateway's reason (403 unlisted reviewer, 401 expired or used, 410 resolved).
+ * @example const pauseCase = await readCase(access, pauseId, signedRequest)
+ */
+export async function readCase(
+  access: GatewayAccess,
+  pauseId: string,
+  body: CaseRequestBody,
+): Promise<PauseCase> {
+  const answer = await call(
+    access,
+    `v1/pauses/${pauseId}/case`,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    {
+      401: 'The signed request expired or was already used: show the case again to sign a new one.',
+      404: 'The gateway holds no case for this pause.',
+      410: 'This pause is resolved: its case was destroyed with it.',
+    },
+  )
+  const read = readPauseCase(answer, pauseId)
+  if ('problem' in read)
+    throw new GatewayError(`The gateway answered a malformed case: ${read.problem}.`, 200)
+  return read.case
 }
 
 /**

@@ -80,6 +80,13 @@ export function describeDecision(mtl: Mtl): DecisionWords {
   } else if (mtl.kind === 'erasure') {
     shownHeadline =
       'Erasure: the subject’s pseudonym key was destroyed, so earlier records can no longer be linked to the person.'
+  } else if (mtl.kind === 'access') {
+    const a = mtl.access
+    shownHeadline = `Auditor access: ${a.event}${a.grant_id === undefined ? '' : ` (grant ${a.grant_id})`}, copied from chain ${a.chain_id}.`
+    facts.push({
+      label: 'On chain',
+      value: `${a.contract}, transaction ${a.tx_hash}, block ${a.block_number}, log index ${a.log_index}`,
+    })
   }
   return {
     tone,

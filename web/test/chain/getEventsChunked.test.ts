@@ -1,7 +1,11 @@
 import { rpcErrorKind } from '@tml/core'
 import { createPublicClient, custom, type Log, parseAbiItem, RpcRequestError } from 'viem'
 import { describe, expect, test } from 'vitest'
-import { getEventsChunked, LOG_CHUNK_BLOCKS } from '../../src/chain/getEventsChunked.ts'
+import {
+  getEventsChunked,
+  LOG_CHUNK_BLOCKS,
+  logRangeMemory,
+} from '../../src/chain/getEventsChunked.ts'
 
 const event = parseAbiItem('event Ping(uint256 indexed n)')
 const address = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
@@ -78,7 +82,7 @@ describe('getEventsChunked', () => {
     )
   })
 
-  test('behavior: halves the range while the endpoint refuses it, then grows back after successes', async () => {
+  test('behavior: halves the range while the endpoint refuses it, and does not grow back to a refused size', async () => {
     const { asked, read } = fakeEndpoint({ maxRange: 10_000n })
     const logs = await getEventsChunked({
       fromBlock: 1n,
@@ -95,9 +99,9 @@ describe('getEventsChunked', () => {
       12_500n,
       6_250n,
     ])
-    // After two successes it tries 12,500 again (refused) and halves back.
+    // 12,500 was refused: growth stays below it, so no range is refused again.
     const sizes = asked.map(([from, to]) => to - from + 1n)
-    expect(sizes.slice(4, 7)).toEqual([6_250n, 12_500n, 6_250n])
+    expect(sizes.slice(3).every((size) => size === 6_250n)).toBe(true)
     // Every block read exactly once, in order, by the ranges that were accepted.
     const accepted = asked.filter(([from, to]) => to - from + 1n <= 10_000n)
     let next = 1n
@@ -113,10 +117,19 @@ describe('getEventsChunked', () => {
       maxRange: 2_000n,
       refusal: { code: -32602, message: 'block range is too large, max is 2000' },
     })
-    const memory = { key: 'rpc', sizes: new Map<string, bigint>() }
+    const memory = logRangeMemory({ chainId: 137, rpcUrl: 'http://rpc' })
     await getEventsChunked({ fromBlock: 0n, toBlock: 9_999n, read, memory, sleep: noWait })
-    const learned = memory.sizes.get('rpc')
-    expect(learned).toBeLessThanOrEqual(2_000n)
+    expect(memory.blocks).toBeLessThanOrEqual(2_000n)
+    // The refusal states the cap: the range is cut to it at once, not halved to it.
+    expect(asked.map(([from, to]) => to - from + 1n)).toEqual([
+      10_000n,
+      2_000n,
+      2_000n,
+      2_000n,
+      2_000n,
+      2_000n,
+    ])
+    expect(logRangeMemory({ chainId: 137, rpcUrl: 'http://rpc' })).toBe(memory)
     asked.length = 0
     await getEventsChunked({ fromBlock: 0n, toBlock: 999n, read, memory, sleep: noWait })
     expect(asked).toEqual([[0n, 999n]])

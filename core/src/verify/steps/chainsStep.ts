@@ -3,6 +3,7 @@ import type { BundleParts } from '../../bundle/readBundle.ts'
 import { errorMessage } from '../../bundle/steps/Problems.ts'
 import type { VerificationStep } from '../../bundle/VerificationStep.ts'
 import { checkpointRegistryAbi } from '../../contracts/abis.ts'
+import { type BlockSpan, DEFAULT_MAX_BLOCKS } from '../../rpc/searchBlockRanges.ts'
 import type { UncheckedChain } from '../ProofVerdict.ts'
 import type { VerifierChain, VerifierClient } from '../VerifierChain.ts'
 import { makeStep } from './makeStep.ts'
@@ -16,6 +17,8 @@ export type ReadyChain = {
   lanternRegistry: Address
   /** First block of every event search on this chain (`VerifierChain.fromBlock`, else 0). */
   fromBlock: bigint
+  /** The `eth_getLogs` span of this chain's RPC (`VerifierChain.eventSpan`, else a fresh one). */
+  eventSpan: BlockSpan
 }
 
 export type ChainsStepReturnType = {
@@ -110,6 +113,7 @@ export async function chainsStep({
           registry.toLowerCase() === chain.checkpointRegistry?.toLowerCase()
             ? (chain.fromBlock ?? 0n)
             : 0n,
+        eventSpan: chain.eventSpan ?? { blocks: DEFAULT_MAX_BLOCKS },
       })
     }),
   )

@@ -2,6 +2,7 @@ import type { BundleParts } from '../../bundle/readBundle.ts'
 import { errorMessage } from '../../bundle/steps/Problems.ts'
 import type { VerificationStep } from '../../bundle/VerificationStep.ts'
 import { checkpointRegistryAbi } from '../../contracts/abis.ts'
+import { searchBlockRanges } from '../../rpc/searchBlockRanges.ts'
 import type { CompromiseProof, LogStatusName, LogStatusView } from '../ProofVerdict.ts'
 import type { ReadyChain } from './chainsStep.ts'
 import { makeStep } from './makeStep.ts'
@@ -159,13 +160,22 @@ async function readCompromise({
     note: undefined,
   }
   try {
-    const events = await chain.client.getContractEvents({
-      address: chain.checkpointRegistry,
-      abi: checkpointRegistryAbi,
-      eventName: 'EquivocationReported',
-      args: { logId },
+    // In block ranges the RPC accepts, newest first: the report is likely recent.
+    const events = await searchBlockRanges({
       fromBlock: chain.fromBlock,
-      toBlock: 'latest',
+      toBlock: await chain.client.getBlockNumber(),
+      newestFirst: true,
+      stopAtFirst: true,
+      span: chain.eventSpan,
+      read: (fromBlock, toBlock) =>
+        chain.client.getContractEvents({
+          address: chain.checkpointRegistry,
+          abi: checkpointRegistryAbi,
+          eventName: 'EquivocationReported',
+          args: { logId },
+          fromBlock,
+          toBlock,
+        }),
     })
     // The first report marks the log compromised; later ones revert, so there is one.
     const event = events[0]

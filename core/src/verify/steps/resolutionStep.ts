@@ -1,10 +1,9 @@
 import type { VerificationStep } from '../../bundle/VerificationStep.ts'
 import type { Hex } from '../../bytes/hex.ts'
-import { canonicalBytes } from '../../jcs/canonicalBytes.ts'
 import type { MtlResolution } from '../../mtl/types.ts'
-import { verifyP256 } from '../../receipt/verifyP256.ts'
 import { policyReviewers } from '../../resolution/policyReviewers.ts'
 import { verifyResolutionMtl } from '../../resolution/verifyResolutionMtl.ts'
+import { verifyHookResolution } from '../verifyHookResolution.ts'
 
 /** Parameters of {@link resolutionStep}. */
 export type ResolutionStepParameters = {
@@ -143,19 +142,11 @@ function verificationStep(record: MtlResolution, key: Hex | undefined): Verifica
       detail: `arbiter verification ${r.arbiter.id}`,
     }
   // The statement the gateway signs for a verification hook (PauseManager), with the receipt key.
-  const statement = canonicalBytes({
-    v: 'tml-verification/1',
-    logId: record.log_id,
-    pauseId: record.refers_to,
-    pauseLeafHash: r.pause_leaf_hash,
-    verifier: r.arbiter.id,
-    decision: r.decision,
-    rationaleHash: r.rationale_hash,
-  })
-  if (!verifyP256({ message: statement, signature: r.signature as Hex, publicKey: key }))
+  const checked = verifyHookResolution({ mtl: record, receiptPublicKey: key })
+  if (!checked.ok)
     return fail(
       "The automatic verification's signature does not match this resolution (forged or altered).",
-      `the tml-verification/1 signature does not verify under receipt key ${key}`,
+      checked.message,
     )
   return {
     id: ID,

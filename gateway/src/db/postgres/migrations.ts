@@ -2,6 +2,8 @@ import type pg from 'pg'
 import { ANCHORING_SCHEMA } from './anchoringSchema.ts'
 import { LOG_SCHEMA } from './logSchema.ts'
 import { POLICY_ARCHIVE_SCHEMA } from './policyArchiveSchema.ts'
+import { REPLICA_SCHEMA } from './replicaSchema.ts'
+import { VAULT_SCHEMA } from './vaultSchema.ts'
 
 /**
  * One schema change of the PostgreSQL store, run on one connection inside a transaction that
@@ -24,6 +26,18 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     name: '0002_policy_archive',
     up: async (client) => {
       for (const statement of POLICY_ARCHIVE_SCHEMA) await client.query(statement)
+    },
+  },
+  {
+    name: '0003_vault',
+    up: async (client) => {
+      for (const statement of VAULT_SCHEMA) await client.query(statement)
+    },
+  },
+  {
+    name: '0004_replicas',
+    up: async (client) => {
+      for (const statement of REPLICA_SCHEMA) await client.query(statement)
     },
   },
 ]

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import { initialSchema } from './initialSchema.ts'
 import { policyArchiveSchema } from './policyArchiveSchema.ts'
 import { vaultSchema } from './vaultSchema.ts'
+import { vaultWriteOnceSchema } from './vaultWriteOnceSchema.ts'
 
 /** One schema change of the SQLite store: synchronous, like better-sqlite3, run in a transaction. */
 export type SqliteMigration = { name: string; up: (db: Database.Database) => void }
@@ -14,4 +15,5 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { name: '0001_initial', up: initialSchema },
   { name: '0002_policy_archive', up: policyArchiveSchema },
   { name: '0003_vault', up: vaultSchema },
+  { name: '0004_vault_write_once', up: vaultWriteOnceSchema },
 ]

@@ -12,7 +12,9 @@ import { decisionAnswerSchema, decisionBodySchema, errorResponses } from '../sch
 export type DecisionRouteServices = {
   /** The loaded policies, by profile (an unknown profile is answered 400 before deciding). */
   profiles: { has(profile: string): boolean }
-  decisions: { decide(p: { input: DecisionInput; caller: string }): Promise<DecisionAnswer> }
+  decisions: {
+    decide(p: { input: DecisionInput; caller: string; arrivedMs?: number }): Promise<DecisionAnswer>
+  }
 }
 
 /**
@@ -51,7 +53,11 @@ export function decisionRoutes(
           field: issue.field,
         })
       try {
-        return await decisions.decide({ input: body, caller: request.caller })
+        return await decisions.decide({
+          input: body,
+          caller: request.caller,
+          arrivedMs: request.arrivedMs,
+        })
       } catch (e) {
         // Refused before deciding: no MTL, like every other invalid request.
         if (e instanceof ModelHashRequiredError)

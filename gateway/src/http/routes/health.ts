@@ -15,8 +15,8 @@ export type HealthRouteServices = {
     readonly reason: string | undefined
     readonly size: number
   }
-  /** The Prometheus exposition of the gateway's counters. */
-  metrics: () => string
+  /** The Prometheus exposition of the gateway's metrics (a prom-client registry fits). */
+  metrics: { metrics(): Promise<string>; readonly contentType: string }
 }
 
 /** `/healthz` (the process runs), `/readyz` (it can log, so it can say +1), `/metrics`. */
@@ -62,7 +62,6 @@ export function healthRoutes(app: FastifyInstance, { memory, metrics }: HealthRo
         },
       },
     },
-    async (_request, reply) =>
-      reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics()),
+    async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()),
   )
 }

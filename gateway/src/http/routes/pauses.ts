@@ -1,5 +1,15 @@
-import { type Hex, RESOLUTION_DOMAIN, RESOLUTION_TYPES } from '@tml/core'
+import {
+  bytesToHex,
+  type Hex,
+  RESOLUTION_DOMAIN,
+  RESOLUTION_TYPES,
+  sha256,
+  utf8ToBytes,
+} from '@tml/core'
 import type { FastifyInstance } from 'fastify'
+import { caseView } from '../../desk/caseView.ts'
+import { UsedNonces } from '../../desk/UsedNonces.ts'
+import { type CaseRequestBody, verifyCaseRequest } from '../../desk/verifyCaseRequest.ts'
 import { StoreError } from '../../memory/StoreError.ts'
 import {
   PauseAlreadyResolvedError,
@@ -9,6 +19,8 @@ import {
 import type { OpenPause, PauseManager } from '../../pause/PauseManager.ts'
 import { verifyResolution } from '../../pause/verifyResolution.ts'
 import {
+  caseRequestBodySchema,
+  caseSchema,
   errorResponses,
   MAX_WAIT_MS,
   pauseIdParams,
@@ -24,19 +36,28 @@ import {
 export type PauseRouteServices = {
   /** The log's id: reviewers sign it into every resolution. */
   logId: Hex
-  pauses: Pick<PauseManager, 'get' | 'pending' | 'resolved' | 'wait' | 'resolve'>
+  pauses: Pick<PauseManager, 'get' | 'pending' | 'resolved' | 'wait' | 'resolve' | 'caseOf'>
   /** Addresses of the reviewers the profile's policy lists. */
   reviewersOf(profile: string): readonly string[]
   /** Unix ms (signature deadlines). */
   clock: () => number
 }
 
-type ResolutionBody = { decision: 1 | -1; rationale_hash: Hex; deadline: number; signature: Hex }
+type ResolutionBody = {
+  decision: 1 | -1
+  rationale_hash: Hex
+  deadline: number
+  signature: Hex
+  rationale?: string
+}
 
 /**
- * Pause routes: list, read (long poll), and resolve with a reviewer's EIP-712 signature. The
- * resolution route is authenticated by that signature, not by an API key: only the policy's
- * reviewers can produce one.
+ * Pause routes: list, read (long poll), read the case (reviewer desk), and resolve with a
+ * reviewer's EIP-712 signature. The case and resolution routes are authenticated by that
+ * signature, not by an API key: only the policy's reviewers can produce one. The case route
+ * answers the pseudonymized evidence and held output of an open pause to a listed reviewer whose
+ * short-lived CaseRequest is signed for this log and pause; the resolution route takes the
+ * rationale text beside its hash, checks that they match and passes the text on to be sealed.
  */
 export function pauseRoutes(
   app: FastifyInstance,
@@ -109,6 +130,84 @@ export function pauseRoutes(
     },
   )
 
+  // Nonces of the case requests served: each signed request opens a case once.
+  const usedNonces = new UsedNonces()
+
+  app.post<{ Params: { pauseId: string }; Body: CaseRequestBody }>(
+    '/v1/pauses/:pauseId/case',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'readPauseCase',
+        summary:
+          'The case of an open pause (pseudonymized input, context, held output, tool call) for a listed reviewer’s signed request',
+        params: pauseIdParams,
+        body: caseRequestBodySchema,
+        response: { 200: caseSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { pauseId } = request.params
+      const now = Math.floor(clock() / 1000)
+      const checked = await verifyCaseRequest({ body: request.body, pauseId, logId, now })
+      if ('error' in checked) {
+        const { status, ...rest } = checked
+        return reply.code(status).send(rest)
+      }
+      const pause = pauses.get(pauseId)
+      if (!pause) {
+        try {
+          await pauses.wait(pauseId, 0)
+        } catch (e) {
+          if (e instanceof PauseNotFoundError)
+            return reply.code(404).send({ error: 'not_found', message: e.shortMessage })
+          if (!(e instanceof PauseAlreadyResolvedError)) throw e
+        }
+        return reply.code(410).send({
+          error: 'resolved',
+          message: `pause ${pauseId} is resolved: its case was destroyed with it (it stays sealed in the vault, for a custodian quorum)`,
+        })
+      }
+      const listed = reviewersOf(pause.profile).some((r) => r.toLowerCase() === checked.signer)
+      if (!listed)
+        return reply.code(403).send({
+          error: 'unlisted_reviewer',
+          message: `signer ${checked.signer} is not a reviewer of profile ${pause.profile}`,
+          field: 'signature',
+        })
+      if (!usedNonces.take(checked.message.nonce, request.body.expires_at, now))
+        return reply.code(401).send({
+          error: 'replayed',
+          message:
+            'this signed request was already used: sign a new one (each nonce opens a case once)',
+          field: 'nonce',
+        })
+      const evidence = pauses.caseOf(pauseId)
+      if (!evidence) {
+        // Resolved between the two looks, or being resolved, or opened before a restart.
+        if (!pauses.get(pauseId))
+          return reply.code(410).send({
+            error: 'resolved',
+            message: `pause ${pauseId} is resolved: its case was destroyed with it`,
+          })
+        return reply.code(404).send({
+          error: 'case_unavailable',
+          message: `the gateway holds no case for pause ${pauseId}: it is being resolved, or it was opened before the gateway restarted (cases are held in memory only; it stays sealed in the vault, for a custodian quorum)`,
+        })
+      }
+      request.log.info(
+        { pause_id: pauseId, reviewer: checked.signer },
+        'case of a pause read by its reviewer',
+      )
+      return caseView({
+        pause,
+        evidence,
+        reviewer: checked.signer,
+        expiresAt: request.body.expires_at,
+      })
+    },
+  )
+
   app.post<{ Params: { pauseId: string }; Body: ResolutionBody }>(
     '/v1/pauses/:pauseId/resolution',
     {
@@ -137,6 +236,17 @@ export function pauseRoutes(
           .code(409)
           .send({ error: 'already_resolved', message: `pause ${pauseId} is already resolved` })
       }
+      // The text must be the one signed for (by hash); the comparison is on the hash, so the
+      // text itself is never echoed in an error or a log line.
+      if (
+        body.rationale !== undefined &&
+        bytesToHex(sha256(utf8ToBytes(body.rationale))) !== body.rationale_hash.toLowerCase()
+      )
+        return reply.code(400).send({
+          error: 'rationale_mismatch',
+          message: 'the SHA-256 of rationale is not rationale_hash',
+          field: 'rationale',
+        })
       const reviewers = reviewersOf(pause.profile)
       const verdict = await verifyResolution({
         message: {
@@ -167,6 +277,7 @@ export function pauseRoutes(
           rationaleHash: body.rationale_hash,
           signature: body.signature.toLowerCase() as Hex,
           deadline: body.deadline,
+          ...(body.rationale === undefined ? {} : { rationale: body.rationale }),
         })
       } catch (e) {
         if (e instanceof ResolutionExpiredError)
