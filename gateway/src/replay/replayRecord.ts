@@ -14,6 +14,7 @@ import { buildDecisionDraft } from '../memory/buildMtl.ts'
 import { withCausalNotes } from '../memory/withCausalNotes.ts'
 import { refuseForBudget } from '../pause/refuseForBudget.ts'
 import type { Policy } from '../policy/types.ts'
+import { withFindings } from '../service/withFindings.ts'
 import type { VaultRecord } from '../vault/sealEvidence.ts'
 import { jsonDifferences, type ReplayDifference } from './jsonDifferences.ts'
 import { personalFieldsRead } from './personalFieldsRead.ts'
@@ -86,7 +87,9 @@ export function replayRecord({ mtl, record, policy }: ReplayRecordParameters): R
   const circumstances = recordedCircumstances(mtl)
   const engine = decide({ request, policy, environment: circumstances.environment })
   const taken = [...circumstances.taken]
-  let decision: Decision = withSealedMeasurements(engine, record.scores, taken)
+  // The checks an inline proxy made at the edge were merged into the decision; sealed with it.
+  const withEdge = withFindings(engine, { findings: record.findings })
+  let decision: Decision = withSealedMeasurements(withEdge, record.scores, taken)
   if (circumstances.budgetExhausted !== undefined && decision.state === 0)
     decision = refuseForBudget(decision, circumstances.budgetExhausted)
   const draft = buildDecisionDraft({

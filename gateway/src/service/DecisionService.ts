@@ -6,7 +6,6 @@ import {
   canonicalize,
   type Hex,
   JcsError,
-  MTL_LIMITS,
   type MtlDecision,
   type MtlModel,
   type Sha256,
@@ -14,13 +13,7 @@ import {
 } from '@tml/core'
 import type { AnchorHold } from '../anchoring/AnchorHold.ts'
 import { decide } from '../engine/decide.ts'
-import type {
-  CausalStep,
-  Decision,
-  DecisionRequest,
-  Signals,
-  TriggerType,
-} from '../engine/types.ts'
+import type { Decision, DecisionRequest, Signals, TriggerType } from '../engine/types.ts'
 import { nodeSha256 } from '../keys/nodeSha256.ts'
 import type { AlwaysMemory } from '../memory/AlwaysMemory.ts'
 import { buildErasureMtl, GATEWAY_MODEL } from '../memory/buildErasureMtl.ts'
@@ -39,6 +32,7 @@ import { personalValues } from '../vault/personalValues.ts'
 import type { VaultPayload } from '../vault/VaultPayload.ts'
 import { type DecisionDurations, decisionDurationHistogram } from './decisionDurationHistogram.ts'
 import { ModelHashRequiredError } from './ModelHashRequiredError.ts'
+import { type DecisionFinding, withFindings } from './withFindings.ts'
 
 /** A decision request after the HTTP layer validated it. */
 export type DecisionInput = {
@@ -77,8 +71,7 @@ export type DecisionInput = {
   output_released?: boolean
 }
 
-/** A check made outside the engine, with its human-readable detail (no personal data). */
-export type DecisionFinding = { step: CausalStep; detail: string }
+export type { DecisionFinding }
 
 /** The answer to a decision request. */
 export type DecisionAnswer = {
@@ -545,6 +538,10 @@ function vaultPayload({
   return {
     output: outputText,
     scores: metrics,
+    // The edge's checks are part of what decided: replay applies them again (`withFindings`).
+    ...(input.findings !== undefined && input.findings.length > 0
+      ? { findings: input.findings }
+      : {}),
     rationale: null,
     personal: known
       ? JSON.stringify({
@@ -570,38 +567,6 @@ function notAnchored(answer: DecisionAnswer, limitMs: number): DecisionAnswer {
     trigger_type: 'LEDGER',
     trigger_detail: `not anchored within ${limitMs} ms: decision ${answer.state} (${answer.trigger_type}) logged at seq ${answer.seq} is not released (No Log = No Action)`,
     final_state: -1,
-  }
-}
-
-/**
- * The engine's decision with the edge's findings and extra metrics merged in: each finding is a
- * causal step, the state is the lowest outcome, and the trigger and its detail come from the
- * first step with that state (the engine's own rule). Metrics the engine measured win over extra
- * ones of the same name, and the record keeps at most the schema's 32.
- */
-function withFindings(decision: Decision, input: DecisionInput): Decision {
-  const findings = input.findings ?? []
-  const extra = input.extra_metrics
-  if (findings.length === 0 && extra === undefined) return decision
-  const metrics = { ...decision.metrics }
-  for (const [name, value] of Object.entries(extra ?? {})) {
-    if (Object.keys(metrics).length >= MTL_LIMITS.metrics) break
-    if (!(name in metrics) && Number.isFinite(value)) metrics[name] = value
-  }
-  let { state, trigger_type, trigger_detail } = decision
-  for (const f of findings) {
-    if (f.step.outcome < state) {
-      state = f.step.outcome
-      trigger_type = f.step.trigger
-      trigger_detail = f.detail
-    }
-  }
-  return {
-    state,
-    trigger_type,
-    trigger_detail,
-    metrics,
-    causal_graph: [...decision.causal_graph, ...findings.map((f) => f.step)],
   }
 }
 

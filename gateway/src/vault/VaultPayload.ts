@@ -1,4 +1,5 @@
 import type { Hex } from '@tml/core'
+import type { DecisionFinding } from '../service/withFindings.ts'
 
 /**
  * What the vault seals of one record besides its evidence texts (which the committer already has:
@@ -10,6 +11,11 @@ export type VaultPayload = {
   output: string | null
   /** The engine's scores (metrics) at the time of the decision; null for other records. */
   scores: Readonly<Record<string, number>> | null
+  /**
+   * The checks an inline proxy made at the edge (an upstream that failed, a client gone), merged
+   * into the engine's decision; absent when there were none.
+   */
+  findings?: readonly DecisionFinding[]
   /** The arbiter's written rationale of a resolution (its SHA-256 is the MTL's `rationale_hash`). */
   rationale: string | null
   /**

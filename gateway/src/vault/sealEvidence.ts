@@ -1,5 +1,6 @@
 import { hash, randomFillSync } from 'node:crypto'
 import { type Hex, hexToBytes } from '@tml/core'
+import type { DecisionFinding } from '../service/withFindings.ts'
 import { VAULT_HEADER_LENGTH, VAULT_NONCE_LENGTH, writeEnvelopeHeader } from './envelope.ts'
 import { subjectVaultKey } from './subjectVaultKey.ts'
 import type { VaultPayload } from './VaultPayload.ts'
@@ -18,6 +19,8 @@ export type VaultRecord = {
   /** RFC 8785 text of the pseudonymized output, released or not; null when none was given. */
   output: string | null
   scores: Readonly<Record<string, number>> | null
+  /** The edge's checks merged into the decision (`VaultPayload.findings`); absent when none. */
+  findings?: readonly DecisionFinding[]
   rationale: string | null
   /** `nonce ‖ ciphertext` of the personal layer, under the subject's key; null when none. */
   personal: Hex | null
@@ -103,6 +106,7 @@ export function sealEvidence(p: SealEvidenceParameters): { envelope: Uint8Array;
     evidence: p.evidence,
     output: payload.output ?? p.releasedOutput,
     scores: payload.scores,
+    ...(payload.findings === undefined ? {} : { findings: payload.findings }),
     rationale: payload.rationale,
     personal,
   }

@@ -14,6 +14,7 @@ import { jsonDifferences } from '../../src/replay/jsonDifferences.ts'
 import { policyFromArchive } from '../../src/replay/policyFromArchive.ts'
 import { ReplayError } from '../../src/replay/ReplayError.ts'
 import { replayRecord } from '../../src/replay/replayRecord.ts'
+import { type DecisionFinding, withFindings } from '../../src/service/withFindings.ts'
 import { VAULT_RECORD_VERSION, type VaultRecord } from '../../src/vault/sealEvidence.ts'
 import { policyFromYaml, shipped, shippedPolicy } from '../helpers/policies.ts'
 
@@ -31,15 +32,20 @@ function logged({
   environment = UP,
   after = (d) => d,
   notes = [],
+  findings,
 }: {
   request: DecisionRequest
   profile?: string
   environment?: EngineEnvironment
   after?: (d: ReturnType<typeof decide>) => ReturnType<typeof decide>
   notes?: { id: string; kind: string; inputs: string[] }[]
+  /** Checks made at the edge, merged as `DecisionService` merges them. */
+  findings?: DecisionFinding[]
 }): { mtl: Mtl; record: VaultRecord } {
   const policy = shippedPolicy(profile)
-  const decision = after(decide({ request, policy, environment: environment }))
+  const decision = after(
+    withFindings(decide({ request, policy, environment: environment }), { findings }),
+  )
   const evidence = canonicalize({
     input: request.input,
     context: request.context ?? {},
@@ -71,6 +77,7 @@ function logged({
     evidence,
     output: request.output === undefined ? null : canonicalize(request.output),
     scores: decision.metrics,
+    ...(findings === undefined ? {} : { findings }),
     rationale: null,
     personal: null,
   }
@@ -132,6 +139,27 @@ describe('replayRecord', () => {
       comparison: 'gte',
     })
     assert.deepEqual(result.taken_from_record, [`time: the MTL's timestamp ${mtl.timestamp}`])
+  })
+
+  it("an inline proxy's edge checks are sealed and merged again: identical; unsealed, they differ", () => {
+    const upstreamFailed: DecisionFinding = {
+      step: { trigger: 'CONTEXTUAL', check: 'client_disconnected', outcome: -1 },
+      detail: 'client disconnected after 3 released tokens: nothing more was released',
+    }
+    const { mtl, record } = logged({
+      request: { ...PHISHING, signals: { confidence: 0.99, harm: 0.01 } },
+      findings: [upstreamFailed],
+    })
+    assert.equal((mtl as Extract<Mtl, { kind: 'decision' }>).state, -1)
+    const result = replayRecord({ mtl, record, policy: shippedPolicy('general') })
+    assert.deepEqual(result.differences, [])
+    assert.equal(result.replayed?.trigger_detail, upstreamFailed.detail)
+
+    // A record sealed without them (as before they were sealed) cannot give the state back.
+    const { findings: _dropped, ...unsealed } = record
+    const without = replayRecord({ mtl, record: unsealed, policy: shippedPolicy('general') })
+    assert.equal(without.identical, false)
+    assert.ok(without.differences.some((d) => d.path === '$.state'))
   })
 
   it('an altered threshold, state or metric in the record is named with its path', () => {

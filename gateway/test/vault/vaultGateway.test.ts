@@ -2,10 +2,11 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import type { Hex } from '@tml/core'
+import type { Mtl as CoreMtl, Hex } from '@tml/core'
 import { loadKeys } from '../../src/keys/loadKeys.ts'
 import { Pseudonymizer } from '../../src/memory/Pseudonymizer.ts'
 import { loadPolicies } from '../../src/policy/loadPolicies.ts'
+import { replayRecord } from '../../src/replay/replayRecord.ts'
 import { createGateway, type Gateway } from '../../src/service/createGateway.ts'
 import { parseCustodians } from '../../src/vault/Custodian.ts'
 import { generateVaultKeyPair } from '../../src/vault/hpkeSuite.ts'
@@ -233,5 +234,39 @@ describe('sealed evidence vault in the gateway (commit worker, SQLite)', () => {
     const erasureMtl = JSON.parse((await gateway.store.entryBySeq(3))?.mtl ?? '{}') as Mtl
     assert.equal(erasureMtl.kind, 'erasure')
     assert.equal(erasureMtl.evidence_seal, undefined, 'an erasure seals nothing')
+  })
+
+  it("an inline proxy's edge checks are sealed with the decision and replay identical", async () => {
+    const finding = {
+      step: { trigger: 'CONTEXTUAL' as const, check: 'upstream_failed', outcome: -1 as const },
+      detail: 'the upstream model answered 502',
+    }
+    const answer = await gateway.service.decide({
+      input: {
+        profile: 'general',
+        input: { text: 'hello' },
+        signals: { confidence: 0.99, harm: 0.01 },
+        findings: [finding],
+      },
+      caller: 'tester',
+    })
+    assert.equal(answer.state, -1, 'the finding lowered the state')
+    const entry = await gateway.store.entryBySeq(answer.seq as number)
+    assert.ok(entry)
+    const mtl = JSON.parse(entry.mtl) as Mtl
+    const sealed = await vault.sealedBySeq(mtl.seq)
+    assert.ok(sealed)
+    const { record } = openEvidence({
+      envelope: sealed.envelope,
+      key: await epochKey(mtl.log_id, sealed.epoch),
+      logId: mtl.log_id,
+      seq: mtl.seq,
+      seal: mtl.evidence_seal as Hex,
+    })
+    assert.deepEqual(record.findings, [finding])
+    const policy = gateway.policies.get('general')?.policy
+    assert.ok(policy)
+    const replay = replayRecord({ mtl: mtl as unknown as CoreMtl, record, policy })
+    assert.deepEqual(replay.differences, [])
   })
 })
