@@ -1,10 +1,12 @@
 import {
   accessRegistryAbi,
+  type BlockSpan,
   bytesToHex,
   type Hex,
   hexToBytes,
   type MtlAccessDetail,
   type Sha256,
+  searchBlockRanges,
 } from '@tml/core'
 import { type Address, getAddress, type Log, type PublicClient } from 'viem'
 import type { AppendRequest } from '../memory/AlwaysMemory.ts'
@@ -37,7 +39,10 @@ export type AccessWatcherParameters = {
   onCustodians?: (custody: ChainCustody) => Promise<void> | void
   /** Blocks on top of an event's block (itself included) before it is copied. Default 1. */
   confirmations?: number
-  /** Most blocks per `eth_getLogs` (public RPC nodes cap ranges). Default 2000. */
+  /**
+   * Most blocks per `eth_getLogs` (public RPC nodes cap ranges, each in its own words: a refused
+   * range is halved or cut to the stated cap, by core's one paged search). Default 2000.
+   */
   maxRange?: bigint
   clock?: () => number
   onEvent?: (event: { level: 'info' | 'warn'; message: string; [k: string]: unknown }) => void
@@ -68,6 +73,8 @@ export class AccessWatcher {
   /** The grants of this log (true) and of other logs (false) seen so far. */
   readonly #grants = new Map<bigint, boolean>()
   #cursor: bigint
+  /** The span this RPC accepts, learned across passes (`searchBlockRanges`). */
+  readonly #span: BlockSpan
   #custodyVersion: number
   #polling: Promise<{ appended: number }> | undefined
   #timer: NodeJS.Timeout | undefined
@@ -78,6 +85,7 @@ export class AccessWatcher {
     this.#registry = getAddress(p.accessRegistry)
     this.#logId = p.logId.toLowerCase() as Hex
     this.#cursor = p.fromBlock
+    this.#span = { blocks: p.maxRange ?? 2000n }
     this.#custodyVersion = p.custodyVersion ?? 0
   }
 
@@ -130,27 +138,36 @@ export class AccessWatcher {
   async #pass(): Promise<{ appended: number }> {
     const confirmations = BigInt(Math.max(1, this.#p.confirmations ?? 1))
     const head = (await this.#p.client.getBlockNumber()) - (confirmations - 1n)
-    const maxRange = this.#p.maxRange ?? 2000n
     let appended = 0
-    while (this.#cursor <= head && !this.#stopped) {
-      const toBlock = this.#cursor + maxRange - 1n < head ? this.#cursor + maxRange - 1n : head
-      const logs = (await this.#p.client.getLogs({
-        address: this.#registry,
-        events: ACCESS_EVENTS_ABI,
-        fromBlock: this.#cursor,
-        toBlock,
-        strict: true,
-      })) as unknown as DecodedLog[]
-      logs.sort((a, b) =>
-        a.blockNumber === b.blockNumber
-          ? a.logIndex - b.logIndex
-          : a.blockNumber < b.blockNumber
-            ? -1
-            : 1,
-      )
-      for (const log of logs) if (await this.#copy(log)) appended++
-      this.#cursor = toBlock + 1n
-    }
+    if (this.#cursor > head || this.#stopped) return { appended }
+    await searchBlockRanges({
+      fromBlock: this.#cursor,
+      toBlock: head,
+      span: this.#span,
+      maxBlocks: this.#p.maxRange ?? 2000n,
+      // Ranges come oldest first; each is copied before the next is read, so the cursor only
+      // passes blocks whose events are in the log (a retried range copies nothing twice).
+      read: async (fromBlock, toBlock) => {
+        if (this.#stopped) return []
+        const logs = (await this.#p.client.getLogs({
+          address: this.#registry,
+          events: ACCESS_EVENTS_ABI,
+          fromBlock,
+          toBlock,
+          strict: true,
+        })) as unknown as DecodedLog[]
+        logs.sort((a, b) =>
+          a.blockNumber === b.blockNumber
+            ? a.logIndex - b.logIndex
+            : a.blockNumber < b.blockNumber
+              ? -1
+              : 1,
+        )
+        for (const log of logs) if (await this.#copy(log)) appended++
+        this.#cursor = toBlock + 1n
+        return []
+      },
+    })
     return { appended }
   }
 

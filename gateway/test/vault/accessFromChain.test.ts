@@ -640,4 +640,38 @@ describe('AccessWatcher against a lying RPC', () => {
     assert.equal(appended.length, 0)
     assert.equal(watcher.cursor, 11n)
   })
+
+  it("errors: an RPC that caps eth_getLogs at 500 blocks (Infura's words) is paged, not a stuck watcher", async () => {
+    const ranges: [bigint, bigint][] = []
+    const capped = {
+      getBlockNumber: async () => 5_000n,
+      readContract: async () => {
+        throw new Error('not called')
+      },
+      getLogs: async ({ fromBlock, toBlock }: { fromBlock: bigint; toBlock: bigint }) => {
+        ranges.push([fromBlock, toBlock])
+        if (toBlock - fromBlock > 500n)
+          throw new Error(`range ${toBlock - fromBlock} exceeds limit of 500`)
+        return []
+      },
+    }
+    const watcher = new AccessWatcher({
+      client: capped as never,
+      chainId: 31337,
+      accessRegistry: '0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0',
+      logId: `0x${'ab'.repeat(32)}`,
+      fromBlock: 100n,
+      memory: { append: async () => {} },
+      store: { entryByTraceId: async () => undefined },
+      policyHash: `0x${'00'.repeat(32)}`,
+      hash: (...parts) => new Uint8Array(32).fill(parts.length),
+    })
+    assert.deepEqual(await watcher.poll(), { appended: 0 })
+    assert.equal(watcher.cursor, 5_001n, 'every block up to the head was read')
+    const answered = ranges.filter(([from, to]) => to - from <= 500n)
+    assert.equal(answered[0]?.[0], 100n)
+    assert.equal(answered.at(-1)?.[1], 5_000n)
+    for (let i = 1; i < answered.length; i++)
+      assert.equal(answered[i]?.[0], (answered[i - 1]?.[1] as bigint) + 1n, 'no block skipped')
+  })
 })
