@@ -25,7 +25,9 @@ export { type ForkEvidenceVerdict, verifyForkEvidence } from './verifyForkEviden
 export {
   type HookResolutionRefusal,
   hookStatementBytes,
+  type VerificationStatement,
   type VerifyHookResolutionParameters,
+  verificationStatementBytes,
   verifyHookResolution,
 } from './verifyHookResolution.ts'
 export { type VerifyProofParameters, verifyProof } from './verifyProof.ts'

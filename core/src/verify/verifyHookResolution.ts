@@ -22,12 +22,43 @@ export type HookResolutionRefusal = {
   message: string
 }
 
+/** The members of the statement a verification hook's resolution is signed over. */
+export type VerificationStatement = {
+  logId: Hex
+  /** The pause's trace id (the resolution's `refers_to`). */
+  pauseId: string
+  pauseLeafHash: Hex
+  /** The hook's name (the resolution's `arbiter.id`). */
+  verifier: string
+  decision: 1 | -1
+  rationaleHash: Hex
+}
+
 /**
  * The statement the gateway signs, with the log's receipt key, for a verification hook's
  * resolution (the hook has no key of its own): the RFC 8785 bytes of `{ v: "tml-verification/1",
- * logId, pauseId, pauseLeafHash, verifier, decision, rationaleHash }`, rebuilt from the record.
+ * logId, pauseId, pauseLeafHash, verifier, decision, rationaleHash }`. Written once: the gateway
+ * signs these bytes, the verifier and `tml audit` rebuild them from the record.
  *
  * Spec: docs/formats.md, Pause resolutions.
+ *
+ * @example const bytes = verificationStatementBytes({ logId, pauseId, pauseLeafHash, verifier: 'ehr', decision: 1, rationaleHash })
+ */
+export function verificationStatementBytes(s: VerificationStatement): Uint8Array {
+  return canonicalBytes({
+    v: 'tml-verification/1',
+    logId: s.logId,
+    pauseId: s.pauseId,
+    pauseLeafHash: s.pauseLeafHash,
+    verifier: s.verifier,
+    decision: s.decision,
+    rationaleHash: s.rationaleHash,
+  })
+}
+
+/**
+ * {@link verificationStatementBytes} rebuilt from a hook's resolution record and the leaf hash
+ * of the pause it closes.
  *
  * @example const bytes = hookStatementBytes({ mtl, pauseLeafHash: mtl.resolution.pause_leaf_hash })
  */
@@ -39,8 +70,7 @@ export function hookStatementBytes({
   pauseLeafHash: Hex
 }): Uint8Array {
   const r = mtl.resolution
-  return canonicalBytes({
-    v: 'tml-verification/1',
+  return verificationStatementBytes({
     logId: mtl.log_id,
     pauseId: mtl.refers_to,
     pauseLeafHash,

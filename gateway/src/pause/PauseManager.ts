@@ -1,11 +1,11 @@
 import {
   bytesToHex,
-  canonicalBytes,
   type Hex,
   type MtlArbiter,
   type MtlDecision,
   sha256,
   utf8ToBytes,
+  verificationStatementBytes,
 } from '@tml/core'
 import type { AnchorHold } from '../anchoring/AnchorHold.ts'
 import { DeskCases } from '../desk/DeskCases.ts'
@@ -434,8 +434,7 @@ export class PauseManager {
     // The hook has no key of its own: the gateway signs what the hook decided, with the log's
     // receipt key, over a statement bound to this log, pause and evidence.
     const signature = this.#signer.signBytes(
-      canonicalBytes({
-        v: 'tml-verification/1',
+      verificationStatementBytes({
         logId: this.#memory.logId,
         pauseId: entry.pauseId,
         pauseLeafHash: entry.leafHash,
