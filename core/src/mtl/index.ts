@@ -1,3 +1,4 @@
+export { accessRecordProblems } from './accessRecordProblems.ts'
 export { ACCESS_EVENT_FIELDS, ACCESS_SUBJECT, accessDetailSchema } from './accessSchema.ts'
 export { type AccessEventCoordinates, accessTraceId } from './accessTraceId.ts'
 export { assertMtl } from './assertMtl.ts'

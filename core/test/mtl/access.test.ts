@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { Ajv2020 } from 'ajv/dist/2020.js'
+import { accessRecordProblems } from '../../src/mtl/accessRecordProblems.ts'
 import { ACCESS_EVENT_FIELDS, ACCESS_SUBJECT } from '../../src/mtl/accessSchema.ts'
 import { accessTraceId } from '../../src/mtl/accessTraceId.ts'
 import { ACCESS_EVENTS } from '../../src/mtl/constants.ts'
@@ -8,7 +9,7 @@ import { hashMtl } from '../../src/mtl/hashMtl.ts'
 import { mtlSchema } from '../../src/mtl/mtlSchema.ts'
 import type { MtlAccess, MtlAccessDetail } from '../../src/mtl/types.ts'
 import { validateMtl } from '../../src/mtl/validateMtl.ts'
-import { SAMPLE_LOG_ID, sampleHash } from '../fixtures/mtl.ts'
+import { sampleAccessMtl as derivedAccessMtl, SAMPLE_LOG_ID, sampleHash } from '../fixtures/mtl.ts'
 
 const CONTRACT = '0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0'
 const AUDITOR = '0x976ea74026e726554db657fa54763abd0c3a0aa9'
@@ -209,5 +210,31 @@ describe('accessTraceId', () => {
       accessTraceId({ ...event, logIndex: 4 }),
     ])
     assert.equal(ids.size, 5)
+  })
+})
+
+describe('accessRecordProblems', () => {
+  it('a record as the gateway derives it has none', () => {
+    assert.deepEqual(accessRecordProblems(derivedAccessMtl()), [])
+  })
+
+  it('errors: a trace id of another event, or a member that is not the hashed one, is named', () => {
+    const other = derivedAccessMtl()
+    const swapped = { ...other, trace_id: derivedAccessMtl({}).trace_id.replace(/^./, '0') }
+    assert.match(accessRecordProblems(swapped)[0] ?? '', /is not the id of the event it claims/)
+    // The member says grant 2 while input_hash is grant 1's: a record rewritten after hashing.
+    const rewritten = { ...other, access: { ...other.access, grant_id: 2 } }
+    assert.deepEqual(
+      accessRecordProblems(rewritten).map((p) => p.split(' ')[0]),
+      ['input_hash'],
+    )
+    // Another log index is another event: both the id and the hash disagree.
+    const moved = { ...other, access: { ...other.access, log_index: 1 } }
+    assert.equal(accessRecordProblems(moved).length, 2)
+  })
+
+  it('errors: never throws on hostile values', () => {
+    for (const value of [{}, { access: null }, { access: { chain_id: '1' } }, { access: [] }])
+      assert.equal(accessRecordProblems(value as never).length, 1)
   })
 })

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto'
-import type { Hex, SignedReceipt } from '@tml/core'
+import { accessRecordProblems, type Hex, type SignedReceipt } from '@tml/core'
 import {
   type ExportEntry,
   ExportFormatError,
@@ -175,6 +175,8 @@ function checkEntry(
       'mtl',
       `entry ${e.seq}: MTL says seq ${String(e.mtl.seq)} of log ${String(e.mtl.log_id)}`,
     )
+  if (e.mtl.kind === 'access')
+    for (const p of accessRecordProblems(e.mtl)) problem('mtl', `entry ${e.seq}: ${p}`)
   const r = e.receipt
   if (r.leafHash?.toLowerCase() !== leafHex)
     problem('receipt', `entry ${e.seq}: receipt covers ${r.leafHash}, MTL hashes to ${leafHex}`)

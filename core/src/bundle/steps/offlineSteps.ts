@@ -1,5 +1,6 @@
 import { canonicalBytes } from '../../jcs/canonicalBytes.ts'
 import { hashLeaf } from '../../merkle/hashLeaf.ts'
+import { accessRecordProblems } from '../../mtl/accessRecordProblems.ts'
 import { validateMtl } from '../../mtl/validateMtl.ts'
 import { type BundleParts, readBundle } from '../readBundle.ts'
 import type { VerificationStep } from '../VerificationStep.ts'
@@ -34,9 +35,10 @@ export function offlineSteps(bundle: unknown): OfflineStepsReturnType {
     guard('mtl', 'The MTL follows the mtl/1 schema', () => {
       if (parts.mtl === undefined) return problemsOf(['not checked: the bundle has no MTL object'])
       const result = validateMtl(parts.mtl)
-      return problemsOf(
-        result.valid ? [] : result.issues.map((issue) => `${issue.path}: ${issue.message}`),
-      )
+      if (!result.valid)
+        return problemsOf(result.issues.map((issue) => `${issue.path}: ${issue.message}`))
+      // An access record must also be the record of the chain event it names.
+      return problemsOf(result.mtl.kind === 'access' ? accessRecordProblems(result.mtl) : [])
     }),
   )
   const mtlHash = hashMtlObject(parts.mtl)
