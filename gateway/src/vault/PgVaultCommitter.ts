@@ -111,6 +111,14 @@ export class PgVaultCommitter implements Committer {
     await this.#store.probe()
   }
 
+  /**
+   * Wraps the vault's epoch keys to `set` from the next epoch on (a custodian declaration
+   * changed on chain; see `EpochKeyRing.setCustodians`): the key ring lives on this thread here.
+   */
+  async setCustodians(set: CustodianSet): Promise<void> {
+    this.#ring.setCustodians(set)
+  }
+
   handOverReceiptKey(start: ReceiptKeyStart): void {
     this.#keys.add(start)
   }

@@ -181,8 +181,7 @@ export function startAccessWatch({
       if (!gateway.vault || committer.setCustodians === undefined) {
         onEvent?.({
           level: 'warn',
-          message:
-            'custodians declared on chain that this gateway cannot apply while running (vault off, or a store without a commit worker): restart it to seal under them',
+          message: 'custodians declared on chain that this gateway cannot apply: its vault is off',
           version: custody.version,
         })
         return

@@ -9,12 +9,13 @@ import { loadKeys } from '../../src/keys/loadKeys.ts'
 import { Pseudonymizer } from '../../src/memory/Pseudonymizer.ts'
 import { loadPolicies } from '../../src/policy/loadPolicies.ts'
 import { createGateway, type Gateway } from '../../src/service/createGateway.ts'
-import { parseCustodians } from '../../src/vault/Custodian.ts'
+import { type CustodianSet, parseCustodians } from '../../src/vault/Custodian.ts'
 import { generateVaultKeyPair } from '../../src/vault/hpkeSuite.ts'
 import { openEvidence, openPersonal } from '../../src/vault/openEvidence.ts'
 import { recoverEpochKey, releaseShare } from '../../src/vault/releaseShare.ts'
 import { subjectVaultKey } from '../../src/vault/subjectVaultKey.ts'
 import { VaultError } from '../../src/vault/VaultError.ts'
+import { eventually } from '../e2e/anchoredGateway.ts'
 import { auth, policyDirWith, reviewPolicy, serveTestGateway } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
 import { POLICY_DIR } from '../helpers/policies.ts'
@@ -254,6 +255,32 @@ describe('sealed evidence vault and policy archive on the PostgreSQL store', () 
         hash,
       )
     await served.app.close()
+  })
+
+  it('a custodian declaration changed while running wraps the next epochs to it (PostgreSQL committer)', async () => {
+    const gateway = gateways.at(-1) ?? (await start())
+    const committer = gateway.committer as { setCustodians?: (set: CustodianSet) => Promise<void> }
+    assert.equal(typeof committer.setCustodians, 'function', 'the PostgreSQL committer applies it')
+    const others = await Promise.all([1, 2].map(() => generateVaultKeyPair()))
+    const set = parseCustodians(
+      others.map((c, i) => `n${i}=${c.publicKey}`),
+      2,
+    )
+    const before = (await gateway.vault?.lastEpoch()) ?? 0
+    await committer.setCustodians?.(set)
+    // The next key prepared for the old custodians is dropped and one for the new set stored.
+    const wrapped = await eventually(
+      async () => {
+        const last = (await gateway.vault?.lastEpoch()) ?? 0
+        return last > before ? gateway.vault?.epochKey(last) : undefined
+      },
+      10_000,
+      'an epoch key wrapped to the new custodians',
+    )
+    assert.deepEqual(
+      wrapped.shares.map((s) => s.publicKey),
+      others.map((c) => c.publicKey),
+    )
   })
 
   it('the database outside the gateway: the archive and the vault refuse to be rewritten', async () => {
