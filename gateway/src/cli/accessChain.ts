@@ -57,7 +57,17 @@ export async function accessChain({
   rpc: string | undefined
   registry: string | undefined
   deployments?: string | undefined
-}): Promise<{ client: PublicClient; chain: Chain; accessRegistry: Address; rpc: string }> {
+}): Promise<{
+  client: PublicClient
+  chain: Chain
+  accessRegistry: Address
+  rpc: string
+  /**
+   * The block the AccessRegistry was deployed in, from its deployment file (0 when no file
+   * names it): event searches start there, not at genesis, which public RPCs refuse to scan.
+   */
+  fromBlock: bigint
+}> {
   if (!rpc || !/^https?:\/\//.test(rpc))
     throw new AccessCommandError('give the chain with --rpc http(s)://URL (or TML_RPC_URL)')
   if (registry !== undefined && !isAddress(registry))
@@ -86,18 +96,30 @@ export async function accessChain({
     transport: http(rpc),
     pollingInterval: 250,
   }) as PublicClient
-  if (registry !== undefined) return { client, chain, accessRegistry: registry, rpc }
   let found: ReturnType<typeof readAccessDeployment>
-  try {
-    found = readAccessDeployment(deployments as string, chainId)
-  } catch (e) {
-    throw new AccessCommandError((e as Error).message, 1)
+  if (deployments !== undefined)
+    try {
+      found = readAccessDeployment(deployments, chainId)
+    } catch (e) {
+      // An explicit address does not need the files; without one they are the only source.
+      if (registry === undefined) throw new AccessCommandError((e as Error).message, 1)
+    }
+  if (registry !== undefined) {
+    // The deployment block is known only for the registry the file names.
+    const same = found !== undefined && found.access.toLowerCase() === registry.toLowerCase()
+    return {
+      client,
+      chain,
+      accessRegistry: registry,
+      rpc,
+      fromBlock: same ? (found as NonNullable<typeof found>).fromBlock : 0n,
+    }
   }
   if (found === undefined)
     throw new AccessCommandError(
       `no deployment file in ${deployments} names an AccessRegistry on chain ${chainId}: give --access-registry 0x…`,
     )
-  return { client, chain, accessRegistry: found.access, rpc }
+  return { client, chain, accessRegistry: found.access, rpc, fromBlock: found.fromBlock }
 }
 
 /** The sending account's wallet, from `--keystore` (decrypted with its password). */

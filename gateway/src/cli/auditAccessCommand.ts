@@ -79,7 +79,7 @@ export async function auditAccessCommand({
     }
     if (action !== 'request' && action !== 'fetch')
       throw new AccessCommandError(`unknown action "${action}"\n\n${AUDIT_ACCESS_HELP}`)
-    const { client, chain, accessRegistry, rpc } = await accessChain({
+    const { client, chain, accessRegistry, rpc, fromBlock } = await accessChain({
       rpc: values.rpc ?? io.env.TML_RPC_URL,
       registry: values['access-registry'] ?? io.env.TML_ACCESS_REGISTRY,
       deployments: values.deployments ?? io.env.TML_DEPLOYMENTS_DIR ?? './deployments',
@@ -135,6 +135,7 @@ export async function auditAccessCommand({
       auditorKey,
       sealed,
       mtl,
+      fromBlock,
     })
     io.out(
       `${JSON.stringify({ trace_id: traceId, seq: sealed.seq, epoch: sealed.epoch, record }, null, 2)}\n`,

@@ -107,7 +107,7 @@ export async function replayCommand({ argv, io }: { argv: string[]; io: CliIo })
       throw new AccessCommandError(
         'no CheckpointRegistry to trust: give --deployments DIR or --registry CHAINID=ADDR',
       )
-    const { client, chain, accessRegistry, rpc } = await accessChain({
+    const { client, chain, accessRegistry, rpc, fromBlock } = await accessChain({
       rpc: values.rpc ?? io.env.TML_RPC_URL,
       registry: values['access-registry'] ?? io.env.TML_ACCESS_REGISTRY,
       deployments,
@@ -128,7 +128,7 @@ export async function replayCommand({ argv, io }: { argv: string[]; io: CliIo })
     const { result, verdict } = await replayTrace({
       gatewayUrl,
       traceId,
-      access: { publicClient: client, accessRegistry },
+      access: { publicClient: client, accessRegistry, fromBlock },
       grantId,
       auditorKey,
       chains,

@@ -119,7 +119,7 @@ export async function trainingExportCommand({
       throw new AccessCommandError(
         "give --api-key KEY (or TML_API_KEY): the log's entries are read from the gateway's API",
       )
-    const { client, accessRegistry } = await accessChain({
+    const { client, accessRegistry, fromBlock } = await accessChain({
       rpc: values.rpc ?? io.env.TML_RPC_URL,
       registry: values['access-registry'] ?? io.env.TML_ACCESS_REGISTRY,
       deployments: values.deployments ?? io.env.TML_DEPLOYMENTS_DIR ?? './deployments',
@@ -155,6 +155,7 @@ export async function trainingExportCommand({
         sealed: reason,
         client,
         accessRegistry,
+        fromBlock,
         grantId,
         auditorKey,
       })
@@ -287,6 +288,8 @@ async function openPair(p: {
   sealed: { pause: SealedEntry; resolution: SealedEntry }
   client: PublicClient
   accessRegistry: Address
+  /** The AccessRegistry's deployment block: where the search for releases starts. */
+  fromBlock: bigint
   grantId: bigint
   auditorKey: Hex
 }): Promise<'not-released' | { pauseRecord: VaultRecord; resolutionRecord: VaultRecord }> {
@@ -298,6 +301,7 @@ async function openPair(p: {
       auditorKey: p.auditorKey,
       sealed,
       mtl,
+      fromBlock: p.fromBlock,
     })
   try {
     return {
