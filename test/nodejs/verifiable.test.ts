@@ -29,7 +29,7 @@ import {
 import { type SourcifyStandIn, startSourcifyStandIn } from '../helpers/sourcifyStandIn.ts'
 
 const hardhatCli = join(ROOT, 'node_modules', 'hardhat', 'dist', 'src', 'cli.js')
-const NAMES = ['LanternRegistry', 'CheckpointRegistry'] as const
+const NAMES = ['LanternRegistry', 'CheckpointRegistry', 'AccessRegistry'] as const
 type Name = (typeof NAMES)[number]
 
 type Record = {
@@ -131,7 +131,8 @@ describe('registries verifiable on explorers', { timeout: 420_000 }, () => {
     const byName = (name: Name) => infos.find((i) => i.contract.endsWith(`:${name}`))
     const lantern = byName('LanternRegistry')
     const registry = byName('CheckpointRegistry')
-    expect(infos).to.have.length(2)
+    const access = byName('AccessRegistry')
+    expect(infos).to.have.length(3)
     expect(lantern?.contract).to.equal('contracts/LanternRegistry.sol:LanternRegistry')
     expect(getAddress(lantern?.address ?? '0x')).to.equal(record.contracts.LanternRegistry.address)
     expect(lantern?.constructorArgs[0]).to.equal(record.adminDelay)
@@ -145,12 +146,19 @@ describe('registries verifiable on explorers', { timeout: 420_000 }, () => {
       record.contracts.LanternRegistry.address,
     )
     expect(registry?.creationTxHash).to.equal(record.contracts.CheckpointRegistry.transactionHash)
+    expect(access?.contract).to.equal('contracts/AccessRegistry.sol:AccessRegistry')
+    expect(getAddress(access?.address ?? '0x')).to.equal(record.contracts.AccessRegistry.address)
+    expect(getAddress(String(access?.constructorArgs[0]))).to.equal(
+      record.contracts.LanternRegistry.address,
+    )
+    expect(access?.creationTxHash).to.equal(record.contracts.AccessRegistry.transactionHash)
   })
 
   it('behavior: `hardhat verify sourcify` submits each registry with the repository sources and the build settings', async () => {
     const args: { [N in Name]: string[] } = {
       LanternRegistry: [String(record.adminDelay), record.admin],
       CheckpointRegistry: [record.contracts.LanternRegistry.address],
+      AccessRegistry: [record.contracts.LanternRegistry.address],
     }
     for (const name of NAMES) {
       const before = sourcify.submissions.length
@@ -181,8 +189,13 @@ describe('registries verifiable on explorers', { timeout: 420_000 }, () => {
       expect(submission?.body.creationTransactionHash).to.equal(transactionHash)
       // The settings that shape the bytecode are the deployed build's.
       const settings = submission?.body.stdJsonInput.settings ?? {}
-      for (const key of ['evmVersion', 'optimizer', 'viaIR', 'remappings'])
+      for (const key of ['evmVersion', 'optimizer', 'viaIR'])
         expect(settings[key], key).to.deep.equal(info.input.settings[key])
+      // Remappings shape nothing a contract does not import: a contract without OpenZeppelin
+      // imports (AccessRegistry) is submitted with none; whatever is sent is the build's.
+      expect(info.input.settings.remappings, 'remappings').to.include.members(
+        (settings.remappings as string[] | undefined) ?? [],
+      )
       expect(submission?.body.stdJsonInput.sources[compiled.inputSourceName]?.content).to.equal(
         readFileSync(join(ROOT, compiled.sourceName), 'utf8'),
       )
@@ -205,7 +218,7 @@ describe('registries verifiable on explorers', { timeout: 420_000 }, () => {
       expect(
         verified.output.match(/verified successfully on Sourcify/g),
         verified.output,
-      ).to.have.length(2)
+      ).to.have.length(NAMES.length)
       const sent = sourcify.submissions.slice(before)
       expect(sent.map((x) => getAddress(x.address))).to.have.members(
         NAMES.map((name) => record.contracts[name].address),
