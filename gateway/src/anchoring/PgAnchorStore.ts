@@ -2,6 +2,7 @@ import { bytesToHex, type Hex } from '@tml/core'
 import type pg from 'pg'
 import { WRITE_ONCE_SQLSTATE } from '../db/postgres/anchoringSchema.ts'
 import { createPgPool } from '../db/postgres/createPgPool.ts'
+import { inTransaction } from '../db/postgres/inTransaction.ts'
 import { preparePostgresSchema } from '../db/postgres/postgresSchema.ts'
 import { redactUrl } from '../db/postgres/redactUrl.ts'
 import { FENCED_SQLSTATE, termSql } from '../db/postgres/replicaSchema.ts'
@@ -361,20 +362,17 @@ export class PgAnchorStore implements AnchorStore {
   }
 
   async #transaction(work: (db: Queryable) => Promise<unknown>, evidence: boolean): Promise<void> {
-    const client = await this.#pool.connect()
-    let broken: unknown
     try {
-      await client.query(this.#fence ? `BEGIN; ${termSql(this.#fence.term)}` : 'BEGIN')
-      if (evidence) await client.query('SELECT pg_advisory_xact_lock($1)', [EVIDENCE_LOCK])
-      await work(client)
-      await client.query('COMMIT')
+      await inTransaction(
+        this.#pool,
+        this.#fence ? `BEGIN; ${termSql(this.#fence.term)}` : 'BEGIN',
+        async (client) => {
+          if (evidence) await client.query('SELECT pg_advisory_xact_lock($1)', [EVIDENCE_LOCK])
+          await work(client)
+        },
+      )
     } catch (e) {
-      await client.query('ROLLBACK').catch((rollback: unknown) => {
-        broken = rollback // the connection is unusable: the pool drops it
-      })
       throw this.#fencedOr(e)
-    } finally {
-      client.release(broken instanceof Error ? broken : undefined)
     }
   }
 

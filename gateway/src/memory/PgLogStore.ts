@@ -1,6 +1,7 @@
 import { bytesToHex, type Hex, RECEIPT_VERSION } from '@tml/core'
 import type pg from 'pg'
 import { MigrationError } from '../db/MigrationError.ts'
+import { inTransaction } from '../db/postgres/inTransaction.ts'
 import { GAP_SQLSTATE } from '../db/postgres/logSchema.ts'
 import { preparePostgresSchema } from '../db/postgres/postgresSchema.ts'
 import { redactUrl } from '../db/postgres/redactUrl.ts'
@@ -232,37 +233,12 @@ export class PgLogStore implements LogStore {
   /** Does not end the pool: its owner (the gateway) does, after the other stores on it. */
   async close(): Promise<void> {}
 
-  async #transaction(fn: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.#pool.connect()
-    let broken = false
-    // A connection cut while checked out (server restart, terminated backend) also emits
-    // 'error' on the client, which would end the process without a listener; the query's own
-    // rejection reports it.
-    const onError = () => {
-      broken = true
-    }
-    client.on('error', onError)
-    try {
-      await client.query(
-        `BEGIN; SET LOCAL synchronous_commit = on${this.#fence ? `; ${termSql(this.#fence.term)}` : ''}`,
-      )
-      try {
-        await fn(client)
-        await client.query('COMMIT')
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true
-        })
-        throw e
-      }
-    } catch (e) {
-      // A connection that failed mid-transaction is not given back for reuse.
-      broken = broken || isConnectionError(e)
-      throw e
-    } finally {
-      client.off('error', onError)
-      client.release(broken)
-    }
+  #transaction(fn: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    return inTransaction(
+      this.#pool,
+      `BEGIN; SET LOCAL synchronous_commit = on${this.#fence ? `; ${termSql(this.#fence.term)}` : ''}`,
+      fn,
+    )
   }
 
   async #one(sql: string, params: unknown[]): Promise<StoredEntry | undefined> {
@@ -348,10 +324,4 @@ function columns(e: StoredEntry): unknown[] {
 
 function hexToBuffer(hex: string): Buffer {
   return Buffer.from(hex.slice(2), 'hex')
-}
-
-// Errors of the connection itself (not of a statement): the client is not reused.
-function isConnectionError(e: unknown): boolean {
-  const code = (e as { code?: unknown }).code
-  return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('08')
 }

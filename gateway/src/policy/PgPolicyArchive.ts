@@ -1,6 +1,7 @@
 import { bytesToHex, type Hex, hexToBytes } from '@tml/core'
 import type pg from 'pg'
 import { MigrationError } from '../db/MigrationError.ts'
+import { inTransaction } from '../db/postgres/inTransaction.ts'
 import { preparePostgresSchema } from '../db/postgres/postgresSchema.ts'
 import { redactUrl } from '../db/postgres/redactUrl.ts'
 import { StoreError } from '../memory/StoreError.ts'
@@ -57,41 +58,23 @@ export class PgPolicyArchive implements PolicyArchive {
   async keep(records: readonly ArchivedPolicy[]): Promise<void> {
     for (const r of records) checkArchivedPolicy(r)
     if (records.length === 0) return
-    await this.#wrap('write', async () => {
-      const client = await this.#pool.connect()
-      let broken = false
-      const onError = () => {
-        broken = true
-      }
-      client.on('error', onError)
-      try {
-        await client.query('BEGIN; SET LOCAL synchronous_commit = on')
-        try {
-          await client.query(
-            `INSERT INTO policy_archive (hash, kind, profile, document, source, first_seen_ms)
-             SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
-             ON CONFLICT (hash) DO NOTHING`,
-            [
-              records.map((r) => Buffer.from(hexToBytes(r.hash))),
-              records.map((r) => r.kind),
-              records.map((r) => r.profile),
-              records.map((r) => r.document),
-              records.map((r) => r.source),
-              records.map((r) => r.firstSeenMs),
-            ],
-          )
-          await client.query('COMMIT')
-        } catch (e) {
-          await client.query('ROLLBACK').catch(() => {
-            broken = true
-          })
-          throw e
-        }
-      } finally {
-        client.off('error', onError)
-        client.release(broken)
-      }
-    })
+    await this.#wrap('write', () =>
+      inTransaction(this.#pool, 'BEGIN; SET LOCAL synchronous_commit = on', async (client) => {
+        await client.query(
+          `INSERT INTO policy_archive (hash, kind, profile, document, source, first_seen_ms)
+       SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+       ON CONFLICT (hash) DO NOTHING`,
+          [
+            records.map((r) => Buffer.from(hexToBytes(r.hash))),
+            records.map((r) => r.kind),
+            records.map((r) => r.profile),
+            records.map((r) => r.document),
+            records.map((r) => r.source),
+            records.map((r) => r.firstSeenMs),
+          ],
+        )
+      }),
+    )
   }
 
   async get(hash: Hex): Promise<ArchivedPolicy | undefined> {
