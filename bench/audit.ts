@@ -18,7 +18,9 @@
 //                                         quiet CPUs about 5 min to generate, 10 min to audit)
 //   npm run bench:audit -- --quick       (1,000,000 entries, marked as such)
 //   npm run bench:audit -- --entries N   (any size, for trials; not written unless --write)
-//   options: --threads N (tml audit's), --direct (the command without the CLI's launcher, for
+//   npm run bench:audit -- --all-receipts (also times --receipts all on the same file; always
+//                                         with --quick)
+//   options: --threads N (tml audit's), --compare-threads 1,2,3 (extra runs, printed only), --direct (the command without the CLI's launcher, for
 //   comparison, never written), --node-options "…" (the child's NODE_OPTIONS)
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -240,17 +242,24 @@ process.exitCode = await auditCommand({ argv: process.argv.slice(2), io: process
   })
   child.stderr.on('data', (d: Buffer) => process.stderr.write(d))
   let peakKb = 0
+  let cpuTicks = 0
   const poll = setInterval(() => {
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
       if (m) peakKb = Math.max(peakKb, Number(m[1]))
+      // utime and stime (fields 14 and 15, clock ticks) of all the process's threads: with the
+      // wall time, how well the checker threads kept the CPUs busy.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      cpuTicks = Number(fields[11]) + Number(fields[12])
     } catch {
       // exited between two polls
     }
   }, 50)
   const [code] = (await once(child, 'exit')) as [number]
   clearInterval(poll)
-  return { code, ms: performance.now() - t0, peakMb: peakKb / 1024, stdout }
+  // Linux's USER_HZ is 100 on every architecture Node supports.
+  return { code, ms: performance.now() - t0, peakMb: peakKb / 1024, cpuS: cpuTicks / 100, stdout }
 }
 
 const work = tempDir('tml-bench-audit-')
@@ -274,10 +283,17 @@ try {
       `${c.chainId}=${c.registry}`,
     ]),
     '--json',
-    ...(THREADS === undefined ? [] : ['--threads', THREADS]),
   ]
+  // --compare-threads 1,2,3: the same file audited with each thread count first, for the
+  // parallel efficiency (CPU seconds over wall seconds); printed, never written.
+  for (const t of (arg('--compare-threads') ?? '').split(',').filter(Boolean)) {
+    const trial = await runAudit([...args, '--threads', t])
+    console.log(
+      `threads ${t}: ${(trial.ms / 1000).toFixed(1)} s wall, ${trial.cpuS.toFixed(1)} s CPU (${(trial.cpuS / (trial.ms / 1000)).toFixed(2)} CPUs busy), ${Math.round((trial.ms / ENTRIES) * 1e6)} ms per 1M; load ${(loadavg()[0] as number).toFixed(1)}`,
+    )
+  }
   const loadBefore = loadavg()[0] as number
-  const run = await runAudit(args)
+  const run = await runAudit([...args, ...(THREADS === undefined ? [] : ['--threads', THREADS])])
   const loadAfter = loadavg()[0] as number
   const report = JSON.parse(run.stdout) as {
     entries: number
@@ -288,10 +304,30 @@ try {
     throw new Error(
       `audit failed (exit ${run.code}): ${JSON.stringify(report.problems).slice(0, 2000)}`,
     )
+  // The same file with every receipt signature verified (`--receipts all`), side by side: what
+  // the default's sample saves. Run with --quick and with --all-receipts (at 10M entries it takes
+  // about as many minutes).
+  const all =
+    quick || process.argv.includes('--all-receipts')
+      ? await runAudit([
+          ...args,
+          '--receipts',
+          'all',
+          ...(THREADS === undefined ? [] : ['--threads', THREADS]),
+        ])
+      : undefined
+  if (all) {
+    const allReport = JSON.parse(all.stdout) as { problemCount: number }
+    if (all.code !== 0 || allReport.problemCount !== 0)
+      throw new Error(`audit --receipts all failed (exit ${all.code})`)
+    console.log(
+      `audit --receipts all: ${(all.ms / 1000).toFixed(1)} s (${all.cpuS.toFixed(1)} s CPU), ${Math.round((all.ms / ENTRIES) * 1e6)} ms per 1M entries`,
+    )
+  }
   const msPer1M = Math.round((run.ms / ENTRIES) * 1e6)
   const peakMb = Math.round(run.peakMb * 10) / 10
   console.log(
-    `audit of ${ENTRIES.toLocaleString('en')} entries: ${(run.ms / 1000).toFixed(1)} s, ${msPer1M} ms per 1M entries (target 60000), peak RSS ${peakMb} MB (target 300); load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${cpus().length} CPUs`,
+    `audit of ${ENTRIES.toLocaleString('en')} entries: ${(run.ms / 1000).toFixed(1)} s (${run.cpuS.toFixed(1)} s CPU), ${msPer1M} ms per 1M entries (target 60000), peak RSS ${peakMb} MB (target 300); load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${cpus().length} CPUs`,
   )
   if (WRITE) {
     const path = join(ROOT, 'bench', 'results', 'anchor.json')
@@ -301,6 +337,16 @@ try {
     Object.assign(result, {
       auditMsPer1MEntries: msPer1M,
       auditPeakRssMb: peakMb,
+      auditCpuSeconds: Math.round(run.cpuS * 10) / 10,
+      auditReceiptSignaturesVerified: (report as { receiptSignatures?: { checked: number } })
+        .receiptSignatures?.checked,
+      ...(all
+        ? {
+            auditAllReceiptsMsPer1MEntries: Math.round((all.ms / ENTRIES) * 1e6),
+            auditAllReceiptsEntries: ENTRIES,
+            auditAllReceiptsPeakRssMb: Math.round(all.peakMb * 10) / 10,
+          }
+        : {}),
       auditEntries: ENTRIES,
       auditFileGb: Math.round(bytes / 1e7) / 100,
       auditDate: new Date().toISOString(),
@@ -312,6 +358,7 @@ try {
       },
       auditNotes: [
         `tml audit --from FILE as a child process on both local chains, ${THREADS ?? 'default'} checker threads; wall time from spawn to exit; peak RSS = VmHWM of the process (all threads).`,
+        'Receipt signatures: the default verifies those a finding can rest on (the earliest receipt before each checkpoint) and 1 in 100 of the others at random; auditAllReceipts* is the same file with --receipts all (every one), same run.',
         `Synthetic export: schema-valid mtl/1 records (a pause and its timeout resolution per 1,000), P-256 receipts, a checkpoint per ${EPOCH_SIZE.toLocaleString('en')} entries; only the last epoch anchored (a chain may skip epochs).`,
         ...(quick ? ['--quick: measured at 1,000,000 entries.'] : []),
       ],

@@ -35,13 +35,25 @@ export class EntryCheckPool {
     threads,
     logId,
     receiptKeys,
-  }: { threads: number; logId: Hex; receiptKeys: readonly ClaimedReceiptKey[] | undefined }) {
+    sampleRate,
+  }: {
+    threads: number
+    logId: Hex
+    receiptKeys: readonly ClaimedReceiptKey[] | undefined
+    /**
+     * Check the receipt signatures a finding can rest on and this share of the others, at random
+     * (`checkEntryLines`' `sample`); undefined: every one.
+     */
+    sampleRate?: number | undefined
+  }) {
     // A bad key is reported here, once, rather than by every worker.
     const verifyReceipt = receiptKeys ? createScheduledReceiptVerifier(receiptKeys) : undefined
-    this.#inline = (bytes, firstLine) => checkEntryBytes({ bytes, firstLine, logId, verifyReceipt })
+    const sample = sampleRate === undefined ? undefined : { rate: sampleRate }
+    this.#inline = (bytes, firstLine) =>
+      checkEntryBytes({ bytes, firstLine, logId, verifyReceipt, sample })
     for (let i = 1; i < threads; i++) {
       const worker = new Worker(new URL('./entryCheckWorker.ts', import.meta.url), {
-        workerData: { logId, receiptKeys: receiptKeys ?? null },
+        workerData: { logId, receiptKeys: receiptKeys ?? null, sampleRate: sampleRate ?? null },
         // A checker holds one batch (about 1 MB of lines) at a time: small heap limits keep each
         // thread's memory to its code and that batch (the audit's memory bound counts them all).
         // The young generation is what parsing a batch churns through: at 8 MB it was collected

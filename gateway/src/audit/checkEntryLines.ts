@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto'
+import { getRandomValues, hash } from 'node:crypto'
 import { accessRecordProblems, type Hex, type SignedReceipt } from '@tml/core'
 import {
   type ExportEntry,
@@ -52,14 +52,31 @@ export type CheckedLines = {
   /** Problems, each with the index (in entries) of the entry it concerns, or -1. */
   problems: (LineProblem & { entry: number })[]
   pauses: PauseFact[]
+  /** Receipt signatures verified in this batch. */
+  signaturesChecked: number
 }
+
+/**
+ * Which receipt signatures a check verifies besides those a finding can rest on (see
+ * {@link checkEntryLines}): each other receipt with probability `rate`, drawn from `random`
+ * (default: the operating system's CSPRNG, so that the operator cannot know which ones).
+ */
+export type ReceiptSample = { rate: number; random?: (() => number) | undefined }
 
 /**
  * Checks the entry lines of a `tml export` stream on their own (no other line needed): the MTL
  * hashes (RFC 8785, RFC 9162 leaf) to the served leaf hash and to the receipt's, MTL and receipt
  * name the entry's seq and the log, and the receipt's signature holds (`verifyReceipt`, when a
- * receipt key is given). Pure apart from hashing: it runs on worker threads as well as inline.
- * `firstLine` is the 1-based number of `lines[0]` in the file, for messages.
+ * receipt key is given). Pure apart from hashing and, when sampling, drawing random numbers: it
+ * runs on worker threads as well as inline. `firstLine` is the 1-based number of `lines[0]` in
+ * the file, for messages.
+ *
+ * Without `sample`, every receipt's signature is verified. With it, the signatures verified are
+ * those a finding can rest on, the earliest-issued receipt of each run of entries between two
+ * other lines (the audit's promise check compares the earliest receipt since the last checkpoint
+ * with the next checkpoint, and that receipt is one of these; verified as each new earliest
+ * appears, in one pass), and a random share of the others.
+ * Every receipt's binding to its entry (leaf hash, seq, trace id, log) is checked either way.
  *
  * @example
  * const checked = checkEntryLines({ lines, firstLine: 2, logId, verifyReceipt })
@@ -69,11 +86,13 @@ export function checkEntryLines({
   firstLine,
   logId,
   verifyReceipt,
+  sample,
 }: {
   lines: readonly string[]
   firstLine: number
   logId: Hex
   verifyReceipt: ((receipt: SignedReceipt) => boolean) | undefined
+  sample?: ReceiptSample | undefined
 }): CheckedLines {
   const order = new Int32Array(lines.length)
   const seqs: number[] = []
@@ -82,6 +101,13 @@ export function checkEntryLines({
   const others: ExportLine[] = []
   const problems: CheckedLines['problems'] = []
   const pauses: PauseFact[] = []
+  const draws = sample && !sample.random ? randomFractions(lines.length) : undefined
+  let signaturesChecked = 0
+  // The earliest receipt time of the current run of entries (runs end at checkpoint and header
+  // lines, where the audit's promise check starts over). A receipt earlier than every one before
+  // it in its run has its signature verified at once: the run's earliest is then always among
+  // the verified (in time order, only the run's first is).
+  let runEarliest = Number.POSITIVE_INFINITY
   for (const [i, text] of lines.entries()) {
     if (text.length === 0 || text === '\r') {
       order[i] = NO_LINE
@@ -99,16 +125,38 @@ export function checkEntryLines({
     if (line.type !== 'entry') {
       order[i] = others.length
       others.push(line)
+      runEarliest = Number.POSITIVE_INFINITY
       continue
     }
     order[i] = ENTRY
     const index = seqs.length
-    const leaf = checkEntry(line, logId, verifyReceipt, (kind, message) =>
-      problems.push({ entry: index, kind, message }),
+    const time = Date.parse(line.receipt?.timestamp ?? '') / 1000
+    const earliest = time < runEarliest
+    if (earliest) runEarliest = time
+    const verifySignature =
+      !sample ||
+      earliest ||
+      (draws ? (draws[i] as number) : (sample.random as () => number)()) < sample.rate
+    const leaf = checkEntry(
+      line,
+      logId,
+      verifySignature && verifyReceipt
+        ? (r) => {
+            signaturesChecked++
+            return verifyReceipt(r)
+          }
+        : undefined,
+      (kind, message) => problems.push({ entry: index, kind, message }),
     )
+    if (!Number.isFinite(time))
+      problems.push({
+        entry: index,
+        kind: 'receipt',
+        message: `entry ${line.seq}: receipt time ${JSON.stringify(line.receipt?.timestamp)} is not a time (its promise cannot be checked)`,
+      })
     leaves.set(leaf, 32 * index)
     seqs.push(line.seq)
-    issued.push(Date.parse(line.receipt?.timestamp ?? '') / 1000)
+    issued.push(time)
     const mtl = line.mtl
     if (mtl.kind === 'decision' && mtl.state === 0)
       pauses.push({
@@ -131,7 +179,14 @@ export function checkEntryLines({
     others,
     problems,
     pauses,
+    signaturesChecked,
   }
+}
+
+/** `n` uniform fractions in [0, 1) from the CSPRNG, 32 bits each (one call per batch). */
+function randomFractions(n: number): Float64Array {
+  const words = getRandomValues(new Uint32Array(Math.max(n, 1)))
+  return Float64Array.from(words, (w) => w / 2 ** 32)
 }
 
 /**

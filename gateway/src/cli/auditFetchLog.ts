@@ -80,18 +80,13 @@ export async function* readApiLog({
   yield* ready()
   let stalled = false
   for (;;) {
-    const page = (await get(
-      `/v1/logs/${logId}/entries?start=${written}&end=${written + PAGE}`,
-    )) as {
-      entries?: unknown
-    }
-    if (!Array.isArray(page.entries)) throw new Error('entries: not a list')
-    for (const e of page.entries as ServedEntry[]) {
+    const entries = await readEntryPage(get, logId, written, written + PAGE)
+    for (const e of entries) {
       yield { type: 'entry', ...e }
       written++
       yield* ready()
     }
-    if (page.entries.length === PAGE) continue
+    if (entries.length === PAGE) continue
     // The end of the entries for now: checkpoints closed meanwhile may cover entries appended
     // since; read on until the newest one is covered, unless the API stops serving entries.
     do more = await moreCheckpoints()
@@ -99,15 +94,38 @@ export async function* readApiLog({
     yield* ready()
     const waiting = due()
     if (waiting === undefined || stalled) break
-    stalled = page.entries.length === 0
+    stalled = entries.length === 0
   }
   for (const c of queue) yield { type: 'checkpoint', ...c }
 }
 
 /**
+ * One page of `GET /v1/logs/{logId}/entries`: the entries [start, end) the gateway serves (fewer
+ * at the end of its log; at most its page limit of 1000). Only the answer's shape is checked:
+ * a list; callers check the entries themselves.
+ *
+ * @throws {Error} as `get` does, or saying the answer holds no list of entries.
+ *
+ * @example
+ * const entries = await readEntryPage(apiGetter(api, token), logId, 0, 1000)
+ */
+export async function readEntryPage(
+  get: (path: string) => Promise<unknown>,
+  logId: Hex,
+  start: number,
+  end: number,
+): Promise<ServedEntry[]> {
+  const page = (await get(`/v1/logs/${logId}/entries?start=${start}&end=${end}`)) as {
+    entries?: unknown
+  } | null
+  if (!Array.isArray(page?.entries)) throw new Error('entries: not a list')
+  return page.entries as ServedEntry[]
+}
+
+/**
  * A GET of the gateway's JSON API that turns each way of failing into one clear sentence: the
  * gateway cannot be reached (and why), refused the API key, is not a gateway, or answered an
- * error status.
+ * error status. With `timeoutMs`, a request that takes longer fails.
  *
  * @example
  * const get = apiGetter('http://127.0.0.1:8787', token); await get('/v1/logs/0x…/entries')
@@ -115,12 +133,15 @@ export async function* readApiLog({
 export function apiGetter(
   api: string,
   token: string | undefined,
+  timeoutMs?: number,
 ): (path: string) => Promise<unknown> {
   return async (path) => {
     let res: Response
     try {
       res = await fetch(new URL(path, api), {
         headers: token ? { authorization: `Bearer ${token}` } : {},
+        // A long-running caller (tml monitor) must not hang on a gateway that never answers.
+        ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
       })
     } catch (error) {
       // fetch says only "fetch failed"; why (refused, unknown host, reset) is in its cause.

@@ -29,7 +29,13 @@ checkpoint of its size; and that no gateway withholds an epoch a chain holds. Wh
 checkpoints contradict each other, it submits the proof to every chain (reportEquivocation,
 reportOutOfPeriod), which marks the log compromised and darkens its operator's Lantern. Given
 receipts (--receipt), it holds the log to them and submits reportBrokenPromise when a chain
-holds the evidence (see tml receipt check).
+holds the evidence (see tml receipt check). Given --mirror-dir and an auditor's API key, it
+keeps each log's leaf hashes, as CT monitors do: it follows the largest tree no finding
+contradicts, appending its new entries' leaf hashes once they reproduce its signed root (a
+gateway whose entries give another root is a finding); and when a tree is not a prefix of a
+larger one (no valid consistency proof) it finds a leaf the two trees hold differently and
+submits reportInconsistency with that leaf proven in each tree. Without a mirror such a
+finding is reported with its evidence only.
 
 Each finding is printed (one line, or one JSON object per line with --json), POSTed as JSON to
 the webhook, and counted in the Prometheus metrics.
@@ -43,6 +49,12 @@ Options:
   --key-file FILE          Private key (0x hex, mode 0600) of the account that pays for reports;
                            or set TML_REPORTER_KEY. Without either, findings are not proven on chain.
   --receipt FILE           A receipt (or a decision answer holding one) to hold the log to (repeatable).
+  --mirror-dir DIR         Keep each log's leaf hashes in DIR/<logId>.leaves (32 bytes a leaf,
+                           append-only; kept across runs). Needs an API key. Memory stays at one
+                           page of entries; a proof reads the leaf files and fetches the newer
+                           tree's entries once, into a file beside the mirror.
+  --api-key KEY            An API key of the gateways (an auditor's), for their entries route
+                           (/v1/logs/LOGID/entries); or set TML_API_KEY. Used with --mirror-dir.
   --webhook URL            POST each finding as JSON to URL.
   --evidence-dir DIR       Write each fork's evidence (tml-fork-evidence/1: the two signed
                            checkpoints, or the two trees and the failing consistency proof) to
@@ -82,6 +94,7 @@ export async function monitorCommand({
   let intervalMs: number
   let metricsPort: number | undefined
   let fromBlock: bigint
+  let mirror: { dir: string; apiKey: string } | undefined
   try {
     parsed = parse(argv)
     if (parsed.values.help) {
@@ -98,6 +111,7 @@ export async function monitorCommand({
     fromBlock = BigInt(integer(parsed.values['from-block'] ?? '0', '--from-block', 0))
     if (parsed.values.webhook !== undefined && !/^https?:\/\//.test(parsed.values.webhook))
       throw new MonitorError('--webhook must be an http(s) URL')
+    mirror = mirrorOption(parsed.values['mirror-dir'], parsed.values['api-key'], io.env)
     logs = watchedLogs(parsed.values.log ?? [], parsed.values.receipt ?? [])
     if (logs.length === 0)
       throw new MonitorError('name at least one --log LOGID[=URL] or --receipt')
@@ -163,14 +177,25 @@ export async function monitorCommand({
     const failed = await postWebhook(webhook, finding)
     if (failed !== undefined) io.err(`tml monitor: ${failed}\n`)
   }
-  const monitor = new Monitor({
-    chains,
-    logs,
-    metrics,
-    fromBlock,
-    onFinding: report,
-    onNotice: (line) => io.err(`tml monitor: ${line}\n`),
-  })
+  let monitor: Monitor
+  try {
+    monitor = new Monitor({
+      chains,
+      logs,
+      metrics,
+      fromBlock,
+      ...(mirror === undefined ? {} : { mirror }),
+      onFinding: report,
+      onNotice: (line) => io.err(`tml monitor: ${line}\n`),
+    })
+  } catch (error) {
+    io.err(`tml monitor: cannot open the mirror in ${mirror?.dir}: ${(error as Error).message}\n`)
+    server?.closeAllConnections()
+    server?.close()
+    return 1
+  }
+  if (mirror !== undefined)
+    io.err(`tml monitor: mirroring the logs' leaf hashes in ${mirror.dir}\n`)
   let found = 0
   try {
     if (parsed.values.once) {
@@ -235,6 +260,8 @@ function parse(argv: string[]) {
       receipt: { type: 'string', multiple: true },
       webhook: { type: 'string' },
       'evidence-dir': { type: 'string' },
+      'mirror-dir': { type: 'string' },
+      'api-key': { type: 'string' },
       'metrics-port': { type: 'string' },
       'interval-ms': { type: 'string' },
       'from-block': { type: 'string' },
@@ -243,6 +270,25 @@ function parse(argv: string[]) {
     },
     allowPositionals: true,
   })
+}
+
+/** `--mirror-dir` with its key (`--api-key`, else TML_API_KEY); a key alone is an error. */
+function mirrorOption(
+  dir: string | undefined,
+  apiKey: string | undefined,
+  env: Record<string, string | undefined>,
+): { dir: string; apiKey: string } | undefined {
+  if (dir === undefined) {
+    if (apiKey !== undefined)
+      throw new MonitorError('--api-key is for the entries the mirror reads: add --mirror-dir DIR')
+    return undefined
+  }
+  const key = apiKey ?? env.TML_API_KEY
+  if (key === undefined || key === '')
+    throw new MonitorError(
+      '--mirror-dir needs an API key of the gateways for their entries: --api-key KEY or TML_API_KEY',
+    )
+  return { dir, apiKey: key }
 }
 
 /** `--log LOGID[=URL]` and `--receipt FILE` values, grouped by log. */

@@ -63,6 +63,18 @@ export class CheckpointBook {
     return this.#bySize.get(size) ?? []
   }
 
+  /**
+   * One checkpoint per distinct tree larger than `size` leaves, the largest first.
+   *
+   * @example book.treesLargerThan(BigInt(mirror.size))[0] // the largest tree seen
+   */
+  treesLargerThan(size: bigint): SeenCheckpoint[] {
+    const out: SeenCheckpoint[] = []
+    for (let i = this.#sizes.length - 1; i >= 0 && (this.#sizes[i] as bigint) > size; i--)
+      out.push(...distinctTrees(this.#bySize.get(this.#sizes[i] as bigint)))
+    return out
+  }
+
   /** Whether `source` showed a checkpoint of `epoch`. */
   has(epoch: bigint, source: string): boolean {
     return (this.#byEpoch.get(epoch) ?? []).some((s) => s.sources.has(source))

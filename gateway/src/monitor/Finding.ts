@@ -3,8 +3,9 @@ import type { ForkEvidence, Hex } from '@tml/core'
 /**
  * What the monitor found wrong with a log. The first three are contradictions between two
  * checkpoints signed by the log's keys that the registry accepts as proof
- * (`reportEquivocation`); the others are reported but cannot be proven on chain by the monitor
- * alone (see each).
+ * (`reportEquivocation`); `signed-outside-period`, `inconsistent` (when the monitor mirrors the
+ * log) and `broken-promise` are proven too; the others are reported but cannot be proven on
+ * chain by the monitor alone (see each).
  */
 export type FindingKind =
   /** Two checkpoints of one epoch with different roots or tree sizes (EquivocationKind.SameEpoch). */
@@ -24,10 +25,20 @@ export type FindingKind =
    */
   | 'same-epoch-timestamp'
   /**
-   * No valid consistency proof between two checkpoints of different sizes: the proof on chain
-   * (`reportInconsistency`) needs a leaf of each tree, which the gateway does not hand out.
+   * No valid consistency proof between two checkpoints of different sizes. The proof on chain
+   * (`reportInconsistency`: a leaf index where the two trees hold different leaves, proven in
+   * each) is submitted when the monitor mirrors the log's leaf hashes (`tml monitor
+   * --mirror-dir` with an API key): the older tree's leaves from the mirror, the newer tree's
+   * from the gateway's entries, each checked against its signed root. Without a mirror, or when
+   * the entries do not give the newer root, it is reported with its evidence only.
    */
   | 'inconsistent'
+  /**
+   * A gateway's entries (`/v1/logs/{logId}/entries`), after the leaves the monitor mirrored,
+   * do not reproduce the root the log signed for that tree: what it serves is not its log. Not
+   * provable on chain (the entries are not signed); the mirror does not take them.
+   */
+  | 'entries-mismatch'
   /** A gateway serves a checkpoint that the key of its epoch did not sign: not the log's word. */
   | 'bad-signature'
   /** A chain holds an epoch that the gateway does not serve. */

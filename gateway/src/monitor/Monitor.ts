@@ -14,15 +14,22 @@ import {
   type SignedReceipt,
   verifyConsistency,
 } from '@tml/core'
+import { apiGetter } from '../cli/auditFetchLog.ts'
 import { CheckpointBook, type Contradiction, type SeenCheckpoint } from './CheckpointBook.ts'
 import { checkReceipt } from './checkReceipt.ts'
 import type { ChainReport, Finding, FindingKind } from './Finding.ts'
-import type { GatewayClient, PublishedCheckpoint } from './gatewayClient.ts'
+import {
+  GATEWAY_TIMEOUT_MS,
+  type GatewayClient,
+  type PublishedCheckpoint,
+} from './gatewayClient.ts'
+import { type EntrySource, LeafMirror } from './LeafMirror.ts'
 import type { MonitorMetrics } from './MonitorMetrics.ts'
 import type { PinnedChain } from './PinnedChain.ts'
+import { proveInconsistency } from './proveInconsistency.ts'
 import { readChainAnchors } from './readChainAnchors.ts'
 import { type KeyPeriod, periodIndexOf, readKeyPeriods } from './readKeyPeriods.ts'
-import { type SignedCheckpointArg, submitReport } from './submitReport.ts'
+import { signedArg, submitReport } from './submitReport.ts'
 
 /** Checkpoints asked from a gateway per request (its page limit). */
 export const GATEWAY_PAGE = 1000
@@ -42,6 +49,11 @@ export type MonitorParameters = {
   metrics: MonitorMetrics
   /** First block to read anchors from on every chain (default 0). */
   fromBlock?: bigint
+  /**
+   * Mirror each log's leaf hashes in `dir` (see {@link LeafMirror}), read from its gateways'
+   * entries route with `apiKey` (an auditor's): what proves an `inconsistent` finding on chain.
+   */
+  mirror?: { dir: string; apiKey: string }
   /** Called once per finding, after its proof was submitted. */
   onFinding: (finding: Finding) => Promise<void> | void
   /** Progress and source errors, for stderr. */
@@ -58,6 +70,11 @@ type LogState = WatchedLog & {
   pending: Contradiction[]
   /** Receipts not yet settled (included in time, or proven broken). */
   open: WatchedReceipt[]
+  /** The log's leaf hashes, when mirrored, and the gateways' entries to extend them from. */
+  mirror: LeafMirror | undefined
+  sources: EntrySource[]
+  /** Checkpoints (struct hashes) that a finding contradicts: the mirror never follows them. */
+  contested: Set<Hex>
 }
 
 /**
@@ -69,8 +86,10 @@ type LogState = WatchedLog & {
  * neighbours through the gateway's consistency proofs, and that no gateway withholds an epoch a
  * chain holds. When two signed checkpoints contradict each other it submits the proof
  * (`reportEquivocation`, `reportOutOfPeriod`) to every chain from the reporter's account, and
- * likewise `reportBrokenPromise` for a receipt it was given whose promise is broken. Each finding
- * is reported once.
+ * likewise `reportBrokenPromise` for a receipt it was given whose promise is broken. Given a
+ * mirror (`mirror`), it keeps each log's leaf hashes as a CT monitor does, following the largest
+ * tree no finding contradicts once its entries reproduce its signed root, and proves a failed
+ * consistency check with two leaves (`reportInconsistency`). Each finding is reported once.
  *
  * @example
  * const monitor = new Monitor({ chains, logs: [{ logId, gateways }], metrics, onFinding: print })
@@ -82,6 +101,7 @@ export class Monitor {
 
   constructor(parameters: MonitorParameters) {
     this.#p = parameters
+    const { mirror } = parameters
     this.#logs = parameters.logs.map((log) => ({
       ...log,
       book: new CheckpointBook(),
@@ -90,6 +110,14 @@ export class Monitor {
       done: new Set(),
       pending: [],
       open: [...(log.receipts ?? [])],
+      mirror: mirror && LeafMirror.open({ dir: mirror.dir, logId: log.logId }),
+      sources: mirror
+        ? log.gateways.map((g) => ({
+            url: g.url,
+            get: apiGetter(g.url, mirror.apiKey, GATEWAY_TIMEOUT_MS),
+          }))
+        : [],
+      contested: new Set(),
     }))
   }
 
@@ -187,7 +215,42 @@ export class Monitor {
       }
     }
     for (const c of contradictions) await this.#settle(log, findings, c)
+    await this.#extendMirror(log, findings)
     await this.#checkReceipts(log, findings)
+  }
+
+  /**
+   * Follows the largest tree no finding contradicts: reads its new entries and appends their
+   * leaf hashes to the mirror when, after the mirrored ones, they reproduce its signed root. A
+   * gateway whose entries give another root is a finding (`entries-mismatch`); the mirror then
+   * stays as it was. Waits while a consistency check is outstanding.
+   */
+  async #extendMirror(log: LogState, findings: Finding[]): Promise<void> {
+    const { mirror } = log
+    if (mirror === undefined || log.pending.length > 0) return
+    const target = log.book
+      .treesLargerThan(BigInt(mirror.size))
+      .find((seen) => !log.contested.has(seen.hash))
+    if (target === undefined) return
+    const { epoch, treeSize, rootHash } = target.checkpoint
+    for (const source of log.sources) {
+      const key = `entries:${source.url}:${target.hash}`
+      if (log.done.has(key)) continue
+      const from = mirror.size
+      try {
+        const root = await mirror.extend(source, treeSize, rootHash)
+        if (root === undefined) return
+        await this.#emit(log, findings, key, {
+          kind: 'entries-mismatch',
+          message: `the entries gateway ${source.url} serves for leaves ${from} to ${treeSize - 1n}, after the ${from} mirrored ones (a tree the log signed), give the root ${root}, not the root ${rootHash} signed for epoch ${epoch} (${describe(target)}): its entries are not its log; the mirror keeps ${from} leaves`,
+          sources: [`gateway:${source.url}`, ...target.sources],
+          epochs: [String(epoch)],
+          reports: [],
+        })
+      } catch (error) {
+        this.#sourceError(`mirror: ${(error as Error).message.split('\n')[0]}`)
+      }
+    }
   }
 
   /** Holds the log to its receipts: a broken promise is proven where a chain has the evidence. */
@@ -317,17 +380,23 @@ export class Monitor {
       }
       log.done.add(key)
       if (checked.valid) return
+      log.contested.add(c.older.hash).add(c.newer.hash)
+      const inconsistentKey = `inconsistent:${c.older.hash}:${c.newer.hash}`
+      if (log.done.has(inconsistentKey)) return
+      const { reports, why } = await this.#proveInconsistency(log, c.older, c.newer)
       // Its own key: `key` is now done, and #emit skips what is done.
-      await this.#emit(log, findings, `inconsistent:${c.older.hash}:${c.newer.hash}`, {
+      await this.#emit(log, findings, inconsistentKey, {
         evidence: forkEvidence(log.logId, 'inconsistent', c.older, c.newer, checked.proof),
         kind: 'inconsistent',
-        message: `the tree of epoch ${c.older.checkpoint.epoch} (${c.older.checkpoint.treeSize} leaves, ${describe(c.older)}) is not a prefix of the tree of epoch ${c.newer.checkpoint.epoch} (${c.newer.checkpoint.treeSize} leaves, ${describe(c.newer)}): no valid consistency proof`,
+        message: `the tree of epoch ${c.older.checkpoint.epoch} (${c.older.checkpoint.treeSize} leaves, ${describe(c.older)}) is not a prefix of the tree of epoch ${c.newer.checkpoint.epoch} (${c.newer.checkpoint.treeSize} leaves, ${describe(c.newer)}): no valid consistency proof; ${why}`,
         sources: [...c.older.sources, ...c.newer.sources],
         epochs: [String(c.older.checkpoint.epoch), String(c.newer.checkpoint.epoch)],
-        reports: [],
+        reports,
       })
       return
     }
+    // Two checkpoints of one tree (times apart) contradict nothing the mirror follows.
+    if (c.kind !== 'same-epoch-timestamp') log.contested.add(c.first.hash).add(c.second.hash)
     const { first, second } = c
     const key = `${c.kind}:${first.hash}:${second.hash}`
     if (log.done.has(key)) return
@@ -378,6 +447,50 @@ export class Monitor {
       reports,
       evidence: forkEvidence(log.logId, c.kind, first, second),
     })
+  }
+
+  /**
+   * Proves on every chain (`reportInconsistency`) that `older` is not a prefix of `newer`, from
+   * the mirrored leaves and the gateways' entries; `why` says what was proven, or what was
+   * missing (then nothing is submitted and `reports` is empty).
+   */
+  async #proveInconsistency(
+    log: LogState,
+    older: SeenCheckpoint,
+    newer: SeenCheckpoint,
+  ): Promise<{ reports: ChainReport[]; why: string }> {
+    if (log.mirror === undefined)
+      return {
+        reports: [],
+        why: 'not proven on chain: that takes a leaf of each tree, which the monitor has when it mirrors the log (--mirror-dir with an API key)',
+      }
+    if (older.signature === undefined || newer.signature === undefined)
+      return {
+        reports: [],
+        why: `not proven on chain: no signature known for ${describe(older.signature === undefined ? older : newer)}`,
+      }
+    let proof: Awaited<ReturnType<typeof proveInconsistency>>
+    try {
+      proof = await proveInconsistency({
+        mirror: log.mirror,
+        sources: log.sources,
+        older: { checkpoint: older.checkpoint, signature: older.signature },
+        newer: { checkpoint: newer.checkpoint, signature: newer.signature },
+      })
+    } catch (error) {
+      // The leaf files (a full disk, say): the finding is still reported, with its evidence.
+      proof = { reason: `the leaves could not be read: ${(error as Error).message.split('\n')[0]}` }
+    }
+    if ('reason' in proof) return { reports: [], why: `not proven on chain: ${proof.reason}` }
+    const [, , , inOlder, inNewer] = proof.args
+    return {
+      why: `leaf ${proof.leafIndex} is ${inOlder.leafHash.slice(0, 10)}… in the older tree and ${inNewer.leafHash.slice(0, 10)}… in the newer (reportInconsistency)`,
+      reports: await submitReport({
+        chains: this.#p.chains,
+        logId: log.logId,
+        call: { functionName: 'reportInconsistency', args: proof.args },
+      }),
+    }
   }
 
   /**
@@ -442,11 +555,6 @@ function samePeriods(a: readonly KeyPeriod[], b: readonly KeyPeriod[]): boolean 
       )
     })
   )
-}
-
-function signedArg(checkpoint: Checkpoint, signature: Hex): SignedCheckpointArg {
-  const { logId, epoch, treeSize, rootHash, timestamp } = checkpoint
-  return { checkpoint: { logId, epoch, treeSize, rootHash, timestamp }, signature }
 }
 
 function describe(seen: SeenCheckpoint): string {

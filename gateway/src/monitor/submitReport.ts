@@ -11,6 +11,7 @@ export type ReportCall =
     }
   | { functionName: 'reportOutOfPeriod'; args: readonly [SignedCheckpointArg] }
   | { functionName: 'reportBrokenPromise'; args: BrokenPromiseArgs }
+  | { functionName: 'reportInconsistency'; args: InconsistencyArgs }
 
 type CheckpointArg = {
   logId: Hex
@@ -30,6 +31,31 @@ export type BrokenPromiseArgs = readonly [
   anchored: CheckpointArg,
   other: { leafHash: Hex; proof: readonly Hex[] },
 ]
+
+/** `LeafInclusion` of the contracts: a leaf hash and its RFC 9162 inclusion proof. */
+export type LeafInclusionArg = { leafHash: Hex; proof: readonly Hex[] }
+/**
+ * The arguments of `reportInconsistency` (see ICheckpointRegistry): two signed checkpoints, a
+ * leaf index in both trees, and that index's leaf (different ones) proven in each.
+ */
+export type InconsistencyArgs = readonly [
+  first: SignedCheckpointArg,
+  second: SignedCheckpointArg,
+  leafIndex: bigint,
+  inFirst: LeafInclusionArg,
+  inSecond: LeafInclusionArg,
+]
+
+/**
+ * A checkpoint and its signature as the registry's report calls take them (exactly the
+ * checkpoint's fields).
+ *
+ * @example submitReport({ chains, logId, call: { functionName: 'reportOutOfPeriod', args: [signedArg(cp, sig)] } })
+ */
+export function signedArg(checkpoint: CheckpointArg, signature: Hex): SignedCheckpointArg {
+  const { logId, epoch, treeSize, rootHash, timestamp } = checkpoint
+  return { checkpoint: { logId, epoch, treeSize, rootHash, timestamp }, signature }
+}
 
 /**
  * What to send to one chain: a call, or why there is nothing to send there (the evidence is not

@@ -191,6 +191,109 @@ describe('checkEntryLines: every tampered field is found', () => {
     assert.equal(verifyReceipt(forged.receipt as SignedReceipt), false)
   })
 
+  describe('sampled receipt signatures', () => {
+    const forge = (e: Entry): Entry => ({
+      ...e,
+      receipt: {
+        ...e.receipt,
+        signature: e.receipt.signature.replace(/.$/, (c) => (c === '0' ? '1' : '0')) as Hex,
+      },
+    })
+    // A checkpoint line: where the audit's promise check starts over.
+    const checkpointLine = JSON.stringify({
+      type: 'checkpoint',
+      checkpoint: { logId, epoch: 1, treeSize: 5, rootHash: `0x${'00'.repeat(32)}`, timestamp: 1 },
+      signature: '0x',
+      anchors: [],
+    })
+    const run = (entries: (Entry | string)[], rate: number) =>
+      checkEntryLines({
+        lines: entries.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))),
+        firstLine: 2,
+        logId,
+        verifyReceipt,
+        sample: { rate, random: () => 0.5 },
+      })
+    const invalid = (c: ReturnType<typeof run>) =>
+      c.problems.filter((p) => /signature invalid/.test(p.message)).map((p) => p.message)
+
+    test('behavior: the earliest receipt of each run between checkpoints is always verified', () => {
+      const entries = Array.from({ length: 10 }, (_, seq) => entryOf(seq))
+      const lines: (Entry | string)[] = [
+        ...entries.slice(0, 5),
+        checkpointLine,
+        ...entries.slice(5),
+      ]
+      // Rate 0: nothing at random, only the two runs' earliest receipts (seq 0 and 5).
+      assert.equal(run(lines, 0).signaturesChecked, 2)
+      for (const forged of [0, 5]) {
+        const tampered = lines.map((l) =>
+          typeof l !== 'string' && l.seq === forged ? forge(l) : l,
+        )
+        assert.deepEqual(invalid(run(tampered, 0)), [`entry ${forged}: receipt signature invalid`])
+      }
+      // Another receipt is not verified at rate 0, and is at rate 1.
+      const third = lines.map((l) => (typeof l !== 'string' && l.seq === 3 ? forge(l) : l))
+      assert.deepEqual(invalid(run(third, 0)), [])
+      assert.deepEqual(invalid(run(third, 1)), ['entry 3: receipt signature invalid'])
+      assert.equal(run(lines, 1).signaturesChecked, 10)
+    })
+
+    test('adversarial: a receipt dated earlier than its neighbours is the one verified', () => {
+      // A forger who moves a receipt's time earlier (to make a promise look broken) makes it
+      // the run's earliest, whose signature is always verified.
+      const entries = Array.from({ length: 6 }, (_, seq) => entryOf(seq))
+      const moved = entries.map((e) =>
+        e.seq === 4
+          ? { ...e, receipt: { ...e.receipt, timestamp: '2023-01-01T00:00:00.000Z' } }
+          : e,
+      )
+      assert.deepEqual(invalid(run(moved, 0)), ['entry 4: receipt signature invalid'])
+    })
+
+    test('behavior: the pool’s worker threads sample as the caller’s thread does', async () => {
+      const bytes = new TextEncoder().encode(
+        `${Array.from({ length: 30 }, (_, seq) => JSON.stringify(entryOf(seq))).join('\n')}\n`,
+      )
+      const pool = new EntryCheckPool({
+        threads: 2,
+        logId,
+        receiptKeys: [{ fromSeq: 0, publicKey: signer.publicKey }],
+        sampleRate: 0,
+      })
+      try {
+        // Six batches in flight: some go to the worker, some are checked inline.
+        const checked = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => pool.check(bytes.slice(), 30 * i + 2)),
+        )
+        assert.deepEqual(
+          checked.map((c) => c.signaturesChecked),
+          [1, 1, 1, 1, 1, 1],
+        )
+      } finally {
+        await pool.close()
+      }
+    })
+
+    test('behavior: without an injected source, the share drawn is the rate', () => {
+      const lines = Array.from({ length: 2000 }, (_, seq) => JSON.stringify(entryOf(seq)))
+      const checked = checkEntryLines({
+        lines,
+        firstLine: 2,
+        logId,
+        verifyReceipt,
+        sample: { rate: 0.5 },
+      })
+      // Binomial(1999, 0.5) + the pinned one: mean 1000.5, standard deviation 22.4; this
+      // window is ±6.6 deviations.
+      assert.ok(
+        checked.signaturesChecked > 852 && checked.signaturesChecked < 1149,
+        `${checked.signaturesChecked} of 2000`,
+      )
+      assert.deepEqual(checked.problems, [])
+    })
+  })
+
   test('errors: an MTL with no canonical form is reported, not thrown', () => {
     const line = JSON.stringify(entryOf(3)).replace('"kind":"decision"', '"kind":"\\ud800"')
     const checked = check(line)

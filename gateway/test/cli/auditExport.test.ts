@@ -26,6 +26,8 @@ import { chainDefinition } from '../../src/anchoring/chainDefinition.ts'
 import { auditCommand } from '../../src/cli/auditCommand.ts'
 import { exportCommand } from '../../src/cli/exportCommand.ts'
 import type { CliIo } from '../../src/cli/io.ts'
+import { createReceiptSigner } from '../../src/keys/createReceiptSigner.ts'
+import { receiptText } from '../../src/memory/receiptText.ts'
 import {
   type AnchoredGateway,
   eventually,
@@ -392,6 +394,49 @@ describe('tml export and tml audit --from: a log checked offline against the cha
     assert.match(
       report.problems.find((p) => p.kind === 'mtl')?.message ?? '',
       /^entry 1: MTL hashes to/,
+    )
+  })
+
+  test('adversarial: a receipt without a readable time does not hide a broken promise after it', async () => {
+    const ls = lines()
+    // Two entries in one epoch (no checkpoint line between them).
+    const at = ls.findIndex(
+      (l, i) => l.type === 'entry' && ls[i + 1]?.type === 'entry' && i + 1 < ls.length,
+    )
+    assert.ok(at > 0, 'an epoch of two entries')
+    const first = ls[at] as Line
+    const second = ls[at + 1] as Line
+    // The operator signs, with its own receipt key, a receipt whose time is not a time first in
+    // the epoch, and a receipt issued 30 days before the epoch's checkpoint (a promise broken).
+    const { signature: _old, ...firstUnsigned } = first.receipt as Record<string, unknown>
+    const garbled = { ...firstUnsigned, timestamp: 'not a time' }
+    const text = receiptText(garbled as Parameters<typeof receiptText>[0]) as string
+    const signer = createReceiptSigner(Buffer.from(fixture().receiptSeed.slice(2), 'hex'))
+    first.receipt = { ...garbled, signature: signer.signBytes(Buffer.from(text, 'latin1')) }
+    const { signature: _, ...unsigned } = second.receipt as Record<string, unknown>
+    second.receipt = signReceipt({
+      receipt: {
+        ...(unsigned as Parameters<typeof signReceipt>[0]['receipt']),
+        timestamp: new Date(Date.now() - 30 * 86_400_000).toISOString(),
+      },
+      privateKey: fixture().receiptSeed,
+    })
+    const { code, report } = await json(write(ls))
+    assert.equal(code, 1)
+    const messages = report.problems.map((p) => p.message)
+    assert.ok(
+      messages.some((m) =>
+        new RegExp(`^entry ${first.seq}: receipt time "not a time" is not a time`).test(m),
+      ),
+      messages.join('\n'),
+    )
+    assert.ok(
+      messages.some((m) =>
+        new RegExp(
+          `^entry ${second.seq}: first checkpointed \\(epoch \\d+\\) \\d+ s after its receipt`,
+        ).test(m),
+      ),
+      messages.join('\n'),
     )
   })
 

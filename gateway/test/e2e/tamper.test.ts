@@ -93,10 +93,11 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
     const code = await verifyCommand({ argv: [file, ...rpcArgs(), '--trust-bundle'], io })
     return { code, text: io.text() }
   }
-  const audit = async () => {
+  const audit = async (extra: string[] = []) => {
     const io = bufferIo()
     const code = await auditCommand({
       argv: [
+        ...extra,
         '--api',
         api,
         '--token',
@@ -276,7 +277,7 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
     changed[5] = (changed[5] ?? 0) ^ 1
     db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${key} = ?`).run(changed, id)
   }
-  const storeCases: { desc: string; tamper: () => void; problem: RegExp }[] = [
+  const storeCases: { desc: string; tamper: () => void; problem: RegExp; args?: string[] }[] = [
     {
       desc: 'a stored MTL',
       tamper: () =>
@@ -286,9 +287,17 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
       problem: /PROBLEM mtl: entry 1: MTL hashes to/,
     },
     {
-      desc: 'a stored receipt signature',
+      desc: 'a stored receipt signature (--receipts all)',
       tamper: () => flipBlob('entries', 'receipt_signature', 'seq', 3),
       problem: /PROBLEM receipt: entry 3: receipt signature invalid/,
+      args: ['--receipts', 'all'],
+    },
+    {
+      // The default verifies the receipts a promise check rests on: the earliest one before
+      // each checkpoint (here the log's first).
+      desc: 'the earliest receipt before a checkpoint',
+      tamper: () => flipBlob('entries', 'receipt_signature', 'seq', 0),
+      problem: /PROBLEM receipt: entry 0: receipt signature invalid/,
     },
     {
       desc: 'a stored checkpoint root',
@@ -318,7 +327,7 @@ describe('tamper corpus: tml verify and tml audit catch a changed byte', () => {
       }
       c.tamper()
       try {
-        const a = await audit()
+        const a = await audit(c.args)
         assert.equal(a.code, 1, a.text)
         assert.match(a.text, c.problem)
       } finally {

@@ -1,6 +1,7 @@
-// A "gateway" on 127.0.0.1 in front of a real one: it forwards every request, and lets a test
-// rewrite the signed checkpoints the real gateway publishes (/v1/logs/{logId}/checkpoints), as a
-// dishonest operator would show them to some of its users.
+// A "gateway" on 127.0.0.1 in front of a real one: it forwards every request (with its API key),
+// and lets a test rewrite the signed checkpoints the real gateway publishes
+// (/v1/logs/{logId}/checkpoints), or answer any route itself, as a dishonest operator would show
+// them to some of its users.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -27,17 +28,29 @@ export async function startFakeGateway({
   upstream,
   rewrite,
   rewriteProof,
+  serve,
 }: {
   upstream: string
   rewrite: (checkpoints: PageCheckpoint[]) => PageCheckpoint[] | Promise<PageCheckpoint[]>
   /** Rewrites the consistency proofs it serves (/v1/logs/{logId}/consistency), when given. */
   rewriteProof?: (proof: string[]) => string[]
+  /** Answers a request (its URL) itself when it returns a body (JSON); else it is forwarded. */
+  serve?: (url: string) => unknown
 }): Promise<FakeGateway> {
   const requests: string[] = []
   const server: Server = createServer(async (req, res) => {
     requests.push(req.url ?? '')
     try {
-      const answer = await fetch(`${upstream}${req.url}`)
+      const own = await serve?.(req.url ?? '')
+      if (own !== undefined) {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify(own))
+        return
+      }
+      const { authorization } = req.headers
+      const answer = await fetch(`${upstream}${req.url}`, {
+        headers: authorization ? { authorization } : {},
+      })
       let body = await answer.text()
       if (answer.status === 200 && /^\/v1\/logs\/[^/]+\/checkpoints/.test(req.url ?? '')) {
         const page = JSON.parse(body) as { checkpoints: PageCheckpoint[] }
