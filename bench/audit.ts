@@ -344,6 +344,7 @@ try {
         ? {
             auditAllReceiptsMsPer1MEntries: Math.round((all.ms / ENTRIES) * 1e6),
             auditAllReceiptsEntries: ENTRIES,
+            auditAllReceiptsDate: new Date().toISOString(),
             auditAllReceiptsPeakRssMb: Math.round(all.peakMb * 10) / 10,
           }
         : {}),
@@ -358,7 +359,7 @@ try {
       },
       auditNotes: [
         `tml audit --from FILE as a child process on both local chains, ${THREADS ?? 'default'} checker threads; wall time from spawn to exit; peak RSS = VmHWM of the process (all threads).`,
-        'Receipt signatures: the default verifies those a finding can rest on (the earliest receipt before each checkpoint) and 1 in 100 of the others at random; auditAllReceipts* is the same file with --receipts all (every one), same run.',
+        `Receipt signatures: the default verifies those a finding can rest on (the earliest receipt before each checkpoint) and 1 in 100 of the others at random; auditAllReceipts* is --receipts all (every one), timed right after the default on the same file ${all ? 'in this run' : `in the run of ${String(result.auditAllReceiptsDate ?? 'none')} (${Number(result.auditAllReceiptsEntries ?? 0).toLocaleString('en')} entries), not this one`}.`,
         `Synthetic export: schema-valid mtl/1 records (a pause and its timeout resolution per 1,000), P-256 receipts, a checkpoint per ${EPOCH_SIZE.toLocaleString('en')} entries; only the last epoch anchored (a chain may skip epochs).`,
         ...(quick ? ['--quick: measured at 1,000,000 entries.'] : []),
       ],
