@@ -21,6 +21,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../core/src/merkle/index.ts'
+import { mulberry32 } from './mulberry32.ts'
 import { median } from './stats.ts'
 
 const N = Number(process.env.BENCH_LEAVES ?? 1_000_000)
@@ -360,7 +361,7 @@ async function main(): Promise<void> {
 
   // Proofs at N leaves from the MemoryNodeStore.
   step(`proofs at ${N.toLocaleString('en')} leaves, ${PROOFS} of each, from the MemoryNodeStore`)
-  const rng = prng(42)
+  const rng = mulberry32(42)
   const root = tree.root()
   const proofs = await measureProofs({ store, size: N, root, entry, rng })
 
@@ -505,7 +506,7 @@ function rootsAt(sizes: number[], entry: (i: number) => Uint8Array): Uint8Array[
 
 function makeEntries(n: number, seed: number): { bytes: Uint8Array; offs: Float64Array } {
   step('generating entries (seeded xorshift)')
-  const rng = prng(seed)
+  const rng = mulberry32(seed)
   const offs = new Float64Array(n + 1)
   let total = 0
   for (let i = 0; i < n; i++) {
@@ -523,18 +524,6 @@ function makeEntries(n: number, seed: number): { bytes: Uint8Array; offs: Float6
   }
   console.log(`  ${(total / 2 ** 20).toFixed(0)} MiB of entries`)
   return { bytes: new Uint8Array(words.buffer, 0, total), offs }
-}
-
-/** A small deterministic PRNG (mulberry32): the bench must see the same entries every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
 }
 
 function toBuffer(value: unknown): Buffer {

@@ -8,13 +8,20 @@
 //   pass-through client → a bare proxy on the same HTTP stack (Fastify, fetch to the upstream),
 //                no decision, no log
 // The gateway and the pass-through run side by side in one server process.
-// Latency: one request at a time, the three paths in turn, so that each proxy request has a
-// direct request next to it; `added` is proxy minus direct, per pair. Streaming: time to the
-// first content token (TTFT), with the profile holding every token until the decision (the
-// strict default) and with the first tokens released before it. Throughput: concurrent
-// requests for a fixed time, proxy and pass-through in alternating rounds, the median of the
-// per-round ratios.
-import { type ChildProcess, fork } from 'node:child_process'
+// Latency: one request at a time. Each sample is one request on each path plus a second direct
+// one, in an order drawn at random per sample (seeded, recorded), so that no path always follows
+// another; `added` is proxy minus direct, per sample. The second direct request gives the noise
+// floor: direct minus direct, paired the same way, i.e. what this machine can resolve at all.
+// Streaming: time to the first content token (TTFT), with the profile holding every token until
+// the decision (the strict default) and with the first tokens released before it, sampled the
+// same way. Throughput: concurrent requests for a fixed time, proxy and pass-through in
+// alternating rounds, the median of the per-round ratios.
+// Garbage collection: every process of the run (client, upstream, server) gets the same young
+// generation size (NODE_FLAGS below, the setting the README recommends for the gateway), and the
+// measuring client collects its own young generation between samples, untimed, so that the
+// client's pauses do not land inside a timed request. The server's and the upstream's pauses
+// are measured as they come.
+import { type ChildProcess, fork, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,12 +32,17 @@ import { buildServer } from '../gateway/src/http/buildServer.ts'
 import { loadKeys } from '../gateway/src/keys/loadKeys.ts'
 import { parsePolicy } from '../gateway/src/policy/parsePolicy.ts'
 import { startDemoUpstream } from '../gateway/src/proxy/openai/demoUpstream.ts'
+import { callUpstream, UpstreamPool } from '../gateway/src/proxy/openai/upstream.ts'
 import { createGateway } from '../gateway/src/service/createGateway.ts'
+import { mulberry32 } from './mulberry32.ts'
 import { median, quantile } from './stats.ts'
 
 const TOKEN = 'bench-token-0123456789abcdef'
 const SELF = fileURLToPath(import.meta.url)
 const quick = process.argv.includes('--quick')
+/** V8 flags of every process of the run: a young generation large enough that a scavenge is rare. */
+const NODE_FLAGS = ['--max-semi-space-size=64', '--expose-gc']
+const SEED = 0x15c0ffee
 
 const policy = (profile: string, release: number) => `v: tml-policy/1
 profile: ${profile}
@@ -74,15 +86,18 @@ if (process.argv[2] === 'server') {
     openai: { upstream: { baseUrl: upstreamUrl }, defaultProfile: 'bench' },
   })
   await app.listen({ host: '127.0.0.1', port: 0 })
-  // The bare pass-through: same framework and JSON parsing, the same fetch to the upstream,
-  // its answer (JSON, or the event stream piped through) sent back as it is.
+  // The bare pass-through: same framework and JSON parsing, the same upstream client as the
+  // proxy (its keep-alive pool), its answer (JSON, or the event stream piped through) sent back
+  // as it is.
+  const passPool = new UpstreamPool({ baseUrl: upstreamUrl })
   const pass = Fastify()
   pass.post('/v1/chat/completions', async (request, reply) => {
     const body = request.body as { stream?: boolean }
-    const response = await fetch(`${upstreamUrl}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+    const response = await callUpstream({
+      pool: passPool,
+      path: '/chat/completions',
+      body,
+      timeoutMs: 60_000,
     })
     if (body.stream !== true)
       return reply
@@ -91,14 +106,14 @@ if (process.argv[2] === 'server') {
         .send(await response.text())
     reply.hijack()
     reply.raw.writeHead(response.status, { 'content-type': 'text/event-stream' })
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
-      reply.raw.write(chunk)
+    for await (const chunk of response.body) reply.raw.write(chunk)
     reply.raw.end()
   })
   await pass.listen({ host: '127.0.0.1', port: 0 })
   process.on('message', async () => {
     await app.close()
     await pass.close()
+    passPool.close()
     await gateway.close()
     rmSync(dir, { recursive: true, force: true })
     process.exit(0)
@@ -109,6 +124,18 @@ if (process.argv[2] === 'server') {
     passPort: (pass.server.address() as { port: number }).port,
   } satisfies Ready)
 }
+
+function shuffled<T>(xs: readonly T[], rand: () => number): T[] {
+  const out = [...xs]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1))
+    ;[out[i], out[j]] = [out[j] as T, out[i] as T]
+  }
+  return out
+}
+
+/** The client's own young-generation collection, between samples (outside every timed request). */
+const collect = () => (globalThis as { gc?: (o: { type: string }) => void }).gc?.({ type: 'minor' })
 
 function start(args: string[]): Promise<{ child: ChildProcess; ready: Ready }> {
   const child = fork(SELF, args, { execArgv: process.execArgv })
@@ -175,48 +202,38 @@ async function main() {
   const proxyEarly = make(`http://127.0.0.1:${gatewayPort}/v1`, 'bench_early')
   const pass = make(`http://127.0.0.1:${passPort}/v1`)
 
-  const n = quick ? 300 : 3000
+  const n = quick ? 300 : 5000
   for (let i = 0; i < 300; i++)
     await Promise.all([once(direct), once(proxy), once(pass), ttft(proxy), ttft(direct)])
 
-  const lat = {
-    direct: [] as number[],
-    proxy: [] as number[],
-    pass: [] as number[],
-    added: [] as number[],
+  const loadByPhase: Record<string, number> = { latency: round3(loadavg()[0] ?? 0) }
+  const rand = mulberry32(SEED)
+  type Path = 'direct' | 'direct2' | 'proxy' | 'pass'
+  const latencyPaths: Record<Path, OpenAI> = { direct, direct2: direct, proxy, pass }
+  const lat: Record<Path, number[]> = { direct: [], direct2: [], proxy: [], pass: [] }
+  for (let i = 0; i < n; i++) {
+    collect()
+    for (const path of shuffled(Object.keys(latencyPaths) as Path[], rand))
+      lat[path].push(await once(latencyPaths[path]))
+  }
+  type StreamPath = Path | 'early'
+  loadByPhase.ttft = round3(loadavg()[0] ?? 0)
+  const ttftPaths: Record<StreamPath, OpenAI> = { ...latencyPaths, early: proxyEarly }
+  const st: Record<StreamPath, number[]> = {
+    direct: [],
+    direct2: [],
+    proxy: [],
+    early: [],
+    pass: [],
   }
   for (let i = 0; i < n; i++) {
-    const d = await once(direct)
-    const p = await once(proxy)
-    const b = await once(pass)
-    lat.direct.push(d)
-    lat.proxy.push(p)
-    lat.pass.push(b)
-    lat.added.push(p - d)
+    collect()
+    for (const path of shuffled(Object.keys(ttftPaths) as StreamPath[], rand))
+      st[path].push(await ttft(ttftPaths[path]))
   }
-  const st = {
-    direct: [] as number[],
-    proxy: [] as number[],
-    early: [] as number[],
-    pass: [] as number[],
-    added: [] as number[],
-    addedEarly: [] as number[],
-    addedPass: [] as number[],
-  }
-  for (let i = 0; i < n; i++) {
-    const d = await ttft(direct)
-    const p = await ttft(proxy)
-    const e = await ttft(proxyEarly)
-    const b = await ttft(pass)
-    st.direct.push(d)
-    st.proxy.push(p)
-    st.early.push(e)
-    st.pass.push(b)
-    st.added.push(p - d)
-    st.addedEarly.push(e - d)
-    st.addedPass.push(b - d)
-  }
+  const minus = (a: number[], b: number[]) => a.map((x, i) => x - (b[i] as number))
 
+  loadByPhase.throughput = round3(loadavg()[0] ?? 0)
   const rounds = quick ? 2 : 6
   const durationMs = quick ? 1500 : 4000
   const concurrency = 32
@@ -236,8 +253,11 @@ async function main() {
   up.child.send({ op: 'close' })
   await Promise.all([server.child, up.child].map((c) => new Promise((r) => c.once('exit', r))))
 
-  const added = stats(lat.added)
-  const ttftAdded = stats(st.added)
+  const added = stats(minus(lat.proxy, lat.direct))
+  const noise = stats(minus(lat.direct2, lat.direct))
+  const passAdded = stats(minus(lat.pass, lat.direct))
+  const ttftAdded = stats(minus(st.proxy, st.direct))
+  const ttftNoise = stats(minus(st.direct2, st.direct))
   const ratio = round3(median(runs.map((r) => r.ratio)))
   const result = {
     date: new Date().toISOString(),
@@ -247,15 +267,22 @@ async function main() {
       node: process.version,
       loadAverageBefore: round3(loadBefore),
       loadAverageAfter: round3(loadavg()[0] ?? 0),
+      // One-minute load average as each phase began: the machine is shared.
+      loadAverageByPhase: loadByPhase,
     },
     addedP50Ms: added.p50,
     addedP99Ms: added.p99,
     ttftAddedP50Ms: ttftAdded.p50,
     ttftAddedP99Ms: ttftAdded.p99,
-    ttftAddedEarlyReleaseP99Ms: stats(st.addedEarly).p99,
-    passThroughAddedP50Ms: stats(lat.pass.map((b, i) => b - (lat.direct[i] as number))).p50,
-    passThroughAddedP99Ms: stats(lat.pass.map((b, i) => b - (lat.direct[i] as number))).p99,
-    passThroughTtftAddedP99Ms: stats(st.addedPass).p99,
+    ttftAddedEarlyReleaseP99Ms: stats(minus(st.early, st.direct)).p99,
+    passThroughAddedP50Ms: passAdded.p50,
+    passThroughAddedP99Ms: passAdded.p99,
+    passThroughTtftAddedP99Ms: stats(minus(st.pass, st.direct)).p99,
+    // What the machine resolves: a direct request minus another direct request of the same sample.
+    noiseFloorP50Ms: noise.p50,
+    noiseFloorP99Ms: noise.p99,
+    ttftNoiseFloorP50Ms: ttftNoise.p50,
+    ttftNoiseFloorP99Ms: ttftNoise.p99,
     proxyPerSec: Math.round(median(runs.map((r) => r.proxyPerSec))),
     passThroughPerSec: Math.round(median(runs.map((r) => r.passThroughPerSec))),
     ratio,
@@ -269,9 +296,14 @@ async function main() {
     config: {
       samples: n,
       client: 'openai npm client, this process, one request at a time (latency)',
+      order:
+        'per sample one request per path plus a second direct one, in a seeded random order; added = proxy - direct of the same sample',
+      seed: SEED,
+      nodeFlags: NODE_FLAGS,
+      clientGc: 'minor GC of the client between samples, untimed',
       upstream: 'demo upstream (gateway/src/proxy/openai/demoUpstream.ts), own process',
       server:
-        'gateway (worker writer, durable MTL + receipt per request) and the bare pass-through, one process',
+        'gateway (worker writer, durable MTL + receipt per request) and the bare pass-through (same upstream client: UpstreamPool), one process',
       profiles: {
         bench: 'stream_release_tokens 0 (hold all)',
         bench_early: 'stream_release_tokens 4',
@@ -295,4 +327,15 @@ function round3(x: number): number {
   return Math.round(x * 1000) / 1000
 }
 
-if (process.argv[2] === undefined || process.argv[2] === '--quick') await main()
+if (process.argv[2] === undefined || process.argv[2] === '--quick') {
+  // Every process of the run gets NODE_FLAGS: the children inherit this process's.
+  if (NODE_FLAGS.every((f) => process.execArgv.includes(f))) await main()
+  else {
+    const run = spawnSync(
+      process.execPath,
+      [...process.execArgv, ...NODE_FLAGS, SELF, ...process.argv.slice(2)],
+      { stdio: 'inherit' },
+    )
+    process.exit(run.status ?? 1)
+  }
+}

@@ -15,6 +15,8 @@ const anyObject = { type: 'object' }
  * passed on, so it is not validated beyond what the proxy reads (see OpenAiProxy).
  */
 export function openAiRoutes(app: FastifyInstance, { proxy }: OpenAiRouteServices): void {
+  // The pooled upstream connections end with the server.
+  app.addHook('onClose', async () => proxy.close())
   app.post<{ Body: unknown }>(
     '/v1/chat/completions',
     {

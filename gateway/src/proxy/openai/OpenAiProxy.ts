@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import { type CausalNode, canonicalize, JcsError } from '@tml/core'
+import { type CausalNode, canonicalize, JcsError, type MtlModel } from '@tml/core'
 import type { Signals } from '../../engine/types.ts'
 import { uuidv7 } from '../../memory/uuidv7.ts'
 import type { PauseResolution } from '../../pause/PauseResolution.ts'
@@ -23,7 +23,7 @@ import {
   stripLogprobs,
 } from './requestEvidence.ts'
 import { StreamAssembler } from './StreamAssembler.ts'
-import { callUpstream, type UpstreamConfig } from './upstream.ts'
+import { callUpstream, type UpstreamConfig, UpstreamPool } from './upstream.ts'
 
 /** The proxy's settings when a profile's policy has no `proxy` section. */
 export const DEFAULT_PROXY_POLICY: ProxyPolicy = {
@@ -122,16 +122,20 @@ export class OpenAiProxy {
   readonly #decisions: ProxyDecisions
   readonly #pauses: OpenAiProxyParameters['pauses']
   readonly #upstream: UpstreamConfig
+  readonly #pool: UpstreamPool
   readonly #defaultProfile: string | undefined
   readonly #callerProfiles: ReadonlyMap<string, string>
   readonly #clock: () => number
   readonly #fetch: typeof fetch | undefined
   readonly #held = new Map<string, Held>()
+  /** The MTL's model by upstream model id and fingerprint: a handful per upstream, each hashed once. */
+  readonly #models = new Map<string, MtlModel>()
 
   constructor(p: OpenAiProxyParameters) {
     this.#decisions = p.decisions
     this.#pauses = p.pauses
     this.#upstream = p.upstream
+    this.#pool = new UpstreamPool(p.upstream)
     this.#defaultProfile = p.defaultProfile
     this.#callerProfiles = p.callerProfiles ?? new Map()
     this.#clock = p.clock ?? Date.now
@@ -151,14 +155,12 @@ export class OpenAiProxy {
     let failure: UpstreamError | undefined
     try {
       const response = await callUpstream({
-        upstream: this.#upstream,
+        pool: this.#pool,
         path: '/chat/completions',
         body: this.#upstreamBody(prepared),
         timeoutMs: prepared.proxy.upstreamTimeoutMs,
       })
-      raw = await response.text().catch((e: unknown) => {
-        throw new UpstreamError({ kind: 'unavailable', reason: `body: ${(e as Error).message}` })
-      })
+      raw = await response.text()
       let json: unknown
       try {
         json = JSON.parse(raw)
@@ -220,31 +222,43 @@ export class OpenAiProxy {
     }
     try {
       const upstream = await callUpstream({
-        upstream: this.#upstream,
+        pool: this.#pool,
         path: '/chat/completions',
         body: this.#upstreamBody(prepared),
         timeoutMs: prepared.proxy.upstreamTimeoutMs,
         signal: abort.signal,
       })
-      if (!upstream.body) throw new UpstreamError({ kind: 'malformed', reason: 'no body' })
-      for await (const event of readSse(upstream.body)) {
-        if (gone) break
-        if (event.data === '[DONE]') break
-        let chunk: Record<string, unknown>
-        try {
-          chunk = JSON.parse(event.data) as Record<string, unknown>
-        } catch {
-          throw new UpstreamError({ kind: 'malformed', reason: 'a stream event is not JSON' })
+      const events = readSse(upstream.body)
+      // Iterated without `return`: leaving the loop at [DONE] keeps the body open, so the rest of
+      // it (its end) is read in the background and the connection goes back to the pool.
+      const pending = { [Symbol.asyncIterator]: () => ({ next: () => events.next() }) }
+      let done = false
+      try {
+        for await (const event of pending) {
+          if (gone) break
+          if (event.data === '[DONE]') {
+            done = true
+            break
+          }
+          let chunk: Record<string, unknown>
+          try {
+            chunk = JSON.parse(event.data) as Record<string, unknown>
+          } catch {
+            throw new UpstreamError({ kind: 'malformed', reason: 'a stream event is not JSON' })
+          }
+          const token = assembler.add(chunk)
+          const out = callerView(chunk, prepared.callerAskedLogprobs, wantsUsage)
+          if (out === undefined) continue
+          // 0 holds everything, even the first role chunk: the headers then carry the receipt.
+          const budget = prepared.proxy.streamReleaseTokens
+          if (budget > 0 && held.length === 0 && (!token || released < budget)) {
+            send(out)
+            if (token) released++
+          } else held.push(out)
         }
-        const token = assembler.add(chunk)
-        const out = callerView(chunk, prepared.callerAskedLogprobs, wantsUsage)
-        if (out === undefined) continue
-        // 0 holds everything, even the first role chunk: the headers then carry the receipt.
-        const budget = prepared.proxy.streamReleaseTokens
-        if (budget > 0 && held.length === 0 && (!token || released < budget)) {
-          send(out)
-          if (token) released++
-        } else held.push(out)
+      } finally {
+        if (done) void drain(events)
+        else await events.return(undefined)
       }
     } catch (e) {
       if (!(e instanceof UpstreamError)) {
@@ -367,11 +381,16 @@ export class OpenAiProxy {
     return { status: 200, headers, body: entry.completion }
   }
 
+  /** Closes the pooled connections to the upstream (the server is closing). */
+  close(): void {
+    this.#pool.close()
+  }
+
   /** `GET /v1/models`, passed through to the upstream. */
   async models(): Promise<ProxyAnswer> {
     try {
       const response = await callUpstream({
-        upstream: this.#upstream,
+        pool: this.#pool,
         path: '/models',
         method: 'GET',
         timeoutMs: 10_000,
@@ -547,11 +566,10 @@ export class OpenAiProxy {
       context: p.context,
       signals,
       trace_id: p.traceId,
-      model: modelOf({
-        model: o.completion?.model || (p.body.model as string),
-        upstream: this.#upstream.baseUrl,
-        fingerprint: o.completion?.system_fingerprint,
-      }),
+      model: this.#modelOf(
+        o.completion?.model || (p.body.model as string),
+        o.completion?.system_fingerprint,
+      ),
       ...(output ? { output } : {}),
       findings,
       extra_metrics: extra,
@@ -579,6 +597,18 @@ export class OpenAiProxy {
         caller,
       })
     }
+  }
+
+  #modelOf(model: string, fingerprint: string | null | undefined): MtlModel {
+    const key = JSON.stringify([model, fingerprint ?? null])
+    let found = this.#models.get(key)
+    if (found === undefined) {
+      found = modelOf({ model, upstream: this.#upstream.baseUrl, fingerprint })
+      // An upstream that varies its fingerprint per answer must not grow this without bound.
+      if (this.#models.size >= 256) this.#models.clear()
+      this.#models.set(key, found)
+    }
+    return found
   }
 
   /** The answer for a logged decision; `released` builds the +1 answer. */
@@ -651,6 +681,15 @@ const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
   connection: 'keep-alive',
+}
+
+/** Reads what is left of an event stream after [DONE] (its end, normally), ignoring it. */
+async function drain(events: AsyncGenerator<unknown>): Promise<void> {
+  try {
+    while (!(await events.next()).done) {}
+  } catch {
+    // The answer was already complete: a connection that breaks now only leaves the pool.
+  }
 }
 
 function upstreamFinding(e: UpstreamError): DecisionFinding {

@@ -15,6 +15,8 @@ export type DemoUpstream = {
   port: number
   /** Every request received, in order. */
   requests: DemoUpstreamRequest[]
+  /** How many TCP connections were opened to it (tests assert that callers keep them alive). */
+  connections: () => number
   close: () => Promise<void>
 }
 
@@ -53,6 +55,10 @@ export async function startDemoUpstream({
     })
   })
   server.keepAliveTimeout = 30_000
+  let connections = 0
+  server.on('connection', () => {
+    connections++
+  })
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '').split('?')[0] ?? ''
     if (apiKey !== undefined && req.headers.authorization !== `Bearer ${apiKey}`)
@@ -162,6 +168,7 @@ export async function startDemoUpstream({
     url: `http://${host}:${bound}/v1`,
     port: bound,
     requests,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()
