@@ -18,8 +18,11 @@ function prepare(db: Database.Database) {
     insert: db.prepare(`${insert}(?, ?, ?, ?)`),
     insertChunk: db.prepare(`${insert}${Array(INSERT_CHUNK).fill('(?, ?, ?, ?)').join(', ')}`),
     bySeq: db.prepare('SELECT seq, trace_id, epoch, envelope FROM vault_records WHERE seq = ?'),
+    // Through the log's unique trace ids (vault_records has no index on them since 0005); the
+    // sealed row must name the same trace as its MTL.
     byTrace: db.prepare(
-      'SELECT seq, trace_id, epoch, envelope FROM vault_records WHERE trace_id = ?',
+      `SELECT v.seq, v.trace_id, v.epoch, v.envelope FROM entries e
+       JOIN vault_records v ON v.seq = e.seq AND v.trace_id = e.trace_id WHERE e.trace_id = ?`,
     ),
     putEpoch: db.prepare(
       'INSERT INTO vault_epochs (epoch, opened_ms, threshold, shares) VALUES (?, ?, ?, ?)',

@@ -1,8 +1,15 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
+import { describe, it } from 'node:test'
 import Database from 'better-sqlite3'
+import { migrate } from '../../src/db/migrate.ts'
+import { SQLITE_MIGRATIONS } from '../../src/db/sqlite/migrations.ts'
+import { applySqliteMigration, createMigrationsTable } from '../../src/db/sqlite/sqliteSchema.ts'
 import { SqliteLogStore } from '../../src/memory/SqliteLogStore.ts'
 import { SqliteVaultStore } from '../../src/vault/SqliteVaultStore.ts'
 import { LOG_ID, tempDir } from '../helpers/memory.ts'
+import { entry } from '../memory/logStoreConformance.ts'
 import { vaultStoreConformance } from './vaultStoreConformance.ts'
 
 // The SQLite vault as the commit worker uses it: on the log store's own write connection,
@@ -31,4 +38,89 @@ vaultStoreConformance('SqliteVaultStore', async () => {
       await log.close()
     },
   }
+})
+
+describe('SqliteVaultStore: migration 0005_vault_records_lean', () => {
+  it('keeps the sealed records of a vault of migration 0004, drops its trace-id and epoch indexes, stays write-once, and still finds records by trace id', async () => {
+    const dir = tempDir('tml-vault-lean-')
+    const path = join(dir, 'log.db')
+    // The file as a gateway at migration 0004 left it, with three sealed decisions.
+    const db = new Database(path)
+    db.pragma('journal_mode = WAL')
+    createMigrationsTable(db)
+    const upTo0004 = SQLITE_MIGRATIONS.slice(0, SQLITE_MIGRATIONS.length - 1)
+    assert.equal(upTo0004.at(-1)?.name, '0004_vault_write_once')
+    for (const m of upTo0004) db.transaction(() => applySqliteMigration(db, m))()
+    db.prepare("INSERT INTO meta (key, value) VALUES ('log_id', ?)").run(LOG_ID)
+    const sealed = [0, 1, 2].map((seq) => ({
+      seq,
+      traceId: entry(seq).traceId,
+      epoch: 1 + (seq % 2),
+      envelope: new Uint8Array(randomBytes(60 + seq)),
+    }))
+    for (const s of sealed) {
+      const e = entry(s.seq)
+      db.prepare(
+        `INSERT INTO entries (seq, trace_id, kind, state, leaf_hash, mtl, receipt_timestamp, receipt_signature, refers_to, profile, pause_deadline_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)`,
+      ).run(
+        e.seq,
+        e.traceId,
+        e.kind,
+        e.state,
+        Buffer.from(e.leafHash.slice(2), 'hex'),
+        e.mtl,
+        e.receipt.timestamp,
+        Buffer.from(e.receipt.signature.slice(2), 'hex'),
+        e.profile,
+      )
+      db.prepare(
+        'INSERT INTO vault_records (seq, trace_id, epoch, envelope) VALUES (?, ?, ?, ?)',
+      ).run(s.seq, s.traceId, s.epoch, s.envelope)
+    }
+    const indexes = () =>
+      (db.prepare('PRAGMA index_list(vault_records)').all() as { name: string }[]).map(
+        (i) => i.name,
+      )
+    assert.equal(indexes().length, 2)
+    db.close()
+
+    assert.deepEqual(await migrate({ kind: 'sqlite', dataDir: dir }), ['0005_vault_records_lean'])
+
+    const raw = new Database(path)
+    try {
+      assert.deepEqual(
+        (raw.prepare('PRAGMA index_list(vault_records)').all() as { name: string }[]).map(
+          (i) => i.name,
+        ),
+        [],
+      )
+      // Still append-only and write-once.
+      assert.throws(
+        () => raw.prepare('UPDATE vault_records SET epoch = 9 WHERE seq = 0').run(),
+        /append-only/,
+      )
+      assert.throws(() => raw.prepare('DELETE FROM vault_records').run(), /append-only/)
+    } finally {
+      raw.close()
+    }
+    const log = SqliteLogStore.open({ path, logId: LOG_ID })
+    const vault = new SqliteVaultStore(() => log.connection)
+    try {
+      for (const s of sealed) {
+        assert.deepEqual(await vault.sealedBySeq(s.seq), s)
+        assert.deepEqual(await vault.sealedByTraceId(s.traceId), s)
+      }
+      assert.equal(await vault.sealedByTraceId('no-such-trace'), undefined)
+      // A new sealed record after the migration is found the same ways.
+      const next = { seq: 3, traceId: entry(3).traceId, epoch: 2, envelope: new Uint8Array(48) }
+      log.appendSync({ entries: [entry(3)], subjectKeys: [], erasedLookups: [] }, () =>
+        vault.writeSealed([next]),
+      )
+      assert.deepEqual(await vault.sealedByTraceId(next.traceId), next)
+    } finally {
+      await vault.close()
+      await log.close()
+    }
+  })
 })
