@@ -358,7 +358,15 @@ export const FIGURES: readonly Figure[] = [
     figure: 'added latency p99, proxy minus direct (+1, durable MTL)',
     path: 'addedP99Ms',
     unit: 'ms',
+    alternative: { label: 'bare pass-through proxy, added p99', path: 'passThroughAddedP99Ms' },
     targets: [{ on: 'value', is: '<=', limit: 2 }],
+  },
+  {
+    bench: 'proxy',
+    figure: 'noise floor p99: a direct request minus the direct one beside it',
+    path: 'noiseFloorP99Ms',
+    unit: 'ms',
+    targets: [],
   },
   {
     bench: 'proxy',
