@@ -4,12 +4,12 @@ import { parseArgs } from 'node:util'
 import { type Hex, isHex } from '@tml/core'
 import { privateKeyToAccount } from 'viem/accounts'
 import { type ExportLine, exportLineText } from '../audit/exportFormat.ts'
+import { readApiLog } from '../audit/readApiLog.ts'
 import { readDataDirLog, readReceiptHandovers } from '../audit/readDataDirLog.ts'
 import { loadKeys } from '../keys/loadKeys.ts'
 import { ReceiptKeySchedule } from '../keys/ReceiptKeySchedule.ts'
 import { receiptKeyStarts } from '../sequencer/ReceiptKeyHandover.ts'
 import { DEFAULT_GATEWAY_URL } from './auditCommand.ts'
-import { readApiLog } from './auditFetchLog.ts'
 import type { CliIo } from './io.ts'
 
 export const EXPORT_HELP = `Usage: tml export --log LOGID --api-key KEY --out FILE [--api URL]

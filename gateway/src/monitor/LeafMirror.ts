@@ -10,7 +10,7 @@ import {
 } from 'node:fs'
 import { join } from 'node:path'
 import { bytesToHex, CompactTree, type Hex, hexToBytes, isHex } from '@tml/core'
-import { readEntryPage } from '../cli/auditFetchLog.ts'
+import { readEntryPage } from '../audit/readApiLog.ts'
 import { nodeSha256 } from '../keys/nodeSha256.ts'
 import { LEAF_BYTES, LeafFile } from './LeafFile.ts'
 import { MonitorError } from './MonitorError.ts'

@@ -14,7 +14,7 @@ import {
   type SignedReceipt,
   verifyConsistency,
 } from '@tml/core'
-import { apiGetter } from '../cli/auditFetchLog.ts'
+import { apiGetter } from '../audit/readApiLog.ts'
 import { CheckpointBook, type Contradiction, type SeenCheckpoint } from './CheckpointBook.ts'
 import { checkReceipt } from './checkReceipt.ts'
 import type { ChainReport, Finding, FindingKind } from './Finding.ts'

@@ -22,8 +22,8 @@ import {
 } from '@tml/core'
 import { decodeFunctionData, encodeFunctionResult } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import type { ServedCheckpoint } from '../../src/audit/readApiLog.ts'
 import { AUDIT_HELP, auditCommand } from '../../src/cli/auditCommand.ts'
-import type { ServedCheckpoint } from '../../src/cli/auditFetchLog.ts'
 import { freePort } from '../e2e/localChains.ts'
 
 const API_KEY = 'auditor-key-0123456789abcdef'

@@ -5,7 +5,7 @@ import {
   type ExportCheckpoint,
   type ExportEntry,
   type ExportLine,
-} from '../audit/exportFormat.ts'
+} from './exportFormat.ts'
 
 /** One checkpoint as `GET /v1/logs/{logId}/checkpoints` serves it. */
 export type ServedCheckpoint = Omit<ExportCheckpoint, 'type'>
