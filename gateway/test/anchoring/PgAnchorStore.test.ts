@@ -154,9 +154,11 @@ describe('PgAnchorStore shared by replicas', () => {
         await raw.query('BEGIN')
         await raw2.query('BEGIN')
         await insertIntent(raw, 1)
-        const second = insertIntent(raw2, 2) // waits on the first transaction's row
+        // Waits on the first transaction's row. Its refusal can arrive before COMMIT's answer:
+        // the expectation is attached now, so that it is never an unhandled rejection.
+        const second = assert.rejects(insertIntent(raw2, 2), { code: '23505' })
         await raw.query('COMMIT')
-        await assert.rejects(second, { code: '23505' })
+        await second
         await raw2.query('ROLLBACK')
       } finally {
         await raw2.end()

@@ -90,20 +90,21 @@ describe('PgLogStore', () => {
        VALUES (1, 'held', 'decision', 1, $1, '{}', 't', $2)`,
       [Buffer.alloc(32, 1), Buffer.alloc(64)],
     )
-    const second = two.append({
-      entries: [entry(1), entry(2)],
-      subjectKeys: [key(7)],
-      erasedLookups: [],
-    })
-    // Writer two waits on the primary key until writer one commits, then fails as a whole.
+    // Writer two waits on the primary key until writer one commits, then fails as a whole. Its
+    // refusal can arrive before COMMIT's answer: the expectation is attached now, so that it is
+    // never an unhandled rejection.
+    const second = assert.rejects(
+      two.append({ entries: [entry(1), entry(2)], subjectKeys: [key(7)], erasedLookups: [] }),
+      (e: unknown) => {
+        assert.ok(e instanceof StoreError)
+        assert.equal(e.code, 'TML_OTHER_WRITER')
+        return true
+      },
+    )
     await new Promise((r) => setTimeout(r, 200))
     await held.query('COMMIT')
     held.release()
-    await assert.rejects(second, (e: unknown) => {
-      assert.ok(e instanceof StoreError)
-      assert.equal(e.code, 'TML_OTHER_WRITER')
-      return true
-    })
+    await second
     assert.equal(await one.size(), 2)
     assert.equal((await one.entryBySeq(1))?.traceId, 'held')
     assert.equal(await one.subjectSecret(key(7).lookup), undefined)
