@@ -4,8 +4,8 @@ import { WRITE_ONCE_SQLSTATE } from '../db/postgres/anchoringSchema.ts'
 import { createPgPool } from '../db/postgres/createPgPool.ts'
 import { inTransaction } from '../db/postgres/inTransaction.ts'
 import { preparePostgresSchema } from '../db/postgres/postgresSchema.ts'
-import { redactUrl } from '../db/postgres/redactUrl.ts'
 import { FENCED_SQLSTATE, termSql } from '../db/postgres/replicaSchema.ts'
+import { storeName } from '../db/postgres/storeName.ts'
 import { FencedError } from '../replica/FencedError.ts'
 import type { LeaderFence } from '../replica/LeaderFence.ts'
 import {
@@ -121,8 +121,7 @@ export class PgAnchorStore implements AnchorStore {
     const pool =
       p.pool ?? createPgPool({ url: p.url, ...(p.onError ? { onError: p.onError } : {}) })
     try {
-      const where = p.url !== undefined ? redactUrl(p.url) : 'the PostgreSQL store'
-      await preparePostgresSchema(pool, { where })
+      await preparePostgresSchema(pool, { where: storeName(pool) })
     } catch (e) {
       if (owned) await pool.end()
       throw e

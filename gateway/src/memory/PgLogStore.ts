@@ -4,8 +4,8 @@ import { MigrationError } from '../db/MigrationError.ts'
 import { inTransaction } from '../db/postgres/inTransaction.ts'
 import { GAP_SQLSTATE } from '../db/postgres/logSchema.ts'
 import { preparePostgresSchema } from '../db/postgres/postgresSchema.ts'
-import { redactUrl } from '../db/postgres/redactUrl.ts'
 import { FENCED_SQLSTATE, termSql } from '../db/postgres/replicaSchema.ts'
+import { storeName } from '../db/postgres/storeName.ts'
 import type { LeaderFence } from '../replica/LeaderFence.ts'
 import type { AppendBatch, LogStore, StoredEntry } from './LogStore.ts'
 import { StoreError } from './StoreError.ts'
@@ -88,8 +88,7 @@ export class PgLogStore implements LogStore {
     this.#pool = pool
     this.#fence = fence
     this.logId = logId
-    const url = pool.options.connectionString
-    this.where = where ?? (url ? redactUrl(url) : 'the PostgreSQL store')
+    this.where = storeName(pool, where)
   }
 
   /**

@@ -3,7 +3,7 @@ import type pg from 'pg'
 import { MigrationError } from '../db/MigrationError.ts'
 import { inTransaction } from '../db/postgres/inTransaction.ts'
 import { preparePostgresSchema } from '../db/postgres/postgresSchema.ts'
-import { redactUrl } from '../db/postgres/redactUrl.ts'
+import { storeName } from '../db/postgres/storeName.ts'
 import { StoreError } from '../memory/StoreError.ts'
 import { checkArchivedPolicy } from './checkArchivedPolicy.ts'
 import type { ArchivedPolicy, ArchivedPolicySummary, PolicyArchive } from './PolicyArchive.ts'
@@ -40,8 +40,7 @@ export class PgPolicyArchive implements PolicyArchive {
 
   private constructor(pool: pg.Pool, where: string | undefined) {
     this.#pool = pool
-    const url = pool.options.connectionString
-    this.where = where ?? (url ? redactUrl(url) : 'the PostgreSQL store')
+    this.where = storeName(pool, where)
   }
 
   /**

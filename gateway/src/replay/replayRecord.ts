@@ -1,7 +1,6 @@
 import {
   bytesToHex,
   type CausalNode,
-  MTL_LIMITS,
   type Mtl,
   type MtlDecision,
   type MtlResolution,
@@ -14,7 +13,7 @@ import { buildDecisionDraft } from '../memory/buildMtl.ts'
 import { withCausalNotes } from '../memory/withCausalNotes.ts'
 import { refuseForBudget } from '../pause/refuseForBudget.ts'
 import type { Policy } from '../policy/types.ts'
-import { withFindings } from '../service/withFindings.ts'
+import { withExtraMetrics, withFindings } from '../service/withFindings.ts'
 import type { VaultRecord } from '../vault/sealEvidence.ts'
 import { jsonDifferences, type ReplayDifference } from './jsonDifferences.ts'
 import { personalFieldsRead } from './personalFieldsRead.ts'
@@ -150,17 +149,9 @@ function withSealedMeasurements(
   scores: Readonly<Record<string, number>> | null,
   taken: string[],
 ): Decision {
-  const metrics = { ...decision.metrics }
-  const extra: string[] = []
-  for (const [name, value] of Object.entries(scores ?? {})) {
-    if (Object.keys(metrics).length >= MTL_LIMITS.metrics) break
-    if (!(name in metrics) && Number.isFinite(value)) {
-      metrics[name] = value
-      extra.push(name)
-    }
-  }
-  if (extra.length === 0) return decision
-  taken.push(`measurements sealed beside the engine's scores: ${extra.join(', ')}`)
+  const { metrics, added } = withExtraMetrics(decision.metrics, scores)
+  if (added.length === 0) return decision
+  taken.push(`measurements sealed beside the engine's scores: ${added.join(', ')}`)
   return { ...decision, metrics }
 }
 

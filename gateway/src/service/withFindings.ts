@@ -25,11 +25,7 @@ export function withFindings(
   },
 ): Decision {
   if (findings.length === 0 && extra === undefined) return decision
-  const metrics = { ...decision.metrics }
-  for (const [name, value] of Object.entries(extra ?? {})) {
-    if (Object.keys(metrics).length >= MTL_LIMITS.metrics) break
-    if (!(name in metrics) && Number.isFinite(value)) metrics[name] = value
-  }
+  const { metrics } = withExtraMetrics(decision.metrics, extra)
   let { state, trigger_type, trigger_detail } = decision
   for (const f of findings) {
     if (f.step.outcome < state) {
@@ -45,4 +41,28 @@ export function withFindings(
     metrics,
     causal_graph: [...decision.causal_graph, ...findings.map((f) => f.step)],
   }
+}
+
+/**
+ * `metrics` with the finite `extra` ones whose names it lacks, up to the schema's 32 (the
+ * engine's own names win), and the names added: the one merge rule of {@link withFindings} and
+ * of forensic replay, which re-applies the sealed measurements with it.
+ *
+ * @example
+ * withExtraMetrics({ harm: 0.1 }, { harm: 0.9, tokens: 12 }) // { metrics: { harm: 0.1, tokens: 12 }, added: ['tokens'] }
+ */
+export function withExtraMetrics(
+  metrics: Readonly<Record<string, number>>,
+  extra: Readonly<Record<string, number>> | null | undefined,
+): { metrics: Record<string, number>; added: string[] } {
+  const merged = { ...metrics }
+  const added: string[] = []
+  for (const [name, value] of Object.entries(extra ?? {})) {
+    if (Object.keys(merged).length >= MTL_LIMITS.metrics) break
+    if (!(name in merged) && Number.isFinite(value)) {
+      merged[name] = value
+      added.push(name)
+    }
+  }
+  return { metrics: merged, added }
 }

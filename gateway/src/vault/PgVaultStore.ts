@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import { MigrationError } from '../db/MigrationError.ts'
 import { preparePostgresSchema } from '../db/postgres/postgresSchema.ts'
-import { redactUrl } from '../db/postgres/redactUrl.ts'
+import { storeName } from '../db/postgres/storeName.ts'
 import { VAULT_SEAL_SQLSTATE } from '../db/postgres/vaultSchema.ts'
 import { StoreError } from '../memory/StoreError.ts'
 import type { SealedEntry, StoredEpochKey, VaultStore } from './VaultStore.ts'
@@ -40,8 +40,7 @@ export class PgVaultStore implements VaultStore {
 
   private constructor(pool: pg.Pool, where: string | undefined) {
     this.#pool = pool
-    const url = pool.options.connectionString
-    this.where = where ?? (url ? redactUrl(url) : 'the PostgreSQL store')
+    this.where = storeName(pool, where)
   }
 
   /**

@@ -156,13 +156,8 @@ export function pauseRoutes(
       }
       const pause = pauses.get(pauseId)
       if (!pause) {
-        try {
-          await pauses.wait(pauseId, 0)
-        } catch (e) {
-          if (e instanceof PauseNotFoundError)
-            return reply.code(404).send({ error: 'not_found', message: e.shortMessage })
-          if (!(e instanceof PauseAlreadyResolvedError)) throw e
-        }
+        const unknown = await unknownPause(pauses, pauseId)
+        if (unknown) return reply.code(404).send(unknown)
         return reply.code(410).send({
           error: 'resolved',
           message: `pause ${pauseId} is resolved: its case was destroyed with it (it stays sealed in the vault, for a custodian quorum)`,
@@ -225,13 +220,8 @@ export function pauseRoutes(
       const body = request.body
       const pause = pauses.get(pauseId)
       if (!pause) {
-        try {
-          await pauses.wait(pauseId, 0)
-        } catch (e) {
-          if (e instanceof PauseNotFoundError)
-            return reply.code(404).send({ error: 'not_found', message: e.shortMessage })
-          if (!(e instanceof PauseAlreadyResolvedError)) throw e
-        }
+        const unknown = await unknownPause(pauses, pauseId)
+        if (unknown) return reply.code(404).send(unknown)
         return reply
           .code(409)
           .send({ error: 'already_resolved', message: `pause ${pauseId} is already resolved` })
@@ -297,4 +287,21 @@ export function pauseRoutes(
       }
     },
   )
+}
+
+/**
+ * For a pause that is not open: the 404 body when the log never held it, or undefined when it
+ * was resolved (each route answers that in its own words).
+ */
+async function unknownPause(
+  pauses: Pick<PauseManager, 'wait'>,
+  pauseId: string,
+): Promise<{ error: 'not_found'; message: string } | undefined> {
+  try {
+    await pauses.wait(pauseId, 0)
+  } catch (e) {
+    if (e instanceof PauseNotFoundError) return { error: 'not_found', message: e.shortMessage }
+    if (!(e instanceof PauseAlreadyResolvedError)) throw e
+  }
+  return undefined
 }
