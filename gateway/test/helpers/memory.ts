@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Hex } from '@tml/core'
@@ -12,9 +12,18 @@ export const SEED = new Uint8Array(32).map((_, i) => i + 1)
 export const signer = createReceiptSigner(SEED)
 export const ZERO32: Hex = `0x${'00'.repeat(32)}`
 
-/** A fresh temporary directory. */
+// Every directory handed out, removed when the test file's process exits: a full run makes
+// about a thousand, and a machine running CI again and again kept every one of them.
+const made: string[] = []
+process.once('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 2 })
+})
+
+/** A fresh temporary directory, removed when the process exits. */
 export function tempDir(prefix = 'tml-gw-'): string {
-  return mkdtempSync(join(tmpdir(), prefix))
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  made.push(dir)
+  return dir
 }
 
 const proceed: Decision = {
