@@ -8,8 +8,7 @@
 // approvals, with a key file that is not the grant's, and after expiry, the replay is refused,
 // naming why; the secret key is in no request the page sends.
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
@@ -29,6 +28,7 @@ import { fetchSealedRecord, fetchVaultEpoch } from '../../gateway/src/vault/vaul
 import { launchBrowser, openPage, screenshot } from './support/browser.ts'
 import { buildPage, type PageServer, servePage } from './support/pageServer.ts'
 import { ROOT, type Running, startNode, stop, waitForLine } from './support/processes.ts'
+import { tempDir } from './support/tempDir.ts'
 import {
   DEV_KEYS,
   pageChains,
@@ -80,7 +80,7 @@ async function send(key: Hex, functionName: string, args: readonly unknown[]) {
 
 /** Starts `tml gateway start` anchoring on the world's first chain, the vault read from its AccessRegistry. */
 async function startVaultGateway(): Promise<{ url: string; running: Running }> {
-  const dir = mkdtempSync(join(tmpdir(), 'tml-web-audit-'))
+  const dir = tempDir('tml-web-audit-')
   mkdirSync(join(dir, 'data'))
   const running = startNode(
     [
@@ -202,7 +202,7 @@ describe('auditor view', { timeout: 600_000 }, () => {
     const download = page.waitForEvent('download')
     await page.getByRole('button', { name: /Generate a key pair/ }).click()
     const saved = await download
-    keyFile = join(mkdtempSync(join(tmpdir(), 'tml-web-audit-key-')), 'auditor.x25519')
+    keyFile = join(tempDir('tml-web-audit-key-'), 'auditor.x25519')
     await saved.saveAs(keyFile)
     const secret = readFileSync(keyFile, 'utf8')
     assert.match(secret, /^0x[0-9a-f]{64}\n$/)
@@ -296,7 +296,7 @@ describe('auditor view', { timeout: 600_000 }, () => {
 
   it('errors: a key file not the grant’s, a bad key file, an expired grant: refused, naming why', async () => {
     const other = await generateVaultKeyPair()
-    const otherFile = join(mkdtempSync(join(tmpdir(), 'tml-web-audit-key-')), 'other.x25519')
+    const otherFile = join(tempDir('tml-web-audit-key-'), 'other.x25519')
     writeFileSync(otherFile, `${other.privateKey}\n`)
     await page.locator('[data-auditor-key-file]').setInputFiles(otherFile)
     await page.locator('[data-auditor-public-key]').filter({ hasText: other.publicKey }).waitFor()

@@ -5,15 +5,7 @@
 // the MCP server, through a request signed by the wallet), approves it there, and only then does the
 // proxy forward the call: the file is written and the agent's result carries the pause's trace id.
 import assert from 'node:assert/strict'
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  writeFileSync,
-} from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
@@ -22,6 +14,7 @@ import type { Browser } from 'playwright-core'
 import { launchBrowser, openPage, screenshot } from './support/browser.ts'
 import { buildPage, type PageServer, servePage } from './support/pageServer.ts'
 import { ROOT, type Running, startNode, stop, waitForLine } from './support/processes.ts'
+import { tempDir } from './support/tempDir.ts'
 import { pageChains, ROLES, startWorld, type World } from './support/world.ts'
 
 const API_KEY = 'mcp-desk-e2e-token-0123456789'
@@ -41,12 +34,12 @@ let browser: Browser
 let gateway: Running
 let gatewayUrl: string
 let client: Client
-const folder = realpathSync(mkdtempSync(join(tmpdir(), 'tml-mcp-desk-')))
+const folder = realpathSync(tempDir('tml-mcp-desk-'))
 const workspace = join(folder, 'workspace')
 
 /** `tml gateway start` with the shipped agent_tools policy: workspace in `folder`, the test reviewer listed. */
 async function startAgentGateway(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'tml-web-mcp-gateway-'))
+  const dir = tempDir('tml-web-mcp-gateway-')
   const shipped = readFileSync(join(ROOT, 'gateway', 'policies', 'agent_tools.yaml'), 'utf8')
   const policy = shipped
     .replaceAll('/srv/agent/workspace', workspace)

@@ -1,13 +1,13 @@
 // The static page host `npm start` and these suites use: files with their types, the run-time
 // configuration, 404s, refused path traversal, and a port in use named in the error.
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { type StaticPage, serveStaticPage } from '../scripts/servePage.ts'
+import { tempDir } from './support/tempDir.ts'
 
 describe('serveStaticPage', () => {
   let root: string
@@ -15,7 +15,7 @@ describe('serveStaticPage', () => {
 
   before(async () => {
     // A secret beside dist, which no request path may reach.
-    root = mkdtempSync(join(tmpdir(), 'tml-serve-'))
+    root = tempDir('tml-serve-')
     writeFileSync(join(root, 'secret.txt'), 'do not serve')
     const dist = join(root, 'dist')
     mkdirSync(join(dist, 'assets'), { recursive: true })

@@ -2,10 +2,10 @@
 // shipped `general` policy with the test reviewer listed, and one API key; optionally the
 // OpenAI-compatible proxy in front of an upstream, with a `chat` profile that pauses on the
 // upstream's uncertain log-probabilities.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT, type Running, startNode, stop, waitForLine } from './processes.ts'
+import { tempDir } from './tempDir.ts'
 
 export const API_KEY = 'desk-e2e-token-0123456789'
 
@@ -40,7 +40,7 @@ export async function startGateway(
   reviewers: string[],
   { openaiUpstream }: { openaiUpstream?: string } = {},
 ): Promise<TestGateway> {
-  const dir = mkdtempSync(join(tmpdir(), 'tml-web-gateway-'))
+  const dir = tempDir('tml-web-gateway-')
   const policy = readFileSync(join(ROOT, 'gateway', 'policies', 'general.yaml'), 'utf8')
     .replace(/^reviewers: \[[^\]]*\]/m, `reviewers: [${reviewers.map((r) => `"${r}"`).join(', ')}]`)
     .replace(/timeout_ms: \d+/, 'timeout_ms: 300000')

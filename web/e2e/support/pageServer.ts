@@ -1,18 +1,17 @@
 // Builds the page with Vite into a temporary folder and serves it on 127.0.0.1 with the static
 // host `npm start` uses (scripts/servePage.ts), adding what the tests need: extra routes (a mock
 // gateway) and an optional same-origin proxy to a real gateway.
-import { mkdtempSync } from 'node:fs'
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Route, serveStaticPage } from '../../scripts/servePage.ts'
 import { ROOT, runNode, WEB } from './processes.ts'
+import { tempDir } from './tempDir.ts'
 
 export type { Route }
 
 /** Builds the production page (`vite build`) into a fresh folder; returns the folder. */
 export async function buildPage(): Promise<string> {
-  const outDir = mkdtempSync(join(tmpdir(), 'tml-web-dist-'))
+  const outDir = tempDir('tml-web-dist-')
   const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js')
   const { code, output } = await runNode(
     [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],

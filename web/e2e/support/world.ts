@@ -3,8 +3,7 @@
 // with a declared log, a certifier, and a log of MTLs whose checkpoints are signed and anchored
 // on both chains through the real CheckpointRegistry. Everything the page later checks is real;
 // only the keys are Hardhat's well-known development keys.
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   type Address,
@@ -43,6 +42,7 @@ import {
 } from '../../../core/test/fixtures/mtl.ts'
 import { pendingOts } from './ots.ts'
 import { freePort, ROOT, type Running, runNode, startNode, stop, waitForLine } from './processes.ts'
+import { tempDir } from './tempDir.ts'
 
 /** Hardhat's well-known development keys (PUBLIC test keys: never use them for anything else). */
 export const DEV_KEYS = [
@@ -137,7 +137,7 @@ export async function startWorld({
   let running: Running | undefined = chainsProcess
   try {
     await waitForLine(chainsProcess, /^chains: ready /, 90_000)
-    const deploymentsDir = mkdtempSync(join(tmpdir(), 'tml-web-e2e-'))
+    const deploymentsDir = tempDir('tml-web-e2e-')
     const rpc = {
       ethereum: `http://127.0.0.1:${ports.ethereum}`,
       polygon: `http://127.0.0.1:${ports.polygon}`,
