@@ -2,7 +2,9 @@ export {
   FORK_EVIDENCE_VERSION,
   type ForkEvidence,
   type ForkEvidenceCheckpoint,
+  type ForkEvidenceInclusion,
   type ForkEvidenceKind,
+  type ForkEvidenceLeaf,
 } from './ForkEvidence.ts'
 export { InvalidVerifierConfigError } from './InvalidVerifierConfigError.ts'
 export type {

@@ -55,7 +55,9 @@ Options:
   --fork-evidence FILE     Check, offline, a fork's evidence as tml monitor --evidence-dir writes
                            it (tml-fork-evidence/1): the two checkpoints, their signatures (by
                            --signer, the log's checkpoint signer, when given) and that they
-                           contradict each other. Exit 0 when it proves a fork, 1 otherwise.
+                           contradict each other; for an inconsistent pair, the leaf that
+                           differs, proven in both trees (without it, an indication only).
+                           Exit 0 when it proves a fork, 1 otherwise.
   --json                   Print only the verdict, as JSON, on stdout (messages go to stderr).
   -h, --help               Show this help.
 `

@@ -28,9 +28,11 @@ export type FindingKind =
    * No valid consistency proof between two checkpoints of different sizes. The proof on chain
    * (`reportInconsistency`: a leaf index where the two trees hold different leaves, proven in
    * each) is submitted when the monitor mirrors the log's leaf hashes (`tml monitor
-   * --mirror-dir` with an API key): the older tree's leaves from the mirror, the newer tree's
-   * from the gateway's entries, each checked against its signed root. Without a mirror, or when
-   * the entries do not give the newer root, it is reported with its evidence only.
+   * --mirror-dir` with an API key): each tree's leaves from the mirror when it holds that tree,
+   * else from the gateways' entries, each checked against its signed root; the evidence then
+   * carries the differing leaf. Without a mirror, or when the entries do not give a signed root,
+   * it is reported with its evidence only; with a mirror the monitor tries again in later rounds
+   * and reports the pair a second time once proven.
    */
   | 'inconsistent'
   /**
@@ -76,8 +78,10 @@ export type Finding = {
   time: string
   /**
    * For a fork (`same-epoch`, `tree-shrank`, `same-size-different-roots`, `inconsistent`): the
-   * two checkpoints, their signatures and (for `inconsistent`) the failing consistency proof,
-   * self-contained, for anyone to check offline (core's `verifyForkEvidence`).
+   * two checkpoints, their signatures and (for `inconsistent`) the failing consistency proof
+   * and, when the monitor proved it with leaves, the differing leaf with its inclusion proof in
+   * each tree (what it submitted), self-contained, for anyone to check offline (core's
+   * `verifyForkEvidence`).
    */
   evidence?: ForkEvidence | undefined
   /** Where `tml monitor --evidence-dir` wrote `evidence`. */

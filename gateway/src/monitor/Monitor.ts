@@ -6,6 +6,7 @@ import {
   FORK_EVIDENCE_VERSION,
   type ForkEvidence,
   type ForkEvidenceKind,
+  type ForkEvidenceLeaf,
   type Hex,
   hexToBytes,
   parseNote,
@@ -60,6 +61,23 @@ export type MonitorParameters = {
   onNotice?: (line: string) => void
 }
 
+/** Rounds at most between two tries to prove an `inconsistent` pair whose leaves were missing. */
+const MAX_RETRY_ROUNDS = 64
+
+/**
+ * An `inconsistent` pair reported without its proof because a tree's leaves could not be had:
+ * tried again in round `nextRound`, then after twice as many rounds each time (at most
+ * {@link MAX_RETRY_ROUNDS}), since every try reads whole trees from the gateways.
+ */
+type Unproven = {
+  key: string
+  older: SeenCheckpoint
+  newer: SeenCheckpoint
+  consistencyProof: Hex[]
+  nextRound: number
+  wait: number
+}
+
 type LogState = WatchedLog & {
   book: CheckpointBook
   nextBlock: Map<number, bigint>
@@ -68,6 +86,10 @@ type LogState = WatchedLog & {
   done: Set<string>
   /** Consistency checks no gateway could answer yet. */
   pending: Contradiction[]
+  /** Rounds of this log so far (counts the retries of `unproven`). */
+  rounds: number
+  /** Inconsistent pairs to prove again. */
+  unproven: Unproven[]
   /** Receipts not yet settled (included in time, or proven broken). */
   open: WatchedReceipt[]
   /** The log's leaf hashes, when mirrored, and the gateways' entries to extend them from. */
@@ -89,7 +111,9 @@ type LogState = WatchedLog & {
  * likewise `reportBrokenPromise` for a receipt it was given whose promise is broken. Given a
  * mirror (`mirror`), it keeps each log's leaf hashes as a CT monitor does, following the largest
  * tree no finding contradicts once its entries reproduce its signed root, and proves a failed
- * consistency check with two leaves (`reportInconsistency`). Each finding is reported once.
+ * consistency check with two leaves (`reportInconsistency`), trying again in later rounds when
+ * a tree's leaves could not be had (then the pair is reported again, proven). Each finding is
+ * reported once.
  *
  * @example
  * const monitor = new Monitor({ chains, logs: [{ logId, gateways }], metrics, onFinding: print })
@@ -109,6 +133,8 @@ export class Monitor {
       nextEpoch: new Map(),
       done: new Set(),
       pending: [],
+      rounds: 0,
+      unproven: [],
       open: [...(log.receipts ?? [])],
       mirror: mirror && LeafMirror.open({ dir: mirror.dir, logId: log.logId }),
       sources: mirror
@@ -138,6 +164,7 @@ export class Monitor {
   async #roundLog(log: LogState, findings: Finding[]): Promise<void> {
     const { chains, metrics } = this.#p
     const contradictions = log.pending.splice(0)
+    log.rounds++
     // Chains first: a gateway read afterwards must already serve every epoch they hold.
     const chainEpochs: { chainId: number; epoch: bigint }[] = []
     let periods: KeyPeriod[] | undefined
@@ -214,6 +241,7 @@ export class Monitor {
         this.#sourceError(`${source}: ${(error as Error).message.split('\n')[0]}`)
       }
     }
+    await this.#retryUnproven(log, findings)
     for (const c of contradictions) await this.#settle(log, findings, c)
     await this.#extendMirror(log, findings)
     await this.#checkReceipts(log, findings)
@@ -381,18 +409,23 @@ export class Monitor {
       log.done.add(key)
       if (checked.valid) return
       log.contested.add(c.older.hash).add(c.newer.hash)
+      // Its own key: `key` is now done, and #emit skips what is done.
       const inconsistentKey = `inconsistent:${c.older.hash}:${c.newer.hash}`
       if (log.done.has(inconsistentKey)) return
-      const { reports, why } = await this.#proveInconsistency(log, c.older, c.newer)
-      // Its own key: `key` is now done, and #emit skips what is done.
-      await this.#emit(log, findings, inconsistentKey, {
-        evidence: forkEvidence(log.logId, 'inconsistent', c.older, c.newer, checked.proof),
-        kind: 'inconsistent',
-        message: `the tree of epoch ${c.older.checkpoint.epoch} (${c.older.checkpoint.treeSize} leaves, ${describe(c.older)}) is not a prefix of the tree of epoch ${c.newer.checkpoint.epoch} (${c.newer.checkpoint.treeSize} leaves, ${describe(c.newer)}): no valid consistency proof; ${why}`,
-        sources: [...c.older.sources, ...c.newer.sources],
-        epochs: [String(c.older.checkpoint.epoch), String(c.newer.checkpoint.epoch)],
-        reports,
+      const { retry } = await this.#reportInconsistent(log, findings, inconsistentKey, {
+        older: c.older,
+        newer: c.newer,
+        consistencyProof: checked.proof,
       })
+      if (retry)
+        log.unproven.push({
+          key: inconsistentKey,
+          older: c.older,
+          newer: c.newer,
+          consistencyProof: checked.proof,
+          nextRound: log.rounds + 1,
+          wait: 1,
+        })
       return
     }
     // Two checkpoints of one tree (times apart) contradict nothing the mirror follows.
@@ -450,15 +483,80 @@ export class Monitor {
   }
 
   /**
+   * Tries again to prove the `inconsistent` pairs whose leaves were missing when they were found
+   * (say, the only gateway serving the older tree was down, or it was not yet mirrored and the
+   * fork's gateway serves only the newer tree): once proven, the proof is submitted and reported
+   * as a finding of its own (`<key>:proven`) with the leaf in its evidence.
+   */
+  async #retryUnproven(log: LogState, findings: Finding[]): Promise<void> {
+    const due = log.unproven.filter((u) => u.nextRound <= log.rounds)
+    for (const u of due) {
+      const { proven, retry } = await this.#reportInconsistent(
+        log,
+        findings,
+        `${u.key}:proven`,
+        u,
+        { onlyIfProven: true },
+      )
+      if (proven || !retry) log.unproven.splice(log.unproven.indexOf(u), 1)
+      else {
+        u.wait = Math.min(u.wait * 2, MAX_RETRY_ROUNDS)
+        u.nextRound = log.rounds + u.wait
+      }
+    }
+  }
+
+  /**
+   * Proves (when it can) and reports the `inconsistent` finding of `older` and `newer` under
+   * `key`; with `onlyIfProven` (a retry) nothing is reported unless it was proven. `retry`: the
+   * leaves were missing, a later try may prove it.
+   */
+  async #reportInconsistent(
+    log: LogState,
+    findings: Finding[],
+    key: string,
+    { older, newer, consistencyProof }: Pick<Unproven, 'older' | 'newer' | 'consistencyProof'>,
+    { onlyIfProven = false }: { onlyIfProven?: boolean } = {},
+  ): Promise<{ proven: boolean; retry: boolean }> {
+    const {
+      reports,
+      why,
+      differingLeaf,
+      retry = false,
+    } = await this.#proveInconsistency(log, older, newer)
+    const proven = differingLeaf !== undefined
+    if (onlyIfProven && !proven) return { proven, retry }
+    await this.#emit(log, findings, key, {
+      evidence: forkEvidence(log.logId, 'inconsistent', older, newer, {
+        consistencyProof,
+        differingLeaf,
+      }),
+      kind: 'inconsistent',
+      message: `the tree of epoch ${older.checkpoint.epoch} (${older.checkpoint.treeSize} leaves, ${describe(older)}) is not a prefix of the tree of epoch ${newer.checkpoint.epoch} (${newer.checkpoint.treeSize} leaves, ${describe(newer)}): no valid consistency proof; ${why}${retry ? '; the monitor tries again in later rounds' : ''}${onlyIfProven ? ' (proven on a later try)' : ''}`,
+      sources: [...older.sources, ...newer.sources],
+      epochs: [String(older.checkpoint.epoch), String(newer.checkpoint.epoch)],
+      reports,
+    })
+    return { proven, retry }
+  }
+
+  /**
    * Proves on every chain (`reportInconsistency`) that `older` is not a prefix of `newer`, from
    * the mirrored leaves and the gateways' entries; `why` says what was proven, or what was
-   * missing (then nothing is submitted and `reports` is empty).
+   * missing (then nothing is submitted, `reports` is empty and `differingLeaf` undefined;
+   * `retry` when a later try may find the leaves). The evidence carries `differingLeaf`, the very
+   * leaf and proofs submitted, so that its file proves the fork offline too.
    */
   async #proveInconsistency(
     log: LogState,
     older: SeenCheckpoint,
     newer: SeenCheckpoint,
-  ): Promise<{ reports: ChainReport[]; why: string }> {
+  ): Promise<{
+    reports: ChainReport[]
+    why: string
+    differingLeaf?: ForkEvidenceLeaf
+    retry?: boolean
+  }> {
     if (log.mirror === undefined)
       return {
         reports: [],
@@ -479,11 +577,24 @@ export class Monitor {
       })
     } catch (error) {
       // The leaf files (a full disk, say): the finding is still reported, with its evidence.
-      proof = { reason: `the leaves could not be read: ${(error as Error).message.split('\n')[0]}` }
+      proof = {
+        reason: `the leaves could not be read: ${(error as Error).message.split('\n')[0]}`,
+        unavailable: true,
+      }
     }
-    if ('reason' in proof) return { reports: [], why: `not proven on chain: ${proof.reason}` }
+    if ('reason' in proof)
+      return {
+        reports: [],
+        why: `not proven on chain: ${proof.reason}`,
+        retry: proof.unavailable === true,
+      }
     const [, , , inOlder, inNewer] = proof.args
     return {
+      differingLeaf: {
+        leafIndex: proof.leafIndex,
+        first: { leafHash: inOlder.leafHash, proof: [...inOlder.proof] },
+        second: { leafHash: inNewer.leafHash, proof: [...inNewer.proof] },
+      },
       why: `leaf ${proof.leafIndex} is ${inOlder.leafHash.slice(0, 10)}… in the older tree and ${inNewer.leafHash.slice(0, 10)}… in the newer (reportInconsistency)`,
       reports: await submitReport({
         chains: this.#p.chains,
@@ -565,7 +676,8 @@ function describe(seen: SeenCheckpoint): string {
 /**
  * The self-contained record of a fork the monitor found (`tml-fork-evidence/1`): the two
  * checkpoints as JSON with their signatures (null when only a chain's event showed one) and,
- * for `inconsistent`, the proof the gateway served. Undefined when a checkpoint does not fit
+ * for `inconsistent`, the proof the gateway served and, when the monitor proved it with
+ * leaves, the differing leaf proven in each tree. Undefined when a checkpoint does not fit
  * JSON numbers (beyond 2^53), which no log reaches.
  */
 function forkEvidence(
@@ -573,7 +685,10 @@ function forkEvidence(
   kind: ForkEvidenceKind,
   first: SeenCheckpoint,
   second: SeenCheckpoint,
-  consistencyProof?: Hex[],
+  {
+    consistencyProof,
+    differingLeaf,
+  }: { consistencyProof?: Hex[]; differingLeaf?: ForkEvidenceLeaf | undefined } = {},
 ): ForkEvidence | undefined {
   try {
     const side = (seen: SeenCheckpoint) => ({
@@ -588,6 +703,7 @@ function forkEvidence(
       first: side(first),
       second: side(second),
       ...(consistencyProof === undefined ? {} : { consistencyProof }),
+      ...(differingLeaf === undefined ? {} : { differingLeaf }),
       foundAt: new Date().toISOString(),
     }
   } catch {

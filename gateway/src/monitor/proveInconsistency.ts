@@ -8,8 +8,14 @@ import { type InconsistencyArgs, signedArg } from './submitReport.ts'
 /** A checkpoint the log signed. */
 export type SignedTree = { checkpoint: Checkpoint; signature: Hex }
 
-/** The arguments of `reportInconsistency`, or why the monitor cannot build them. */
-export type InconsistencyProof = { args: InconsistencyArgs; leafIndex: number } | { reason: string }
+/**
+ * The arguments of `reportInconsistency`, or why the monitor cannot build them; `unavailable`
+ * when a tree's leaves could not be had (no gateway served entries that give its signed root),
+ * which a later try may overcome.
+ */
+export type InconsistencyProof =
+  | { args: InconsistencyArgs; leafIndex: number }
+  | { reason: string; unavailable?: boolean }
 
 /**
  * Builds the on-chain proof that the tree of `older` is not a prefix of the tree of `newer`: the
@@ -42,7 +48,7 @@ export async function proveInconsistency({
     const files: LeafFile[] = []
     for (const tree of [older, newer]) {
       const leaves = await leavesOf(mirror, sources, tree)
-      if (typeof leaves === 'string') return { reason: leaves }
+      if (typeof leaves === 'string') return { reason: leaves, unavailable: true }
       if (leaves !== mirror.file) fetched.push(leaves)
       files.push(leaves)
     }

@@ -6,24 +6,28 @@
 // hold. The monitor finds the leaf, proves it in both trees and submits the proof on both chains:
 // the log is compromised and its operator's Lantern dark. A gateway whose entries do not give
 // its signed root is reported and nothing is submitted; without a mirror the finding stays
-// evidence only.
+// evidence only. The evidence file of a proven finding carries the submitted leaf and proofs, so
+// that it proves the fork offline (core's verifyForkEvidence, tml verify --fork-evidence).
 import assert from 'node:assert/strict'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import {
   bytesToHex,
   checkpointRegistryAbi,
+  type ForkEvidence,
   type Hex,
   hexToBytes,
   lanternRegistryAbi,
   rootFromLeafHashes,
   signCheckpoint,
+  verifyForkEvidence,
 } from '@tml/core'
-import { createPublicClient, http } from 'viem'
+import { createPublicClient, decodeFunctionData, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { monitorCommand } from '../../src/cli/monitorCommand.ts'
+import { verifyCommand } from '../../src/cli/verifyCommand.ts'
 import type { Finding } from '../../src/monitor/Finding.ts'
 import {
   type AnchoredGateway,
@@ -268,6 +272,8 @@ describe('tml monitor --mirror-dir: an inconsistent log proven on both chains', 
       assert.deepEqual(finding.epochs, [String(tree?.epoch), String(forgedEpoch)])
       assert.deepEqual(finding.reports, [])
       assert.equal(finding.evidence?.kind, 'inconsistent')
+      // No leaves, so no leaf proofs: the file is an indication only.
+      assert.equal(finding.evidence?.differingLeaf, undefined)
       assert.match(finding.message, /not proven on chain: .*--mirror-dir with an API key/)
       assert.ok(!gateway.requests.some((r) => r.includes('/entries')))
       assert.deepEqual(await statuses(f), [ACTIVE, ACTIVE])
@@ -305,6 +311,7 @@ describe('tml monitor --mirror-dir: an inconsistent log proven on both chains', 
       const finding = run.findings().find((x) => x.kind === 'inconsistent')
       assert.ok(finding, run.stderr())
       assert.deepEqual(finding.reports, [])
+      assert.equal(finding.evidence?.differingLeaf, undefined)
       assert.match(
         finding.message,
         new RegExp(
@@ -317,6 +324,127 @@ describe('tml monitor --mirror-dir: an inconsistent log proven on both chains', 
       assert.ok(!existsSync(join(dir, `${f.logId}.leaves.tree-${a.size + 3}`)))
     } finally {
       await gateway.close()
+    }
+  })
+
+  test('behavior: a monitor that sees A and B in its first round, with nothing mirrored, proves the fork from the entries of A’s and B’s gateways', async () => {
+    const f = fixture()
+    const a = tree as NonNullable<typeof tree>
+    const { gateway } = await startFork()
+    try {
+      const dir = tempDir()
+      const evidenceDir = tempDir()
+      // No reporter key: the proof is built and kept as evidence, nothing is sent.
+      const run = capture({ TML_API_KEY: API_TOKEN })
+      const code = await monitorCommand({
+        argv: [
+          ...common(gateway.url),
+          '--log',
+          `${f.logId}=${url}`,
+          '--once',
+          '--mirror-dir',
+          dir,
+          '--evidence-dir',
+          evidenceDir,
+        ],
+        io: run.io,
+      })
+      assert.equal(code, 1, run.stderr())
+      const finding = run.findings().find((x) => x.kind === 'inconsistent')
+      assert.ok(finding, run.stderr())
+      assert.match(finding.message, /leaf 1 is 0x[0-9a-f]{8}… in the older tree/)
+      const evidence = JSON.parse(
+        readFileSync(finding.evidenceFile as string, 'utf8'),
+      ) as ForkEvidence
+      assert.equal(evidence.differingLeaf?.leafIndex, 1)
+      assert.equal(evidence.differingLeaf?.first.leafHash, a.leaves[1])
+      const verdict = await verifyForkEvidence({
+        evidence,
+        signers: [privateKeyToAccount(f.checkpointKey).address],
+      })
+      assert.deepEqual(verdict.problems, [])
+      assert.equal(verdict.proven, true)
+      assert.deepEqual(await statuses(f), [ACTIVE, ACTIVE])
+    } finally {
+      await gateway.close()
+    }
+  })
+
+  test('behavior: when no gateway serves A’s entries at first, a later round proves the fork and reports it with the leaf', async () => {
+    const f = fixture()
+    const { gateway } = await startFork()
+    // A's gateway, whose entries route fails until `serving`.
+    let serving = false
+    const flaky = await startFakeGateway({
+      upstream: url,
+      rewrite: (checkpoints) => checkpoints,
+      serve: (path) => (!serving && /\/entries\?/.test(path) ? { entries: 'down' } : undefined),
+    })
+    const evidenceDir = tempDir()
+    const run = capture({ TML_API_KEY: API_TOKEN })
+    const stop = new AbortController()
+    const exit = monitorCommand({
+      argv: [
+        ...common(gateway.url),
+        '--log',
+        `${f.logId}=${flaky.url}`,
+        '--interval-ms',
+        '200',
+        '--mirror-dir',
+        tempDir(),
+        '--evidence-dir',
+        evidenceDir,
+      ],
+      io: run.io,
+      signal: stop.signal,
+    })
+    try {
+      const first = await eventually(
+        () => run.findings().find((x) => x.kind === 'inconsistent'),
+        30_000,
+        'the unproven finding',
+      )
+      assert.match(first.message, /not proven on chain: the leaves of epoch/)
+      assert.match(first.message, /the monitor tries again in later rounds/)
+      assert.equal(first.evidence?.differingLeaf, undefined)
+      serving = true
+      const proven = await eventually(
+        () =>
+          run
+            .findings()
+            .find((x) => x.kind === 'inconsistent' && x.evidence?.differingLeaf !== undefined),
+        30_000,
+        'the finding proven on a later round',
+      )
+      assert.match(
+        proven.message,
+        /leaf 1 is 0x[0-9a-f]{8}… in the older tree .*proven on a later try/,
+      )
+      assert.deepEqual(proven.epochs, first.epochs)
+      const evidence = JSON.parse(
+        readFileSync(proven.evidenceFile as string, 'utf8'),
+      ) as ForkEvidence
+      const verdict = await verifyForkEvidence({
+        evidence,
+        signers: [privateKeyToAccount(f.checkpointKey).address],
+      })
+      assert.deepEqual(verdict.problems, [])
+      assert.equal(verdict.proven, true)
+      // Once proven it is not tried again: one unproven finding, one proven.
+      stop.abort()
+      assert.equal(await exit, 1, run.stderr())
+      assert.deepEqual(
+        run
+          .findings()
+          .filter((x) => x.kind === 'inconsistent')
+          .map((x) => x.evidence?.differingLeaf !== undefined),
+        [false, true],
+      )
+    } finally {
+      stop.abort()
+      assert.equal(await exit, 1, run.stderr())
+      await gateway.close()
+      await flaky.close()
     }
   })
 
@@ -336,6 +464,7 @@ describe('tml monitor --mirror-dir: an inconsistent log proven on both chains', 
       },
     })
     const dir = tempDir()
+    const evidenceDir = tempDir()
     const mirrorFile = join(dir, `${f.logId}.leaves`)
     const run = capture({ TML_REPORTER_KEY: HARDHAT_TEST_ACCOUNT_3 })
     const stop = new AbortController()
@@ -348,6 +477,8 @@ describe('tml monitor --mirror-dir: an inconsistent log proven on both chains', 
         dir,
         '--api-key',
         API_TOKEN,
+        '--evidence-dir',
+        evidenceDir,
       ],
       io: run.io,
       signal: stop.signal,
@@ -405,6 +536,59 @@ describe('tml monitor --mirror-dir: an inconsistent log proven on both chains', 
         finding.message,
         /leaf 1 is 0x[0-9a-f]{8}… in the older tree .*\(reportInconsistency\)/,
       )
+
+      // The evidence file carries the leaf and both proofs submitted on chain, and proves the
+      // fork offline, trusting nobody but the log's key.
+      const evidence = JSON.parse(
+        readFileSync(finding.evidenceFile as string, 'utf8'),
+      ) as ForkEvidence
+      assert.deepEqual(finding.evidence, evidence)
+      const leaf = evidence.differingLeaf
+      assert.ok(leaf, 'the evidence has the differing leaf')
+      assert.equal(leaf.leafIndex, 1)
+      assert.equal(leaf.first.leafHash, a.leaves[1])
+      assert.notEqual(leaf.second.leafHash, a.leaves[1])
+      for (const { chain, client } of clients(f)) {
+        const r = finding.reports.find((x) => x.chainId === chain.chainId)
+        const tx = await client.getTransaction({ hash: r?.txHash as Hex })
+        const call = decodeFunctionData({ abi: checkpointRegistryAbi, data: tx.input })
+        assert.equal(call.functionName, 'reportInconsistency')
+        const [, , leafIndex, inFirst, inSecond] = call.args as readonly [
+          unknown,
+          unknown,
+          bigint,
+          { leafHash: Hex; proof: readonly Hex[] },
+          { leafHash: Hex; proof: readonly Hex[] },
+        ]
+        assert.equal(leafIndex, BigInt(leaf.leafIndex), chain.name)
+        for (const [sent, kept] of [
+          [inFirst, leaf.first],
+          [inSecond, leaf.second],
+        ] as const)
+          assert.deepEqual({ leafHash: sent.leafHash, proof: [...sent.proof] }, kept, chain.name)
+      }
+      const signer = privateKeyToAccount(f.checkpointKey).address
+      const verdict = await verifyForkEvidence({ evidence, signers: [signer] })
+      assert.deepEqual(verdict.problems, [])
+      assert.equal(verdict.proven, true)
+      assert.equal(verdict.strength, 'proof')
+      const printed: string[] = []
+      const io = {
+        out: (t: string) => printed.push(t),
+        err: (t: string) => printed.push(t),
+        env: {},
+      }
+      assert.equal(
+        await verifyCommand({
+          argv: ['--fork-evidence', finding.evidenceFile as string, '--signer', signer],
+          io,
+        }),
+        0,
+        printed.join(''),
+      )
+      assert.match(printed.join(''), /leaf 1 is 0x[0-9a-f]{64} in the tree of epoch/)
+      assert.match(printed.join(''), /the smaller tree is not a prefix of the larger/)
+
       // The mirror never followed B, and the fetched tree is not left behind.
       assert.equal(statSync(mirrorFile).size, a.size * 32)
       assert.ok(!existsSync(`${mirrorFile}.tree-${a.size + 3}`))
