@@ -13,7 +13,10 @@ export type DemoUpstream = {
   /** Base URL as OpenAI clients take it: `http://127.0.0.1:PORT/v1`. */
   url: string
   port: number
-  /** Every request received, in order. */
+  /**
+   * The requests received, in order: the last `keep` of them (and at most twice that between two
+   * trims), so that a demo left running, or a long benchmark, does not hold every one.
+   */
   requests: DemoUpstreamRequest[]
   /** How many TCP connections were opened to it (tests assert that callers keep them alive). */
   connections: () => number
@@ -42,12 +45,18 @@ export async function startDemoUpstream({
   port = 0,
   host = '127.0.0.1',
   apiKey,
+  keep = 1000,
 }: {
   port?: number
   host?: string
   apiKey?: string
+  /** How many of the last requests `requests` keeps (default 1,000). */
+  keep?: number
 } = {}): Promise<DemoUpstream> {
+  if (!Number.isSafeInteger(keep) || keep < 1)
+    throw new RangeError(`the demo upstream keeps at least one request, not ${keep}`)
   const requests: DemoUpstreamRequest[] = []
+  let received = 0
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500)
@@ -74,6 +83,9 @@ export async function startDemoUpstream({
       return json(res, 404, { error: { message: 'not found', type: 'invalid_request_error' } })
     const body = JSON.parse(await readBody(req)) as Record<string, unknown>
     requests.push({ path, body, authorization: req.headers.authorization })
+    received++
+    // Trimmed by halves, not one by one: a shift per request would copy the whole array each time.
+    if (requests.length >= 2 * keep) requests.splice(0, requests.length - keep)
     if (path === '/v1/moderations') return json(res, 200, moderation(String(body.input ?? '')))
     if (path !== '/v1/chat/completions')
       return json(res, 404, { error: { message: 'not found', type: 'invalid_request_error' } })
@@ -94,7 +106,7 @@ export async function startDemoUpstream({
       completion_tokens: tokens.length,
       total_tokens: promptTokens(body.messages) + tokens.length,
     }
-    const id = `chatcmpl-demo-${requests.length}`
+    const id = `chatcmpl-demo-${received}`
     const created = 1_700_000_000
     if (body.stream !== true) {
       return json(res, 200, {

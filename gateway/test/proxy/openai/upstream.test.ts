@@ -103,3 +103,34 @@ describe('callUpstream', () => {
     assert.throws(() => new UpstreamPool({ baseUrl: 'not a url' }), /not a URL/)
   })
 })
+
+describe('the demo upstream', () => {
+  test('behavior: keeps only its last requests, so a demo left running does not grow without end', async () => {
+    const upstream = await startDemoUpstream({ keep: 3 })
+    try {
+      const ids: string[] = []
+      for (let i = 1; i <= 10; i++) {
+        const res = await fetch(`${upstream.url}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ messages: [{ role: 'user', content: `call ${i}` }] }),
+        })
+        ids.push(((await res.json()) as { id: string }).id)
+      }
+      const kept = upstream.requests.map(
+        (r) => (r.body.messages as { content: string }[])[0]?.content,
+      )
+      assert.ok(kept.length >= 3 && kept.length < 6, `kept ${kept.length}`)
+      assert.deepEqual(kept.slice(-3), ['call 8', 'call 9', 'call 10'])
+      // Answer ids still count every request, not the ones kept.
+      assert.equal(ids.at(-1), 'chatcmpl-demo-10')
+      assert.equal(new Set(ids).size, 10)
+    } finally {
+      await upstream.close()
+    }
+  })
+
+  test('errors: a window of no request is refused with a clear error', async () => {
+    await assert.rejects(startDemoUpstream({ keep: 0 }), /keeps at least one request, not 0/)
+  })
+})
