@@ -4,18 +4,20 @@
 // demo upstream that speaks the OpenAI protocol, in its own process), three paths to it:
 //   direct       client → upstream
 //   proxy        client → gateway proxy (decision over request and answer, durable MTL with its
-//                signed receipt, +1) → upstream
+//                signed receipt, +1) → upstream, the gateway with the inline writer (what
+//                gateway/README.md recommends in front of an LLM app: no thread hand-off)
+//   proxy, worker the same through a second gateway with the default worker writer
 //   pass-through client → a bare proxy on the same HTTP stack (Fastify, fetch to the upstream),
 //                no decision, no log
-// The gateway and the pass-through run side by side in one server process.
+// The two gateways and the pass-through run side by side in one server process.
 // Latency: one request at a time. Each sample is one request on each path plus a second direct
 // one, in an order drawn at random per sample (seeded, recorded), so that no path always follows
 // another; `added` is proxy minus direct, per sample. The second direct request gives the noise
 // floor: direct minus direct, paired the same way, i.e. what this machine can resolve at all.
 // Streaming: time to the first content token (TTFT), with the profile holding every token until
 // the decision (the strict default) and with the first tokens released before it, sampled the
-// same way. Throughput: concurrent requests for a fixed time, proxy and pass-through in
-// alternating rounds, the median of the per-round ratios.
+// same way. Throughput: concurrent requests for a fixed time, the three paths in turn in every
+// round (the first one rotating), the median of the per-round ratios to the pass-through.
 // Garbage collection: every process of the run (client, upstream, server) gets the same young
 // generation size (NODE_FLAGS below, the setting the README recommends for the gateway), and the
 // measuring client collects its own young generation between samples, untimed, so that the
@@ -53,7 +55,7 @@ proxy: { stream_release_tokens: ${release} }
 `
 
 type Ready =
-  | { kind: 'ready'; gatewayPort: number; passPort: number }
+  | { kind: 'ready'; gatewayPort: number; workerPort: number; passPort: number }
   | { kind: 'upstream'; url: string }
 
 if (process.argv[2] === 'upstream') {
@@ -79,13 +81,24 @@ if (process.argv[2] === 'server') {
       return [loaded.policy.profile, loaded] as const
     }),
   )
-  const gateway = await createGateway({ keys, policies, dataDir: dir, writer: 'worker' })
-  const app = await buildServer({
-    gateway,
-    apiKeys: keys.apiKeys,
-    openai: { upstream: { baseUrl: upstreamUrl }, defaultProfile: 'bench' },
-  })
-  await app.listen({ host: '127.0.0.1', port: 0 })
+  // One gateway per writer, each with its own log: the inline writer seals and commits on the
+  // event loop, the worker writer on a thread of its own (see gateway/README.md).
+  const serve = async (writer: 'inline' | 'worker') => {
+    const gateway = await createGateway({
+      keys,
+      policies,
+      dataDir: join(dir, writer),
+      writer,
+    })
+    const app = await buildServer({
+      gateway,
+      apiKeys: keys.apiKeys,
+      openai: { upstream: { baseUrl: upstreamUrl }, defaultProfile: 'bench' },
+    })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    return { gateway, app }
+  }
+  const gateways = [await serve('inline'), await serve('worker')] as const
   // The bare pass-through: same framework and JSON parsing, the same upstream client as the
   // proxy (its keep-alive pool), its answer (JSON, or the event stream piped through) sent back
   // as it is.
@@ -111,16 +124,17 @@ if (process.argv[2] === 'server') {
   })
   await pass.listen({ host: '127.0.0.1', port: 0 })
   process.on('message', async () => {
-    await app.close()
+    for (const { app } of gateways) await app.close()
     await pass.close()
     passPool.close()
-    await gateway.close()
+    for (const { gateway } of gateways) await gateway.close()
     rmSync(dir, { recursive: true, force: true })
     process.exit(0)
   })
   process.send?.({
     kind: 'ready',
-    gatewayPort: (app.server.address() as { port: number }).port,
+    gatewayPort: (gateways[0].app.server.address() as { port: number }).port,
+    workerPort: (gateways[1].app.server.address() as { port: number }).port,
     passPort: (pass.server.address() as { port: number }).port,
   } satisfies Ready)
 }
@@ -189,7 +203,7 @@ async function main() {
   const up = await start(['upstream'])
   const upstreamUrl = (up.ready as { url: string }).url
   const server = await start(['server', upstreamUrl])
-  const { gatewayPort, passPort } = server.ready as { gatewayPort: number; passPort: number }
+  const { gatewayPort, workerPort, passPort } = server.ready as Extract<Ready, { kind: 'ready' }>
   const make = (baseURL: string, profile?: string) =>
     new OpenAI({
       baseURL,
@@ -200,17 +214,32 @@ async function main() {
   const direct = make(upstreamUrl)
   const proxy = make(`http://127.0.0.1:${gatewayPort}/v1`)
   const proxyEarly = make(`http://127.0.0.1:${gatewayPort}/v1`, 'bench_early')
+  const proxyWorker = make(`http://127.0.0.1:${workerPort}/v1`)
   const pass = make(`http://127.0.0.1:${passPort}/v1`)
 
   const n = quick ? 300 : 5000
   for (let i = 0; i < 300; i++)
-    await Promise.all([once(direct), once(proxy), once(pass), ttft(proxy), ttft(direct)])
+    await Promise.all([
+      once(direct),
+      once(proxy),
+      once(proxyWorker),
+      once(pass),
+      ttft(proxy),
+      ttft(proxyWorker),
+      ttft(direct),
+    ])
 
   const loadByPhase: Record<string, number> = { latency: round3(loadavg()[0] ?? 0) }
   const rand = mulberry32(SEED)
-  type Path = 'direct' | 'direct2' | 'proxy' | 'pass'
-  const latencyPaths: Record<Path, OpenAI> = { direct, direct2: direct, proxy, pass }
-  const lat: Record<Path, number[]> = { direct: [], direct2: [], proxy: [], pass: [] }
+  type Path = 'direct' | 'direct2' | 'proxy' | 'worker' | 'pass'
+  const latencyPaths: Record<Path, OpenAI> = {
+    direct,
+    direct2: direct,
+    proxy,
+    worker: proxyWorker,
+    pass,
+  }
+  const lat: Record<Path, number[]> = { direct: [], direct2: [], proxy: [], worker: [], pass: [] }
   for (let i = 0; i < n; i++) {
     collect()
     for (const path of shuffled(Object.keys(latencyPaths) as Path[], rand))
@@ -223,6 +252,7 @@ async function main() {
     direct: [],
     direct2: [],
     proxy: [],
+    worker: [],
     early: [],
     pass: [],
   }
@@ -237,16 +267,28 @@ async function main() {
   const rounds = quick ? 2 : 6
   const durationMs = quick ? 1500 : 4000
   const concurrency = 32
-  const runs: { proxyPerSec: number; passThroughPerSec: number; ratio: number }[] = []
+  const runs: {
+    proxyPerSec: number
+    workerPerSec: number
+    passThroughPerSec: number
+    ratio: number
+    workerRatio: number
+  }[] = []
+  const order = [proxy, proxyWorker, pass]
   for (let i = 0; i < rounds; i++) {
-    const first = i % 2 === 0
-    const a = await throughput(first ? proxy : pass, durationMs, concurrency)
-    const b = await throughput(first ? pass : proxy, durationMs, concurrency)
-    const [p, q] = first ? [a, b] : [b, a]
+    // Each round runs the three paths, the first one rotating, so that none always goes first.
+    const rate = new Map<OpenAI, number>()
+    for (let k = 0; k < order.length; k++) {
+      const client = order[(i + k) % order.length] as OpenAI
+      rate.set(client, await throughput(client, durationMs, concurrency))
+    }
+    const [p, w, q] = [rate.get(proxy), rate.get(proxyWorker), rate.get(pass)] as number[]
     runs.push({
-      proxyPerSec: Math.round(p),
-      passThroughPerSec: Math.round(q),
-      ratio: round3(p / q),
+      proxyPerSec: Math.round(p as number),
+      workerPerSec: Math.round(w as number),
+      passThroughPerSec: Math.round(q as number),
+      ratio: round3((p as number) / (q as number)),
+      workerRatio: round3((w as number) / (q as number)),
     })
   }
   server.child.send({ op: 'close' })
@@ -257,6 +299,8 @@ async function main() {
   const noise = stats(minus(lat.direct2, lat.direct))
   const passAdded = stats(minus(lat.pass, lat.direct))
   const ttftAdded = stats(minus(st.proxy, st.direct))
+  const workerAdded = stats(minus(lat.worker, lat.direct))
+  const workerTtftAdded = stats(minus(st.worker, st.direct))
   const ttftNoise = stats(minus(st.direct2, st.direct))
   const ratio = round3(median(runs.map((r) => r.ratio)))
   const result = {
@@ -286,10 +330,25 @@ async function main() {
     proxyPerSec: Math.round(median(runs.map((r) => r.proxyPerSec))),
     passThroughPerSec: Math.round(median(runs.map((r) => r.passThroughPerSec))),
     ratio,
-    latencyMs: { direct: stats(lat.direct), proxy: stats(lat.proxy), passThrough: stats(lat.pass) },
+    // The same proxy through a gateway with the default worker writer, in the same samples.
+    workerWriter: {
+      addedP50Ms: workerAdded.p50,
+      addedP99Ms: workerAdded.p99,
+      ttftAddedP50Ms: workerTtftAdded.p50,
+      ttftAddedP99Ms: workerTtftAdded.p99,
+      proxyPerSec: Math.round(median(runs.map((r) => r.workerPerSec))),
+      ratio: round3(median(runs.map((r) => r.workerRatio))),
+    },
+    latencyMs: {
+      direct: stats(lat.direct),
+      proxy: stats(lat.proxy),
+      proxyWorkerWriter: stats(lat.worker),
+      passThrough: stats(lat.pass),
+    },
     ttftMs: {
       direct: stats(st.direct),
       proxyHoldAll: stats(st.proxy),
+      proxyWorkerWriterHoldAll: stats(st.worker),
       proxyEarlyRelease: stats(st.early),
       passThrough: stats(st.pass),
     },
@@ -297,18 +356,23 @@ async function main() {
       samples: n,
       client: 'openai npm client, this process, one request at a time (latency)',
       order:
-        'per sample one request per path plus a second direct one, in a seeded random order; added = proxy - direct of the same sample',
+        'per sample one request per path (direct, proxy, proxy with the worker writer, pass-through) plus a second direct one, in a seeded random order; added = proxy - direct of the same sample',
       seed: SEED,
       nodeFlags: NODE_FLAGS,
       clientGc: 'minor GC of the client between samples, untimed',
       upstream: 'demo upstream (gateway/src/proxy/openai/demoUpstream.ts), own process',
       server:
-        'gateway (worker writer, durable MTL + receipt per request) and the bare pass-through (same upstream client: UpstreamPool), one process',
+        'two gateways (inline writer: the figures; worker writer: workerWriter; durable MTL + receipt per request, a log each) and the bare pass-through (same upstream client: UpstreamPool), one process',
       profiles: {
         bench: 'stream_release_tokens 0 (hold all)',
         bench_early: 'stream_release_tokens 4',
       },
-      throughput: { rounds, durationMs, concurrency },
+      throughput: {
+        rounds,
+        durationMs,
+        concurrency,
+        order: 'proxy, proxy with the worker writer, pass-through; the first rotating per round',
+      },
     },
     runs,
     targets: {
