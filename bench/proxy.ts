@@ -282,13 +282,17 @@ async function main() {
       const client = order[(i + k) % order.length] as OpenAI
       rate.set(client, await throughput(client, durationMs, concurrency))
     }
-    const [p, w, q] = [rate.get(proxy), rate.get(proxyWorker), rate.get(pass)] as number[]
+    const [p, w, q] = [proxy, proxyWorker, pass].map((client) => rate.get(client) as number) as [
+      number,
+      number,
+      number,
+    ]
     runs.push({
-      proxyPerSec: Math.round(p as number),
-      workerPerSec: Math.round(w as number),
-      passThroughPerSec: Math.round(q as number),
-      ratio: round3((p as number) / (q as number)),
-      workerRatio: round3((w as number) / (q as number)),
+      proxyPerSec: Math.round(p),
+      workerPerSec: Math.round(w),
+      passThroughPerSec: Math.round(q),
+      ratio: round3(p / q),
+      workerRatio: round3(w / q),
     })
   }
   server.child.send({ op: 'close' })

@@ -21,7 +21,6 @@ import {
 import { type Address, createPublicClient, http } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { monitorCommand } from '../../src/cli/monitorCommand.ts'
-import { verifyCommand } from '../../src/cli/verifyCommand.ts'
 import type { Finding } from '../../src/monitor/Finding.ts'
 import {
   type AnchoredGateway,
@@ -34,6 +33,7 @@ import {
 import { SMALLEST } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
 import { startFakeGateway } from './fakeGateway.ts'
+import { verifyEvidenceFile } from './verifyEvidenceFile.ts'
 
 function capture() {
   const out: string[] = []
@@ -235,29 +235,14 @@ describe('tml monitor --evidence-dir: a fork’s evidence, checked offline', () 
       )
 
       // The same check from the command line: tml verify --fork-evidence.
-      const printed: string[] = []
-      const io = {
-        out: (t: string) => printed.push(t),
-        err: (t: string) => printed.push(t),
-        env: {},
-      }
-      assert.equal(
-        await verifyCommand({
-          argv: ['--fork-evidence', finding.evidenceFile as string, '--signer', trusted],
-          io,
-        }),
-        0,
-        printed.join(''),
-      )
-      assert.match(printed.join(''), /The log signed two checkpoints that cannot both be true/)
+      const cli = await verifyEvidenceFile(finding.evidenceFile as string, trusted)
+      assert.equal(cli.code, 0, cli.printed)
+      assert.match(cli.printed, /The log signed two checkpoints that cannot both be true/)
       const tamperedFile = join(tempDir(), 'tampered.json')
       writeFileSync(tamperedFile, JSON.stringify(other))
-      printed.length = 0
-      assert.equal(
-        await verifyCommand({ argv: ['--fork-evidence', tamperedFile, '--signer', trusted], io }),
-        1,
-      )
-      assert.match(printed.join(''), /problem: .* not by a trusted signer/)
+      const tampered = await verifyEvidenceFile(tamperedFile, trusted)
+      assert.equal(tampered.code, 1)
+      assert.match(tampered.printed, /problem: .* not by a trusted signer/)
 
       // Without trusted signers the signers are reported, for the reader to compare.
       const unpinned = await verifyForkEvidence({ evidence })

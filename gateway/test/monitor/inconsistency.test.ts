@@ -27,7 +27,6 @@ import {
 import { createPublicClient, decodeFunctionData, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { monitorCommand } from '../../src/cli/monitorCommand.ts'
-import { verifyCommand } from '../../src/cli/verifyCommand.ts'
 import type { Finding } from '../../src/monitor/Finding.ts'
 import {
   type AnchoredGateway,
@@ -42,6 +41,7 @@ import { DEV_KEYS } from '../e2e/localChains.ts'
 import { API_TOKEN, auth, SMALLEST } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
 import { type PageCheckpoint, startFakeGateway } from './fakeGateway.ts'
+import { verifyEvidenceFile } from './verifyEvidenceFile.ts'
 
 /** Hardhat's well-known test account #3: funded on every local node, never a real key. */
 const HARDHAT_TEST_ACCOUNT_3 = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6'
@@ -572,22 +572,10 @@ describe('tml monitor --mirror-dir: an inconsistent log proven on both chains', 
       assert.deepEqual(verdict.problems, [])
       assert.equal(verdict.proven, true)
       assert.equal(verdict.strength, 'proof')
-      const printed: string[] = []
-      const io = {
-        out: (t: string) => printed.push(t),
-        err: (t: string) => printed.push(t),
-        env: {},
-      }
-      assert.equal(
-        await verifyCommand({
-          argv: ['--fork-evidence', finding.evidenceFile as string, '--signer', signer],
-          io,
-        }),
-        0,
-        printed.join(''),
-      )
-      assert.match(printed.join(''), /leaf 1 is 0x[0-9a-f]{64} in the tree of epoch/)
-      assert.match(printed.join(''), /the smaller tree is not a prefix of the larger/)
+      const cli = await verifyEvidenceFile(finding.evidenceFile as string, signer)
+      assert.equal(cli.code, 0, cli.printed)
+      assert.match(cli.printed, /leaf 1 is 0x[0-9a-f]{64} in the tree of epoch/)
+      assert.match(cli.printed, /the smaller tree is not a prefix of the larger/)
 
       // The mirror never followed B, and the fetched tree is not left behind.
       assert.equal(statSync(mirrorFile).size, a.size * 32)
