@@ -118,50 +118,58 @@ export class SqliteAnchorStore implements AnchorStore {
     }
   }
 
+  // IMMEDIATE, as every transaction here that reads before it writes: the commit worker writes
+  // the same file from its own connection, and a deferred transaction whose read snapshot predates
+  // the worker's last commit cannot become the writer; it fails at once with SQLITE_BUSY_SNAPSHOT,
+  // without waiting busy_timeout. Taking the write lock first waits for the worker instead.
   async putIntent(intent: CheckpointIntent): Promise<void> {
-    this.#db.transaction(() => {
-      const existing = this.#intent(intent.epoch)
-      if (existing) {
-        if (!sameCheckpoint(existing, intent)) {
-          throw new AnchorStoreError(`Epoch ${intent.epoch} already has another intent`)
+    this.#db
+      .transaction(() => {
+        const existing = this.#intent(intent.epoch)
+        if (existing) {
+          if (!sameCheckpoint(existing, intent)) {
+            throw new AnchorStoreError(`Epoch ${intent.epoch} already has another intent`)
+          }
+          return
         }
-        return
-      }
-      if (this.#checkpoint(intent.epoch)) {
-        throw new AnchorStoreError(`Epoch ${intent.epoch} is already signed`)
-      }
-      this.#s.putIntent.run(
-        intent.epoch,
-        intent.treeSize,
-        hexBuffer(intent.rootHash),
-        intent.timestamp,
-      )
-    })()
+        if (this.#checkpoint(intent.epoch)) {
+          throw new AnchorStoreError(`Epoch ${intent.epoch} is already signed`)
+        }
+        this.#s.putIntent.run(
+          intent.epoch,
+          intent.treeSize,
+          hexBuffer(intent.rootHash),
+          intent.timestamp,
+        )
+      })
+      .immediate()
   }
 
   async putCheckpoint(c: StoredCheckpoint): Promise<void> {
-    this.#db.transaction(() => {
-      const existing = this.#checkpoint(c.epoch)
-      if (existing) {
-        if (!sameCheckpoint(existing, c) || existing.signature !== c.signature) {
-          throw new AnchorStoreError(`Epoch ${c.epoch} already holds another checkpoint`)
+    this.#db
+      .transaction(() => {
+        const existing = this.#checkpoint(c.epoch)
+        if (existing) {
+          if (!sameCheckpoint(existing, c) || existing.signature !== c.signature) {
+            throw new AnchorStoreError(`Epoch ${c.epoch} already holds another checkpoint`)
+          }
+          return
         }
-        return
-      }
-      // The checkpoint the sequencer committed to before signing, and no other.
-      const intent = this.#intent(c.epoch)
-      if (intent && !sameCheckpoint(intent, c))
-        throw new AnchorStoreError(`Epoch ${c.epoch} already holds another checkpoint`)
-      this.#s.putCheckpoint.run(
-        c.epoch,
-        c.treeSize,
-        hexBuffer(c.rootHash),
-        c.timestamp,
-        hexBuffer(c.signature),
-        c.createdMs,
-      )
-      this.#s.deleteIntent.run(c.epoch)
-    })()
+        // The checkpoint the sequencer committed to before signing, and no other.
+        const intent = this.#intent(c.epoch)
+        if (intent && !sameCheckpoint(intent, c))
+          throw new AnchorStoreError(`Epoch ${c.epoch} already holds another checkpoint`)
+        this.#s.putCheckpoint.run(
+          c.epoch,
+          c.treeSize,
+          hexBuffer(c.rootHash),
+          c.timestamp,
+          hexBuffer(c.signature),
+          c.createdMs,
+        )
+        this.#s.deleteIntent.run(c.epoch)
+      })
+      .immediate()
   }
 
   async checkpoint(epoch: number): Promise<StoredCheckpoint | undefined> {
@@ -239,14 +247,16 @@ export class SqliteAnchorStore implements AnchorStore {
   }
 
   async putReceiptHandover(h: ReceiptHandover): Promise<void> {
-    this.#db.transaction(() => {
-      const last = this.#handovers().at(-1)
-      if (last && (h.period <= last.period || h.fromSeq < last.fromSeq || h.epoch <= last.epoch))
-        throw new AnchorStoreError(
-          `receipt handover to period ${h.period} (seq ${h.fromSeq}, epoch ${h.epoch}) does not follow period ${last.period}'s (seq ${last.fromSeq}, epoch ${last.epoch})`,
-        )
-      this.#s.putHandover.run(h.period, h.fromSeq, h.epoch)
-    })()
+    this.#db
+      .transaction(() => {
+        const last = this.#handovers().at(-1)
+        if (last && (h.period <= last.period || h.fromSeq < last.fromSeq || h.epoch <= last.epoch))
+          throw new AnchorStoreError(
+            `receipt handover to period ${h.period} (seq ${h.fromSeq}, epoch ${h.epoch}) does not follow period ${last.period}'s (seq ${last.fromSeq}, epoch ${last.epoch})`,
+          )
+        this.#s.putHandover.run(h.period, h.fromSeq, h.epoch)
+      })
+      .immediate()
   }
 
   async close(): Promise<void> {
