@@ -1,10 +1,11 @@
 // The sealed evidence vault's cost in the commit worker (part of `npm run bench:gateway`, or alone
-// with `--vault-only`): `sealUs`, sealing one decision record (XChaCha20-Poly1305 under the epoch
-// key, the envelope and its SHA-256), timed on one quiet thread as the worker runs it.
+// with `--vault-only`): `sealUs`, sealing one decision record as the worker does, in its commit
+// batch (the record's text, then one XChaCha20-Poly1305 envelope under the epoch key and its
+// SHA-256 for the batch), timed on one quiet thread.
 import { randomBytes } from 'node:crypto'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { canonicalize, type Hex } from '@tml/core'
-import { sealEvidence } from '../gateway/src/vault/sealEvidence.ts'
+import { sealEvidenceBatch, vaultRecordText } from '../gateway/src/vault/sealEvidence.ts'
 import type { VaultPayload } from '../gateway/src/vault/VaultPayload.ts'
 import { vaultAad } from '../gateway/src/vault/vaultAad.ts'
 import { xchachaSeal } from '../gateway/src/vault/xchacha20poly1305.ts'
@@ -12,14 +13,22 @@ import { median } from './stats.ts'
 
 const LOG_ID = `0x${'ab'.repeat(32)}` as Hex
 
+/** Records per sealed batch in `sealUs`: a group commit under load holds 16 to 25. */
+const BATCH = 16
+
 /** Microseconds per sealed record (medians of 5 timed repetitions). */
 export type SealCosts = {
-  /** A decision of the benchmark's body, without subject (no personal layer). */
+  /** A decision of the benchmark's body, without subject (no personal layer), in a batch of 16. */
   sealUs: number
-  /** The same with a subject: the personal layer under the subject's key as well. */
+  /** The same record alone in its batch: a commit of one, as at low load. */
+  sealAloneUs: number
+  /** The first with a subject: the personal layer under the subject's key as well. */
   sealWithSubjectUs: number
-  /** Bytes of the envelope of the first. */
+  /** Records per batch in `sealUs` and `sealWithSubjectUs`. */
+  batch: number
+  /** Bytes of the envelope of a batch of one, and of a batch of 16. */
   envelopeBytes: number
+  batchEnvelopeBytes: number
   /**
    * The AEAD alone on that record's plaintext, in the same run: node's OpenSSL ChaCha20-Poly1305
    * under the HChaCha20 subkey (what the vault seals with) and `@noble/ciphers`' pure JavaScript
@@ -30,12 +39,19 @@ export type SealCosts = {
    * The same four figures in CPU time of the timing thread (`process.threadCpuUsage`), medians
    * too: on a shared machine wall time also counts the time other processes held the CPU.
    */
-  cpuUs: { seal: number; sealWithSubject: number; aeadNode: number; aeadNoble: number }
+  cpuUs: {
+    seal: number
+    sealAlone: number
+    sealWithSubject: number
+    aeadNode: number
+    aeadNoble: number
+  }
 }
 
 /**
- * Times `sealEvidence` on the benchmark's decision (`{ text: 'hello' }`, two signals), with and
- * without a subject's personal layer.
+ * Times the commit worker's sealing (`vaultRecordText` per record, `sealEvidenceBatch` per batch)
+ * on the benchmark's decision (`{ text: 'hello' }`, two signals), per record, in a batch of 16 and
+ * alone, with and without a subject's personal layer.
  *
  * @example
  * const { sealUs } = sealCosts({ quick: true })
@@ -75,45 +91,57 @@ export function sealCosts({ quick }: { quick: boolean }): SealCosts {
     cpu.push(round2(median(cpuRuns)))
     return round2(median(runs))
   }
-  const time = (p: VaultPayload) =>
-    timeOf((i) =>
-      sealEvidence({
-        logId: LOG_ID,
-        seq: i,
-        traceId: '0190aaaa-0000-7000-8000-000000000000',
-        epoch: 1,
-        key,
-        evidence,
-        releasedOutput: null,
-        payload: p,
-      }),
-    )
-  const { envelope } = sealEvidence({
-    logId: LOG_ID,
-    seq: 0,
-    traceId: '0190aaaa-0000-7000-8000-000000000000',
-    epoch: 1,
-    key,
-    evidence,
-    releasedOutput: null,
-    payload: anonymous,
-  })
-  // The record's plaintext has the length of the envelope without header and tag.
-  const plaintext = new Uint8Array(randomBytes(envelope.length - 33 - 16))
+  // A batch of `size` records from `seq`, sealed as `sealBatch` does with the vault on.
+  const sealBatchOf = (p: VaultPayload, size: number, seq: number) =>
+    sealEvidenceBatch({
+      logId: LOG_ID,
+      epoch: 1,
+      key,
+      records: Array.from({ length: size }, (_, j) => ({
+        seq: seq + j,
+        text: vaultRecordText({
+          logId: LOG_ID,
+          seq: seq + j,
+          traceId: '0190aaaa-0000-7000-8000-000000000000',
+          evidence,
+          releasedOutput: null,
+          payload: p,
+        }),
+      })),
+    })
+  // Per record: `n` records in batches of `size`.
+  const time = (p: VaultPayload, size: number) =>
+    timeOf((i) => {
+      if (i % size === 0) sealBatchOf(p, size, i)
+    })
+  const { envelope } = sealBatchOf(anonymous, 1, 0)
+  const batchEnvelopeBytes = sealBatchOf(anonymous, BATCH, 0).envelope.length
+  // One record's plaintext has the length of its envelope without header and tag.
+  const plaintext = new Uint8Array(randomBytes(envelope.length - 49 - 16))
   const nonce = new Uint8Array(randomBytes(24))
-  const aad = vaultAad({ layer: 'record', logId: LOG_ID, seq: 1, epoch: 1 })
-  const sealUs = time(anonymous)
-  const sealWithSubjectUs = time(withSubject)
+  const aad = vaultAad({ layer: 'batch', logId: LOG_ID, seq: 1, lastSeq: 1, epoch: 1 })
+  const sealUs = time(anonymous, BATCH)
+  const sealAloneUs = time(anonymous, 1)
+  const sealWithSubjectUs = time(withSubject, BATCH)
   const aeadUs = {
     node: timeOf(() => xchachaSeal({ key, nonce, aad, plaintext })),
     noble: timeOf(() => xchacha20poly1305(key, nonce, aad).encrypt(plaintext)),
   }
-  const [seal, sealWithSubject, aeadNode, aeadNoble] = cpu as [number, number, number, number]
+  const [seal, sealAlone, sealWithSubject, aeadNode, aeadNoble] = cpu as number[] as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
   return {
     sealUs,
+    sealAloneUs,
     sealWithSubjectUs,
+    batch: BATCH,
     envelopeBytes: envelope.length,
+    batchEnvelopeBytes,
     aeadUs,
-    cpuUs: { seal, sealWithSubject, aeadNode, aeadNoble },
+    cpuUs: { seal, sealAlone, sealWithSubject, aeadNode, aeadNoble },
   }
 }

@@ -1,8 +1,8 @@
 import type { ReceiptSigner } from '../keys/createReceiptSigner.ts'
 import { ReceiptKeySchedule, type ReceiptKeyStart } from '../keys/ReceiptKeySchedule.ts'
 import type { CommitBatch, Committer, SealedRecord } from './Committer.ts'
-import type { LogStore, StoredEntry } from './LogStore.ts'
-import { sealRecord } from './sealRecord.ts'
+import type { LogStore } from './LogStore.ts'
+import { sealBatch } from './sealBatch.ts'
 
 /**
  * A {@link Committer} on the calling thread: seals records (hashes, receipts signed with
@@ -25,13 +25,10 @@ export class InlineCommitter implements Committer {
   }
 
   async commit(batch: CommitBatch): Promise<SealedRecord[]> {
-    const entries: StoredEntry[] = []
-    const sealed: SealedRecord[] = []
-    for (const record of batch.records) {
-      const r = sealRecord({ record, signer: this.#keys.signerFor(record.mtl.seq) })
-      entries.push(r.entry)
-      sealed.push(r.sealed)
-    }
+    const { entries, sealed } = sealBatch({
+      records: batch.records,
+      signerFor: (seq) => this.#keys.signerFor(seq),
+    })
     await this.#store.append({
       entries,
       subjectKeys: batch.subjectKeys,

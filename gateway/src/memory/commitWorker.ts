@@ -7,12 +7,10 @@ import { ReceiptKeySchedule, type ReceiptKeyStart } from '../keys/ReceiptKeySche
 import type { CustodianSet } from '../vault/Custodian.ts'
 import { EpochKeyRing } from '../vault/EpochKeyRing.ts'
 import { SqliteVaultStore } from '../vault/SqliteVaultStore.ts'
-import type { SealedEntry } from '../vault/VaultStore.ts'
 import type { CommitBatch, SealedRecord } from './Committer.ts'
-import type { StoredEntry } from './LogStore.ts'
 import { type SqliteFault, SqliteLogStore } from './SqliteLogStore.ts'
 import { StoreError } from './StoreError.ts'
-import { sealRecord } from './sealRecord.ts'
+import { sealBatch } from './sealBatch.ts'
 
 type Init = {
   path: string
@@ -81,19 +79,11 @@ if (port) {
       if (!store) throw openError
       if (request.op === 'commit') {
         const batch = decodeBatch(request.batch)
-        const entries: StoredEntry[] = []
-        const vaultEntries: SealedEntry[] = []
-        const lines: string[] = []
-        for (const record of batch.records) {
-          const { entry, sealed, vaultEntry } = sealRecord({
-            record,
-            signer: keys.signerFor(record.mtl.seq),
-            ...(ring ? { vault: ring } : {}),
-          })
-          entries.push(entry)
-          if (vaultEntry) vaultEntries.push(vaultEntry)
-          lines.push(encodeSealed(sealed))
-        }
+        const { entries, sealed, vaultBatch } = sealBatch({
+          records: batch.records,
+          signerFor: (seq) => keys.signerFor(seq),
+          ...(ring ? { vault: ring } : {}),
+        })
         // Crash here: nothing of the batch is durable, and nothing of it was answered.
         store.appendSync(
           {
@@ -101,10 +91,10 @@ if (port) {
             subjectKeys: batch.subjectKeys,
             erasedLookups: batch.erasedLookups,
           },
-          // The sealed records commit in the same transaction as the MTLs that name them.
-          vaultEntries.length === 0 ? undefined : () => vault?.writeSealed(vaultEntries),
+          // The sealed envelope commits in the same transaction as the MTLs that name it.
+          vaultBatch === undefined ? undefined : () => vault?.writeSealed(vaultBatch),
         )
-        reply({ id: request.id, ok: true, sealed: lines.join('\n') })
+        reply({ id: request.id, ok: true, sealed: sealed.map(encodeSealed).join('\n') })
       } else if (request.op === 'probe') {
         if (ring && ringStart) {
           // A first epoch key that could not be prepared (store down at start) is retried here.

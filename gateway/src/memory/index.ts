@@ -41,6 +41,7 @@ export {
   type SqliteLogStoreParameters,
 } from './SqliteLogStore.ts'
 export { StoreError } from './StoreError.ts'
+export { type SealBatchParameters, type SealBatchReturnType, sealBatch } from './sealBatch.ts'
 export { type SealRecordParameters, type SealRecordReturnType, sealRecord } from './sealRecord.ts'
 export { uuidv7 } from './uuidv7.ts'
 export { WorkerCommitter, type WorkerCommitterParameters } from './WorkerCommitter.ts'

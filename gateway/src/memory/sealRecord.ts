@@ -1,8 +1,6 @@
 import { hash } from 'node:crypto'
 import { canonicalize, type Hex, RECEIPT_VERSION, type SignedReceipt } from '@tml/core'
 import type { ReceiptSigner } from '../keys/createReceiptSigner.ts'
-import { sealEvidence } from '../vault/sealEvidence.ts'
-import type { SealedEntry } from '../vault/VaultStore.ts'
 import type { PlacedRecord, SealedRecord } from './Committer.ts'
 import type { StoredEntry } from './LogStore.ts'
 import { ANONYMOUS_SUBJECT, pseudonymOf } from './pseudonymOf.ts'
@@ -14,17 +12,16 @@ export type SealRecordParameters = {
   /** Signs the receipt with the log's P-256 receipt key. */
   signer: ReceiptSigner
   /**
-   * The vault's open epoch key, when the vault is on: a record placed with a vault payload is
-   * then sealed under it and its MTL carries `evidence_seal`.
+   * With the vault on, the SHA-256 of the envelope its batch's records were sealed in
+   * (`sealBatch`): the MTL carries it as `evidence_seal`.
    */
-  vault?: { current(): { epoch: number; key: Uint8Array } }
+  evidenceSeal?: Hex
 }
 
-/** A sealed record: the store row, the vault row (when sealed) and what goes back to the caller. */
+/** A sealed record: the store row and what goes back to the caller. */
 export type SealRecordReturnType = {
   entry: StoredEntry
   sealed: SealedRecord
-  vaultEntry?: SealedEntry
 }
 
 // RFC 9162 leaf prefix 0x00: as a string, U+0000 encodes to exactly that one byte in UTF-8, so
@@ -34,9 +31,10 @@ const LEAF_PREFIX = '\u0000'
 /**
  * Seals one placed record: derives the evidence fields of a decision (`input_hash` = SHA-256 of
  * the canonical evidence, `output_hash`, the subject's pseudonym), writes the MTL's RFC 8785 form,
- * hashes it as an RFC 9162 leaf and signs its `tml-receipt/2`. With the vault on, it first seals
- * the record's full context under the epoch key and adds the envelope's hash as `evidence_seal`. This is the CPU-heavy half of an
- * append; the commit worker runs it off the event loop, the inline committer on it.
+ * hashes it as an RFC 9162 leaf and signs its `tml-receipt/2`. With the vault on, the MTL also
+ * carries `evidence_seal`, the hash of its batch's sealed envelope (`sealBatch` seals the batch
+ * first). This is the CPU-heavy half of an append; the commit worker runs it off the event loop,
+ * the inline committer on it.
  *
  * Spec: RFC 8785 (canonical form), RFC 9162 §2.1.1 (leaf hash), FIPS 186-5 (ECDSA P-256), `mtl/1`,
  * `tml-receipt/2`; Sacred Pause Protocol §9.1, §12.2.
@@ -45,7 +43,11 @@ const LEAF_PREFIX = '\u0000'
  * const { entry, sealed } = sealRecord({ record, signer })
  * await store.append({ entries: [entry], subjectKeys: [], erasedLookups: [] })
  */
-export function sealRecord({ record, signer, vault }: SealRecordParameters): SealRecordReturnType {
+export function sealRecord({
+  record,
+  signer,
+  evidenceSeal,
+}: SealRecordParameters): SealRecordReturnType {
   let mtl: Record<string, unknown> = record.mtl
   let derived: SealedRecord['derived']
   const evidence = record.evidence
@@ -58,27 +60,13 @@ export function sealRecord({ record, signer, vault }: SealRecordParameters): Sea
     }
     mtl = { ...record.mtl, ...derived }
   }
-  let vaultEntry: SealedEntry | undefined
-  if (vault && record.vault) {
-    // Sealed before the MTL is canonicalized: the leaf hash covers evidence_seal, so the vault
-    // entry is provably the one that was anchored.
-    const { epoch, key } = vault.current()
-    const { log_id: logId, seq, trace_id: traceId } = record.mtl
-    const { envelope, seal } = sealEvidence({
-      logId,
-      seq,
-      traceId,
-      epoch,
-      key,
-      evidence: evidence?.input ?? null,
-      releasedOutput: evidence?.output ?? null,
-      payload: record.vault,
-    })
+  if (evidenceSeal !== undefined) {
+    // Added before the MTL is canonicalized: the leaf hash covers evidence_seal, so the vault
+    // envelope is provably the one that was anchored.
     mtl =
       mtl === record.mtl
-        ? { ...mtl, evidence_seal: seal }
-        : Object.assign(mtl, { evidence_seal: seal })
-    vaultEntry = { seq, traceId, epoch, envelope }
+        ? { ...mtl, evidence_seal: evidenceSeal }
+        : Object.assign(mtl, { evidence_seal: evidenceSeal })
   }
   const canonical = canonicalize(mtl)
   const leafHash = sha256Hex(LEAF_PREFIX + canonical)
@@ -111,10 +99,7 @@ export function sealRecord({ record, signer, vault }: SealRecordParameters): Sea
   }
   const sealed: SealedRecord = { leafHash, signature: receipt.signature }
   if (derived) sealed.derived = derived
-  if (vaultEntry) {
-    sealed.evidenceSeal = (mtl as { evidence_seal: Hex }).evidence_seal
-    return { entry, sealed, vaultEntry }
-  }
+  if (evidenceSeal !== undefined) sealed.evidenceSeal = evidenceSeal
   return { entry, sealed }
 }
 

@@ -1,13 +1,11 @@
 import type { Hex } from '@tml/core'
 import { ReceiptKeySchedule, type ReceiptKeyStart } from '../keys/ReceiptKeySchedule.ts'
 import type { CommitBatch, Committer, SealedRecord } from '../memory/Committer.ts'
-import type { StoredEntry } from '../memory/LogStore.ts'
 import type { PgLogStore } from '../memory/PgLogStore.ts'
-import { sealRecord } from '../memory/sealRecord.ts'
+import { sealBatch } from '../memory/sealBatch.ts'
 import type { CustodianSet } from './Custodian.ts'
 import { EpochKeyRing } from './EpochKeyRing.ts'
 import type { PgVaultStore } from './PgVaultStore.ts'
-import type { SealedEntry } from './VaultStore.ts'
 
 /** Parameters of {@link PgVaultCommitter.start}. */
 export type PgVaultCommitterParameters = {
@@ -26,14 +24,15 @@ export type PgVaultCommitterParameters = {
  * The {@link Committer} of a gateway on PostgreSQL with the sealed evidence vault on. The SQLite
  * store seals in the commit worker, whose thread owns the database connection; PostgreSQL's
  * writes go through the pool on the event loop, so here sealing runs on the event loop too (as
- * the inline committer signs receipts): each record is sealed under the open epoch key
- * (`sealRecord`, which adds `evidence_seal` to its MTL), then the batch's entries and its sealed
- * records are written in one transaction (`PgLogStore.append` with `PgVaultStore.writeSealed`):
+ * the inline committer signs receipts): the batch's records are sealed together under the open
+ * epoch key (`sealBatch`, which adds `evidence_seal` to their MTLs), then the batch's entries and
+ * its sealed envelope are written in one transaction (`PgLogStore.append` with
+ * `PgVaultStore.writeSealed`):
  * an acknowledged MTL always has its envelope, and a rolled-back batch leaves neither. The
  * database refuses, at commit, a sealed MTL without its record or a record that is not its MTL's.
  *
  * The epoch keys live in this process's memory (the ring wipes each one when its epoch ends), as
- * they do in the worker, which shares the process's memory anyway. Sealing costs some 10 µs per
+ * they do in the worker, which shares the process's memory anyway. Sealing costs a few µs per
  * record on the event loop; PostgreSQL's round trips dominate the append.
  *
  * @example
@@ -79,24 +78,16 @@ export class PgVaultCommitter implements Committer {
   }
 
   async commit(batch: CommitBatch): Promise<SealedRecord[]> {
-    const entries: StoredEntry[] = []
-    const vaultEntries: SealedEntry[] = []
-    const sealed: SealedRecord[] = []
-    for (const record of batch.records) {
-      const r = sealRecord({
-        record,
-        signer: this.#keys.signerFor(record.mtl.seq),
-        vault: this.#ring,
-      })
-      entries.push(r.entry)
-      sealed.push(r.sealed)
-      if (r.vaultEntry) vaultEntries.push(r.vaultEntry)
-    }
+    const { entries, sealed, vaultBatch } = sealBatch({
+      records: batch.records,
+      signerFor: (seq) => this.#keys.signerFor(seq),
+      vault: this.#ring,
+    })
     await this.#store.append(
       { entries, subjectKeys: batch.subjectKeys, erasedLookups: batch.erasedLookups },
-      vaultEntries.length === 0
+      vaultBatch === undefined
         ? undefined
-        : (client) => this.#vault.writeSealed(client, vaultEntries),
+        : (client) => this.#vault.writeSealed(client, vaultBatch),
     )
     return sealed
   }

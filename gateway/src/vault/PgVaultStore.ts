@@ -2,9 +2,9 @@ import type pg from 'pg'
 import { MigrationError } from '../db/MigrationError.ts'
 import { preparePostgresSchema } from '../db/postgres/postgresSchema.ts'
 import { storeName } from '../db/postgres/storeName.ts'
-import { VAULT_SEAL_SQLSTATE } from '../db/postgres/vaultSchema.ts'
+import { SEAL_KEY, VAULT_SEAL_SQLSTATE } from '../db/postgres/vaultSchema.ts'
 import { StoreError } from '../memory/StoreError.ts'
-import type { SealedEntry, StoredEpochKey, VaultStore } from './VaultStore.ts'
+import type { SealedBatch, SealedEntry, StoredEpochKey, VaultStore } from './VaultStore.ts'
 import type { WrappedShare } from './wrapEpochKey.ts'
 
 type EntryRow = { seq: string; trace_id: string; epoch: string; envelope: Buffer }
@@ -14,14 +14,16 @@ type EpochRow = { epoch: string; opened_ms: string; threshold: number; shares: s
 const UNIQUE_VIOLATION = '23505'
 
 /**
- * The vault in the gateway's PostgreSQL database (tables `vault_records`, `vault_epochs`,
- * migration `0003_vault`), on the pool the log store uses. See {@link VaultStore} for the
+ * The vault in the gateway's PostgreSQL database (tables `vault_batches`, `vault_epochs`, and
+ * `vault_records` of gateways before `tml-vault/2`; migrations `0003_vault`, `0005_vault_batches`),
+ * on the pool the log store uses. See {@link VaultStore} for the
  * guarantees; here is how each holds:
  * - **Atomic with the log**: the committer ({@link PgVaultCommitter}) writes sealed entries with
  *   {@link PgVaultStore.writeSealed} on the client of the log's own transaction
  *   (`PgLogStore.append`'s `alsoWrite`). The database checks it too: at commit, every MTL that
- *   carries `evidence_seal` must have its row, and every row must be its MTL's (same trace id,
- *   SHA-256 of the envelope equal to the seal), else the whole batch is refused.
+ *   carries `evidence_seal` must lie in a batch whose envelope hashes to it, and every batch must
+ *   be its MTLs' (its first and last MTL carry its SHA-256; no overlap), else the whole commit is
+ *   refused.
  * - **Append-only**: triggers refuse UPDATE, DELETE and TRUNCATE of both tables (erasure shreds
  *   the subject's key in `subject_keys`, never a vault row).
  * - **Epochs**: a record's epoch is a foreign key to `vault_epochs`, so no record is durable
@@ -55,21 +57,18 @@ export class PgVaultStore implements VaultStore {
   }
 
   /**
-   * Writes sealed entries on `client`, in the transaction open on it: the committer passes the
-   * client of the log append that writes their MTLs.
+   * Writes a commit batch's sealed envelope on `client`, in the transaction open on it: the
+   * committer passes the client of the log append that writes the batch's MTLs.
    */
-  async writeSealed(client: pg.ClientBase, entries: readonly SealedEntry[]): Promise<void> {
-    if (entries.length === 0) return
+  async writeSealed(client: pg.ClientBase, batch: SealedBatch): Promise<void> {
+    const { envelope } = batch
     await client.query(
-      `INSERT INTO vault_records (seq, trace_id, epoch, envelope)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bytea[])`,
+      'INSERT INTO vault_batches (first_seq, last_seq, epoch, envelope) VALUES ($1, $2, $3, $4)',
       [
-        entries.map((e) => e.seq),
-        entries.map((e) => e.traceId),
-        entries.map((e) => e.epoch),
-        entries.map((e) =>
-          Buffer.from(e.envelope.buffer, e.envelope.byteOffset, e.envelope.length),
-        ),
+        batch.firstSeq,
+        batch.lastSeq,
+        batch.epoch,
+        Buffer.from(envelope.buffer, envelope.byteOffset, envelope.length),
       ],
     )
   }
@@ -108,24 +107,33 @@ export class PgVaultStore implements VaultStore {
   }
 
   async sealedBySeq(seq: number): Promise<SealedEntry | undefined> {
-    return this.#entry('SELECT seq, trace_id, epoch, envelope FROM vault_records WHERE seq = $1', [
-      seq,
-    ])
+    return this.#sealed('e.seq = $1', 'seq = $1', [seq])
   }
 
   async sealedByTraceId(traceId: string): Promise<SealedEntry | undefined> {
-    return this.#entry(
-      'SELECT seq, trace_id, epoch, envelope FROM vault_records WHERE trace_id = $1',
-      [traceId],
-    )
+    return this.#sealed('e.trace_id = $1', 'trace_id = $1', [traceId])
   }
 
   /** Does not end the pool: its owner (the gateway) does, after the other stores on it. */
   async close(): Promise<void> {}
 
-  async #entry(sql: string, params: unknown[]): Promise<SealedEntry | undefined> {
-    const { rows } = await this.#wrap('read', () => this.#pool.query<EntryRow>(sql, params))
-    const row = rows[0]
+  // A sealed MTL's envelope: its batch's (the last batch starting at or before its seq, if it
+  // reaches it), else a tml-vault/1 record of its own.
+  async #sealed(
+    entry: string,
+    record: string,
+    params: unknown[],
+  ): Promise<SealedEntry | undefined> {
+    const query = (sql: string) =>
+      this.#wrap('read', () => this.#pool.query<EntryRow>(sql, params)).then((r) => r.rows[0])
+    const row =
+      (await query(
+        `SELECT e.seq, e.trace_id, b.epoch, b.envelope FROM entries e
+         JOIN LATERAL (SELECT * FROM vault_batches WHERE first_seq <= e.seq
+           ORDER BY first_seq DESC LIMIT 1) b ON b.last_seq >= e.seq
+         WHERE ${entry} AND position('${SEAL_KEY}' in e.mtl) > 0`,
+      )) ??
+      (await query(`SELECT seq, trace_id, epoch, envelope FROM vault_records WHERE ${record}`))
     if (!row) return undefined
     return {
       seq: Number(row.seq),

@@ -1,29 +1,35 @@
 import type Database from 'better-sqlite3'
 import DatabaseConstructor from 'better-sqlite3'
 import { StoreError } from '../memory/StoreError.ts'
-import type { SealedEntry, StoredEpochKey, VaultStore } from './VaultStore.ts'
+import type { SealedBatch, SealedEntry, StoredEpochKey, VaultStore } from './VaultStore.ts'
 import { VAULT_TABLES } from './vaultTables.ts'
 import type { WrappedShare } from './wrapEpochKey.ts'
 
 type EntryRow = { seq: number; trace_id: string; epoch: number; envelope: Buffer }
 type EpochRow = { epoch: number; opened_ms: number; threshold: number; shares: string }
 
-/** Sealed records per multi-row INSERT: one statement call for a group commit's 16 records. */
-const INSERT_CHUNK = 16
+// A sealed MTL's `evidence_seal` as its RFC 8785 text spells it (a top-level key, no spaces):
+// a `seq` inside a batch's range whose MTL does not carry it has no sealed record there.
+const SEAL_KEY = '"evidence_seal":"'
 
 function prepare(db: Database.Database) {
   db.exec(VAULT_TABLES)
-  const insert = 'INSERT INTO vault_records (seq, trace_id, epoch, envelope) VALUES '
   return {
-    insert: db.prepare(`${insert}(?, ?, ?, ?)`),
-    insertChunk: db.prepare(`${insert}${Array(INSERT_CHUNK).fill('(?, ?, ?, ?)').join(', ')}`),
-    bySeq: db.prepare('SELECT seq, trace_id, epoch, envelope FROM vault_records WHERE seq = ?'),
-    // Through the log's unique trace ids (vault_records has no index on them since 0005); the
-    // sealed row must name the same trace as its MTL.
-    byTrace: db.prepare(
-      `SELECT v.seq, v.trace_id, v.epoch, v.envelope FROM entries e
-       JOIN vault_records v ON v.seq = e.seq AND v.trace_id = e.trace_id WHERE e.trace_id = ?`,
+    insertBatch: db.prepare(
+      'INSERT INTO vault_batches (first_seq, last_seq, epoch, envelope) VALUES (?, ?, ?, ?)',
     ),
+    // The batch whose range holds `seq`: the last one starting at or before it (batches do not
+    // overlap: each starts after the previous commit's records).
+    batchBySeq: db.prepare(
+      `SELECT e.seq, e.trace_id, b.epoch, b.envelope FROM entries e, vault_batches b
+       WHERE e.seq = ? AND instr(e.mtl, '${SEAL_KEY}') > 0
+         AND b.first_seq = (SELECT max(first_seq) FROM vault_batches WHERE first_seq <= e.seq)
+         AND b.last_seq >= e.seq`,
+    ),
+    recordBySeq: db.prepare(
+      'SELECT seq, trace_id, epoch, envelope FROM vault_records WHERE seq = ?',
+    ),
+    seqOfTrace: db.prepare('SELECT seq FROM entries WHERE trace_id = ?'),
     putEpoch: db.prepare(
       'INSERT INTO vault_epochs (epoch, opened_ms, threshold, shares) VALUES (?, ?, ?, ?)',
     ),
@@ -35,8 +41,9 @@ function prepare(db: Database.Database) {
 }
 
 /**
- * The vault in the log's SQLite file (tables `vault_records`, `vault_epochs`). The commit worker
- * builds it over its own write connection and writes sealed entries inside the log's transaction
+ * The vault in the log's SQLite file (tables `vault_batches`, `vault_epochs`, and `vault_records`
+ * of gateways before `tml-vault/2`). The commit worker builds it over its own write connection
+ * and writes each batch's sealed envelope inside the log's transaction
  * ({@link SqliteVaultStore.writeSealed}); readers open the file with {@link SqliteVaultStore.open}.
  * See {@link VaultStore} for the guarantees.
  *
@@ -76,25 +83,11 @@ export class SqliteVaultStore implements VaultStore {
   }
 
   /**
-   * Writes sealed entries on the current connection, in whatever transaction is open: the log
-   * store calls it inside the transaction of their MTLs.
+   * Writes a commit batch's sealed envelope on the current connection, in whatever transaction is
+   * open: the log store calls it inside the transaction of the batch's MTLs.
    */
-  writeSealed(entries: readonly SealedEntry[]): void {
-    const s = this.#s()
-    // By INSERT_CHUNK rows per statement, as the log's entries: the same rows, fewer calls.
-    let i = 0
-    for (; i + INSERT_CHUNK <= entries.length; i += INSERT_CHUNK) {
-      const values: unknown[] = []
-      for (let j = i; j < i + INSERT_CHUNK; j++) {
-        const e = entries[j] as SealedEntry
-        values.push(e.seq, e.traceId, e.epoch, e.envelope)
-      }
-      s.insertChunk.run(values)
-    }
-    for (; i < entries.length; i++) {
-      const e = entries[i] as SealedEntry
-      s.insert.run(e.seq, e.traceId, e.epoch, e.envelope)
-    }
+  writeSealed(batch: SealedBatch): void {
+    this.#s().insertBatch.run(batch.firstSeq, batch.lastSeq, batch.epoch, batch.envelope)
   }
 
   /** {@link VaultStore.putEpoch} without the promise (the commit worker's thread). */
@@ -141,11 +134,20 @@ export class SqliteVaultStore implements VaultStore {
   }
 
   async sealedBySeq(seq: number): Promise<SealedEntry | undefined> {
-    return entry(wrap('read', () => this.#s().bySeq.get(seq)) as EntryRow | undefined)
+    return wrap('read', () => {
+      const s = this.#s()
+      // A batch's since tml-vault/2; a record of its own before.
+      const row = (s.batchBySeq.get(seq) ?? s.recordBySeq.get(seq)) as EntryRow | undefined
+      return entry(row)
+    })
   }
 
   async sealedByTraceId(traceId: string): Promise<SealedEntry | undefined> {
-    return entry(wrap('read', () => this.#s().byTrace.get(traceId)) as EntryRow | undefined)
+    const row = wrap('read', () => this.#s().seqOfTrace.get(traceId)) as { seq: number } | undefined
+    if (!row) return undefined
+    const sealed = await this.sealedBySeq(row.seq)
+    // A tml-vault/1 row names its trace: it must be this one (entries' trace ids are unique).
+    return sealed?.traceId === traceId ? sealed : undefined
   }
 
   async close(): Promise<void> {

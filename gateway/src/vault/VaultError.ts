@@ -2,11 +2,11 @@ import { BaseError } from '@tml/core'
 
 /** What went wrong with sealed evidence, so that callers and tests can tell failures apart. */
 export type VaultErrorCode =
-  /** The envelope is not a `tml-vault/1` envelope (too short, unknown version). */
+  /** The envelope is not a vault envelope (too short, unknown version), or its batch is malformed. */
   | 'TML_VAULT_FORMAT'
   /** The key does not open the envelope: another epoch's key, a wrong key, or tampered bytes. */
   | 'TML_VAULT_KEY'
-  /** The envelope's SHA-256 is not the `evidence_seal` the MTL carries. */
+  /** The envelope's SHA-256 is not the `evidence_seal` the MTL carries, or it holds no record of that seq or trace. */
   | 'TML_VAULT_SEAL'
   /** The subject's key is gone (erased) or wrong: its personal fields stay sealed. */
   | 'TML_VAULT_SUBJECT'

@@ -3,6 +3,7 @@ import { type Hex, hexToBytes } from '@tml/core'
 import type { DecisionFinding } from '../service/withFindings.ts'
 import { VAULT_HEADER_LENGTH, VAULT_NONCE_LENGTH, writeEnvelopeHeader } from './envelope.ts'
 import { subjectVaultKey } from './subjectVaultKey.ts'
+import { VaultError } from './VaultError.ts'
 import type { VaultPayload } from './VaultPayload.ts'
 import { vaultAad } from './vaultAad.ts'
 import { XCHACHA_TAG_LENGTH, xchachaSealInto } from './xchacha20poly1305.ts'
@@ -26,20 +27,38 @@ export type VaultRecord = {
   personal: Hex | null
 }
 
-/** Parameters of {@link sealEvidence}. */
-export type SealEvidenceParameters = {
+/** Version of the plaintext of a `tml-vault/2` envelope: the records of one batch by `seq`. */
+export const VAULT_BATCH_VERSION = 'tml-vault-batch/1'
+
+/** Parameters of {@link vaultRecordText}: one record of a batch. */
+export type VaultRecordParameters = {
   logId: Hex
   seq: number
   traceId: string
-  /** The epoch whose data key seals the record. */
-  epoch: number
-  /** That epoch's 32-byte data key. */
-  key: Uint8Array
   /** RFC 8785 text of the pseudonymized evidence, or null for records without evidence. */
   evidence: string | null
   /** RFC 8785 text of the output `output_hash` covers, or null; used when the payload has none. */
   releasedOutput: string | null
   payload: VaultPayload
+}
+
+/** Parameters of {@link sealEvidenceBatch}. */
+export type SealEvidenceBatchParameters = {
+  logId: Hex
+  /** The epoch whose data key seals the batch. */
+  epoch: number
+  /** That epoch's 32-byte data key. */
+  key: Uint8Array
+  /** The batch's records, in ascending `seq` order, as {@link vaultRecordText} wrote them. */
+  records: readonly { seq: number; text: string }[]
+}
+
+/** A sealed batch: its envelope, the envelope's SHA-256 (every member's `evidence_seal`), its range. */
+export type SealedEvidenceBatch = {
+  envelope: Uint8Array
+  seal: Hex
+  firstSeq: number
+  lastSeq: number
 }
 
 /** Random nonces are cut from this pool, refilled 256 at a time (one system call, not 256). */
@@ -59,25 +78,15 @@ function drawNonce(out: Uint8Array, at: number): void {
 }
 
 /**
- * Seals one record's full context for the vault: the evidence and output texts, the scores and
- * the rationale go into a {@link VaultRecord}, encrypted with XChaCha20-Poly1305 under the epoch's
- * data key with a random 24-byte nonce; the subject's personal values are encrypted first under
- * the subject's own key ({@link subjectVaultKey}), so that erasing the subject shreds them. The
- * associated data binds log, `seq` and epoch. Returns the envelope and its SHA-256, the MTL's
- * `evidence_seal`.
- *
- * XChaCha20-Poly1305 rather than AES-256-GCM-SIV: its 192-bit nonces can be drawn at random for
- * every record (no counter to keep across worker restarts, no birthday bound within an epoch).
- * It runs on OpenSSL's ChaCha20-Poly1305 ({@link xchachaSealInto}), byte for byte what
- * `@noble/ciphers` produces and opens; the envelope is written in place (header, nonce,
- * ciphertext and tag in one array), and the record's text is the only serialization.
- *
- * Spec: RFC 8439 (ChaCha20-Poly1305), draft-irtf-cfrg-xchacha (XChaCha20).
+ * The JSON text of one record's {@link VaultRecord}: the evidence and output texts, the scores,
+ * the edge's findings and the rationale; the subject's personal values are sealed here already,
+ * under the subject's own key ({@link subjectVaultKey}, XChaCha20-Poly1305 with a random nonce and
+ * associated data binding log and `seq`), so that erasing the subject shreds them.
  *
  * @example
- * const { envelope, seal } = sealEvidence({ logId, seq: 7, traceId, epoch: 2, key, evidence, releasedOutput: null, payload })
+ * const text = vaultRecordText({ logId, seq: 7, traceId, evidence, releasedOutput: null, payload })
  */
-export function sealEvidence(p: SealEvidenceParameters): { envelope: Uint8Array; seal: Hex } {
+export function vaultRecordText(p: VaultRecordParameters): string {
   const { payload } = p
   let personal: Hex | null = null
   if (payload.personal !== null && payload.subjectSecret !== null) {
@@ -110,17 +119,75 @@ export function sealEvidence(p: SealEvidenceParameters): { envelope: Uint8Array;
     rationale: payload.rationale,
     personal,
   }
-  const plaintext = Buffer.from(JSON.stringify(record), 'utf8')
+  return JSON.stringify(record)
+}
+
+/**
+ * Seals the records of one commit batch together, in one `tml-vault/2` envelope: their texts
+ * ({@link vaultRecordText}) by `seq` in a `tml-vault-batch/1` object, encrypted with
+ * XChaCha20-Poly1305 under the epoch's data key with a random 24-byte nonce; the associated data
+ * binds log, epoch and the batch's first and last `seq`. Every record of the batch gets the
+ * envelope's SHA-256 as its MTL's `evidence_seal`: the envelope the chains anchor through each of
+ * them, whose opening then finds that record under its own `seq`.
+ *
+ * One envelope per batch rather than per record: the AEAD's setup, its tag, the SHA-256 and the
+ * vault row are paid once for a group commit's records instead of once each, which was most of
+ * what the vault cost a durable decision. What is given up: whoever opens one record of a batch
+ * (an auditor under a grant, the reviewer desk through the gateway) decrypts its neighbours too.
+ * They share its epoch, and so the scope any grant covers: a grant is for epochs, not records.
+ *
+ * XChaCha20-Poly1305 rather than AES-256-GCM-SIV: its 192-bit nonces can be drawn at random for
+ * every envelope (no counter to keep across worker restarts, no birthday bound within an epoch).
+ * It runs on OpenSSL's ChaCha20-Poly1305 ({@link xchachaSealInto}), byte for byte what
+ * `@noble/ciphers` produces and opens; the envelope is written in place.
+ *
+ * Spec: RFC 8439 (ChaCha20-Poly1305), draft-irtf-cfrg-xchacha (XChaCha20).
+ * @throws {VaultError} `TML_VAULT_FORMAT` for an empty batch or seqs out of order.
+ *
+ * @example
+ * const { envelope, seal } = sealEvidenceBatch({ logId, epoch: 2, key, records: [{ seq: 7, text }] })
+ */
+export function sealEvidenceBatch(p: SealEvidenceBatchParameters): SealedEvidenceBatch {
+  const { records } = p
+  const first = records[0]
+  const last = records[records.length - 1]
+  if (first === undefined || last === undefined)
+    throw new VaultError('a sealed batch holds at least one record', { code: 'TML_VAULT_FORMAT' })
+  let text = `{"v":"${VAULT_BATCH_VERSION}","records":{`
+  let previous = -1
+  for (let i = 0; i < records.length; i++) {
+    const { seq, text: record } = records[i] as { seq: number; text: string }
+    if (!(seq > previous))
+      throw new VaultError(`a sealed batch's seqs ascend: ${seq} follows ${previous}`, {
+        code: 'TML_VAULT_FORMAT',
+      })
+    previous = seq
+    text += `${i === 0 ? '' : ','}"${seq}":${record}`
+  }
+  text += '}}'
+  const plaintext = Buffer.from(text, 'utf8')
   const envelope = new Uint8Array(VAULT_HEADER_LENGTH + plaintext.length + XCHACHA_TAG_LENGTH)
-  writeEnvelopeHeader(envelope, p.epoch)
+  const range = { epoch: p.epoch, firstSeq: first.seq, lastSeq: last.seq }
+  writeEnvelopeHeader(envelope, range)
   drawNonce(envelope, VAULT_HEADER_LENGTH - VAULT_NONCE_LENGTH)
   xchachaSealInto({
     key: p.key,
     nonce: envelope.subarray(VAULT_HEADER_LENGTH - VAULT_NONCE_LENGTH, VAULT_HEADER_LENGTH),
-    aad: vaultAad({ layer: 'record', logId: p.logId, seq: p.seq, epoch: p.epoch }),
+    aad: vaultAad({
+      layer: 'batch',
+      logId: p.logId,
+      seq: first.seq,
+      lastSeq: last.seq,
+      epoch: p.epoch,
+    }),
     plaintext,
     out: envelope,
     offset: VAULT_HEADER_LENGTH,
   })
-  return { envelope, seal: `0x${hash('sha256', envelope, 'hex')}` }
+  return {
+    envelope,
+    seal: `0x${hash('sha256', envelope, 'hex')}`,
+    firstSeq: first.seq,
+    lastSeq: last.seq,
+  }
 }

@@ -9,7 +9,6 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { accessRegistryAbi, bytesToHex, type Hex } from '@tml/core'
-import Database from 'better-sqlite3'
 import type {
   ChatCompletionAssistantMessageParam,
   ChatCompletionSystemMessageParam,
@@ -51,6 +50,7 @@ import {
 } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
 import { signedResolution } from '../helpers/review.ts'
+import { flipSealedByte } from '../helpers/tamperSealed.ts'
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..')
 /** Well-known Hardhat development keys #3–#5 (custodians), #6 (auditor); never real keys. */
@@ -526,19 +526,7 @@ describe('tml export --training (student mode) on a local chain', () => {
     const before = readFileSync(out, 'utf8')
     // An attacker with the database rewrites the sealed record of the last exported pause, so
     // the failure comes after other records were opened.
-    const db = new Database(join(dir, 'log.db'))
-    try {
-      const traceId = (cases.cyd as Case).traceId
-      const row = db
-        .prepare('SELECT envelope FROM vault_records WHERE trace_id = ?')
-        .get(traceId) as { envelope: Buffer }
-      const tampered = Buffer.from(row.envelope)
-      tampered[tampered.length - 1] = (tampered.at(-1) as number) ^ 1
-      db.exec('DROP TRIGGER vault_records_no_update')
-      db.prepare('UPDATE vault_records SET envelope = ? WHERE trace_id = ?').run(tampered, traceId)
-    } finally {
-      db.close()
-    }
+    flipSealedByte(join(dir, 'log.db'), (cases.cyd as Case).traceId, 1)
     const failed = await run(exportArgs(grantId, out))
     assert.equal(failed.code, 1)
     assert.match(failed.err, /not to its MTL's evidence_seal/)

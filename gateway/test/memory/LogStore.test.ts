@@ -47,6 +47,7 @@ describe('SqliteLogStore', () => {
       'receipt_handovers',
       'schema_migrations',
       'subject_keys',
+      'vault_batches',
       'vault_epochs',
       'vault_records',
     ])

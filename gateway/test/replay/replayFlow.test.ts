@@ -32,6 +32,7 @@ import {
   type TestGateway,
 } from '../helpers/gateway.ts'
 import { tempDir } from '../helpers/memory.ts'
+import { flipSealedByte } from '../helpers/tamperSealed.ts'
 
 /** A profile whose rule reads a field the vault seals as a pseudonym. */
 const VIP_POLICY = `v: tml-policy/1
@@ -362,21 +363,7 @@ describe('tml replay: forensic replay under a live grant, on a local chain', () 
 
   it('a tampered sealed record (one byte flipped in the store file) fails with exit 2', async () => {
     assert.equal((await replay(tamperTrace)).code, 0, 'replays before the attack')
-    const db = new Database(join(dir, 'log.db'))
-    try {
-      const row = db
-        .prepare('SELECT envelope FROM vault_records WHERE trace_id = ?')
-        .get(tamperTrace) as { envelope: Buffer }
-      const envelope = Buffer.from(row.envelope)
-      envelope[envelope.length - 20] = (envelope[envelope.length - 20] as number) ^ 1
-      db.exec('DROP TRIGGER vault_records_no_update')
-      db.prepare('UPDATE vault_records SET envelope = ? WHERE trace_id = ?').run(
-        envelope,
-        tamperTrace,
-      )
-    } finally {
-      db.close()
-    }
+    flipSealedByte(join(dir, 'log.db'), tamperTrace, 20)
     const { code, err, result } = await replay(tamperTrace)
     assert.equal(code, 2)
     assert.equal(result, undefined)

@@ -10,7 +10,7 @@ import { SqliteLogStore } from '../../src/memory/SqliteLogStore.ts'
 import { SqliteVaultStore } from '../../src/vault/SqliteVaultStore.ts'
 import { LOG_ID, tempDir } from '../helpers/memory.ts'
 import { entry } from '../memory/logStoreConformance.ts'
-import { vaultStoreConformance } from './vaultStoreConformance.ts'
+import { sealedBatch, vaultStoreConformance } from './vaultStoreConformance.ts'
 
 // The SQLite vault as the commit worker uses it: on the log store's own write connection,
 // sealed records written inside the log's transaction (appendSync's alsoWrite).
@@ -20,9 +20,10 @@ vaultStoreConformance('SqliteVaultStore', async () => {
   const vault = new SqliteVaultStore(() => log.connection)
   return {
     vault,
-    append: async (entries, sealed) =>
-      log.appendSync({ entries, subjectKeys: [], erasedLookups: [] }, () =>
-        vault.writeSealed(sealed),
+    append: async (entries, batch) =>
+      log.appendSync(
+        { entries, subjectKeys: [], erasedLookups: [] },
+        batch ? () => vault.writeSealed(batch) : undefined,
       ),
     size: () => log.size(),
     raw: async (sql) => {
@@ -40,15 +41,15 @@ vaultStoreConformance('SqliteVaultStore', async () => {
   }
 })
 
-describe('SqliteVaultStore: migration 0005_vault_records_lean', () => {
-  it('keeps the sealed records of a vault of migration 0004, drops its trace-id and epoch indexes, stays write-once, and still finds records by trace id', async () => {
+describe('SqliteVaultStore: migrations 0005_vault_records_lean and 0006_vault_batches', () => {
+  it('keeps the one-record envelopes of a vault of migration 0004, drops their trace-id and epoch indexes, stays write-once, and reads them beside the batches after', async () => {
     const dir = tempDir('tml-vault-lean-')
     const path = join(dir, 'log.db')
     // The file as a gateway at migration 0004 left it, with three sealed decisions.
     const db = new Database(path)
     db.pragma('journal_mode = WAL')
     createMigrationsTable(db)
-    const upTo0004 = SQLITE_MIGRATIONS.slice(0, SQLITE_MIGRATIONS.length - 1)
+    const upTo0004 = SQLITE_MIGRATIONS.slice(0, 4)
     assert.equal(upTo0004.at(-1)?.name, '0004_vault_write_once')
     for (const m of upTo0004) db.transaction(() => applySqliteMigration(db, m))()
     db.prepare("INSERT INTO meta (key, value) VALUES ('log_id', ?)").run(LOG_ID)
@@ -85,7 +86,10 @@ describe('SqliteVaultStore: migration 0005_vault_records_lean', () => {
     assert.equal(indexes().length, 2)
     db.close()
 
-    assert.deepEqual(await migrate({ kind: 'sqlite', dataDir: dir }), ['0005_vault_records_lean'])
+    assert.deepEqual(await migrate({ kind: 'sqlite', dataDir: dir }), [
+      '0005_vault_records_lean',
+      '0006_vault_batches',
+    ])
 
     const raw = new Database(path)
     try {
@@ -112,12 +116,14 @@ describe('SqliteVaultStore: migration 0005_vault_records_lean', () => {
         assert.deepEqual(await vault.sealedByTraceId(s.traceId), s)
       }
       assert.equal(await vault.sealedByTraceId('no-such-trace'), undefined)
-      // A new sealed record after the migration is found the same ways.
-      const next = { seq: 3, traceId: entry(3).traceId, epoch: 2, envelope: new Uint8Array(48) }
-      log.appendSync({ entries: [entry(3)], subjectKeys: [], erasedLookups: [] }, () =>
-        vault.writeSealed([next]),
+      // A batch sealed after the migration is found the same ways, beside the records before it.
+      const next = sealedBatch([3, 4], { epoch: 2 })
+      log.appendSync({ entries: next.entries, subjectKeys: [], erasedLookups: [] }, () =>
+        vault.writeSealed(next.batch),
       )
-      assert.deepEqual(await vault.sealedByTraceId(next.traceId), next)
+      assert.deepEqual(await vault.sealedByTraceId(entry(4).traceId), next.sealed(4))
+      assert.deepEqual(await vault.sealedBySeq(3), next.sealed(3))
+      assert.deepEqual(await vault.sealedBySeq(2), sealed[2])
     } finally {
       await vault.close()
       await log.close()

@@ -288,7 +288,8 @@ describe('sealed evidence vault and policy archive on the PostgreSQL store', () 
     await client.connect()
     try {
       await assert.rejects(client.query("UPDATE policy_archive SET document = '{}'"), /append-only/)
-      await assert.rejects(client.query('DELETE FROM vault_records'), /write-once/)
+      await assert.rejects(client.query('DELETE FROM vault_batches'), /write-once/)
+      await assert.rejects(client.query('TRUNCATE vault_records'), /write-once/)
     } finally {
       await client.end()
     }

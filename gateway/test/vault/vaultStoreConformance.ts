@@ -4,23 +4,27 @@ import { describe, test } from 'node:test'
 import { canonicalize } from '@tml/core'
 import type { StoredEntry } from '../../src/memory/LogStore.ts'
 import { StoreError } from '../../src/memory/StoreError.ts'
-import { sealEvidence } from '../../src/vault/sealEvidence.ts'
-import type { SealedEntry, StoredEpochKey, VaultStore } from '../../src/vault/VaultStore.ts'
+import { openEvidence } from '../../src/vault/openEvidence.ts'
+import { sealEvidenceBatch, vaultRecordText } from '../../src/vault/sealEvidence.ts'
+import type {
+  SealedBatch,
+  SealedEntry,
+  StoredEpochKey,
+  VaultStore,
+} from '../../src/vault/VaultStore.ts'
 import { LOG_ID } from '../helpers/memory.ts'
 import { entry } from '../memory/logStoreConformance.ts'
 
 /** One vault store over a fresh log, with the write path its committer uses. */
 export type VaultHarness = {
   vault: VaultStore
-  /** Appends log entries and their sealed records in one transaction, as the committer does. */
-  append(entries: StoredEntry[], sealed: SealedEntry[]): Promise<void>
+  /** Appends log entries and their batch's sealed envelope in one transaction, as the committer does. */
+  append(entries: StoredEntry[], batch?: SealedBatch): Promise<void>
   size(): Promise<number>
   /** Runs one statement on the database, past the stores (what an attacker with SQL access does). */
   raw(sql: string): Promise<unknown>
   close(): Promise<void>
 }
-
-const KEY = new Uint8Array(randomBytes(32))
 
 /** The wrapped key of `epoch` (shares as the ring stores them; their bytes are opaque here). */
 export function epochKey(epoch: number): StoredEpochKey {
@@ -38,25 +42,48 @@ export function epochKey(epoch: number): StoredEpochKey {
   }
 }
 
+/** The data key every test envelope is sealed under. */
+export const VAULT_TEST_KEY = new Uint8Array(randomBytes(32))
+
 /**
- * Entry `seq` of a test log sealed in `epoch`: a real envelope, and an MTL whose `evidence_seal`
- * is its SHA-256, as the committer writes them.
+ * Entries `seqs` of a test log committed together in `epoch`: one real `tml-vault/2` envelope for
+ * those not in `unsealed`, and MTLs whose `evidence_seal` is its SHA-256, as the committer writes
+ * them; `sealed(seq)` is what a reader gets back for a sealed one.
  */
-export function sealedEntry(seq: number, epoch = 1): { entry: StoredEntry; sealed: SealedEntry } {
-  const base = entry(seq)
-  const { envelope, seal } = sealEvidence({
+export function sealedBatch(
+  seqs: readonly number[],
+  { epoch = 1, unsealed = [] }: { epoch?: number; unsealed?: readonly number[] } = {},
+): { entries: StoredEntry[]; batch: SealedBatch; sealed: (seq: number) => SealedEntry } {
+  const members = seqs.filter((seq) => !unsealed.includes(seq))
+  const { envelope, seal, firstSeq, lastSeq } = sealEvidenceBatch({
     logId: LOG_ID,
-    seq,
-    traceId: base.traceId,
     epoch,
-    key: KEY,
-    evidence: canonicalize({ context: {}, input: { n: seq }, signals: {} }),
-    releasedOutput: null,
-    payload: { output: null, scores: null, rationale: null, personal: null, subjectSecret: null },
+    key: VAULT_TEST_KEY,
+    records: members.map((seq) => ({
+      seq,
+      text: vaultRecordText({
+        logId: LOG_ID,
+        seq,
+        traceId: entry(seq).traceId,
+        evidence: canonicalize({ context: {}, input: { n: seq }, signals: {} }),
+        releasedOutput: null,
+        payload: {
+          output: null,
+          scores: null,
+          rationale: null,
+          personal: null,
+          subjectSecret: null,
+        },
+      }),
+    })),
   })
   return {
-    entry: { ...base, mtl: canonicalize({ evidence_seal: seal, seq }) },
-    sealed: { seq, traceId: base.traceId, epoch, envelope },
+    entries: seqs.map((seq) => ({
+      ...entry(seq),
+      mtl: canonicalize(unsealed.includes(seq) ? { seq } : { evidence_seal: seal, seq }),
+    })),
+    batch: { firstSeq, lastSeq, epoch, envelope },
+    sealed: (seq) => ({ seq, traceId: entry(seq).traceId, epoch, envelope }),
   }
 }
 
@@ -79,24 +106,46 @@ export function vaultStoreConformance(name: string, make: () => Promise<VaultHar
       assert.equal(await h.vault.lastEpoch(), 2)
       assert.deepEqual(await h.vault.epochKey(1), epochKey(1))
       assert.equal(await h.vault.epochKey(3), undefined)
-      const [a, b] = [sealedEntry(0, 1), sealedEntry(1, 2)]
-      await h.append([a.entry, b.entry], [a.sealed, b.sealed])
-      assert.deepEqual(await h.vault.sealedBySeq(1), b.sealed)
-      assert.deepEqual(await h.vault.sealedByTraceId(a.entry.traceId), a.sealed)
+      const [a, b] = [sealedBatch([0], { epoch: 1 }), sealedBatch([1], { epoch: 2 })]
+      await h.append(a.entries, a.batch)
+      await h.append(b.entries, b.batch)
+      assert.deepEqual(await h.vault.sealedBySeq(1), b.sealed(1))
+      assert.deepEqual(await h.vault.sealedByTraceId(entry(0).traceId), a.sealed(0))
       assert.equal(await h.vault.sealedBySeq(2), undefined)
       assert.equal(await h.vault.sealedByTraceId('no-such-trace'), undefined)
       await h.close()
     })
 
-    test('behavior: a group commit of 40 sealed records reads back whole, record by record', async () => {
+    test('behavior: a group commit of 40 reads back record by record, each opening its own record; an unsealed one in it has none', async () => {
       const h = await make()
       await h.vault.putEpoch(epochKey(1))
-      const batch = Array.from({ length: 40 }, (_, seq) => sealedEntry(seq))
-      await h.append(
-        batch.map((b) => b.entry),
-        batch.map((b) => b.sealed),
-      )
-      for (const b of batch) assert.deepEqual(await h.vault.sealedBySeq(b.sealed.seq), b.sealed)
+      const before = sealedBatch([0, 1])
+      await h.append(before.entries, before.batch)
+      const seqs = Array.from({ length: 40 }, (_, i) => i + 2)
+      const group = sealedBatch(seqs, { unsealed: [17] })
+      await h.append(group.entries, group.batch)
+      const after = sealedBatch([42])
+      await h.append(after.entries, after.batch)
+      for (const seq of seqs) {
+        if (seq === 17) continue
+        const sealed = await h.vault.sealedBySeq(seq)
+        assert.deepEqual(sealed, group.sealed(seq))
+        assert.deepEqual(await h.vault.sealedByTraceId(entry(seq).traceId), group.sealed(seq))
+        const { record } = openEvidence({
+          envelope: (sealed as SealedEntry).envelope,
+          key: VAULT_TEST_KEY,
+          logId: LOG_ID,
+          seq,
+          seal: JSON.parse((group.entries[seq - 2] as StoredEntry).mtl).evidence_seal,
+          traceId: entry(seq).traceId,
+        })
+        assert.equal(record.trace_id, entry(seq).traceId)
+      }
+      // Inside the batch's range, but its MTL names no sealed record: none is served for it.
+      assert.equal(await h.vault.sealedBySeq(17), undefined)
+      assert.equal(await h.vault.sealedByTraceId(entry(17).traceId), undefined)
+      assert.deepEqual(await h.vault.sealedBySeq(1), before.sealed(1))
+      assert.deepEqual(await h.vault.sealedBySeq(42), after.sealed(42))
       await h.close()
     })
 
@@ -111,36 +160,37 @@ export function vaultStoreConformance(name: string, make: () => Promise<VaultHar
       await h.close()
     })
 
-    test('errors: a batch whose sealed records fail to write leaves neither its MTLs nor its records', async () => {
+    test('errors: a batch whose sealed envelope fails to write leaves neither its MTLs nor its envelope', async () => {
       const h = await make()
       await h.vault.putEpoch(epochKey(1))
-      const first = sealedEntry(0)
-      await h.append([first.entry], [first.sealed])
-      const next = sealedEntry(1)
-      // The second record of the batch collides with a stored one: the whole batch is refused.
+      const first = sealedBatch([0])
+      await h.append(first.entries, first.batch)
+      const next = sealedBatch([1])
+      // The envelope collides with the stored one (the same first seq): the whole batch is refused.
       await assert.rejects(
-        h.append([next.entry], [next.sealed, { ...first.sealed }]),
+        h.append(next.entries, { ...next.batch, firstSeq: 0 }),
         (e: unknown) => e instanceof StoreError,
       )
       assert.equal(await h.size(), 1)
       assert.equal(await h.vault.sealedBySeq(1), undefined)
-      assert.deepEqual(await h.vault.sealedBySeq(0), first.sealed)
+      assert.deepEqual(await h.vault.sealedBySeq(0), first.sealed(0))
       await h.close()
     })
 
-    test('errors: sealed records and wrapped epoch keys cannot be changed or deleted, even past the store', async () => {
+    test('errors: sealed envelopes and wrapped epoch keys cannot be changed or deleted, even past the store', async () => {
       const h = await make()
       await h.vault.putEpoch(epochKey(1))
-      const first = sealedEntry(0)
-      await h.append([first.entry], [first.sealed])
+      const first = sealedBatch([0])
+      await h.append(first.entries, first.batch)
       for (const sql of [
-        'UPDATE vault_records SET envelope = envelope || envelope',
-        'DELETE FROM vault_records',
+        'UPDATE vault_batches SET envelope = envelope || envelope',
+        'UPDATE vault_batches SET last_seq = 5',
+        'DELETE FROM vault_batches',
         "UPDATE vault_epochs SET shares = '[]'",
         'DELETE FROM vault_epochs',
       ])
         await assert.rejects(h.raw(sql), /append-only|write-once/, sql)
-      assert.deepEqual(await h.vault.sealedBySeq(0), first.sealed)
+      assert.deepEqual(await h.vault.sealedBySeq(0), first.sealed(0))
       assert.deepEqual(await h.vault.epochKey(1), epochKey(1))
       await h.close()
     })

@@ -3,6 +3,7 @@ import { ANCHORING_SCHEMA } from './anchoringSchema.ts'
 import { LOG_SCHEMA } from './logSchema.ts'
 import { POLICY_ARCHIVE_SCHEMA } from './policyArchiveSchema.ts'
 import { REPLICA_SCHEMA } from './replicaSchema.ts'
+import { VAULT_BATCHES_SCHEMA } from './vaultBatchesSchema.ts'
 import { VAULT_SCHEMA } from './vaultSchema.ts'
 
 /**
@@ -38,6 +39,12 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     name: '0004_replicas',
     up: async (client) => {
       for (const statement of REPLICA_SCHEMA) await client.query(statement)
+    },
+  },
+  {
+    name: '0005_vault_batches',
+    up: async (client) => {
+      for (const statement of VAULT_BATCHES_SCHEMA) await client.query(statement)
     },
   },
 ]

@@ -17,7 +17,7 @@
 export const VAULT_SEAL_SQLSTATE = 'TM005'
 
 /** The MTL's `evidence_seal` as its RFC 8785 text spells it (a top-level key, no spaces). */
-const SEAL_KEY = '"evidence_seal":"'
+export const SEAL_KEY = '"evidence_seal":"'
 
 /** DDL of migration `0003_vault`, one statement per element. */
 export const VAULT_SCHEMA: readonly string[] = [

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { initialSchema } from './initialSchema.ts'
 import { policyArchiveSchema } from './policyArchiveSchema.ts'
+import { vaultBatchesSchema } from './vaultBatchesSchema.ts'
 import { vaultRecordsLeanSchema } from './vaultRecordsLeanSchema.ts'
 import { vaultSchema } from './vaultSchema.ts'
 import { vaultWriteOnceSchema } from './vaultWriteOnceSchema.ts'
@@ -18,4 +19,5 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { name: '0003_vault', up: vaultSchema },
   { name: '0004_vault_write_once', up: vaultWriteOnceSchema },
   { name: '0005_vault_records_lean', up: vaultRecordsLeanSchema },
+  { name: '0006_vault_batches', up: vaultBatchesSchema },
 ]

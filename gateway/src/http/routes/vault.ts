@@ -11,8 +11,10 @@ const hex = { type: 'string', pattern: '^0x[0-9a-f]*$' } as const
 /**
  * `GET /v1/vault/epochs/{epoch}`: an epoch key as k-of-n shares, each wrapped to its custodian's
  * X25519 key (what a custodian opens to release its share). `GET /v1/vault/records/{traceId}`:
- * a sealed record's envelope, whose SHA-256 is the MTL's `evidence_seal`. Both public: without k
- * custodians' shares they are ciphertext, and the seal they are checked against is public.
+ * the sealed envelope holding an MTL's record (its commit batch's, `tml-vault/2`; or its own,
+ * `tml-vault/1`, from gateways before batches), whose SHA-256 is the MTL's `evidence_seal`. Both
+ * public: without k custodians' shares they are ciphertext, and the seal they are checked against
+ * is public.
  */
 export function vaultRoutes(app: FastifyInstance, { vault }: VaultRouteServices): void {
   app.get<{ Params: { epoch: string } }>(
@@ -81,7 +83,7 @@ export function vaultRoutes(app: FastifyInstance, { vault }: VaultRouteServices)
       config: { public: true },
       schema: {
         operationId: 'getSealedRecord',
-        summary: 'The sealed evidence envelope of an MTL (tml-vault/1)',
+        summary: "The sealed evidence envelope holding an MTL's record (tml-vault/2 or /1)",
         params: traceIdParams,
         response: {
           200: {
