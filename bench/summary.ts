@@ -210,7 +210,8 @@ export const FIGURES: readonly Figure[] = [
   },
   {
     bench: 'gateway',
-    figure: 'sealed evidence vault: sealing one record in the commit worker (XChaCha20-Poly1305)',
+    figure:
+      'sealed evidence vault: sealing one record in the commit worker (XChaCha20-Poly1305, one envelope per batch of 16)',
     path: 'sealUs',
     unit: 'µs',
     targets: [{ on: 'value', is: '<=', limit: 15 }],
