@@ -29,7 +29,8 @@ export type PgVaultCommitterParameters = {
  * its sealed envelope are written in one transaction (`PgLogStore.append` with
  * `PgVaultStore.writeSealed`):
  * an acknowledged MTL always has its envelope, and a rolled-back batch leaves neither. The
- * database refuses, at commit, a sealed MTL without its record or a record that is not its MTL's.
+ * database refuses, at commit, a sealed MTL in no envelope of its seal, or an envelope that is not
+ * its MTLs'.
  *
  * The epoch keys live in this process's memory (the ring wipes each one when its epoch ends), as
  * they do in the worker, which shares the process's memory anyway. Sealing costs a few µs per

@@ -2,8 +2,9 @@ import type pg from 'pg'
 import { MigrationError } from '../db/MigrationError.ts'
 import { preparePostgresSchema } from '../db/postgres/postgresSchema.ts'
 import { storeName } from '../db/postgres/storeName.ts'
-import { SEAL_KEY, VAULT_SEAL_SQLSTATE } from '../db/postgres/vaultSchema.ts'
+import { VAULT_SEAL_SQLSTATE } from '../db/postgres/vaultSchema.ts'
 import { StoreError } from '../memory/StoreError.ts'
+import { EVIDENCE_SEAL_KEY } from './evidenceSealKey.ts'
 import type { SealedBatch, SealedEntry, StoredEpochKey, VaultStore } from './VaultStore.ts'
 import type { WrappedShare } from './wrapEpochKey.ts'
 
@@ -131,7 +132,7 @@ export class PgVaultStore implements VaultStore {
         `SELECT e.seq, e.trace_id, b.epoch, b.envelope FROM entries e
          JOIN LATERAL (SELECT * FROM vault_batches WHERE first_seq <= e.seq
            ORDER BY first_seq DESC LIMIT 1) b ON b.last_seq >= e.seq
-         WHERE ${entry} AND position('${SEAL_KEY}' in e.mtl) > 0`,
+         WHERE ${entry} AND position('${EVIDENCE_SEAL_KEY}' in e.mtl) > 0`,
       )) ??
       (await query(`SELECT seq, trace_id, epoch, envelope FROM vault_records WHERE ${record}`))
     if (!row) return undefined

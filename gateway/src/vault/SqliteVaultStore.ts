@@ -1,16 +1,13 @@
 import type Database from 'better-sqlite3'
 import DatabaseConstructor from 'better-sqlite3'
 import { StoreError } from '../memory/StoreError.ts'
+import { EVIDENCE_SEAL_KEY } from './evidenceSealKey.ts'
 import type { SealedBatch, SealedEntry, StoredEpochKey, VaultStore } from './VaultStore.ts'
 import { VAULT_TABLES } from './vaultTables.ts'
 import type { WrappedShare } from './wrapEpochKey.ts'
 
 type EntryRow = { seq: number; trace_id: string; epoch: number; envelope: Buffer }
 type EpochRow = { epoch: number; opened_ms: number; threshold: number; shares: string }
-
-// A sealed MTL's `evidence_seal` as its RFC 8785 text spells it (a top-level key, no spaces):
-// a `seq` inside a batch's range whose MTL does not carry it has no sealed record there.
-const SEAL_KEY = '"evidence_seal":"'
 
 function prepare(db: Database.Database) {
   db.exec(VAULT_TABLES)
@@ -19,10 +16,11 @@ function prepare(db: Database.Database) {
       'INSERT INTO vault_batches (first_seq, last_seq, epoch, envelope) VALUES (?, ?, ?, ?)',
     ),
     // The batch whose range holds `seq`: the last one starting at or before it (batches do not
-    // overlap: each starts after the previous commit's records).
+    // overlap: each starts after the previous commit's records). A `seq` in its range whose MTL
+    // carries no `evidence_seal` has no record there.
     batchBySeq: db.prepare(
       `SELECT e.seq, e.trace_id, b.epoch, b.envelope FROM entries e, vault_batches b
-       WHERE e.seq = ? AND instr(e.mtl, '${SEAL_KEY}') > 0
+       WHERE e.seq = ? AND instr(e.mtl, '${EVIDENCE_SEAL_KEY}') > 0
          AND b.first_seq = (SELECT max(first_seq) FROM vault_batches WHERE first_seq <= e.seq)
          AND b.last_seq >= e.seq`,
     ),

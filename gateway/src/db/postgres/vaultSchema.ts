@@ -11,13 +11,13 @@
 //   that its trace id and `evidence_seal` are this row's (SHA-256 of the envelope). (No foreign
 //   key to `entries`: it would add nothing to this check, and `entries` refuses DELETE anyway.) Another deferred trigger, on `entries`, refuses to commit an MTL carrying an
 //   `evidence_seal` without its sealed record. So an MTL with a seal and its envelope commit
-//   together or not at all, whichever client writes them.
+//   together or not at all, whichever client writes them. (Migration `0005_vault_batches`
+//   replaces that last check for envelopes of whole batches: see vaultBatchesSchema.ts.)
+
+import { EVIDENCE_SEAL_KEY } from '../../vault/evidenceSealKey.ts'
 
 /** SQLSTATE of a sealed record that does not match its MTL, or an MTL without its record. */
 export const VAULT_SEAL_SQLSTATE = 'TM005'
-
-/** The MTL's `evidence_seal` as its RFC 8785 text spells it (a top-level key, no spaces). */
-export const SEAL_KEY = '"evidence_seal":"'
 
 /** DDL of migration `0003_vault`, one statement per element. */
 export const VAULT_SCHEMA: readonly string[] = [
@@ -73,6 +73,6 @@ export const VAULT_SCHEMA: readonly string[] = [
   // top-level field): a log without the vault writes as before.
   `CREATE CONSTRAINT TRIGGER entries_sealed_have_record AFTER INSERT ON entries
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-    WHEN (position('${SEAL_KEY}' in NEW.mtl) > 0)
+    WHEN (position('${EVIDENCE_SEAL_KEY}' in NEW.mtl) > 0)
     EXECUTE FUNCTION tml_vault_mtl_has_record()`,
 ]
