@@ -108,11 +108,10 @@ describe('PgVaultStore: what the database itself refuses', () => {
       log.append({ entries, subjectKeys: [], erasedLookups: [] }, (c) =>
         vault.writeSealed(c, batch),
       )
-    // Another envelope (same seqs and epoch) under the MTLs' seal: the hashes differ (the MTLs'
-    // check runs first, their rows having been written first).
+    // Another envelope (same seqs and epoch) under the MTLs' seal: the hashes differ.
     await assert.rejects(
       append(a.entries, other.batch),
-      (e: unknown) => sealCode(e) && /seq 0 names a sealed record/.test((e as Error).message),
+      (e: unknown) => sealCode(e) && /not the one its MTLs name/.test((e as Error).message),
     )
     // An envelope whose first and last MTLs do not name it, its MTLs sealed by none: refused.
     const unsealed = [0, 1, 2].map((seq) => entry(seq))
@@ -132,21 +131,23 @@ describe('PgVaultStore: what the database itself refuses', () => {
     assert.equal(await vault.sealedBySeq(0), undefined)
   })
 
-  test('errors: an envelope that overlaps another batch is refused', async () => {
+  test('errors: envelopes whose ranges overlap are refused, even when each is named by its own MTLs', async () => {
     const { log, vault } = await fresh()
     await vault.putEpoch(epochKey(1))
-    const a = sealedBatch([0, 1])
-    await log.append({ entries: a.entries, subjectKeys: [], erasedLookups: [] }, (c) =>
-      vault.writeSealed(c, a.batch),
-    )
-    const b = sealedBatch([2, 3])
+    // Outer names 0 and 3; inner, inside its range, names 1 and 2. Each MTL lies in an envelope
+    // of its own seal and each envelope's first and last MTLs name it: only the overlap is wrong
+    // (a reader of seq 3 would find the inner one, the last to start before it, which ends at 2).
+    const outer = sealedBatch([0, 1, 2, 3], { unsealed: [1, 2] })
+    const inner = sealedBatch([1, 2])
+    const entries = [outer.entries[0], ...inner.entries, outer.entries[3]] as StoredEntry[]
     await assert.rejects(
-      log.append({ entries: b.entries, subjectKeys: [], erasedLookups: [] }, (c) =>
-        vault.writeSealed(c, { ...b.batch, firstSeq: 1 }),
-      ),
+      log.append({ entries, subjectKeys: [], erasedLookups: [] }, async (c) => {
+        await vault.writeSealed(c, outer.batch)
+        await vault.writeSealed(c, inner.batch)
+      }),
       (e: unknown) => sealCode(e) && /overlaps another/.test((e as Error).message),
     )
-    assert.equal(await log.size(), 2)
+    assert.equal(await log.size(), 0)
   })
 
   test('errors: a batch sealed under an epoch whose wrapped key is not stored is refused', async () => {

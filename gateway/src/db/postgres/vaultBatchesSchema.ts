@@ -8,6 +8,8 @@
 //   `evidence_seal` equal to SHA-256 of the envelope, and it may not overlap another batch.
 // - An MTL carrying `evidence_seal` must, at commit, lie in a batch whose envelope hashes to that
 //   seal (or have a `tml-vault/1` record of its own): the check of migration 0003 is replaced.
+//   It compares with the seal of the batch's first MTL, which the batch's own check holds to the
+//   envelope's SHA-256: one hash per batch, not one per record.
 import { VAULT_SEAL_SQLSTATE } from './vaultSchema.ts'
 
 /** DDL of migration `0005_vault_batches`, one statement per element. */
@@ -47,8 +49,9 @@ export const VAULT_BATCHES_SCHEMA: readonly string[] = [
   BEGIN
     IF seal IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM vault_records WHERE seq = NEW.seq)
-      AND NOT EXISTS (SELECT 1 FROM vault_batches WHERE first_seq <= NEW.seq
-        AND last_seq >= NEW.seq AND '0x' || encode(sha256(envelope), 'hex') = seal) THEN
+      AND NOT EXISTS (SELECT 1 FROM vault_batches b JOIN entries f ON f.seq = b.first_seq
+        WHERE b.first_seq <= NEW.seq AND b.last_seq >= NEW.seq
+          AND (f.mtl::jsonb ->> 'evidence_seal') = seal) THEN
       RAISE EXCEPTION 'MTL of seq % names a sealed record the transaction did not write', NEW.seq
         USING ERRCODE = '${VAULT_SEAL_SQLSTATE}';
     END IF;
