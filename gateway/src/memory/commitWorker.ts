@@ -79,7 +79,7 @@ if (port) {
       if (!store) throw openError
       if (request.op === 'commit') {
         const batch = decodeBatch(request.batch)
-        const { entries, sealed, vaultBatch } = sealBatch({
+        const { entries, sealed, vaultBatches } = sealBatch({
           records: batch.records,
           signerFor: (seq) => keys.signerFor(seq),
           ...(ring ? { vault: ring } : {}),
@@ -91,8 +91,8 @@ if (port) {
             subjectKeys: batch.subjectKeys,
             erasedLookups: batch.erasedLookups,
           },
-          // The sealed envelope commits in the same transaction as the MTLs that name it.
-          vaultBatch === undefined ? undefined : () => vault?.writeSealed(vaultBatch),
+          // The sealed envelopes commit in the same transaction as the MTLs that name them.
+          vaultBatches.length === 0 ? undefined : () => vault?.writeSealed(vaultBatches),
         )
         reply({ id: request.id, ok: true, sealed: sealed.map(encodeSealed).join('\n') })
       } else if (request.op === 'probe') {

@@ -26,7 +26,7 @@ export type PgVaultCommitterParameters = {
  * writes go through the pool on the event loop, so here sealing runs on the event loop too (as
  * the inline committer signs receipts): the batch's records are sealed together under the open
  * epoch key (`sealBatch`, which adds `evidence_seal` to their MTLs), then the batch's entries and
- * its sealed envelope are written in one transaction (`PgLogStore.append` with
+ * its sealed envelopes are written in one transaction (`PgLogStore.append` with
  * `PgVaultStore.writeSealed`):
  * an acknowledged MTL always has its envelope, and a rolled-back batch leaves neither. The
  * database refuses, at commit, a sealed MTL in no envelope of its seal, or an envelope that is not
@@ -79,16 +79,16 @@ export class PgVaultCommitter implements Committer {
   }
 
   async commit(batch: CommitBatch): Promise<SealedRecord[]> {
-    const { entries, sealed, vaultBatch } = sealBatch({
+    const { entries, sealed, vaultBatches } = sealBatch({
       records: batch.records,
       signerFor: (seq) => this.#keys.signerFor(seq),
       vault: this.#ring,
     })
     await this.#store.append(
       { entries, subjectKeys: batch.subjectKeys, erasedLookups: batch.erasedLookups },
-      vaultBatch === undefined
+      vaultBatches.length === 0
         ? undefined
-        : (client) => this.#vault.writeSealed(client, vaultBatch),
+        : (client) => this.#vault.writeSealed(client, vaultBatches),
     )
     return sealed
   }

@@ -58,18 +58,21 @@ export class PgVaultStore implements VaultStore {
   }
 
   /**
-   * Writes a commit batch's sealed envelope on `client`, in the transaction open on it: the
+   * Writes a commit batch's sealed envelopes on `client`, in the transaction open on it: the
    * committer passes the client of the log append that writes the batch's MTLs.
    */
-  async writeSealed(client: pg.ClientBase, batch: SealedBatch): Promise<void> {
-    const { envelope } = batch
+  async writeSealed(client: pg.ClientBase, batches: readonly SealedBatch[]): Promise<void> {
+    if (batches.length === 0) return
     await client.query(
-      'INSERT INTO vault_batches (first_seq, last_seq, epoch, envelope) VALUES ($1, $2, $3, $4)',
+      `INSERT INTO vault_batches (first_seq, last_seq, epoch, envelope)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bytea[])`,
       [
-        batch.firstSeq,
-        batch.lastSeq,
-        batch.epoch,
-        Buffer.from(envelope.buffer, envelope.byteOffset, envelope.length),
+        batches.map((b) => b.firstSeq),
+        batches.map((b) => b.lastSeq),
+        batches.map((b) => b.epoch),
+        batches.map((b) =>
+          Buffer.from(b.envelope.buffer, b.envelope.byteOffset, b.envelope.length),
+        ),
       ],
     )
   }

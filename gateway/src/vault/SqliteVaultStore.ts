@@ -81,11 +81,12 @@ export class SqliteVaultStore implements VaultStore {
   }
 
   /**
-   * Writes a commit batch's sealed envelope on the current connection, in whatever transaction is
-   * open: the log store calls it inside the transaction of the batch's MTLs.
+   * Writes a commit batch's sealed envelopes on the current connection, in whatever transaction
+   * is open: the log store calls it inside the transaction of the batch's MTLs.
    */
-  writeSealed(batch: SealedBatch): void {
-    this.#s().insertBatch.run(batch.firstSeq, batch.lastSeq, batch.epoch, batch.envelope)
+  writeSealed(batches: readonly SealedBatch[]): void {
+    const { insertBatch } = this.#s()
+    for (const b of batches) insertBatch.run(b.firstSeq, b.lastSeq, b.epoch, b.envelope)
   }
 
   /** {@link VaultStore.putEpoch} without the promise (the commit worker's thread). */

@@ -51,7 +51,7 @@ vaultStoreConformance('PgVaultStore', async () => {
     append: (entries, batch) =>
       log.append(
         { entries, subjectKeys: [], erasedLookups: [] },
-        batch ? (client) => vault.writeSealed(client, batch) : undefined,
+        batch ? (client) => vault.writeSealed(client, [batch]) : undefined,
       ),
     size: () => log.size(),
     raw: (sql) => pool.query(sql),
@@ -70,7 +70,7 @@ describe('PgVaultStore: what the database itself refuses', () => {
     await vault.putEpoch(epochKey(1))
     const a = sealedBatch([0])
     await log.append({ entries: a.entries, subjectKeys: [], erasedLookups: [] }, (c) =>
-      vault.writeSealed(c, a.batch),
+      vault.writeSealed(c, [a.batch]),
     )
     for (const sql of [
       'UPDATE vault_batches SET last_seq = 9',
@@ -106,7 +106,7 @@ describe('PgVaultStore: what the database itself refuses', () => {
     const other = sealedBatch([0, 1, 2])
     const append = (entries: StoredEntry[], batch: SealedBatch) =>
       log.append({ entries, subjectKeys: [], erasedLookups: [] }, (c) =>
-        vault.writeSealed(c, batch),
+        vault.writeSealed(c, [batch]),
       )
     // Another envelope (same seqs and epoch) under the MTLs' seal: the hashes differ.
     await assert.rejects(
@@ -142,8 +142,8 @@ describe('PgVaultStore: what the database itself refuses', () => {
     const entries = [outer.entries[0], ...inner.entries, outer.entries[3]] as StoredEntry[]
     await assert.rejects(
       log.append({ entries, subjectKeys: [], erasedLookups: [] }, async (c) => {
-        await vault.writeSealed(c, outer.batch)
-        await vault.writeSealed(c, inner.batch)
+        await vault.writeSealed(c, [outer.batch])
+        await vault.writeSealed(c, [inner.batch])
       }),
       (e: unknown) => sealCode(e) && /overlaps another/.test((e as Error).message),
     )
@@ -155,7 +155,7 @@ describe('PgVaultStore: what the database itself refuses', () => {
     const a = sealedBatch([0], { epoch: 7 })
     await assert.rejects(
       log.append({ entries: a.entries, subjectKeys: [], erasedLookups: [] }, (c) =>
-        vault.writeSealed(c, a.batch),
+        vault.writeSealed(c, [a.batch]),
       ),
       (e: unknown) => e instanceof StoreError && e.code === 'POSTGRES_23503',
     )

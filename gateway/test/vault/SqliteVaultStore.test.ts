@@ -23,7 +23,7 @@ vaultStoreConformance('SqliteVaultStore', async () => {
     append: async (entries, batch) =>
       log.appendSync(
         { entries, subjectKeys: [], erasedLookups: [] },
-        batch ? () => vault.writeSealed(batch) : undefined,
+        batch ? () => vault.writeSealed([batch]) : undefined,
       ),
     size: () => log.size(),
     raw: async (sql) => {
@@ -119,7 +119,7 @@ describe('SqliteVaultStore: migrations 0005_vault_records_lean and 0006_vault_ba
       // A batch sealed after the migration is found the same ways, beside the records before it.
       const next = sealedBatch([3, 4], { epoch: 2 })
       log.appendSync({ entries: next.entries, subjectKeys: [], erasedLookups: [] }, () =>
-        vault.writeSealed(next.batch),
+        vault.writeSealed([next.batch]),
       )
       assert.deepEqual(await vault.sealedByTraceId(entry(4).traceId), next.sealed(4))
       assert.deepEqual(await vault.sealedBySeq(3), next.sealed(3))
