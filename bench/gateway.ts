@@ -154,6 +154,7 @@ function load(
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000
+const round1 = (x: number) => Math.round(x * 10) / 10
 
 /** CPU time per request (µs) by where it was spent; `total` is what the two vCPUs must share. */
 type ThreadCpu = { client: number; serverMain: number; serverOther: number; total: number }
@@ -327,6 +328,17 @@ async function vaultThroughput() {
     })
     return { server, port: ready.gatewayPort }
   }
+  const usage = (server: ChildProcess) =>
+    new Promise<Extract<ServerMessage, { kind: 'usage' }>>((resolve) => {
+      const on = (m: ServerMessage) => {
+        if (m.kind === 'usage') {
+          server.off('message', on)
+          resolve(m)
+        }
+      }
+      server.on('message', on)
+      server.send({ op: 'usage' } satisfies ServerCommand)
+    })
   const off = await start(false)
   const on = await start(true)
   const connections = Number(process.env.TML_BENCH_CONNECTIONS ?? 128)
@@ -334,12 +346,30 @@ async function vaultThroughput() {
   const durationMs = quick ? 1500 : 4000
   await load(off.port, '/v1/decisions', connections, 1, 1000)
   await load(on.port, '/v1/decisions', connections, 1, 1000)
+  // CPU time of each side over all rounds: the server process's (event loop, commit worker and
+  // the rest) and the load generator's, which shares the machine's CPUs with it.
+  const cpu = {
+    off: { serverUs: 0, clientUs: 0, decisions: 0 },
+    on: { serverUs: 0, clientUs: 0, decisions: 0 },
+  }
+  const measure = async (side: typeof off, spent: (typeof cpu)['off']) => {
+    const before = await usage(side.server)
+    const result = await load(side.port, '/v1/decisions', connections, 1, durationMs)
+    const after = await usage(side.server)
+    spent.serverUs += after.cpuUs - before.cpuUs
+    spent.clientUs += result.clientCpuUs
+    spent.decisions += result.completed
+    return result
+  }
   const runs: { vaultOffPerSec: number; vaultOnPerSec: number; ratio: number }[] = []
   for (let i = 0; i < rounds; i++) {
-    const [first, second] = i % 2 === 0 ? [off, on] : [on, off]
-    const a = await load(first.port, '/v1/decisions', connections, 1, durationMs)
-    const b = await load(second.port, '/v1/decisions', connections, 1, durationMs)
-    const [o, v] = first === off ? [a, b] : [b, a]
+    const order = i % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)
+    const results = {
+      off: undefined as ClientReport | undefined,
+      on: undefined as ClientReport | undefined,
+    }
+    for (const name of order) results[name] = await measure(name === 'off' ? off : on, cpu[name])
+    const [o, v] = [results.off as ClientReport, results.on as ClientReport]
     for (const r of [o, v])
       if (Object.keys(r.statuses).some((s) => s !== '200'))
         throw new Error(`non-200 answers: ${JSON.stringify(r.statuses)}`)
@@ -353,7 +383,22 @@ async function vaultThroughput() {
     server.send({ op: 'close' } satisfies ServerCommand)
     await new Promise((resolve) => server.once('exit', resolve))
   }
-  return { ratio: round3(median(runs.map((r) => r.ratio))), connections, durationMs, runs }
+  const perDecision = (c: (typeof cpu)['off']) => ({
+    server: round1(c.serverUs / c.decisions),
+    client: round1(c.clientUs / c.decisions),
+    total: round1((c.serverUs + c.clientUs) / c.decisions),
+  })
+  const cpuUsPerDecision = { off: perDecision(cpu.off), on: perDecision(cpu.on) }
+  return {
+    ratio: round3(median(runs.map((r) => r.ratio))),
+    // What the vault costs in CPU, steadier than throughput on a shared machine: total CPU per
+    // decision off ÷ on (the throughput ratio the CPUs would allow if nothing else ran).
+    cpuRatio: round3(cpuUsPerDecision.off.total / cpuUsPerDecision.on.total),
+    cpuUsPerDecision,
+    connections,
+    durationMs,
+    runs,
+  }
 }
 
 /** `--vault-only`: measures the vault's two figures and updates them in the existing results. */

@@ -225,6 +225,13 @@ export const FIGURES: readonly Figure[] = [
   },
   {
     bench: 'gateway',
+    figure: 'CPU per durable decision (server and load generator), vault off ÷ on (same run)',
+    path: 'vault.throughput.cpuRatio',
+    unit: 'x',
+    targets: [],
+  },
+  {
+    bench: 'gateway',
     figure: 'one record in the commit worker: durable append, 25 rows per commit',
     path: 'costPerRecordUs.durableAppendPerRow',
     unit: 'µs',
