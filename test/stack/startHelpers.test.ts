@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   statSync,
   utimesSync,
   writeFileSync,
@@ -23,7 +24,17 @@ import { readDeployment } from '../../scripts/readDeployment.ts'
 import { stackPorts } from '../../scripts/stackPorts.ts'
 import { stackSummary } from '../../scripts/stackSummary.ts'
 
-const temp = () => mkdtempSync(join(tmpdir(), 'tml-start-'))
+// Every folder made here is removed when the test process exits (a machine that runs the suite
+// again and again kept them all).
+const made: string[] = []
+process.once('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 2 })
+})
+const temp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tml-start-'))
+  made.push(dir)
+  return dir
+}
 
 describe('stackPorts', () => {
   it('behavior: the issue’s defaults, each moved by its variable', () => {
