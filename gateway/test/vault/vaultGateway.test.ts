@@ -9,6 +9,7 @@ import { loadPolicies } from '../../src/policy/loadPolicies.ts'
 import { replayRecord } from '../../src/replay/replayRecord.ts'
 import { createGateway, type Gateway } from '../../src/service/createGateway.ts'
 import { parseCustodians } from '../../src/vault/Custodian.ts'
+import { decodeEnvelope } from '../../src/vault/envelope.ts'
 import { generateVaultKeyPair } from '../../src/vault/hpkeSuite.ts'
 import { openEvidence, openPersonal } from '../../src/vault/openEvidence.ts'
 import { recoverEpochKey, releaseShare } from '../../src/vault/releaseShare.ts'
@@ -234,6 +235,62 @@ describe('sealed evidence vault in the gateway (commit worker, SQLite)', () => {
     const erasureMtl = JSON.parse((await gateway.store.entryBySeq(3))?.mtl ?? '{}') as Mtl
     assert.equal(erasureMtl.kind, 'erasure')
     assert.equal(erasureMtl.evidence_seal, undefined, 'an erasure seals nothing')
+  })
+
+  it('concurrent decisions share envelopes; each record opens under its own seq and trace, and only there', async () => {
+    const before = await gateway.store.size()
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        gateway.service.decide({
+          input: {
+            profile: 'general',
+            input: { text: `question ${i}` },
+            signals: { confidence: 0.99, harm: 0.01 },
+          },
+          caller: 'tester',
+        }),
+      ),
+    )
+    assert.equal(answers.length, 60)
+    const entries = await gateway.store.entries(before, 60)
+    const seals = new Set<string>()
+    const keys = new Map<number, Uint8Array>()
+    for (const entry of entries) {
+      const mtl = JSON.parse(entry.mtl) as Mtl
+      const sealed = await vault.sealedByTraceId(entry.traceId)
+      assert.ok(sealed, `seq ${mtl.seq} has its envelope`)
+      assert.equal(sha256(sealed.envelope), mtl.evidence_seal)
+      seals.add(mtl.evidence_seal as string)
+      if (!keys.has(sealed.epoch)) keys.set(sealed.epoch, await epochKey(mtl.log_id, sealed.epoch))
+      const key = keys.get(sealed.epoch) as Uint8Array
+      const { record } = openEvidence({
+        envelope: sealed.envelope,
+        key,
+        logId: mtl.log_id,
+        seq: mtl.seq,
+        seal: mtl.evidence_seal as Hex,
+        traceId: entry.traceId,
+      })
+      assert.equal(sha256(record.evidence ?? ''), mtl.input_hash, `seq ${mtl.seq}'s own evidence`)
+      // Under another seq of the same envelope the record found is that seq's, never this one.
+      const range = decodeEnvelope(sealed.envelope)
+      assert.equal(range.version, 2)
+      if (range.version === 2 && range.lastSeq > range.firstSeq) {
+        const other = mtl.seq === range.firstSeq ? range.lastSeq : range.firstSeq
+        assert.throws(
+          () =>
+            openEvidence({
+              envelope: sealed.envelope,
+              key,
+              logId: mtl.log_id,
+              seq: other,
+              traceId: entry.traceId,
+            }),
+          (e) => e instanceof VaultError && e.code === 'TML_VAULT_SEAL',
+        )
+      }
+    }
+    assert.ok(seals.size < entries.length, `${entries.length} records in ${seals.size} envelopes`)
   })
 
   it("an inline proxy's edge checks are sealed with the decision and replay identical", async () => {
