@@ -53,7 +53,7 @@ export type SealEvidenceBatchParameters = {
   records: readonly { seq: number; text: string }[]
 }
 
-/** A sealed batch: its envelope, the envelope's SHA-256 (every member's `evidence_seal`), its range. */
+/** Sealed records: their envelope, its SHA-256 (every member's `evidence_seal`), their range. */
 export type SealedEvidenceBatch = {
   envelope: Uint8Array
   seal: Hex
@@ -123,16 +123,17 @@ export function vaultRecordText(p: VaultRecordParameters): string {
 }
 
 /**
- * Seals the records of one commit batch together, in one `tml-vault/2` envelope: their texts
- * ({@link vaultRecordText}) by `seq` in a `tml-vault-batch/1` object, encrypted with
- * XChaCha20-Poly1305 under the epoch's data key with a random 24-byte nonce; the associated data
- * binds log, epoch and the batch's first and last `seq`. Every record of the batch gets the
- * envelope's SHA-256 as its MTL's `evidence_seal`: the envelope the chains anchor through each of
- * them, whose opening then finds that record under its own `seq`.
+ * Seals records of one commit together, in one `tml-vault/2` envelope (`sealBatch` gives it the
+ * commit's records, a new envelope every 64 KiB of text): their texts ({@link vaultRecordText})
+ * by `seq` in a `tml-vault-batch/1` object, encrypted with XChaCha20-Poly1305 under the epoch's
+ * data key with a random 24-byte nonce; the associated data binds log, epoch and the first and
+ * last `seq`. Every record in it gets the envelope's SHA-256 as its MTL's `evidence_seal`: the
+ * envelope the chains anchor through each of them, whose opening then finds that record under its
+ * own `seq`.
  *
- * One envelope per batch rather than per record: the AEAD's setup, its tag, the SHA-256 and the
- * vault row are paid once for a group commit's records instead of once each, which was most of
- * what the vault cost a durable decision. What is given up: whoever opens one record of a batch
+ * One envelope for many records rather than one each: the AEAD's setup, its tag, the SHA-256 and
+ * the vault row are paid about once per group commit, which was most of what the vault cost a
+ * durable decision. What is given up: whoever opens one record of a batch
  * (an auditor under a grant, the reviewer desk through the gateway) decrypts its neighbours too.
  * They share its epoch, and so the scope any grant covers: a grant is for epochs, not records.
  *
