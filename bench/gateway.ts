@@ -222,27 +222,35 @@ function durableWriteFloor() {
   return { p50: round3(quantile(times, 0.5)), p99: round3(quantile(times, 0.99)), n }
 }
 
+/** The next message of `kind` from a bench server process. */
+function serverMessage<K extends ServerMessage['kind']>(
+  server: ChildProcess,
+  kind: K,
+): Promise<Extract<ServerMessage, { kind: K }>> {
+  return new Promise((resolve) => {
+    const on = (m: ServerMessage) => {
+      if (m.kind !== kind) return
+      server.off('message', on)
+      resolve(m as Extract<ServerMessage, { kind: K }>)
+    }
+    server.on('message', on)
+  })
+}
+
+/** A bench server's CPU time and commit counts so far. */
+function serverUsage(server: ChildProcess): Promise<Extract<ServerMessage, { kind: 'usage' }>> {
+  const usage = serverMessage(server, 'usage')
+  server.send({ op: 'usage' } satisfies ServerCommand)
+  return usage
+}
+
 async function http(writer: 'worker' | 'inline') {
   // TML_BENCH_SERVER_FLAGS: V8 flags for the server process (both routes), e.g. GC tuning.
   const flags = (process.env.TML_BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean)
   const server: ChildProcess = fork(SELF, ['server', writer], {
     execArgv: [...process.execArgv, ...flags],
   })
-  const next = <K extends ServerMessage['kind']>(kind: K) =>
-    new Promise<Extract<ServerMessage, { kind: K }>>((resolve) => {
-      const on = (m: ServerMessage) => {
-        if (m.kind !== kind) return
-        server.off('message', on)
-        resolve(m as Extract<ServerMessage, { kind: K }>)
-      }
-      server.on('message', on)
-    })
-  const usage = async () => {
-    const u = next('usage')
-    server.send({ op: 'usage' } satisfies ServerCommand)
-    return u
-  }
-  const { gatewayPort, echoPort } = await next('ready')
+  const { gatewayPort, echoPort } = await serverMessage(server, 'ready')
   const connections = Number(process.env.TML_BENCH_CONNECTIONS ?? 128)
   const pipeline = 1
   const rounds = quick ? 2 : 6
@@ -250,9 +258,9 @@ async function http(writer: 'worker' | 'inline') {
   await load(echoPort, '/echo', connections, pipeline, 1500)
   await load(gatewayPort, '/v1/decisions', connections, pipeline, 1500)
   const measure = async (port: number, path: string) => {
-    const before = await usage()
+    const before = await serverUsage(server)
     const result = await load(port, path, connections, pipeline, durationMs)
-    const after = await usage()
+    const after = await serverUsage(server)
     const commits = after.commits - before.commits
     return {
       result,
@@ -317,28 +325,9 @@ async function http(writer: 'worker' | 'inline') {
 async function vaultThroughput() {
   const start = async (vault: boolean) => {
     const server = fork(SELF, ['server', 'worker', vault ? 'vault' : 'plain'])
-    const ready = await new Promise<Extract<ServerMessage, { kind: 'ready' }>>((resolve) => {
-      const on = (m: ServerMessage) => {
-        if (m.kind === 'ready') {
-          server.off('message', on)
-          resolve(m)
-        }
-      }
-      server.on('message', on)
-    })
+    const ready = await serverMessage(server, 'ready')
     return { server, port: ready.gatewayPort }
   }
-  const usage = (server: ChildProcess) =>
-    new Promise<Extract<ServerMessage, { kind: 'usage' }>>((resolve) => {
-      const on = (m: ServerMessage) => {
-        if (m.kind === 'usage') {
-          server.off('message', on)
-          resolve(m)
-        }
-      }
-      server.on('message', on)
-      server.send({ op: 'usage' } satisfies ServerCommand)
-    })
   const off = await start(false)
   const on = await start(true)
   const connections = Number(process.env.TML_BENCH_CONNECTIONS ?? 128)
@@ -353,9 +342,9 @@ async function vaultThroughput() {
     on: { serverUs: 0, clientUs: 0, decisions: 0 },
   }
   const measure = async (side: typeof off, spent: (typeof cpu)['off']) => {
-    const before = await usage(side.server)
+    const before = await serverUsage(side.server)
     const result = await load(side.port, '/v1/decisions', connections, 1, durationMs)
-    const after = await usage(side.server)
+    const after = await serverUsage(side.server)
     spent.serverUs += after.cpuUs - before.cpuUs
     spent.clientUs += result.clientCpuUs
     spent.decisions += result.completed

@@ -1,20 +1,11 @@
 // The pure and file-level helpers of `npm start` and `npm run demo`, on real temporary files.
 import assert from 'node:assert/strict'
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { loadPolicies } from '../../gateway/src/policy/loadPolicies.ts'
+import { tempDir } from '../../gateway/test/helpers/tempDir.ts'
 import { assertPortsFree } from '../../scripts/assertPortsFree.ts'
 import { ensureDevApiKey, readDevApiKey } from '../../scripts/devApiKey.ts'
 import { webBuildReason } from '../../scripts/ensureWebBuild.ts'
@@ -24,17 +15,7 @@ import { readDeployment } from '../../scripts/readDeployment.ts'
 import { stackPorts } from '../../scripts/stackPorts.ts'
 import { stackSummary } from '../../scripts/stackSummary.ts'
 
-// Every folder made here is removed when the test process exits (a machine that runs the suite
-// again and again kept them all).
-const made: string[] = []
-process.once('exit', () => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 2 })
-})
-const temp = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tml-start-'))
-  made.push(dir)
-  return dir
-}
+const temp = () => tempDir('tml-start-')
 
 describe('stackPorts', () => {
   it('behavior: the issue’s defaults, each moved by its variable', () => {

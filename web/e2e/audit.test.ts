@@ -25,10 +25,10 @@ import { accessRegistryAbi } from '../../core/src/index.ts'
 import { generateVaultKeyPair } from '../../gateway/src/vault/hpkeSuite.ts'
 import { releaseForGrant } from '../../gateway/src/vault/releaseForGrant.ts'
 import { fetchSealedRecord, fetchVaultEpoch } from '../../gateway/src/vault/vaultHttp.ts'
+import { tempDir } from '../../gateway/test/helpers/tempDir.ts'
 import { launchBrowser, openPage, screenshot } from './support/browser.ts'
 import { buildPage, type PageServer, servePage } from './support/pageServer.ts'
 import { ROOT, type Running, startNode, stop, waitForLine } from './support/processes.ts'
-import { tempDir } from './support/tempDir.ts'
 import {
   DEV_KEYS,
   pageChains,

@@ -6,8 +6,8 @@ import { request } from 'node:http'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { tempDir } from '../../gateway/test/helpers/tempDir.ts'
 import { type StaticPage, serveStaticPage } from '../scripts/servePage.ts'
-import { tempDir } from './support/tempDir.ts'
 
 describe('serveStaticPage', () => {
   let root: string

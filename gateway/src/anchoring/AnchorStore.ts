@@ -144,6 +144,14 @@ export interface AnchorStore {
   close(): Promise<void>
 }
 
+/**
+ * True when two signed checkpoints are the same one: {@link sameCheckpoint}, and the same
+ * signature (hex in either case). Storing a checkpoint again is a no-op only then.
+ */
+export function sameSignedCheckpoint(a: StoredCheckpoint, b: StoredCheckpoint): boolean {
+  return sameCheckpoint(a, b) && a.signature.toLowerCase() === b.signature.toLowerCase()
+}
+
 /** True when two checkpoints (or intents) commit to the same epoch, tree and time. */
 export function sameCheckpoint(a: CheckpointIntent, b: CheckpointIntent): boolean {
   return (

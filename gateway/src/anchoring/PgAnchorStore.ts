@@ -16,6 +16,7 @@ import {
   type ReceiptHandover,
   type StoredCheckpoint,
   sameCheckpoint,
+  sameSignedCheckpoint,
 } from './AnchorStore.ts'
 import { AnchorStoreError } from './AnchorStoreError.ts'
 
@@ -194,7 +195,7 @@ export class PgAnchorStore implements AnchorStore {
     await this.#evidence(async (db) => {
       const existing = await checkpointIn(db, c.epoch)
       if (existing) {
-        if (!sameCheckpoint(existing, c) || existing.signature !== c.signature.toLowerCase())
+        if (!sameSignedCheckpoint(existing, c))
           throw new AnchorStoreError(`Epoch ${c.epoch} already holds another checkpoint`)
         return
       }

@@ -11,6 +11,7 @@ import {
   type ReceiptHandover,
   type StoredCheckpoint,
   sameCheckpoint,
+  sameSignedCheckpoint,
 } from './AnchorStore.ts'
 import { AnchorStoreError } from './AnchorStoreError.ts'
 
@@ -150,7 +151,7 @@ export class SqliteAnchorStore implements AnchorStore {
       .transaction(() => {
         const existing = this.#checkpoint(c.epoch)
         if (existing) {
-          if (!sameCheckpoint(existing, c) || existing.signature !== c.signature) {
+          if (!sameSignedCheckpoint(existing, c)) {
             throw new AnchorStoreError(`Epoch ${c.epoch} already holds another checkpoint`)
           }
           return

@@ -526,7 +526,7 @@ describe('tml export --training (student mode) on a local chain', () => {
     const before = readFileSync(out, 'utf8')
     // An attacker with the database rewrites the sealed record of the last exported pause, so
     // the failure comes after other records were opened.
-    flipSealedByte(join(dir, 'log.db'), (cases.cyd as Case).traceId, 1)
+    await flipSealedByte(join(dir, 'log.db'), (cases.cyd as Case).traceId, 1)
     const failed = await run(exportArgs(grantId, out))
     assert.equal(failed.code, 1)
     assert.match(failed.err, /not to its MTL's evidence_seal/)

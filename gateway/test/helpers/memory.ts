@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Hex } from '@tml/core'
 import type { Decision } from '../../src/engine/types.ts'
 import { createReceiptSigner } from '../../src/keys/createReceiptSigner.ts'
@@ -12,19 +9,7 @@ export const SEED = new Uint8Array(32).map((_, i) => i + 1)
 export const signer = createReceiptSigner(SEED)
 export const ZERO32: Hex = `0x${'00'.repeat(32)}`
 
-// Every directory handed out, removed when the test file's process exits: a full run makes
-// about a thousand, and a machine running CI again and again kept every one of them.
-const made: string[] = []
-process.once('exit', () => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 2 })
-})
-
-/** A fresh temporary directory, removed when the process exits. */
-export function tempDir(prefix = 'tml-gw-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  made.push(dir)
-  return dir
-}
+export { tempDir } from './tempDir.ts'
 
 const proceed: Decision = {
   state: 1,

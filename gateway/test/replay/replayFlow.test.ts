@@ -363,7 +363,7 @@ describe('tml replay: forensic replay under a live grant, on a local chain', () 
 
   it('a tampered sealed record (one byte flipped in the store file) fails with exit 2', async () => {
     assert.equal((await replay(tamperTrace)).code, 0, 'replays before the attack')
-    flipSealedByte(join(dir, 'log.db'), tamperTrace, 20)
+    await flipSealedByte(join(dir, 'log.db'), tamperTrace, 20)
     const { code, err, result } = await replay(tamperTrace)
     assert.equal(code, 2)
     assert.equal(result, undefined)

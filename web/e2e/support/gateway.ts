@@ -4,8 +4,8 @@
 // upstream's uncertain log-probabilities.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { tempDir } from '../../../gateway/test/helpers/tempDir.ts'
 import { ROOT, type Running, startNode, stop, waitForLine } from './processes.ts'
-import { tempDir } from './tempDir.ts'
 
 export const API_KEY = 'desk-e2e-token-0123456789'
 

@@ -3,9 +3,9 @@
 // gateway) and an optional same-origin proxy to a real gateway.
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import { join } from 'node:path'
+import { tempDir } from '../../../gateway/test/helpers/tempDir.ts'
 import { type Route, serveStaticPage } from '../../scripts/servePage.ts'
 import { ROOT, runNode, WEB } from './processes.ts'
-import { tempDir } from './tempDir.ts'
 
 export type { Route }
 

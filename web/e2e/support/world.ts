@@ -40,9 +40,9 @@ import {
   samplePauseMtl,
   sampleResolutionMtl,
 } from '../../../core/test/fixtures/mtl.ts'
+import { tempDir } from '../../../gateway/test/helpers/tempDir.ts'
 import { pendingOts } from './ots.ts'
 import { freePort, ROOT, type Running, runNode, startNode, stop, waitForLine } from './processes.ts'
-import { tempDir } from './tempDir.ts'
 
 /** Hardhat's well-known development keys (PUBLIC test keys: never use them for anything else). */
 export const DEV_KEYS = [

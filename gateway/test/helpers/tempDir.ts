@@ -1,6 +1,6 @@
-// Temporary folders of the end-to-end tests (page builds, gateway data, deployments), removed
-// when the test file's process exits: a page build is a few megabytes, and a machine that runs
-// the suite again and again kept every one of them.
+// Temporary folders of the tests (gateway data, page builds, deployments), removed when the test
+// file's process exits: a full run makes about a thousand, and a machine running CI again and
+// again kept every one of them. The gateway's, the web end-to-end and the stack tests use it.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,7 +16,7 @@ process.once('exit', () => {
  * @example
  * const dir = tempDir('tml-web-gateway-')
  */
-export function tempDir(prefix: string): string {
+export function tempDir(prefix = 'tml-gw-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   made.push(dir)
   return dir
